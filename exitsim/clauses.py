@@ -1,0 +1,117 @@
+"""Withdrawal clauses as data: kinds, effective rules and their structured fields.
+
+The grammar is that of ``exitsim/data/README.md`` (coded from real treaties): a clause kind
+(``explicit``, ``implied``, ``consent``, ``none``, ``non_treaty``) and an effective rule
+(``immediate``; ``months_after:N``; ``end_of_year_after:N``; ``cutoff:M1:M2``;
+``fiscal_year_end:M``; ``negotiated_or_months:N``). The legal calendar that applies them is
+:mod:`exitsim.mechanisms.law`.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import asdict, dataclass
+from importlib import resources
+
+CLAUSE_KINDS = ("explicit", "implied", "consent", "none", "non_treaty")
+EFFECTIVE_RULES = {  # rule name -> number of integer arguments
+    "immediate": 0,
+    "months_after": 1,
+    "end_of_year_after": 1,
+    "cutoff": 2,
+    "fiscal_year_end": 1,
+    "negotiated_or_months": 1,
+}
+TENURE_BASES = ("treaty_in_force", "party_in_force", "accession")
+
+
+class ClauseError(ValueError):
+    """A withdrawal clause that does not follow the grammar."""
+
+
+def parse_effective_rule(text: str) -> tuple[str, tuple[int, ...]]:
+    """Split ``"cutoff:1:6"`` into ``("cutoff", (1, 6))``, checking the grammar.
+
+    >>> parse_effective_rule("months_after:12")
+    ('months_after', (12,))
+    """
+    name, *args = str(text).strip().split(":")
+    if name not in EFFECTIVE_RULES:
+        raise ClauseError(f"unknown effective rule {name!r}; expected one of: {', '.join(EFFECTIVE_RULES)}")
+    if len(args) != EFFECTIVE_RULES[name]:
+        form = name + "".join(f":{x}" for x in ("N", "M")[: EFFECTIVE_RULES[name]]) if name != "cutoff" else "cutoff:M1:M2"
+        raise ClauseError(f"effective rule {text!r} takes {EFFECTIVE_RULES[name]} number(s): write {form}")
+    try:
+        values = tuple(int(a) for a in args)
+    except ValueError:
+        raise ClauseError(f"effective rule {text!r}: the numbers must be whole numbers") from None
+    if any(v < 0 for v in values):
+        raise ClauseError(f"effective rule {text!r}: the numbers cannot be negative")
+    if name in ("cutoff", "fiscal_year_end") and not all(1 <= v <= 12 for v in values):
+        raise ClauseError(f"effective rule {text!r}: months run from 1 to 12")
+    return name, values
+
+
+@dataclass(frozen=True)
+class Clause:
+    """An organization's withdrawal clause (MODEL.md §4.7)."""
+
+    kind: str = "implied"
+    effective: str = "months_after:12"
+    min_tenure_years: int = 0
+    tenure_basis: str = "accession"
+    arrears_block_effect: bool = False
+    obligations_survive: bool = False
+    revocable: bool = True
+
+    def __post_init__(self):
+        if self.kind not in CLAUSE_KINDS:
+            raise ClauseError(f"unknown clause kind {self.kind!r}; expected one of: {', '.join(CLAUSE_KINDS)}")
+        parse_effective_rule(self.effective)
+        if self.tenure_basis not in TENURE_BASES:
+            raise ClauseError(f"unknown tenure basis {self.tenure_basis!r}; expected one of: {', '.join(TENURE_BASES)}")
+        if self.min_tenure_years < 0:
+            raise ClauseError("min_tenure_years cannot be negative")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Template:
+    """One real organization's row of ``withdrawal_clauses.csv``."""
+
+    abbreviation: str
+    organization: str
+    issue_area: str
+    founded: int
+    voting: str
+    institutionalization: int
+    cap: float | None
+    clause: Clause
+
+
+def _yes(cell: str) -> bool:
+    return cell.strip().lower() == "yes"
+
+
+def load_templates() -> list[Template]:
+    """The real organizations of the shipped ``withdrawal_clauses.csv``, as templates."""
+    text = resources.files("exitsim.data").joinpath("withdrawal_clauses.csv").read_text(encoding="utf-8")
+    templates = []
+    for row in csv.DictReader(text.splitlines()):
+        clause = Clause(
+            kind=row["clause"],
+            effective=row["effective_rule"] or ("months_after:12" if row["clause"] in ("implied", "none", "consent") else "immediate"),
+            min_tenure_years=int(row["min_tenure_years"] or 0),
+            tenure_basis=row["tenure_basis"] or "accession",
+            arrears_block_effect=_yes(row["arrears_block_effect"]),
+            obligations_survive=_yes(row["obligations_survive"]),
+            revocable=row["revocable"].strip().lower() != "no",
+        )
+        templates.append(Template(
+            abbreviation=row["abbreviation"], organization=row["organization"],
+            issue_area=row["issue_area"], founded=int(row["founded"]), voting=row["voting"],
+            institutionalization=int(row["institutionalization"]),
+            cap=float(row["contribution_cap"]) if row["contribution_cap"] else None, clause=clause))
+    return templates

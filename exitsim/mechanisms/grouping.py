@@ -1,0 +1,39 @@
+"""Group-by helpers over the membership edge list (sums per organization or per state)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def group_sum(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
+    """Σ of ``values`` per group: ``out[g] = Σ_{r: groups[r] = g} values[r]`` (float64)."""
+    return np.bincount(groups, weights=np.asarray(values, dtype=np.float64), minlength=n_groups)
+
+
+def group_count(mask: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
+    """Number of rows per group where ``mask`` is true."""
+    return np.bincount(groups[mask], minlength=n_groups)
+
+
+def top_two(values: np.ndarray, groups: np.ndarray, n_groups: int):
+    """Per group, the row holding the largest value and the two largest values.
+
+    Ties go to the row that comes first in the edge list. Returns ``(first_row, first, second)``:
+    ``first_row[g]`` is −1 for an empty group; ``first``/``second`` are 0 where missing.
+    """
+    order = np.lexsort((np.arange(len(values)), -values, groups))
+    sorted_groups = groups[order]
+    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]) if len(order) else np.array([], int)
+    first_row = np.full(n_groups, -1, dtype=np.int64)
+    first = np.zeros(n_groups)
+    second = np.zeros(n_groups)
+    if len(order) == 0:
+        return first_row, first, second
+    g = sorted_groups[starts]
+    first_row[g] = order[starts]
+    first[g] = values[order[starts]]
+    nxt = starts + 1
+    has_second = (nxt < len(order))
+    has_second[has_second] = sorted_groups[nxt[has_second]] == g[has_second]
+    second[g[has_second]] = values[order[nxt[has_second]]]
+    return first_row, first, second

@@ -1,0 +1,164 @@
+"""Model outcomes (MODEL.md §5), collected into preallocated arrays.
+
+:class:`Outcomes` keeps one row per year (row 0 is the start) of every model-level measure,
+and, when asked, one row per state and year. It offers the ``DataCollector`` reading
+interface Mesa users know (``get_model_vars_dataframe``, ``get_agent_vars_dataframe``); the
+DataFrames are built once, when asked, not step by step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .generate import gini
+from .mechanisms.grouping import group_sum
+from .mechanisms.institutions import Flows
+from .world import ALIVE, DEAD, HEGEMON, ISSUE_AREAS, RISING, ZOMBIE, World
+
+#: Model-level measures: name -> description (unit). docs/outputs.md is made from this.
+MODEL_MEASURES = {
+    "year": "calendar year",
+    "world_power": "W, the sum of all states' power (power units)",
+    "gini_power": "Gini coefficient of power shares (0 equal … 1 concentrated)",
+    "hegemon_power_share": "hegemon's share of world power",
+    "rising_power_share": "rising power's share of world power",
+    "hegemon_rising_ratio": "P_hegemon / P_rising",
+    "hegemon_leadership_share": "share of all organizations' output produced in organizations the hegemon leads",
+    "rising_leadership_share": "share of all organizations' output produced in organizations the rising power leads",
+    "hierarchy": "Σ_i L_i², L_i state i's share of output led (leaderless organizations count in the denominator)",
+    "polycentricity": "number of states leading at least 5% of output",
+    "layering": "mean number of living same-area organizations per state and issue area (pairs with at least one)",
+    "public_goods": "total output Σ_k G_k of living organizations (power units a year)",
+    "need": "total need Σ_k N_k of living organizations (power units a year)",
+    "shortfall_share": "Σ shortfall / Σ need",
+    "budget_share_hegemon": "hegemon's share of all dues paid",
+    "budget_share_rising": "rising power's share of all dues paid",
+    "budget_share_rest": "other states' share of all dues paid",
+    "hegemon_dues_rate": "hegemon's dues as a share of its power (per year)",
+    "median_net_gain_rate": "median over states of net institutional gain / power (per year)",
+    "organizations_alive": "organizations alive (not zombie, not dead)",
+    "organizations_zombie": "zombie organizations",
+    "organizations_dead": "dead organizations",
+    "memberships_active": "memberships counted this year (members and members under notice)",
+}
+
+#: Per-state measures: name -> description (unit).
+STATE_MEASURES = {
+    "power": "P, material power (power units)",
+    "power_share": "share of world power",
+    "net_gain": "net institutional flow this year (power units)",
+    "dues": "dues paid this year (power units)",
+    "nativism": "domestic nativist pressure n in [0, 1]",
+    "nativist_government": "1 if the government is nativist",
+    "leadership_share": "share of all output produced in organizations it leads",
+}
+
+
+def leadership_shares(flows: Flows, world: World) -> np.ndarray:
+    """L_i: each state's share of the output of living organizations produced in those it leads."""
+    living = world.org_status != DEAD
+    total = flows.output[living].sum()
+    led = living & (flows.leader >= 0)
+    shares = group_sum(flows.output[led], flows.leader[led], world.n_states)
+    return shares / total if total > 0 else shares
+
+
+def layering(world: World) -> float:
+    """Mean number of living same-area organizations per (state, issue area) pair with ≥ 1."""
+    rows = world.active_rows()
+    ms = world.memberships
+    key = ms.state[rows].astype(np.int64) * len(ISSUE_AREAS) + world.issue_area[ms.org[rows]]
+    counts = np.bincount(key)
+    counts = counts[counts > 0]
+    return float(counts.mean()) if len(counts) else 0.0
+
+
+class Outcomes:
+    """Preallocated outcome arrays for ``n_steps`` years plus the start.
+
+    Args:
+        n_steps: Years the run will last.
+        n_states: Number of states (per-state arrays are opt-in: ``collect_states``).
+        collect_states: Keep per-state series (``states.csv``).
+    """
+
+    def __init__(self, n_steps: int, n_states: int, collect_states: bool = True):
+        self.n_rows = n_steps + 1
+        self.model = {name: np.full(self.n_rows, np.nan) for name in MODEL_MEASURES}
+        self.collect_states = collect_states
+        shape = (self.n_rows, n_states) if collect_states else (0, n_states)
+        self.states = {name: np.full(shape, np.nan) for name in STATE_MEASURES}
+        self.recorded = 0
+        self.state_codes: list[str] = []
+
+    def record(self, row: int, year: int, world: World, flows: Flows) -> None:
+        """Compute and store every measure of one year."""
+        m = self.model
+        power = world.power
+        total = power.sum()
+        hegemon, rising = world.role_index(HEGEMON), world.role_index(RISING)
+        lead = leadership_shares(flows, world)
+        living = world.org_status != DEAD
+        dues_paid = flows.dues_total.sum()
+        m["year"][row] = year
+        m["world_power"][row] = total
+        m["gini_power"][row] = gini(power)
+        m["hegemon_power_share"][row] = power[hegemon] / total if hegemon >= 0 else np.nan
+        m["rising_power_share"][row] = power[rising] / total if rising >= 0 else np.nan
+        m["hegemon_rising_ratio"][row] = power[hegemon] / power[rising] if min(hegemon, rising) >= 0 else np.nan
+        m["hegemon_leadership_share"][row] = lead[hegemon] if hegemon >= 0 else np.nan
+        m["rising_leadership_share"][row] = lead[rising] if rising >= 0 else np.nan
+        m["hierarchy"][row] = float((lead**2).sum())
+        m["polycentricity"][row] = int((lead >= 0.05).sum())
+        m["layering"][row] = layering(world)
+        m["public_goods"][row] = flows.output[living].sum()
+        need = flows.need[living].sum()
+        m["need"][row] = need
+        m["shortfall_share"][row] = flows.shortfall[living].sum() / need if need > 0 else 0.0
+        for name, index in (("budget_share_hegemon", hegemon), ("budget_share_rising", rising)):
+            m[name][row] = flows.dues_total[index] / dues_paid if index >= 0 and dues_paid > 0 else np.nan
+        special = [i for i in (hegemon, rising) if i >= 0]
+        m["budget_share_rest"][row] = ((dues_paid - flows.dues_total[special].sum()) / dues_paid
+                                       if dues_paid > 0 else np.nan)
+        m["hegemon_dues_rate"][row] = flows.dues_total[hegemon] / power[hegemon] if hegemon >= 0 else np.nan
+        m["median_net_gain_rate"][row] = float(np.median(flows.net / power))
+        m["organizations_alive"][row] = int((world.org_status == ALIVE).sum())
+        m["organizations_zombie"][row] = int((world.org_status == ZOMBIE).sum())
+        m["organizations_dead"][row] = int((world.org_status == DEAD).sum())
+        m["memberships_active"][row] = len(flows.rows)
+        if self.collect_states:
+            s = self.states
+            s["power"][row] = power
+            s["power_share"][row] = power / total
+            s["net_gain"][row] = flows.net
+            s["dues"][row] = flows.dues_total
+            s["nativism"][row] = world.nativism
+            s["nativist_government"][row] = world.nativist_government
+            s["leadership_share"][row] = lead
+            self.state_codes = list(world.state_code)
+        self.recorded = max(self.recorded, row + 1)
+
+    def get_model_vars_dataframe(self) -> pd.DataFrame:
+        """One row per recorded year, indexed by step (0 = the start)."""
+        frame = pd.DataFrame({k: v[: self.recorded] for k, v in self.model.items()})
+        frame.index.name = "step"
+        for name in ("year", "polycentricity", "organizations_alive", "organizations_zombie",
+                     "organizations_dead", "memberships_active"):
+            frame[name] = frame[name].astype(int)
+        return frame
+
+    def get_agent_vars_dataframe(self) -> pd.DataFrame:
+        """One row per state and recorded year (long format), or an empty frame if not collected."""
+        if not self.collect_states:
+            return pd.DataFrame(columns=["step", "year", "state", *STATE_MEASURES])
+        n = len(self.state_codes)
+        steps = np.repeat(np.arange(self.recorded), n)
+        frame = pd.DataFrame({
+            "step": steps,
+            "year": self.model["year"][: self.recorded].astype(int).repeat(n),
+            "state": np.tile(self.state_codes, self.recorded),
+            **{k: v[: self.recorded].ravel() for k, v in self.states.items()},
+        })
+        frame["nativist_government"] = frame["nativist_government"].astype(int)
+        return frame

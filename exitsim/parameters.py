@@ -1,0 +1,222 @@
+"""The parameter registry (MODEL.md §7).
+
+One typed definition of every model parameter: its name, type, range, default, unit, the
+mechanism that reads it, the source it comes from and a one-line description. The scenario
+schema, the documentation, the dashboard's controls and the sweep factors are all made from
+:data:`REGISTRY`, so a parameter is added in exactly one place.
+
+>>> params = make_params(access_spillover=0.0)
+>>> params.access_spillover, params.budget_rate
+(0.0, 2e-05)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """The definition of one model parameter.
+
+    Attributes:
+        name: Identifier used in scenario files, ``--set`` overrides and code.
+        symbol: The symbol MODEL.md uses for it (for the docs), or "".
+        kind: ``"float"``, ``"int"`` or ``"bool"``.
+        default: The default value.
+        low: Smallest allowed value (inclusive), or None.
+        high: Largest allowed value (inclusive), or None.
+        unit: What the number measures.
+        group: The scenario section it belongs to (MODEL.md's grouping).
+        mechanism: The function(s) that read it.
+        source: Where the mechanism comes from (MODEL.md §8).
+        description: One line for students and the docs.
+        switch: What setting it to its ``off`` value switches off, or "" if not a switch.
+        off: The value that disables the mechanism (None when it is not a switch).
+    """
+
+    name: str
+    symbol: str
+    kind: str
+    default: Any
+    low: float | None
+    high: float | None
+    unit: str
+    group: str
+    mechanism: str
+    source: str
+    description: str
+    switch: str = ""
+    off: Any = None
+
+    def check(self, value: Any) -> Any:
+        """Return ``value`` converted to this parameter's type, or raise ParameterError."""
+        if self.kind == "bool":
+            if isinstance(value, bool):
+                return value
+            raise ParameterError(self.name, value, "true or false")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ParameterError(self.name, value, f"a number ({self.kind})")
+        if self.kind == "int":
+            if isinstance(value, float) and not value.is_integer():
+                raise ParameterError(self.name, value, "a whole number")
+            value = int(value)
+        else:
+            value = float(value)
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ParameterError(self.name, value, "a finite number")
+        if self.low is not None and value < self.low:
+            raise ParameterError(self.name, value, f"at least {self.low:g}")
+        if self.high is not None and value > self.high:
+            raise ParameterError(self.name, value, f"at most {self.high:g}")
+        return value
+
+
+class ParameterError(ValueError):
+    """A parameter value outside its definition; the message names what to fix."""
+
+    def __init__(self, name: str, value: Any, expected: str):
+        self.name, self.value, self.expected = name, value, expected
+        super().__init__(f"parameter {name!r} = {value!r}: expected {expected}")
+
+
+GROUPS = {
+    "scale": "World scale (MODEL.md §4.0)",
+    "institutions": "Budget, dues and output (MODEL.md §4.1–4.2)",
+    "leadership": "Leadership, policy and non-neutral gains (MODEL.md §4.3)",
+    "power": "Power (MODEL.md §4.4)",
+}
+
+_CONSUMPTION = "Institutional realism: the consumption effect (MODEL.md §4.1, §8)"
+_SPILLOVER = "Institutional realism: the spillover effect (MODEL.md §4.2, §8)"
+_POWER_ATTR = "Institutional realism: the power attribute of institutions (MODEL.md §4.3, §8)"
+
+
+def _p(name, symbol, kind, default, low, high, unit, group, mechanism, source, description,
+       switch="", off=None) -> Parameter:
+    return Parameter(name, symbol, kind, default, low, high, unit, group, mechanism, source,
+                     description, switch, off)
+
+
+_DEFINITIONS = [
+    # --- scale -------------------------------------------------------------------------
+    _p("organization_weight", "w_org", "float", 1.0, 0.0, 1000.0, "real organizations per model organization",
+       "scale", "budget.uncapped_assessment, spillover.access_spillover",
+       "MODEL.md §4.0 (scale convention)",
+       "How many real organizations one model organization stands for: multiplies budget rates and access spillover."),
+    # --- institutions: budget -----------------------------------------------------------
+    _p("budget_rate", "b", "float", 2e-5, 0.0, 0.01, "share of a member's assessment base a year",
+       "institutions", "budget.uncapped_assessment", _CONSUMPTION,
+       "Each organization's default budget rate: uncapped dues are this share of a member's average power.",
+       switch="dues, output and everything funded by them", off=0.0),
+    _p("assessment_years", "", "int", 6, 1, 30, "years",
+       "institutions", "budget.assessment_base", "MODEL.md §4.1 (UN scale: multi-year averages)",
+       "How many years of power the assessment base averages."),
+    _p("dues_rise_cap", "", "float", 0.10, 0.0, 10.0, "share of last year's dues",
+       "institutions", "budget.dues", _CONSUMPTION,
+       "A member's dues rise by at most this share a year (new members exempt); the rest is a shortfall."),
+    _p("contribution_floor", "", "float", 1e-5, 0.0, 0.01, "share of the need",
+       "institutions", "budget.dues", "MODEL.md §4.1 (UN scale floor)",
+       "No member pays less than this share of the organization's need (unless its rise cap binds first)."),
+    _p("commitment_rate", "", "float", 0.5, 0.0, 5.0, "share of the need",
+       "institutions", "budget.commitment", _CONSUMPTION,
+       "The leader of a security organization pays this share of the need on top, a transfer to the other members.",
+       switch="the security leader's commitment and the allies' transfers", off=0.0),
+    # --- institutions: output and spillover ----------------------------------------------
+    _p("output_multiplier", "θ", "float", 1.5, 0.0, 100.0, "output per unit of budget",
+       "institutions", "spillover.output", _SPILLOVER,
+       "Median value multiplier θ of organizations: output is θ_k × performance × collected budget.",
+       switch="public goods (and the non-neutral gains taken from them)", off=0.0),
+    _p("output_spread", "σ_θ", "float", 0.6, 0.0, 3.0, "log units",
+       "institutions", "generate (θ_k lognormal)", "MODEL.md §4.5 (heterogeneous organizations)",
+       "Spread of organizations' value multipliers θ_k around the median (lognormal sigma) in generated worlds."),
+    _p("performance_adjustment", "", "float", 0.3, 0.0, 1.0, "share of the gap a year",
+       "institutions", "spillover.performance", "MODEL.md §4.2",
+       "How fast performance q moves toward intrinsic quality × budget adequacy."),
+    _p("performance_noise", "", "float", 0.05, 0.0, 1.0, "performance units",
+       "institutions", "spillover.performance", "MODEL.md §4.2",
+       "Standard deviation of the yearly shock to performance."),
+    _p("absorptive_exponent", "ν", "float", 0.5, 0.0, 2.0, "exponent",
+       "institutions", "spillover.public_good", _SPILLOVER,
+       "Public goods are shared in proportion to power^ν (0: equal split; 1: proportional to power)."),
+    _p("leak", "ℓ", "float", 0.1, 0.0, 1.0, "share of output",
+       "institutions", "spillover.public_good", _SPILLOVER,
+       "Share of an organization's output that spills to non-members.",
+       switch="spillover of public goods to non-members", off=0.0),
+    _p("access_spillover", "ω", "float", 1.5e-4, 0.0, 0.1, "rate per organization",
+       "institutions", "spillover.access_spillover", _SPILLOVER,
+       "Functional spillover: a member gains ω × q × its power × (other members' power) / world power a year.",
+       switch="the access (functional) spillover", off=0.0),
+    # --- leadership --------------------------------------------------------------------
+    _p("leader_margin", "", "float", 1.2, 1.0, 10.0, "ratio",
+       "leadership", "leadership.leader", _POWER_ATTR,
+       "The largest contributor leads only if its contribution is at least this multiple of the next."),
+    _p("steering_share", "α", "float", 0.2, 0.0, 1.0, "share of output",
+       "leadership", "leadership.nonneutral_gain", _POWER_ATTR,
+       "Leader's non-neutral gain: α × output × (leader's contribution share − 1/members).",
+       switch="the leader's non-neutral gains", off=0.0),
+    _p("equal_vote_steering", "", "float", 0.3, 0.0, 1.0, "share of α",
+       "leadership", "leadership.nonneutral_gain", _POWER_ATTR,
+       "Under one-state-one-vote the leader steers with this share of α (agenda setting without votes)."),
+    _p("compliance", "χ", "float", 0.2, 0.0, 10.0, "years of dues per ideal-point unit",
+       "leadership", "leadership.compliance_cost", _POWER_ATTR,
+       "Compliance cost χ × distance to the policy × institutionalization/3 × own uncapped dues.",
+       switch="compliance costs", off=0.0),
+    # --- power ---------------------------------------------------------------------------
+    _p("institutional_rate", "κ", "float", 1.0, 0.0, 10.0, "multiplier",
+       "power", "power.update_power", "MODEL.md §4.4",
+       "How strongly the net institutional gain (as a share of power) changes power.",
+       switch="every institutional effect on power", off=0.0),
+    _p("net_gain_clip", "", "float", 0.05, 0.0, 1.0, "share of power a year",
+       "power", "power.update_power", "MODEL.md §4.0 (bounded institutional rate)",
+       "The institutional term of the power update is clipped to ± this share of power."),
+    _p("power_noise", "σ", "float", 0.01, 0.0, 1.0, "log units a year",
+       "power", "power.update_power", "MODEL.md §4.4",
+       "Standard deviation of yearly log-power shocks (mean-corrected).",
+       switch="random power shocks", off=0.0),
+]
+
+REGISTRY: dict[str, Parameter] = {p.name: p for p in _DEFINITIONS}
+
+Params = dataclasses.make_dataclass(
+    "Params",
+    [(p.name, {"float": float, "int": int, "bool": bool}[p.kind], dataclasses.field(default=p.default))
+     for p in _DEFINITIONS],
+    frozen=True,
+    slots=True,
+    namespace={"__doc__": "Resolved model parameters: one attribute per entry of REGISTRY.",
+               "to_dict": lambda self: dataclasses.asdict(self),
+               "replace": lambda self, **kw: make_params(self.to_dict() | kw)},
+)
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str | None:
+    """The closest candidate to a misspelt name, or None."""
+    found = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def make_params(values: Mapping[str, Any] | None = None, /, **overrides: Any) -> Params:
+    """Build a validated ``Params`` from defaults, a mapping and keyword overrides.
+
+    Raises:
+        ParameterError: for an unknown name (with a suggestion) or a value of the wrong type
+            or outside the parameter's range.
+    """
+    merged = dict(values or {}) | overrides
+    checked = {}
+    for name, value in merged.items():
+        if name not in REGISTRY:
+            hint = suggest(name, REGISTRY)
+            raise ParameterError(name, value, "a known parameter" + (f" (did you mean {hint!r}?)" if hint else ""))
+        checked[name] = REGISTRY[name].check(value)
+    return Params(**checked)
+
+
+def parameters_in_group(group: str) -> list[Parameter]:
+    """The registry's parameters of one group, in definition order."""
+    return [p for p in _DEFINITIONS if p.group == group]

@@ -1,0 +1,328 @@
+"""Scenarios: the schema of a scenario file, loading it, and building its world.
+
+A scenario is YAML read with ruamel.yaml (never a loader that can construct Python objects)
+and validated by pydantic models with ``extra="forbid"``. The ``parameters:`` section is
+made from the parameter registry (:mod:`exitsim.parameters`), one sub-section per group, so
+every parameter has the registry's type, range, default and description.
+"""
+
+from __future__ import annotations
+
+import io
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from .clauses import CLAUSE_KINDS, TENURE_BASES, ClauseError, parse_effective_rule
+from .generate import GenerateOptions, generate_organizations, generate_states
+from .mechanisms.budget import backcast_history
+from .parameters import GROUPS, REGISTRY, Params, make_params, parameters_in_group
+from .world import GOVERNMENTS, ISSUE_AREAS, ROLES, VOTING_RULES, Memberships, World
+
+Code = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]{0,23}$",
+                            description="A short unique code: letters, digits, _ or -, starting with a letter.")]
+Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be used; ``messages`` lists every problem found."""
+
+    def __init__(self, messages: list[str] | str):
+        self.messages = [messages] if isinstance(messages, str) else list(messages)
+        super().__init__("\n".join(self.messages))
+
+
+# --- the schema ---------------------------------------------------------------------------------
+
+def _parameter_group_model(group: str) -> type[BaseModel]:
+    fields = {}
+    for p in parameters_in_group(group):
+        python_type = {"float": float, "int": int, "bool": bool}[p.kind]
+        fields[p.name] = (python_type, Field(default=p.default, ge=p.low, le=p.high,
+                                             description=f"{p.description} [{p.unit}]"))
+    return create_model(f"{group.title()}Parameters", __config__=ConfigDict(extra="forbid"), **fields)
+
+
+_GROUP_MODELS = {g: _parameter_group_model(g) for g in GROUPS if g != "scale"}
+ParametersSpec = create_model(
+    "ParametersSpec", __config__=ConfigDict(extra="forbid"),
+    **{g: (model, Field(default_factory=model, description=GROUPS[g])) for g, model in _GROUP_MODELS.items()})
+
+
+class ClauseSpec(_Strict):
+    """An organization's withdrawal clause (``exitsim/data/README.md``'s grammar)."""
+
+    kind: Literal[CLAUSE_KINDS] = Field("implied", description="explicit, implied, consent, none or non_treaty.")
+    effective: str = Field("months_after:12", description="When a notice takes effect, e.g. months_after:12, end_of_year_after:1, cutoff:1:6.")
+    min_tenure_years: int = Field(0, ge=0, le=100, description="No notice before this many years.")
+    tenure_basis: Literal[TENURE_BASES] = Field("accession", description="What the tenure counts from.")
+    arrears_block_effect: bool = Field(False, description="The exit takes effect only once dues are paid.")
+    obligations_survive: bool = Field(False, description="Dues accrued before the effect remain owed after it.")
+    revocable: bool = Field(True, description="A notice can be withdrawn before it takes effect (VCLT Art. 68).")
+
+    @model_validator(mode="after")
+    def _rule(self):
+        try:
+            parse_effective_rule(self.effective)
+        except ClauseError as error:
+            raise ValueError(str(error)) from None
+        return self
+
+
+class MemberSpec(_Strict):
+    state: Code = Field(description="The member state's code.")
+    joined: int | None = Field(None, ge=1800, le=3000, description="Year it joined (default: the organization's founding year).")
+
+
+class StateSpec(_Strict):
+    """One state (MODEL.md §2)."""
+
+    code: Code
+    name: str | None = Field(None, description="Display name (default: the code).")
+    power: float = Field(gt=0, description="Material power P (any unit; only ratios matter).")
+    growth: float = Field(0.03, ge=-0.5, le=0.5, description="Yearly growth rate g of power.")
+    ideal_point: float | list[float] = Field(0.0, description="Policy ideal point (one number, or a list of 2).")
+    nativism: Fraction = Field(0.3, description="Domestic nativist pressure n in [0, 1].")
+    nativism_mean: Fraction | None = Field(None, description="Long-run level n̄ of nativism (default: nativism).")
+    democracy: Fraction = Field(0.5, description="Democracy in [0, 1]; 0.5 and above hold elections.")
+    government: Literal[GOVERNMENTS] = Field("internationalist", description="internationalist or nativist.")
+    role: Literal[ROLES] = Field("other", description="hegemon, rising, ally or other.")
+    alliances: list[Code] = Field(default_factory=list, description="Codes of allied states (alliances are symmetric).")
+
+    @model_validator(mode="after")
+    def _ideal(self):
+        point = self.ideal_point if isinstance(self.ideal_point, list) else [self.ideal_point]
+        if not 1 <= len(point) <= 2:
+            raise ValueError("ideal_point must be one number or a list of 1 or 2 numbers")
+        return self
+
+    def point(self) -> list[float]:
+        return list(self.ideal_point) if isinstance(self.ideal_point, list) else [self.ideal_point]
+
+
+class OrganizationSpec(_Strict):
+    """One intergovernmental organization (MODEL.md §2)."""
+
+    code: Code
+    name: str | None = Field(None, description="Display name (default: the code).")
+    issue_area: Literal[ISSUE_AREAS] = Field("general", description="The organization's issue area.")
+    institutionalization: int = Field(2, ge=1, le=3, description="1 minimal, 2 structured, 3 interventionist.")
+    voting: Literal[VOTING_RULES] = Field("one_state_one_vote", description="one_state_one_vote or weighted.")
+    budget_rate: float | None = Field(None, ge=0, le=0.01, description="Budget rate b_k (default: the budget_rate parameter).")
+    cap: float | None = Field(None, gt=0, le=1, description="Ceiling on a member's share of the budget (none if omitted).")
+    founded: int | None = Field(None, ge=1800, le=3000, description="Year founded (default: the start year).")
+    quality: Fraction | None = Field(None, description="Performance q at the start (default: intrinsic quality).")
+    intrinsic_quality: Fraction = Field(0.67, description="Intrinsic quality q̄ (mean of Beta(4, 2)).")
+    value: float = Field(0.0, ge=-5, le=5, description="Value in standard deviations: θ_k = θ·exp(σ_θ·value).")
+    club: bool = Field(False, description="A club organization (founded by a strategy).")
+    clause: ClauseSpec = Field(default_factory=ClauseSpec, description="Withdrawal clause.")
+    template: str | None = Field(None, description="The real organization whose rules this copies (informational).")
+    members: list[Code | MemberSpec] = Field(min_length=1, description="Member states: codes, or {state, joined}.")
+
+
+class GenerateSpec(_Strict):
+    """A generated world (distributions of ``world_facts.md``), to which explicit entries are added."""
+
+    states: int = Field(0, ge=0, le=10000)
+    organizations: int = Field(0, ge=0, le=20000)
+    power_gini: float = Field(0.83, gt=0, lt=1)
+    total_power: float = Field(1000.0, gt=0)
+    memberships_per_state: float = Field(63.0, ge=0)
+    memberships_spread: float = Field(0.25, ge=0, le=5)
+    memberships_per_tenfold_power: float = Field(11.0, ge=-100, le=100)
+    min_memberships: int = Field(5, ge=0)
+    org_size_spread: float = Field(1.7, ge=0, le=5)
+    min_members: int = Field(3, ge=1)
+    proximity_scale: float = Field(1.5, gt=0)
+    dimensions: Literal[1, 2] = 1
+    cap_min_members: int = Field(50, ge=1)
+    growth_mean: float = Field(0.03, ge=-0.5, le=0.5)
+    growth_sd: float = Field(0.01, ge=0, le=0.5)
+    hegemon: bool = True
+    hegemon_rising_ratio: float = Field(2.5, ge=1)
+    hegemon_growth: float = Field(0.02, ge=-0.5, le=0.5)
+    rising_growth: float = Field(0.05, ge=-0.5, le=0.5)
+    ally_share: Fraction = 0.15
+    founded_from: int = Field(1945, ge=1800, le=3000)
+
+    def options(self) -> GenerateOptions:
+        return GenerateOptions(**self.model_dump())
+
+
+class Scenario(_Strict):
+    """A scenario file: metadata, parameters, a world (generated and/or explicit)."""
+
+    name: str = Field("unnamed", description="Short name of the scenario.")
+    description: str = Field("", description="What the scenario is about.")
+    start_year: int = Field(2025, ge=1800, le=3000, description="Calendar year of step 0.")
+    steps: int = Field(50, ge=1, le=1000, description="Years to simulate.")
+    world_seed: int = Field(0, ge=0, description="Seed of the generated world.")
+    seed: int = Field(0, ge=0, description="Seed of the dynamics.")
+    organization_weight: float = Field(
+        REGISTRY["organization_weight"].default, ge=REGISTRY["organization_weight"].low,
+        le=REGISTRY["organization_weight"].high, description=REGISTRY["organization_weight"].description)
+    parameters: ParametersSpec = Field(default_factory=ParametersSpec, description="Model parameters by group.")
+    generate: GenerateSpec | None = Field(None, description="Generate states and organizations from distributions.")
+    states: list[StateSpec] = Field(default_factory=list, description="Explicit states.")
+    organizations: list[OrganizationSpec] = Field(default_factory=list, description="Explicit organizations.")
+
+    def params(self) -> Params:
+        """The resolved model parameters (registry defaults overridden by the file)."""
+        values = {"organization_weight": self.organization_weight}
+        for group in _GROUP_MODELS:
+            values |= getattr(self.parameters, group).model_dump()
+        return make_params(values)
+
+
+# --- loading ---------------------------------------------------------------------------------------
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")  # round-trip: plain data only, duplicate keys rejected, lines known
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def default_scenario_path() -> Path:
+    """The packaged copy of ``scenarios/default.yaml``."""
+    return Path(str(resources.files("exitsim.scenarios").joinpath("default.yaml")))
+
+
+def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
+    """Validate scenario YAML text; raise :class:`ScenarioError` listing every problem."""
+    try:
+        data = _yaml().load(io.StringIO(text))
+    except YAMLError as error:
+        raise ScenarioError(f"{source}: not valid YAML: {error}") from None
+    if data is None:
+        raise ScenarioError(f"{source}: the file is empty; a scenario needs at least 'states' or 'generate'")
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{source}: a scenario must be a mapping of keys to values, not a {type(data).__name__}")
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as error:
+        raise ScenarioError([f"{source}: {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]) from None
+    return scenario
+
+
+def load_scenario(path: str | Path | None = None) -> Scenario:
+    """Read and validate a scenario file (the packaged default when ``path`` is None)."""
+    path = Path(path) if path is not None else default_scenario_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: not a UTF-8 text file") from None
+    return parse_scenario(text, str(path))
+
+
+# --- building the world -----------------------------------------------------------------------------
+
+def resolve_world_specs(scenario: Scenario) -> tuple[list[StateSpec], list[OrganizationSpec]]:
+    """Generated and explicit states and organizations, sorted by code and cross-checked."""
+    states = list(scenario.states)
+    organizations = list(scenario.organizations)
+    if scenario.generate is not None:
+        rng = np.random.default_rng(scenario.world_seed)
+        options = scenario.generate.options()
+        generated = generate_states(options, rng)
+        states = [StateSpec.model_validate(s) for s in generated] + states
+        organizations = [OrganizationSpec.model_validate(o)
+                         for o in generate_organizations(options, generated, scenario.start_year, rng)] + organizations
+    problems = []
+    codes = [s.code for s in states]
+    if len(states) < 2:
+        problems.append(f"a scenario needs at least 2 states, it has {len(states)}")
+    for label, items in (("state", codes), ("organization", [o.code for o in organizations])):
+        seen = set()
+        for code in items:
+            if code in seen:
+                problems.append(f"{label} code {code!r} is used twice")
+            seen.add(code)
+    known = set(codes)
+    for o in organizations:
+        for member in o.members:
+            code = member if isinstance(member, str) else member.state
+            if code not in known:
+                problems.append(f"organization {o.code}: member {code!r} is not a state of the scenario")
+    for s in states:
+        for ally in s.alliances:
+            if ally not in known:
+                problems.append(f"state {s.code}: ally {ally!r} is not a state of the scenario")
+    for role in ("hegemon", "rising"):
+        holders = [s.code for s in states if s.role == role]
+        if len(holders) > 1:
+            problems.append(f"at most one state can be the {role}; found {', '.join(holders)}")
+    if len({len(s.point()) for s in states}) > 1:
+        problems.append("all ideal points must have the same number of dimensions")
+    if problems:
+        raise ScenarioError(problems)
+    return sorted(states, key=lambda s: s.code), sorted(organizations, key=lambda o: o.code)
+
+
+def build_world(scenario: Scenario, params: Params | None = None) -> World:
+    """The scenario's :class:`~exitsim.world.World` at the start (needs are set by the model)."""
+    params = params or scenario.params()
+    states, organizations = resolve_world_specs(scenario)
+    index = {s.code: i for i, s in enumerate(states)}
+    power = np.array([s.power for s in states], dtype=float)
+    growth = np.array([s.growth for s in states], dtype=float)
+    ally_pairs = sorted({tuple(sorted((index[s.code], index[a]))) for s in states for a in s.alliances})
+    theta = params.output_multiplier * np.exp(params.output_spread * np.array([o.value for o in organizations]))
+    rows_state, rows_org, rows_joined = [], [], []
+    for k, o in enumerate(organizations):
+        founded = o.founded if o.founded is not None else scenario.start_year
+        for member in sorted(o.members, key=lambda x: x if isinstance(x, str) else x.state):
+            code = member if isinstance(member, str) else member.state
+            joined = founded if isinstance(member, str) or member.joined is None else member.joined
+            rows_state.append(index[code])
+            rows_org.append(k)
+            rows_joined.append(joined)
+    dims = len(states[0].point())
+    m = len(organizations)
+    return World(
+        start_year=scenario.start_year,
+        state_code=[s.code for s in states],
+        state_name=[s.name or s.code for s in states],
+        power=power,
+        growth=growth,
+        power_history=backcast_history(power, growth, params.assessment_years),
+        ideal_point=np.array([s.point() for s in states], dtype=float).reshape(len(states), dims),
+        nativism=np.array([s.nativism for s in states]),
+        nativism_mean=np.array([s.nativism if s.nativism_mean is None else s.nativism_mean for s in states]),
+        democracy=np.array([s.democracy for s in states]),
+        nativist_government=np.array([s.government == "nativist" for s in states]),
+        role=np.array([ROLES.index(s.role) for s in states], dtype=np.int8),
+        alliances=np.array(ally_pairs, dtype=np.int64).reshape(-1, 2),
+        org_code=[o.code for o in organizations],
+        org_name=[o.name or o.code for o in organizations],
+        issue_area=np.array([ISSUE_AREAS.index(o.issue_area) for o in organizations], dtype=np.int8),
+        institutionalization=np.array([o.institutionalization for o in organizations], dtype=np.int8),
+        weighted_voting=np.array([o.voting == "weighted" for o in organizations], dtype=bool),
+        budget_rate=np.array([params.budget_rate if o.budget_rate is None else o.budget_rate for o in organizations]),
+        cap=np.array([np.nan if o.cap is None else o.cap for o in organizations]),
+        quality=np.array([o.intrinsic_quality if o.quality is None else o.quality for o in organizations]),
+        intrinsic_quality=np.array([o.intrinsic_quality for o in organizations]),
+        value_multiplier=theta,
+        founded=np.array([scenario.start_year if o.founded is None else o.founded for o in organizations]),
+        founder=np.full(m, -1),
+        club=np.array([o.club for o in organizations], dtype=bool),
+        policy_offset=np.zeros((m, dims)),
+        org_status=np.zeros(m, dtype=np.int8),
+        clause=[o.clause.model_dump() for o in organizations],
+        memberships=Memberships({"state": rows_state, "org": rows_org, "joined": rows_joined}),
+    )
+
+
+def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
+    """The fully resolved scenario as plain data (for ``run.json``)."""
+    return scenario.model_dump(mode="json")

@@ -1,0 +1,238 @@
+"""The arrays that are the single source of truth for one run (ARCHITECTURE.md rule 1).
+
+A :class:`World` holds one row per state, one per organization, and a membership edge list
+with one row per (state, organization) pair that ever had a tie. Rows are only ever appended
+(joins and foundings), so indices are stable for the whole run and random streams that draw
+one value per row stay aligned (MODEL.md §4.0). Mechanisms read and write these arrays;
+Mesa agents (:mod:`exitsim.agents`) are views of their rows, and the membership network is
+derived on demand (:meth:`World.membership_graph`), never kept twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+# Membership status (MODEL.md §2).
+MEMBER, NOTICE, INACTIVE, WITHDRAWN = 0, 1, 2, 3
+MEMBERSHIP_STATUS = ("member", "notice", "inactive", "withdrawn")
+# Organization status.
+ALIVE, ZOMBIE, DEAD = 0, 1, 2
+ORGANIZATION_STATUS = ("alive", "zombie", "dead")
+# State roles.
+ROLES = ("other", "hegemon", "rising", "ally")
+OTHER, HEGEMON, RISING, ALLY = 0, 1, 2, 3
+# Issue areas of data/withdrawal_clauses.csv.
+ISSUE_AREAS = ("security", "health", "culture", "labour", "trade", "environment", "finance",
+               "economy", "justice", "general", "human_rights", "communications", "food")
+SECURITY = ISSUE_AREAS.index("security")
+VOTING_RULES = ("one_state_one_vote", "weighted")
+GOVERNMENTS = ("internationalist", "nativist")
+
+# The membership edge list: column name -> (dtype, value of a fresh row).
+MEMBERSHIP_COLUMNS: dict[str, tuple[Any, Any]] = {
+    "state": (np.int32, -1),
+    "org": (np.int32, -1),
+    "status": (np.int8, MEMBER),
+    "joined": (np.int32, 0),          # year the state joined (its accession)
+    "dues": (np.float64, 0.0),        # dues paid in the last institutions phase (0: new member)
+    "discount": (np.float64, 0.0),    # dues discount from concessions, at most 0.5
+    "arrears": (np.float64, 0.0),     # unpaid dues owed
+}
+
+
+class Memberships:
+    """The membership edge list: equal-length numpy columns, appended to, never reordered.
+
+    Columns are attributes (``memberships.state``, ``memberships.status`` …); see
+    :data:`MEMBERSHIP_COLUMNS`.
+    """
+
+    def __init__(self, columns: dict[str, np.ndarray] | None = None):
+        columns = columns or {}
+        n = len(next(iter(columns.values()))) if columns else 0
+        for name, (dtype, fill) in MEMBERSHIP_COLUMNS.items():
+            values = columns.get(name)
+            values = np.full(n, fill, dtype=dtype) if values is None else np.asarray(values, dtype=dtype)
+            if len(values) != n:
+                raise ValueError(f"membership column {name!r} has {len(values)} rows, expected {n}")
+            setattr(self, name, values)
+        unknown = set(columns) - set(MEMBERSHIP_COLUMNS)
+        if unknown:
+            raise ValueError(f"unknown membership columns: {sorted(unknown)}")
+
+    def __len__(self) -> int:
+        return len(self.state)
+
+    def append(self, **columns: Any) -> np.ndarray:
+        """Append rows (scalars or equal-length arrays per column); return their indices."""
+        n = max((np.size(v) for v in columns.values()), default=0)
+        start = len(self)
+        for name, (dtype, fill) in MEMBERSHIP_COLUMNS.items():
+            new = np.broadcast_to(np.asarray(columns.get(name, fill), dtype=dtype), (n,))
+            setattr(self, name, np.concatenate([getattr(self, name), new]))
+        unknown = set(columns) - set(MEMBERSHIP_COLUMNS)
+        if unknown:
+            raise ValueError(f"unknown membership columns: {sorted(unknown)}")
+        return np.arange(start, start + n)
+
+    def copy(self) -> Memberships:
+        return Memberships({name: getattr(self, name).copy() for name in MEMBERSHIP_COLUMNS})
+
+    @property
+    def active(self) -> np.ndarray:
+        """Rows that are full members this year: status ``member`` or ``notice`` (MODEL.md §4.5)."""
+        return self.status <= NOTICE
+
+
+@dataclass
+class World:
+    """All state of one run, as arrays indexed by state, organization and membership row.
+
+    States (length ``n_states``): ``state_code``, ``state_name``, ``power`` P > 0, ``growth`` g,
+    ``power_history`` (n_states × assessment years, column 0 = this year), ``ideal_point``
+    (n_states × dimensions), ``nativism`` n and its long-run level ``nativism_mean`` n̄,
+    ``democracy``, ``nativist_government``, ``role`` (index into :data:`ROLES`),
+    ``alliances`` (pairs of state indices).
+
+    Organizations (length ``n_orgs``): ``org_code``, ``org_name``, ``issue_area`` (index into
+    :data:`ISSUE_AREAS`), ``institutionalization`` 1–3, ``weighted_voting``, ``budget_rate``
+    b_k, ``need_base`` and ``need_world_power`` (N_k(t) = need_base · W(t) / need_world_power),
+    ``cap`` (NaN: none), ``quality`` q, ``intrinsic_quality`` q̄, ``value_multiplier`` θ_k,
+    ``founded``, ``founder`` (−1: none), ``club``, ``policy_offset``, ``org_status`` and the
+    withdrawal clause (``clause``, one dict per organization, read by the law mechanisms).
+    """
+
+    start_year: int
+    state_code: list[str]
+    state_name: list[str]
+    power: np.ndarray
+    growth: np.ndarray
+    power_history: np.ndarray
+    ideal_point: np.ndarray
+    nativism: np.ndarray
+    nativism_mean: np.ndarray
+    democracy: np.ndarray
+    nativist_government: np.ndarray
+    role: np.ndarray
+    alliances: np.ndarray
+    org_code: list[str]
+    org_name: list[str]
+    issue_area: np.ndarray
+    institutionalization: np.ndarray
+    weighted_voting: np.ndarray
+    budget_rate: np.ndarray
+    cap: np.ndarray
+    quality: np.ndarray
+    intrinsic_quality: np.ndarray
+    value_multiplier: np.ndarray
+    founded: np.ndarray
+    founder: np.ndarray
+    club: np.ndarray
+    policy_offset: np.ndarray
+    org_status: np.ndarray
+    clause: list[dict]
+    memberships: Memberships
+    need_base: np.ndarray = field(default=None)  # set by the model at the start
+    need_world_power: np.ndarray = field(default=None)
+
+    def __post_init__(self):
+        m = len(self.org_code)
+        if self.need_base is None:
+            self.need_base = np.zeros(m)
+        if self.need_world_power is None:
+            self.need_world_power = np.ones(m)
+
+    # --- sizes -----------------------------------------------------------------------------
+    @property
+    def n_states(self) -> int:
+        return len(self.power)
+
+    @property
+    def n_orgs(self) -> int:
+        return len(self.org_code)
+
+    @property
+    def dimensions(self) -> int:
+        return self.ideal_point.shape[1]
+
+    # --- derived quantities --------------------------------------------------------------------
+    @property
+    def world_power(self) -> float:
+        """W: the sum of all states' power."""
+        return float(self.power.sum())
+
+    def role_index(self, role: int) -> int:
+        """The index of the state with this role (hegemon or rising power), or −1."""
+        found = np.flatnonzero(self.role == role)
+        return int(found[0]) if len(found) else -1
+
+    def need(self) -> np.ndarray:
+        """N_k(t): each organization's need, indexed to world power since it was set."""
+        return self.need_base * (self.world_power / self.need_world_power)
+
+    def active_rows(self) -> np.ndarray:
+        """Membership rows that count this year: active members of organizations not dead."""
+        ms = self.memberships
+        return np.flatnonzero(ms.active & (self.org_status[ms.org] != DEAD))
+
+    def member_counts(self) -> np.ndarray:
+        """|M_k|: active members per organization."""
+        rows = self.active_rows()
+        return np.bincount(self.memberships.org[rows], minlength=self.n_orgs)
+
+    def members_of(self, org: int) -> np.ndarray:
+        """State indices of an organization's active members."""
+        rows = self.active_rows()
+        return self.memberships.state[rows[self.memberships.org[rows] == org]]
+
+    def organizations_of(self, state: int) -> np.ndarray:
+        """Organization indices of which a state is an active member."""
+        rows = self.active_rows()
+        return self.memberships.org[rows[self.memberships.state[rows] == state]]
+
+    def state_index(self, code: str) -> int:
+        return self.state_code.index(code)
+
+    def org_index(self, code: str) -> int:
+        return self.org_code.index(code)
+
+    def membership_graph(self, active_only: bool = True) -> nx.Graph:
+        """The bipartite state–organization network, derived from the edge list.
+
+        Nodes are integers: states ``0 … n_states−1`` (attribute ``bipartite=0``), organizations
+        ``n_states … n_states+n_orgs−1`` (``bipartite=1``); each node carries ``code`` and
+        ``kind``; each edge its membership ``row`` and ``status``.
+        """
+        graph = nx.Graph()
+        n = self.n_states
+        graph.add_nodes_from(
+            (i, {"bipartite": 0, "kind": "state", "code": self.state_code[i], "power": float(self.power[i])})
+            for i in range(n))
+        graph.add_nodes_from(
+            (n + k, {"bipartite": 1, "kind": "organization", "code": self.org_code[k],
+                     "status": ORGANIZATION_STATUS[self.org_status[k]]})
+            for k in range(self.n_orgs))
+        ms = self.memberships
+        rows = self.active_rows() if active_only else np.arange(len(ms))
+        graph.add_edges_from(
+            (int(ms.state[r]), n + int(ms.org[r]), {"row": int(r), "status": MEMBERSHIP_STATUS[ms.status[r]]})
+            for r in rows)
+        return graph
+
+    def copy(self) -> World:
+        """A deep copy (arrays copied), for what-if comparisons and tests."""
+        values = {}
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            if isinstance(value, np.ndarray):
+                value = value.copy()
+            elif isinstance(value, Memberships):
+                value = value.copy()
+            elif isinstance(value, list):
+                value = [dict(v) if isinstance(v, dict) else v for v in value]
+            values[name] = value
+        return World(**values)
