@@ -32,7 +32,7 @@ class GenerateOptions:
     memberships_spread: float = 0.25
     memberships_per_tenfold_power: float = 11.0
     min_memberships: int = 5
-    org_size_spread: float = 1.7
+    members_median: float = 17.5
     min_members: int = 3
     proximity_scale: float = 1.5
     dimensions: int = 1
@@ -74,6 +74,21 @@ def lognormal_sigma_for_gini(n: int, target: float) -> float:
         else:
             high = mid
     return (low + high) / 2
+
+
+def _target_sizes(m: int, n: int, median: float, mean: float) -> np.ndarray:
+    """m organization sizes: lognormal quantiles with this median, capped at n states, whose
+    mean is ``mean`` (σ by bisection; σ = 0 when the mean is not above the median)."""
+    z = _standard_quantiles(m)
+    median = min(median, mean, n)
+    low, high = 0.0, 6.0
+    for _ in range(60):
+        mid = (low + high) / 2
+        if np.minimum(median * np.exp(mid * z), n).mean() < mean:
+            low = mid
+        else:
+            high = mid
+    return np.minimum(median * np.exp(low * z), n)
 
 
 def generate_states(options: GenerateOptions, rng: np.random.Generator) -> list[dict]:
@@ -143,11 +158,14 @@ def generate_organizations(options: GenerateOptions, states: list[dict], start_y
     """Organizations with real clause templates and memberships rising with power.
 
     Each state's number of memberships is ``mean + slope · log10(P / median P)`` with a
-    relative spread, clipped to [``min_memberships``, organizations]; it joins the
-    organizations with the highest score ``log π_k − d(x_i, c_k)² / (2 s²) + Gumbel``, where π_k
-    (lognormal, spread ``org_size_spread``) makes sizes skewed like the real system (median
-    well below the mean) and c_k is the organization's ideological centre. Organizations with
-    fewer than ``min_members`` get the best-scoring non-members. Each organization copies a
+    relative spread, clipped to [``min_memberships``, organizations]. Organizations get target
+    sizes from lognormal quantiles with median ``members_median`` and the mean those counts
+    imply (so sizes are skewed like the real system: median 19, mean 37). States, in random
+    order, join organizations sampled without replacement in proportion to
+    ``room_k · exp(−d(x_i, c_k)² / (2 s²))`` (Gumbel top-k): room_k is what is left of k's
+    target size, c_k its ideological centre, s the ``proximity_scale``; full organizations only
+    when nothing else is left. Organizations with fewer than ``min_members`` get the closest
+    non-members. Each organization copies a
     random real organization's issue area, voting rule, institutionalization and withdrawal
     clause (``withdrawal_clauses.csv``); its contribution cap only from ``cap_min_members``
     members up. Intrinsic quality q̄ ~ Beta(4, 2); value z ~ N(0, 1) (θ_k = θ e^{σ_θ z}).
@@ -166,19 +184,25 @@ def generate_organizations(options: GenerateOptions, states: list[dict], start_y
               + spread * rng.normal(size=n))
     count = np.clip(np.round(target), min(options.min_memberships, m), m).astype(int)
 
-    propensity = rng.normal(0.0, options.org_size_spread, m)
+    total = int(count.sum())
+    mean_size = total / m
+    capacity = _target_sizes(m, n, options.members_median, mean_size)[rng.permutation(m)]
     centre = rng.normal(0.0, 1.0, (m, dims))
-    distance2 = ((ideal[:, None, :] - centre[None, :, :]) ** 2).sum(axis=2)
-    score = (propensity[None, :] - distance2 / (2 * options.proximity_scale**2)
-             + rng.gumbel(size=(n, m))).astype(np.float32)
-    order = np.argsort(-score, axis=1, kind="stable")
     member = np.zeros((n, m), dtype=bool)
-    take = np.arange(m)[None, :] < count[:, None]
-    member[np.repeat(np.arange(n), m)[take.ravel()], order[take]] = True
-    for k in np.flatnonzero(member.sum(axis=0) < min(options.min_members, n)):
-        missing = min(options.min_members, n) - member[:, k].sum()
+    for i in rng.permutation(n):  # generation only: one pass over states, vectorized over organizations
+        distance2 = ((ideal[i] - centre) ** 2).sum(axis=1)
+        with np.errstate(divide="ignore"):
+            room = np.log(np.maximum(capacity, 0.0))  # −inf for a full organization
+        score = room - distance2 / (2 * options.proximity_scale**2) + rng.gumbel(size=m)
+        score = np.where(np.isfinite(score), score, -1e6 - distance2)  # full ones only if need be
+        chosen = np.argsort(-score, kind="stable")[: count[i]]
+        member[i, chosen] = True
+        capacity[chosen] -= 1
+    minimum = min(options.min_members, n)
+    for k in np.flatnonzero(member.sum(axis=0) < minimum):
         outsiders = np.flatnonzero(~member[:, k])
-        member[outsiders[np.argsort(-score[outsiders, k], kind="stable")[:missing]], k] = True
+        distance2 = ((ideal[outsiders] - centre[k]) ** 2).sum(axis=1)
+        member[outsiders[np.argsort(distance2, kind="stable")[: minimum - member[:, k].sum()]], k] = True
 
     template_index = rng.integers(len(templates), size=m)
     quality = rng.beta(4.0, 2.0, m)

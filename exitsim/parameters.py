@@ -7,7 +7,7 @@ schema, the documentation, the dashboard's controls and the sweep factors are al
 
 >>> params = make_params(access_spillover=0.0)
 >>> params.access_spillover, params.budget_rate
-(0.0, 2e-05)
+(0.0, 2.5e-05)
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ _DEFINITIONS = [
        "MODEL.md §4.0 (scale convention)",
        "How many real organizations one model organization stands for: multiplies budget rates and access spillover."),
     # --- institutions: budget -----------------------------------------------------------
-    _p("budget_rate", "b", "float", 2e-5, 0.0, 0.01, "share of a member's assessment base a year",
+    _p("budget_rate", "b", "float", 2.5e-5, 0.0, 0.01, "share of a member's assessment base a year",
        "institutions", "budget.uncapped_assessment", _CONSUMPTION,
        "Each organization's default budget rate: uncapped dues are this share of a member's average power.",
        switch="dues, output and everything funded by them", off=0.0),
@@ -127,7 +127,7 @@ _DEFINITIONS = [
        "The leader of a security organization pays this share of the need on top, a transfer to the other members.",
        switch="the security leader's commitment and the allies' transfers", off=0.0),
     # --- institutions: output and spillover ----------------------------------------------
-    _p("output_multiplier", "θ", "float", 1.5, 0.0, 100.0, "output per unit of budget",
+    _p("output_multiplier", "θ", "float", 1.2, 0.0, 100.0, "output per unit of budget",
        "institutions", "spillover.output", _SPILLOVER,
        "Median value multiplier θ of organizations: output is θ_k × performance × collected budget.",
        switch="public goods (and the non-neutral gains taken from them)", off=0.0),
@@ -140,10 +140,10 @@ _DEFINITIONS = [
     _p("performance_noise", "", "float", 0.05, 0.0, 1.0, "performance units",
        "institutions", "spillover.performance", "MODEL.md §4.2",
        "Standard deviation of the yearly shock to performance."),
-    _p("absorptive_exponent", "ν", "float", 0.5, 0.0, 2.0, "exponent",
+    _p("absorptive_exponent", "ν", "float", 0.65, 0.0, 2.0, "exponent",
        "institutions", "spillover.public_good", _SPILLOVER,
        "Public goods are shared in proportion to power^ν (0: equal split; 1: proportional to power)."),
-    _p("leak", "ℓ", "float", 0.1, 0.0, 1.0, "share of output",
+    _p("leak", "ℓ", "float", 0.05, 0.0, 1.0, "share of output",
        "institutions", "spillover.public_good", _SPILLOVER,
        "Share of an organization's output that spills to non-members.",
        switch="spillover of public goods to non-members", off=0.0),

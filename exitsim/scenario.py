@@ -140,7 +140,7 @@ class GenerateSpec(_Strict):
     memberships_spread: float = Field(0.25, ge=0, le=5)
     memberships_per_tenfold_power: float = Field(11.0, ge=-100, le=100)
     min_memberships: int = Field(5, ge=0)
-    org_size_spread: float = Field(1.7, ge=0, le=5)
+    members_median: float = Field(17.5, gt=0, description="Median of the target sizes of organizations; filling them raises the median by about 1.5 (17.5 gives the real 19).")
     min_members: int = Field(3, ge=1)
     proximity_scale: float = Field(1.5, gt=0)
     dimensions: Literal[1, 2] = 1

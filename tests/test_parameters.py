@@ -1,0 +1,46 @@
+"""The parameter registry (MODEL.md §7)."""
+
+import pytest
+
+from exitsim.parameters import REGISTRY, GROUPS, ParameterError, make_params
+
+
+def test_every_parameter_is_fully_described():
+    for p in REGISTRY.values():
+        assert p.group in GROUPS, p.name
+        assert p.description and p.unit and p.mechanism and p.source, p.name
+        assert p.check(p.default) == p.default, p.name
+        if p.switch:
+            assert p.check(p.off) == p.off, p.name
+
+
+def test_defaults_and_overrides():
+    params = make_params({"leak": 0.2}, compliance=0.0)
+    assert params.leak == 0.2 and params.compliance == 0.0
+    assert params.budget_rate == REGISTRY["budget_rate"].default
+    assert params.replace(leak=0.3).leak == 0.3
+
+
+def test_unknown_name_suggests_the_closest():
+    with pytest.raises(ParameterError, match=r"'acess_spillover' = 1: expected a known parameter \(did you mean 'access_spillover'\?\)"):
+        make_params(acess_spillover=1)
+
+
+@pytest.mark.parametrize("name, value, expected", [
+    ("leak", 1.5, "at most 1"),
+    ("budget_rate", -1.0, "at least 0"),
+    ("assessment_years", 2.5, "a whole number"),
+    ("leak", "much", "a number (float)"),
+    ("leak", True, "a number (float)"),
+    ("leak", float("nan"), "a finite number"),
+])
+def test_bad_values_name_the_parameter_and_what_was_expected(name, value, expected):
+    with pytest.raises(ParameterError) as error:
+        make_params(**{name: value})
+    assert str(error.value) == f"parameter {name!r} = {value!r}: expected {expected}"
+
+
+def test_params_are_frozen():
+    params = make_params()
+    with pytest.raises(AttributeError):
+        params.leak = 0.5
