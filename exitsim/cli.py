@@ -57,6 +57,16 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _docs(args: argparse.Namespace) -> int:
+    from .outputs import outputs_markdown
+
+    folder = Path(args.folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "outputs.md").write_text(outputs_markdown(), encoding="utf-8")
+    print(f"Wrote {folder / 'outputs.md'}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="run.py", description="exitsim: simulate states' exit from international organizations.")
@@ -73,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help=f"write memberships.csv (default: yes up to {LARGE_PANEL:,} memberships)")
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     run.set_defaults(handler=_run)
+    docs = commands.add_parser("docs", help="regenerate the generated documentation (docs/outputs.md)")
+    docs.add_argument("--folder", default="docs", help="where to write (default: docs)")
+    docs.set_defaults(handler=_docs)
     return parser
 
 

@@ -1,0 +1,107 @@
+"""The command line: `python run.py` and `python run.py run ...`."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from exitsim import ExitModel
+from exitsim.cli import main
+from exitsim.events import COLUMNS as EVENT_FIELDS
+from exitsim.outcomes import MODEL_MEASURES, STATE_MEASURES
+from exitsim.outputs import EVENT_COLUMNS, MEMBERSHIP_PANEL_COLUMNS, OUTPUT_FILES, outputs_markdown
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SMALL = """\
+name: small
+steps: 4
+world_seed: 2
+seed: 9
+generate:
+  states: 12
+  organizations: 6
+  memberships_per_state: 3
+  min_memberships: 1
+"""
+
+
+@pytest.fixture
+def small_file(tmp_path):
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL, encoding="utf-8")
+    return path
+
+
+def test_run_writes_every_output(small_file, tmp_path):
+    out = tmp_path / "out"
+    assert main(["run", str(small_file), "--out", str(out), "--quiet"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES)
+    timeseries = pd.read_csv(out / "timeseries.csv")
+    assert list(timeseries.columns) == list(MODEL_MEASURES)
+    assert len(timeseries) == 5 and timeseries["year"].tolist() == [2025, 2026, 2027, 2028, 2029]
+    states = pd.read_csv(out / "states.csv")
+    assert list(states.columns) == ["step", "year", "state", *STATE_MEASURES] and len(states) == 5 * 12
+    panel = pd.read_csv(out / "memberships.csv")
+    assert list(panel.columns) == list(MEMBERSHIP_PANEL_COLUMNS)
+    assert sorted(panel["year"].unique()) == list(range(2025, 2030))
+    record = json.loads((out / "run.json").read_text())
+    assert record["seed"] == 9 and record["world_seed"] == 2 and record["scenario"]["name"] == "small"
+    assert {"exitsim", "mesa", "numpy", "python"} <= set(record["versions"])
+    assert "# small" in (out / "summary.md").read_text()
+
+
+def test_run_results_match_the_model_api(small_file, tmp_path):
+    out = tmp_path / "out"
+    main(["run", str(small_file), "--out", str(out), "--quiet", "--seed", "5", "--steps", "3"])
+    from exitsim.scenario import load_scenario
+
+    model = ExitModel(load_scenario(small_file), seed=5, steps=3).run()
+    expected = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    written = pd.read_csv(out / "timeseries.csv")
+    pd.testing.assert_frame_equal(written, expected, check_dtype=False, rtol=1e-9)
+
+
+def test_a_rerun_replaces_only_its_own_files(small_file, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    main(["run", str(small_file), "--out", str(out), "--quiet"])
+    main(["run", str(small_file), "--out", str(out), "--quiet", "--no-memberships"])
+    assert (out / "notes.txt").read_text() == "mine"
+    assert not (out / "memberships.csv").exists()  # not left over from the first run
+    assert not any(p.name.endswith(".partial") for p in out.iterdir())
+
+
+def test_a_missing_scenario_is_a_clear_error_with_exit_code_2(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", str(tmp_path / "nope.yaml"), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'nope.yaml'}: no such file" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_an_invalid_scenario_writes_nothing(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SMALL.replace("steps: 4", "steps: -1"))
+    out = tmp_path / "out"
+    assert main(["run", str(bad), "--out", str(out)]) == 2
+    assert "steps" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_run_py_without_arguments_runs_the_default_scenario(tmp_path):
+    result = subprocess.run([sys.executable, str(ROOT / "run.py")], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "# default" in result.stdout
+    assert sorted(p.name for p in (tmp_path / "results" / "default").iterdir()) == sorted(OUTPUT_FILES)
+
+
+def test_output_dictionary_matches_the_code_and_docs():
+    assert list(EVENT_COLUMNS) == EVENT_FIELDS
+    assert (ROOT / "docs" / "outputs.md").read_text(encoding="utf-8") == outputs_markdown(), \
+        "docs/outputs.md is stale: run `python run.py docs`"
