@@ -1,0 +1,224 @@
+"""Decisions — stay, threaten or give notice, a random-utility choice, MODEL.md §4.6.
+
+Each year every membership not under notice chooses among **stay** (value 0), **threaten** and
+**give notice** by a multinomial logit; the Gumbel noise stands for the many reasons the model
+does not represent. Nothing here imposes "threaten when exit is costly, leave when it is cheap":
+whether threats or notices dominate as the switching cost rises follows from the payoffs and
+the parameters (the concession probability falls with a less credible exit, ζ2).
+
+Sources (MODEL.md §8):
+
+* Institutional retrenchment: exit cost = switching + opportunity cost; threats versus exit;
+  favourable conditions come first (windows: a government turnover; pretexts: a performance
+  drop, a refused threat, the rival taking the lead).
+* Hello-goodbye (von Borzyskowski & Vabulas 2019): leader-exit contagion (β_c X), divergence
+  (through ũ), nativism not a robust direct predictor (β_n = 0 by default).
+
+Every function is vectorized over membership rows and takes its random draws as arguments.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .evaluation import UTILITY_TERMS
+
+# Choice codes.
+STAY, THREAT, NOTICE = 0, 1, 2
+CHOICES = ("stay", "threat", "notice")
+#: The causes a notice is attributed to (MODEL.md §5), and the fallback.
+CAUSES = ("performance", "cost", "preferences", "contagion", "window", "pretext")
+UNCLEAR = "unclear"
+
+
+def logistic(x: np.ndarray) -> np.ndarray:
+    """1 / (1 + e^{−x}), computed stably (no overflow for large |x|)."""
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=np.float64)))
+
+
+def exit_payoff(utility: np.ndarray, years_to_effect: np.ndarray, switching: np.ndarray,
+                horizon: float = 5.0) -> np.ndarray:
+    """π = max(0, H − D) · (−ũ) − S̃: the payoff of giving notice now, in years of dues.
+
+    Over the planning horizon H (5 years) the state is rid of the membership's yearly value ũ
+    for the H − D years after the notice takes effect (D years from now; it is a full member
+    until then) and pays the one-off switching cost S̃ (:func:`evaluation.switching_cost`).
+    Source: institutional retrenchment (exit cost = switching cost + opportunity cost).
+
+    Example: ũ = −1, D = 1, S̃ = 1.2 → π = 4 − 1.2 = 2.8.
+    """
+    years = np.maximum(0.0, horizon - np.asarray(years_to_effect, dtype=np.float64))
+    return years * -np.asarray(utility, dtype=np.float64) - switching
+
+
+def concession_probability(share: np.ndarray, payoff: np.ndarray, intercept: float = -3.0,
+                           share_effect: float = 15.0, credibility: float = 0.3,
+                           reputation: np.ndarray | float = 1.0,
+                           payoff_clip: float = 5.0) -> np.ndarray:
+    """p_concede = reputation · logistic(ζ0 + ζ1 a_ik + ζ2 clip(π, ±5)).
+
+    ``a_ik`` = ``share`` is the threatener's share of contributions in k: powerful threateners
+    win more often (ζ1 = 15). A threat is as strong as the exit behind it is credible: ζ2
+    (``credibility``, 0.3) makes a costly exit (low π) weaken the threat too. The reputation
+    stock (1 for a clean record, :func:`evaluation.update_reputation`) multiplies it. π is
+    clipped like every payoff entering a choice (MODEL.md §4.0).
+    Source: institutional retrenchment (threats versus exit).
+
+    Example: a = 0.2, π = 0 → logistic(−3 + 3) = 0.5.
+    """
+    pi = np.clip(np.asarray(payoff, dtype=np.float64), -payoff_clip, payoff_clip)
+    return reputation * logistic(intercept + share_effect * np.asarray(share) + credibility * pi)
+
+
+def concession_value(c_over_cstar: np.ndarray, discount: float = 0.2, horizon: float = 5.0,
+                     ratio_clip: float = 5.0) -> np.ndarray:
+    """The value of a dues concession: Σ over H years of δ · c/c* = H δ min(c/c*, 5).
+
+    A concession grants a discount δ (0.2) of dues; over the horizon H it saves δ c each year,
+    in years of one's own dues c*. Example: c/c* = 1 → 5 × 0.2 = 1 year of dues.
+    Source: definitions.md (concession value); institutional retrenchment (threats).
+    """
+    ratio = np.clip(np.asarray(c_over_cstar, dtype=np.float64), 0.0, ratio_clip)
+    return horizon * discount * ratio
+
+
+def policy_concession_value(distance: np.ndarray, institutionalization: np.ndarray,
+                            compliance: float, preference_cost: float, shift: float = 0.2,
+                            horizon: float = 5.0) -> np.ndarray:
+    """The value of a policy concession: H · shift · d · inst/3 · (χ + λ).
+
+    Moving k's policy offset by ``shift`` (0.2) of the gap toward the threatener cuts its
+    distance by ``shift · d``, so its yearly compliance cost (χ d inst/3 years of dues) and its
+    preference cost (λ d inst/3) fall by ``shift`` of themselves, over H years. The organization
+    grants whichever of this and :func:`concession_value` serves the threatener more
+    (MODEL.md §4.6). Example: d = 1, inst 3, χ 0.2, λ 1 → 5 × 0.2 × 1.2 = 1.2.
+    """
+    inst = np.asarray(institutionalization, dtype=np.float64) / 3.0
+    distance = np.asarray(distance, dtype=np.float64)
+    return horizon * shift * distance * inst * (compliance + preference_cost)
+
+
+def threat_payoff(payoff: np.ndarray, p_concede: np.ndarray, concession: np.ndarray,
+                  credibility_cost: float = 0.3) -> np.ndarray:
+    """p_concede · concession value + (1 − p_concede) · max(0, π) − credibility cost (unclipped).
+
+    A threat wins the concession with probability p_concede; if refused, the state keeps the
+    option to leave, worth max(0, π); issuing it costs ``credibility_cost`` (0.3 years of dues).
+    """
+    p = np.asarray(p_concede, dtype=np.float64)
+    return p * concession + (1.0 - p) * np.maximum(0.0, payoff) - credibility_cost
+
+
+def choice_values(payoff: np.ndarray, contagion: np.ndarray, window: np.ndarray,
+                  pretext: np.ndarray, nativism: np.ndarray, p_concede: np.ndarray,
+                  concession: np.ndarray, *, baseline_notice: float = -8.0,
+                  baseline_threat: float = -8.0, beta_utility: float = 1.0,
+                  beta_contagion: float = 3.2, beta_window: float = 0.7, beta_pretext: float = 0.7,
+                  beta_nativism: float = 0.0, credibility_cost: float = 0.3,
+                  temperature: float = 1.0,
+                  payoff_clip: float = 5.0) -> tuple[np.ndarray, np.ndarray]:
+    """The values of giving notice and of threatening, relative to staying (value 0).
+
+    * ``V_notice = [β0 + β_u clip(π, ±5) + β_c X + β_w window + β_p pretext + β_n n] / T``
+    * ``V_threat = [β0_T + β_u clip(p_concede · value + (1 − p_concede) max(0, π) − credibility,
+      ±5) + β_w window + β_p pretext] / T``
+
+    π from :func:`exit_payoff`, X the contagion exposure, window/pretext 0/1, n nativism,
+    p_concede from :func:`concession_probability`, value from :func:`concession_value` (or the
+    better of it and :func:`policy_concession_value`). T is the temperature (1). To forbid a
+    threat on a row (one threat per membership every two years), set its V_threat to −inf.
+    Sources: institutional retrenchment (threats vs exit, windows, pretexts); Hello-goodbye
+    (contagion, divergence through π, β_n = 0).
+
+    Returns:
+        ``(V_notice, V_threat)`` per row.
+    """
+    pi = np.asarray(payoff, dtype=np.float64)
+    window = np.asarray(window, dtype=np.float64)
+    pretext = np.asarray(pretext, dtype=np.float64)
+    v_notice = (baseline_notice + beta_utility * np.clip(pi, -payoff_clip, payoff_clip)
+                + beta_contagion * np.asarray(contagion, dtype=np.float64)
+                + beta_window * window + beta_pretext * pretext
+                + beta_nativism * np.asarray(nativism, dtype=np.float64))
+    threat = threat_payoff(pi, p_concede, concession, credibility_cost)
+    v_threat = (baseline_threat + beta_utility * np.clip(threat, -payoff_clip, payoff_clip)
+                + beta_window * window + beta_pretext * pretext)
+    return v_notice / temperature, v_threat / temperature
+
+
+def choice_probabilities(v_notice: np.ndarray,
+                         v_threat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Multinomial logit with stay = 0: p(o) = e^{V_o} / (1 + e^{V_notice} + e^{V_threat}).
+
+    Computed stably by subtracting max(0, V_notice, V_threat) before exponentiating; V = −inf
+    gives that option probability 0. Returns ``(p_notice, p_threat)``.
+    """
+    v_notice = np.asarray(v_notice, dtype=np.float64)
+    v_threat = np.asarray(v_threat, dtype=np.float64)
+    top = np.maximum(0.0, np.maximum(v_notice, v_threat))
+    e_stay, e_notice, e_threat = np.exp(-top), np.exp(v_notice - top), np.exp(v_threat - top)
+    total = e_stay + e_notice + e_threat
+    return e_notice / total, e_threat / total
+
+
+def choose(p_notice: np.ndarray, p_threat: np.ndarray, uniform: np.ndarray) -> np.ndarray:
+    """The choice per row from one uniform draw u: NOTICE if u < p_notice, THREAT if
+    u < p_notice + p_threat, else STAY (codes :data:`STAY`, :data:`THREAT`, :data:`NOTICE`)."""
+    u = np.asarray(uniform, dtype=np.float64)
+    choice = np.where(u < p_notice, NOTICE, np.where(u < p_notice + p_threat, THREAT, STAY))
+    return choice.astype(np.int8)
+
+
+def notice_terms(exit_terms: dict[str, np.ndarray], years_to_effect: np.ndarray,
+                 switching: np.ndarray, contagion: np.ndarray, window: np.ndarray,
+                 pretext: np.ndarray, nativism: np.ndarray, *, baseline_notice: float = -8.0,
+                 beta_utility: float = 1.0, beta_contagion: float = 3.2, beta_window: float = 0.7,
+                 beta_pretext: float = 0.7, beta_nativism: float = 0.0, temperature: float = 1.0,
+                 horizon: float = 5.0, payoff_clip: float = 5.0) -> dict[str, np.ndarray]:
+    """V_notice − V_stay split into named terms that add up to V_notice exactly.
+
+    π = m Σ_j e_j − S̃ with m = max(0, H − D) and e_j the per-year exit terms of
+    :func:`evaluation.exit_terms` (performance, cost, preferences; Σ e_j = −ũ). Its contribution
+    β_u clip(π, ±5) is split over the parts of π by shrinking them all with the same factor
+    s = clip(π)/π (1 when π = 0), so that
+
+    * ``performance``, ``cost``, ``preferences`` = β_u s m e_j / T,
+    * ``switching`` = −β_u s S̃ / T (never a cause),
+    * ``contagion`` = β_c X / T, ``window`` = β_w window / T, ``pretext`` = β_p pretext / T,
+      ``nativism`` = β_n n / T, ``baseline`` = β0 / T.
+
+    Used by :func:`decision_cause`; ``Σ terms`` equals V_notice of :func:`choice_values`.
+    """
+    m = np.maximum(0.0, horizon - np.asarray(years_to_effect, dtype=np.float64))
+    parts = {name: m * np.asarray(exit_terms[name], dtype=np.float64) for name in UTILITY_TERMS}
+    parts["switching"] = -np.asarray(switching, dtype=np.float64) * np.ones_like(m)
+    pi = sum(parts.values())
+    clipped = np.clip(pi, -payoff_clip, payoff_clip)
+    shrink = np.where(pi != 0, clipped / np.where(pi != 0, pi, 1.0), 1.0)
+    terms = {name: beta_utility * shrink * value / temperature for name, value in parts.items()}
+    shape = np.broadcast_shapes(np.shape(pi),
+                                *(np.shape(v) for v in (contagion, window, pretext, nativism)))
+    terms["contagion"] = beta_contagion * np.asarray(contagion, dtype=np.float64) / temperature
+    terms["window"] = beta_window * np.asarray(window, dtype=np.float64) / temperature
+    terms["pretext"] = beta_pretext * np.asarray(pretext, dtype=np.float64) / temperature
+    terms["nativism"] = beta_nativism * np.asarray(nativism, dtype=np.float64) / temperature
+    terms["baseline"] = np.full(shape, baseline_notice / temperature)
+    return {name: np.broadcast_to(value, shape).astype(np.float64) for name, value in terms.items()}
+
+
+def decision_cause(terms: dict[str, np.ndarray]) -> np.ndarray:
+    """The cause of a notice: the name of its largest positive term among :data:`CAUSES`.
+
+    ``terms`` maps names to per-row values of V_notice − V_stay (e.g. :func:`notice_terms`);
+    β0, switching and nativism are never causes, and names missing from ``terms`` count as 0.
+    Where no cause term is positive the cause is ``"unclear"`` (MODEL.md §5: about a quarter of
+    real withdrawals have unclear reasons). Ties go to the name listed first in :data:`CAUSES`.
+    Returns an array of strings, one per row.
+    """
+    shape = np.broadcast_shapes(*(np.shape(v) for v in terms.values())) if terms else (0,)
+    stacked = np.stack([np.broadcast_to(np.asarray(terms.get(name, 0.0), dtype=np.float64), shape)
+                        for name in CAUSES])
+    best = np.argmax(stacked, axis=0)
+    positive = np.take_along_axis(stacked, best[None], axis=0)[0] > 0
+    names = np.array(CAUSES + (UNCLEAR,))
+    return names[np.where(positive, best, len(CAUSES))]
