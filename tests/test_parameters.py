@@ -2,7 +2,7 @@
 
 import pytest
 
-from exitsim.parameters import REGISTRY, GROUPS, ParameterError, make_params
+from exitsim.parameters import GROUPS, REGISTRY, ParameterError, make_params
 
 
 def test_every_parameter_is_fully_described():
