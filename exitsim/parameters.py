@@ -104,7 +104,7 @@ def _p(name, symbol, kind, default, low, high, unit, group, mechanism, source, d
 
 _DEFINITIONS = [
     # --- scale -------------------------------------------------------------------------
-    _p("organization_weight", "w_org", "float", 1.0, 0.0, 1000.0, "real organizations per model organization",
+    _p("organization_weight", "w_org", "float", 1.0, 0.001, 1000.0, "real organizations per model organization",
        "scale", "budget.uncapped_assessment, spillover.access_spillover",
        "MODEL.md §4.0 (scale convention)",
        "How many real organizations one model organization stands for: multiplies budget rates and access spillover."),

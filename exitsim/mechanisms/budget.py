@@ -129,6 +129,9 @@ def dues(c_star: np.ndarray, discount: np.ndarray, org: np.ndarray, need: np.nda
         at_upper |= fix_above
         at_lower |= fix_below
     paid = np.where(at_upper, upper, np.where(at_lower, lower, candidate))
+    # A free member that lands on its bound up to rounding pays the bound exactly, so equal
+    # payers are bit-identical (the leader rule compares contributions).
+    paid = np.where(np.abs(paid - upper) <= 1e-12 * upper, upper, paid)
     shortfall = np.maximum(need - group_sum(paid, org, n_orgs), 0.0)
     return paid, shortfall
 
