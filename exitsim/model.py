@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from .agents import Organization, State
-from .events import EventLog
-from .mechanisms import budget, power
+from .events import Event, EventLog
+from .mechanisms import budget, domestic, power
 from .mechanisms.institutions import Flows, institutions_phase
 from .outcomes import Outcomes
 from .parameters import Params
@@ -62,8 +62,9 @@ class ExitModel(mesa.Model):
         Organization.create_agents(self, self.world.n_orgs, index=list(range(self.world.n_orgs)))
         self.outcomes = Outcomes(self.n_steps, self.world.n_states, collect_states)
         self.datacollector = self.outcomes
+        self.turnovers = np.zeros(self.world.n_states, dtype=bool)
         self.flows: Flows = institutions_phase(self.world, self.params, np.zeros(self.world.n_orgs))
-        self.outcomes.record(0, self.year, self.world, self.flows)
+        self.outcomes.record(0, self.year, self.world, self.flows, self.turnovers)
 
     # --- set-up --------------------------------------------------------------------------------
     def _set_initial_budgets(self) -> None:
@@ -88,15 +89,43 @@ class ExitModel(mesa.Model):
 
     def step(self) -> None:
         """One year, in the phase order of MODEL.md §3 (every phase simultaneous)."""
-        # 1. Domestic politics (§4.9) — part of the exit process, not built yet: no-op.
+        self.turnovers = self._domestic_politics()  # 1. nativism, elections, leader changes (§4.9)
         self._institutions()                      # 2. dues, output, spillover, leadership (§4.1–4.3)
         self._power()                             # 3. power from this year's flows (§4.4)
         # 4. Evaluation (§4.5), 5. great-power strategies (§4.11), 6. decisions (§4.6–4.7),
-        # 7. contagion (§4.8), 8. alignment drift and life cycle (§4.10, §4.12): not built yet,
-        # no-ops; memberships and organizations stay as they are.
-        self.outcomes.record(self.steps, self.year, self.world, self.flows)  # 9. data collection (§5)
+        # 7. contagion (§4.8), 8. alignment drift and life cycle (§4.10, §4.12): not wired in
+        # yet (their mechanisms are in exitsim/mechanisms/); memberships stay as they are.
+        self.outcomes.record(self.steps, self.year, self.world, self.flows, self.turnovers)  # 9. data collection (§5)
         if self.steps >= self.n_steps:
             self.running = False
+
+    def _domestic_politics(self) -> np.ndarray:
+        """Phase 1: nativism moves (with relative decline); elections and leader changes pick
+        new governments, nativist with probability logistic(slope (n − 0.5)); returns who
+        turned over. Draws: one normal and two uniforms per state."""
+        world, p, year = self.world, self.params, self.year
+        if not p.domestic_politics:
+            return np.zeros(world.n_states, dtype=bool)
+        decline = domestic.relative_decline(world.share_history[:, 0], world.share_history[:, p.decline_years])
+        world.nativism = domestic.update_nativism(
+            world.nativism, world.nativism_mean, decline, self.streams.normal(self.steps, "domestic", world.n_states),
+            p.nativism_reversion, p.nativism_noise, p.decline_nativism)
+        turned = domestic.turnovers(year, world.democracy, world.election_phase,
+                                    self.streams.uniform(self.steps, "domestic", world.n_states, draw=1),
+                                    p.election_period, p.autocratic_hazard, p.democracy_threshold)
+        nativist = domestic.new_government_nativist(
+            world.nativism, self.streams.uniform(self.steps, "domestic", world.n_states, draw=2), p.nativist_slope)
+        for i in np.flatnonzero(turned):  # a year's few turnovers
+            kind = "election" if world.democracy[i] >= p.democracy_threshold else "leader change"
+            self.events.add(Event(year, "turnover", state=world.state_code[i],
+                                  detail=f"{kind}: {'nativist' if nativist[i] else 'internationalist'} government"))
+        world.nativist_government = np.where(turned, nativist, world.nativist_government)
+        world.last_turnover = np.where(turned, year, world.last_turnover)
+        return turned
+
+    def window_open(self) -> np.ndarray:
+        """Per state: a window is open in a turnover's year and the next (MODEL.md §4.9)."""
+        return domestic.window_open(self.world.last_turnover, self.year)
 
     def _institutions(self) -> None:
         world = self.world
@@ -112,6 +141,7 @@ class ExitModel(mesa.Model):
         world.power = power.update_power(world.power, world.growth, self.flows.net, noise,
                                          p.power_noise, p.institutional_rate, p.net_gain_clip)
         world.power_history = np.column_stack([world.power, world.power_history[:, :-1]])
+        world.share_history = np.column_stack([world.power / world.power.sum(), world.share_history[:, :-1]])
 
     def run(self, progress: bool = False) -> ExitModel:
         """Run the remaining years (with a progress bar if asked); return the model."""

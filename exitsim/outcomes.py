@@ -37,6 +37,9 @@ MODEL_MEASURES = {
     "budget_share_rest": "other states' share of all dues paid",
     "hegemon_dues_rate": "hegemon's dues as a share of its power (per year)",
     "median_net_gain_rate": "median over states of net institutional gain / power (per year)",
+    "nativist_government_share": "share of states with a nativist government",
+    "mean_nativism": "mean nativism n over states",
+    "turnovers": "government turnovers this year (elections and leader changes)",
     "organizations_alive": "organizations alive (not zombie, not dead)",
     "organizations_zombie": "zombie organizations",
     "organizations_dead": "dead organizations",
@@ -92,7 +95,7 @@ class Outcomes:
         self.recorded = 0
         self.state_codes: list[str] = []
 
-    def record(self, row: int, year: int, world: World, flows: Flows) -> None:
+    def record(self, row: int, year: int, world: World, flows: Flows, turnovers: np.ndarray) -> None:
         """Compute and store every measure of one year."""
         m = self.model
         power = world.power
@@ -123,6 +126,9 @@ class Outcomes:
                                        if dues_paid > 0 else np.nan)
         m["hegemon_dues_rate"][row] = flows.dues_total[hegemon] / power[hegemon] if hegemon >= 0 else np.nan
         m["median_net_gain_rate"][row] = float(np.median(flows.net / power))
+        m["nativist_government_share"][row] = world.nativist_government.mean()
+        m["mean_nativism"][row] = world.nativism.mean()
+        m["turnovers"][row] = int(turnovers.sum())
         m["organizations_alive"][row] = int((world.org_status == ALIVE).sum())
         m["organizations_zombie"][row] = int((world.org_status == ZOMBIE).sum())
         m["organizations_dead"][row] = int((world.org_status == DEAD).sum())
@@ -143,7 +149,7 @@ class Outcomes:
         """One row per recorded year, indexed by step (0 = the start)."""
         frame = pd.DataFrame({k: v[: self.recorded] for k, v in self.model.items()})
         frame.index.name = "step"
-        for name in ("year", "polycentricity", "organizations_alive", "organizations_zombie",
+        for name in ("year", "polycentricity", "turnovers", "organizations_alive", "organizations_zombie",
                      "organizations_dead", "memberships_active"):
             frame[name] = frame[name].astype(int)
         return frame

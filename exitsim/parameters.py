@@ -89,10 +89,12 @@ GROUPS = {
     "institutions": "Budget, dues and output (MODEL.md §4.1–4.2)",
     "leadership": "Leadership, policy and non-neutral gains (MODEL.md §4.3)",
     "power": "Power (MODEL.md §4.4)",
+    "domestic": "Domestic politics (MODEL.md §4.9)",
 }
 
 _CONSUMPTION = "Institutional realism: the consumption effect (MODEL.md §4.1, §8)"
 _SPILLOVER = "Institutional realism: the spillover effect (MODEL.md §4.2, §8)"
+_RETRENCHMENT = "Institutional retrenchment: domestic politics constrains and guides exit (MODEL.md §4.9, §8)"
 _POWER_ATTR = "Institutional realism: the power attribute of institutions (MODEL.md §4.3, §8)"
 
 
@@ -178,6 +180,40 @@ _DEFINITIONS = [
        "power", "power.update_power", "MODEL.md §4.4",
        "Standard deviation of yearly log-power shocks (mean-corrected).",
        switch="random power shocks", off=0.0),
+]
+
+_DEFINITIONS += [
+    # --- domestic politics ------------------------------------------------------------------
+    _p("domestic_politics", "", "bool", True, None, None, "switch",
+       "domestic", "model phase 1 (domestic.update_nativism, domestic.turnovers)", _RETRENCHMENT,
+       "Nativism moves and governments change; off: both stay as the scenario sets them.",
+       switch="nativism dynamics and government turnovers", off=False),
+    _p("nativism_reversion", "", "float", 0.1, 0.0, 1.0, "share of the gap a year",
+       "domestic", "domestic.update_nativism", _RETRENCHMENT,
+       "How fast nativism n returns toward its long-run level n̄."),
+    _p("nativism_noise", "", "float", 0.05, 0.0, 1.0, "nativism units",
+       "domestic", "domestic.update_nativism", _RETRENCHMENT,
+       "Standard deviation of the yearly nativism shock.",
+       switch="random nativism shocks", off=0.0),
+    _p("decline_nativism", "", "float", 0.5, 0.0, 10.0, "nativism per unit of relative decline",
+       "domestic", "domestic.update_nativism", _RETRENCHMENT,
+       "Relative decline of a state's share of world power over the look-back feeds nativism.",
+       switch="relative decline feeding nativism", off=0.0),
+    _p("decline_years", "", "int", 5, 1, 30, "years",
+       "domestic", "domestic.relative_decline", "MODEL.md §4.9",
+       "Look-back of relative decline: max(0, (s_{t−y} − s_t) / s_{t−y}), s the world power share."),
+    _p("election_period", "", "int", 4, 1, 20, "years",
+       "domestic", "domestic.turnovers", "MODEL.md §4.9",
+       "Democracies hold elections every this many years (each at its own phase)."),
+    _p("democracy_threshold", "", "float", 0.5, 0.0, 1.0, "democracy index",
+       "domestic", "domestic.turnovers", "MODEL.md §4.9",
+       "States with democracy at least this hold elections; the others change leader by hazard."),
+    _p("autocratic_hazard", "", "float", 0.05, 0.0, 1.0, "per year × (1 − democracy)",
+       "domestic", "domestic.turnovers", "MODEL.md §4.9",
+       "Yearly leader-change hazard of a non-democracy is this × (1 − democracy)."),
+    _p("nativist_slope", "", "float", 6.0, 0.0, 50.0, "logit per nativism unit",
+       "domestic", "domestic.new_government_nativist", _RETRENCHMENT,
+       "A new government is nativist with probability logistic(slope × (n − 0.5))."),
 ]
 
 REGISTRY: dict[str, Parameter] = {p.name: p for p in _DEFINITIONS}

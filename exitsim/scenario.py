@@ -21,6 +21,7 @@ from ruamel.yaml.error import YAMLError
 from .clauses import CLAUSE_KINDS, TENURE_BASES, ClauseError, parse_effective_rule
 from .generate import GenerateOptions, generate_organizations, generate_states
 from .mechanisms.budget import backcast_history
+from .mechanisms.domestic import NO_TURNOVER
 from .parameters import GROUPS, REGISTRY, Params, make_params, parameters_in_group
 from .world import GOVERNMENTS, ISSUE_AREAS, ROLES, VOTING_RULES, Memberships, World
 
@@ -97,6 +98,7 @@ class StateSpec(_Strict):
     government: Literal[GOVERNMENTS] = Field("internationalist", description="internationalist or nativist.")
     role: Literal[ROLES] = Field("other", description="hegemon, rising, ally or other.")
     alliances: list[Code] = Field(default_factory=list, description="Codes of allied states (alliances are symmetric).")
+    election_phase: int | None = Field(None, ge=0, le=19, description="Elections fall in years where (year − phase) is a multiple of the period (default: drawn).")
 
     @model_validator(mode="after")
     def _ideal(self):
@@ -289,6 +291,8 @@ def build_world(scenario: Scenario, params: Params | None = None) -> World:
             rows_joined.append(joined)
     dims = len(states[0].point())
     m = len(organizations)
+    drawn_phase = np.random.default_rng([scenario.world_seed, 9]).integers(params.election_period, size=len(states))
+    past = backcast_history(power, growth, params.decline_years + 1)  # back-cast like the assessment base
     return World(
         start_year=scenario.start_year,
         state_code=[s.code for s in states],
@@ -303,6 +307,10 @@ def build_world(scenario: Scenario, params: Params | None = None) -> World:
         nativist_government=np.array([s.government == "nativist" for s in states]),
         role=np.array([ROLES.index(s.role) for s in states], dtype=np.int8),
         alliances=np.array(ally_pairs, dtype=np.int64).reshape(-1, 2),
+        election_phase=np.array([drawn_phase[i] if s.election_phase is None else s.election_phase
+                                 for i, s in enumerate(states)], dtype=np.int64),
+        last_turnover=np.full(len(states), NO_TURNOVER, dtype=np.int64),
+        share_history=past / past.sum(axis=0),
         org_code=[o.code for o in organizations],
         org_name=[o.name or o.code for o in organizations],
         issue_area=np.array([ISSUE_AREAS.index(o.issue_area) for o in organizations], dtype=np.int8),

@@ -48,3 +48,7 @@ class Streams:
     def normal(self, step: int, phase: str, size: int, draw: int = 0) -> np.ndarray:
         """``size`` standard-normal values: one per row of the table the draw is about."""
         return self.generator(step, phase, draw).standard_normal(size)
+
+    def uniform(self, step: int, phase: str, size: int, draw: int = 0) -> np.ndarray:
+        """``size`` uniform values in [0, 1): one per row of the table the draw is about."""
+        return self.generator(step, phase, draw).random(size)

@@ -96,7 +96,9 @@ class World:
     ``power_history`` (n_states × assessment years, column 0 = this year), ``ideal_point``
     (n_states × dimensions), ``nativism`` n and its long-run level ``nativism_mean`` n̄,
     ``democracy``, ``nativist_government``, ``role`` (index into :data:`ROLES`),
-    ``alliances`` (pairs of state indices).
+    ``alliances`` (pairs of state indices), ``election_phase`` (elections in years with
+    (year − phase) divisible by the period), ``last_turnover`` (year of the last government
+    change), ``share_history`` (n_states × look-back+1 world power shares, column 0 = now).
 
     Organizations (length ``n_orgs``): ``org_code``, ``org_name``, ``issue_area`` (index into
     :data:`ISSUE_AREAS`), ``institutionalization`` 1–3, ``weighted_voting``, ``budget_rate``
@@ -119,6 +121,9 @@ class World:
     nativist_government: np.ndarray
     role: np.ndarray
     alliances: np.ndarray
+    election_phase: np.ndarray
+    last_turnover: np.ndarray
+    share_history: np.ndarray
     org_code: list[str]
     org_name: list[str]
     issue_area: np.ndarray

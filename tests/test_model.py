@@ -37,7 +37,7 @@ def test_packaged_default_scenario_is_the_repository_file():
 def _outputs(model):
     model.run()
     return (model.datacollector.get_model_vars_dataframe(), model.datacollector.get_agent_vars_dataframe(),
-            model.membership_panel())
+            model.membership_panel(), model.events.to_frame())
 
 
 def test_same_seeds_give_identical_outputs():

@@ -28,7 +28,8 @@ EFFECTS = {  # switch -> the part of the flows it must zero
 
 def test_every_switch_is_tested():
     switches = {p.name for p in REGISTRY.values() if p.switch}
-    assert switches == set(EFFECTS) | {"institutional_rate", "power_noise"}
+    assert switches == set(EFFECTS) | {"institutional_rate", "power_noise", "domestic_politics", "nativism_noise",
+                                       "decline_nativism"}
 
 
 @pytest.mark.parametrize("name", sorted(EFFECTS))
@@ -52,3 +53,26 @@ def test_power_noise_off_leaves_growth_and_institutions():
     start = a.world.power.copy()
     a.run()
     np.testing.assert_allclose(a.world.power, start * np.exp(a.world.growth * a.n_steps), rtol=1e-12)
+
+
+def test_domestic_politics_off_keeps_nativism_and_governments():
+    model = world(domestic_politics=False)
+    nativism, government = model.world.nativism.copy(), model.world.nativist_government.copy()
+    model.run()
+    np.testing.assert_array_equal(model.world.nativism, nativism)
+    np.testing.assert_array_equal(model.world.nativist_government, government)
+    assert model.events.count("turnover") == 0
+
+
+def test_nativism_noise_off_makes_nativism_deterministic_given_decline():
+    a = world(nativism_noise=0.0, decline_nativism=0.0).run()
+    expected = world().world.nativism_mean  # starts at n̄ in generated worlds and stays there without shocks
+    np.testing.assert_allclose(a.world.nativism, expected, rtol=1e-12)
+
+
+def test_decline_nativism_off_removes_the_effect_of_decline():
+    # Common random numbers: the only difference is the decline term, which only raises nativism.
+    on, off = world().run(), world(decline_nativism=0.0).run()
+    assert np.all(on.world.nativism >= off.world.nativism - 1e-12)
+    hegemon = on.world.role_index(1)
+    assert on.world.nativism[hegemon] > off.world.nativism[hegemon]

@@ -20,6 +20,7 @@ import math
 import numpy as np
 from hypothesis import strategies as st
 
+from exitsim.mechanisms.domestic import NO_TURNOVER
 from exitsim.parameters import REGISTRY, make_params
 from exitsim.world import (
     ALIVE,
@@ -144,6 +145,9 @@ def make_world(power, memberships, *, n_orgs=None, growth=None, ideal_point=None
         nativist_government=np.zeros(n, dtype=bool),
         role=np.zeros(n, dtype=np.int8),
         alliances=np.zeros((0, 2), dtype=np.int64),
+        election_phase=np.zeros(len(power), dtype=np.int64),
+        last_turnover=np.full(len(power), NO_TURNOVER, dtype=np.int64),
+        share_history=np.repeat((np.asarray(power) / np.sum(power))[:, None], 6, axis=1),
         org_code=[f"O{k}" for k in range(m)],
         org_name=[f"Organization {k}" for k in range(m)],
         issue_area=org_array(issue_area, ISSUE_AREAS.index("general"), np.int8),
@@ -264,6 +268,9 @@ def worlds(draw, params=None, pattern: str | None = None, min_states: int = 2, m
         nativist_government=np.array([draw(st.booleans()) for _ in range(n)], dtype=bool),
         role=np.zeros(n, dtype=np.int8),
         alliances=np.zeros((0, 2), dtype=np.int64),
+        election_phase=np.zeros(len(power), dtype=np.int64),
+        last_turnover=np.full(len(power), NO_TURNOVER, dtype=np.int64),
+        share_history=np.repeat((np.asarray(power) / np.sum(power))[:, None], 6, axis=1),
         org_code=[f"O{k}" for k in range(m)],
         org_name=[f"Organization {k}" for k in range(m)],
         issue_area=np.array([draw(st.one_of(st.just(SECURITY), st.integers(0, len(ISSUE_AREAS) - 1)))
