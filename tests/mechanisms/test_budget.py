@@ -101,3 +101,14 @@ def test_when_a_member_leaves_the_need_stays(leaving):
     after, shortfall = _dues(c_star[kept], 4.0)
     assert after.sum() + shortfall[0] == pytest.approx(4.0)
     assert np.all(after >= paid[kept] - 1e-12)
+
+
+def test_members_at_the_cap_pay_bit_identical_dues():
+    # Four members, cap 1/4: everyone pays N/4 exactly, so a tie is a tie (the leader rule
+    # compares contributions; one bit of rounding must not pick a leader). Without snapping to
+    # the bound, this case left the free member one bit off the others.
+    c_star = np.array([0.5854277164019691, 1.5022927339645136, 1.0513482083264103, 0.20174659476351492])
+    need = budget.initial_need(c_star, np.zeros(4, dtype=int), np.array([0.25]), 1)
+    paid, shortfall = _dues(c_star, need[0], cap=0.25, floor=1e-5)
+    assert len(set(paid.tolist())) == 1
+    assert paid.sum() + shortfall[0] == pytest.approx(need[0])
