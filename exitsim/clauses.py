@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from importlib import resources
 
 CLAUSE_KINDS = ("explicit", "implied", "consent", "none", "non_treaty")
@@ -95,8 +96,9 @@ def _yes(cell: str) -> bool:
     return cell.strip().lower() == "yes"
 
 
-def load_templates() -> list[Template]:
-    """The real organizations of the shipped ``withdrawal_clauses.csv``, as templates."""
+@lru_cache(maxsize=1)
+def load_templates() -> tuple[Template, ...]:
+    """The real organizations of the shipped ``withdrawal_clauses.csv``, as templates (read once)."""
     text = resources.files("exitsim.data").joinpath("withdrawal_clauses.csv").read_text(encoding="utf-8")
     templates = []
     for row in csv.DictReader(text.splitlines()):
@@ -114,4 +116,4 @@ def load_templates() -> list[Template]:
             issue_area=row["issue_area"], founded=int(row["founded"]), voting=row["voting"],
             institutionalization=int(row["institutionalization"]),
             cap=float(row["contribution_cap"]) if row["contribution_cap"] else None, clause=clause))
-    return templates
+    return tuple(templates)

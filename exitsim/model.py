@@ -8,15 +8,17 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from . import process
 from .agents import Organization, State
 from .events import Event, EventLog
-from .mechanisms import budget, domestic, power
+from .mechanisms import budget, contagion, domestic, law, lifecycle, power
 from .mechanisms.institutions import Flows, institutions_phase
 from .outcomes import Outcomes
 from .parameters import Params
 from .scenario import Scenario, build_world, load_scenario
 from .streams import Streams
-from .world import MEMBERSHIP_STATUS, World
+from .timeline import ScheduledEvent, Timeline
+from .world import ALIVE, HEGEMON, ISSUE_AREAS, MEMBERSHIP_STATUS, World
 
 
 class ExitModel(mesa.Model):
@@ -32,6 +34,8 @@ class ExitModel(mesa.Model):
         steps: Years to run; default: the scenario's ``steps``.
         parameters: Parameter overrides by name (checked against the registry).
         collect_states: Keep per-state series (on by default; off for very large worlds).
+        timeline: Scheduled events (:class:`~exitsim.timeline.ScheduledEvent`), checked against
+            the world's states, organizations and the run's years.
 
     Attributes:
         world: The arrays that are the run's state (:class:`~exitsim.world.World`).
@@ -44,7 +48,8 @@ class ExitModel(mesa.Model):
 
     def __init__(self, config: Scenario | str | Path | None = None, *,
                  seed: int | np.random.SeedSequence | None = None, world_seed: int | None = None,
-                 steps: int | None = None, parameters: dict | None = None, collect_states: bool = True):
+                 steps: int | None = None, parameters: dict | None = None, collect_states: bool = True,
+                 timeline: list[ScheduledEvent] | Timeline | None = None):
         scenario = config if isinstance(config, Scenario) else load_scenario(config)
         updates = {k: v for k, v in (("world_seed", world_seed), ("steps", steps)) if v is not None}
         if updates:
@@ -57,6 +62,12 @@ class ExitModel(mesa.Model):
         self.n_steps = scenario.steps
         self.world: World = build_world(scenario, self.params)
         self.events = EventLog()
+        self.timeline = timeline if isinstance(timeline, Timeline) else Timeline(timeline or ())
+        self.timeline.check(self.world.state_code, self.world.org_code, scenario.start_year + 1,
+                            scenario.start_year + scenario.steps)
+        self._clauses = None
+        self.notice_records: list[dict] = []
+        self.year_counts: process.YearCounts = process.YearCounts()
         self._set_initial_budgets()
         State.create_agents(self, self.world.n_states, index=list(range(self.world.n_states)))
         Organization.create_agents(self, self.world.n_orgs, index=list(range(self.world.n_orgs)))
@@ -64,7 +75,9 @@ class ExitModel(mesa.Model):
         self.datacollector = self.outcomes
         self.turnovers = np.zeros(self.world.n_states, dtype=bool)
         self.flows: Flows = institutions_phase(self.world, self.params, np.zeros(self.world.n_orgs))
-        self.outcomes.record(0, self.year, self.world, self.flows, self.turnovers)
+        self.world.leader_history[:] = self.flows.leader[:, None]
+        self.world.align_hegemon, self.world.align_rising = process.alignment_targets(self)  # a starts at its target
+        self.outcomes.record(0, self.year, self.world, self.flows, self.turnovers, self.year_counts)
 
     # --- set-up --------------------------------------------------------------------------------
     def _set_initial_budgets(self) -> None:
@@ -89,13 +102,18 @@ class ExitModel(mesa.Model):
 
     def step(self) -> None:
         """One year, in the phase order of MODEL.md §3 (every phase simultaneous)."""
-        self.turnovers = self._domestic_politics()  # 1. nativism, elections, leader changes (§4.9)
-        self._institutions()                      # 2. dues, output, spillover, leadership (§4.1–4.3)
-        self._power()                             # 3. power from this year's flows (§4.4)
-        # 4. Evaluation (§4.5), 5. great-power strategies (§4.11), 6. decisions (§4.6–4.7),
-        # 7. contagion (§4.8), 8. alignment drift and life cycle (§4.10, §4.12): not wired in
-        # yet (their mechanisms are in exitsim/mechanisms/); memberships stay as they are.
-        self.outcomes.record(self.steps, self.year, self.world, self.flows, self.turnovers)  # 9. data collection (§5)
+        self.year_counts = counts = process.YearCounts()
+        self.turnovers = self._domestic_politics()   # 1. nativism, elections, leader changes (§4.9)
+        self._institutions()                          # 2. dues, output, spillover, leadership (§4.1–4.3)
+        self._power()                                 # 3. power from this year's flows (§4.4)
+        value = process.evaluation_phase(self)        # 4. ũ with this year's flows (§4.5)
+        # 5. Great-power strategies (§4.11): not built yet — the hegemon decides like any state.
+        process.DecisionPhase(self, value, counts).run()  # 6. choices, threats, law (§4.6–4.7)
+        process.contagion_phase(self, counts)          # 7. exposure for next year (§4.8)
+        process.alignment_phase(self)                  # 8. alignment drift (§4.10),
+        process.rejoin_phase(self, counts)             #    rejoining and returns,
+        process.life_cycle_phase(self, counts)         #    zombies, deaths, foundings (§4.12)
+        self.outcomes.record(self.steps, self.year, self.world, self.flows, self.turnovers, counts)  # 9. (§5)
         if self.steps >= self.n_steps:
             self.running = False
 
@@ -105,7 +123,7 @@ class ExitModel(mesa.Model):
         turned over. Draws: one normal and two uniforms per state."""
         world, p, year = self.world, self.params, self.year
         if not p.domestic_politics:
-            return np.zeros(world.n_states, dtype=bool)
+            return self._scheduled_politics()
         decline = domestic.relative_decline(world.share_history[:, 0], world.share_history[:, p.decline_years])
         world.nativism = domestic.update_nativism(
             world.nativism, world.nativism_mean, decline, self.streams.normal(self.steps, "domestic", world.n_states),
@@ -121,6 +139,23 @@ class ExitModel(mesa.Model):
                                   detail=f"{kind}: {'nativist' if nativist[i] else 'internationalist'} government"))
         world.nativist_government = np.where(turned, nativist, world.nativist_government)
         world.last_turnover = np.where(turned, year, world.last_turnover)
+        return turned | self._scheduled_politics()
+
+    def _scheduled_politics(self) -> np.ndarray:
+        """The timeline's government changes (turnovers that open a window) and nativism shocks."""
+        world, year = self.world, self.year
+        turned = np.zeros(world.n_states, dtype=bool)
+        for event in self.timeline.at(year, "government", "nativism_shock"):
+            i = world.state_index(event.state)
+            if event.kind == "government":
+                world.nativist_government[i] = event.value == "nativist"
+                world.last_turnover[i] = year
+                turned[i] = True
+                self.events.add(Event(year, "turnover", state=event.state, month=event.month,
+                                      detail=f"scheduled: {event.value} government"))
+            else:
+                world.nativism[i] = float(np.clip(world.nativism[i] + event.value, 0.0, 1.0))
+                self.events.add(Event(year, "shock", state=event.state, detail=f"nativism {event.value:+g}"))
         return turned
 
     def window_open(self) -> np.ndarray:
@@ -130,18 +165,109 @@ class ExitModel(mesa.Model):
     def _institutions(self) -> None:
         world = self.world
         noise = self.streams.normal(self.steps, "institutions", world.n_orgs)
-        self.flows = institutions_phase(world, self.params, noise)
-        world.quality = self.flows.quality
-        world.memberships.dues[:] = 0.0
-        world.memberships.dues[self.flows.rows] = self.flows.dues
+        withheld = None
+        for event in self.timeline.at(self.year, "withhold_dues"):
+            withheld = np.zeros(len(world.memberships)) if withheld is None else withheld
+            withheld[self.row_of(event.state, event.organization)] = event.value
+        self.flows = flows = institutions_phase(world, self.params, noise, withheld)
+        ms = world.memberships
+        ms.arrears[flows.rows] += flows.assessed - flows.dues
+        world.quality = flows.quality
+        world.quality_history = np.column_stack([flows.quality, world.quality_history[:, :-1]])
+        world.leader_history = np.column_stack([flows.leader, world.leader_history[:, :-1]])
+        ms.dues[:] = 0.0
+        ms.dues[flows.rows] = flows.assessed
 
     def _power(self) -> None:
         world, p = self.world, self.params
         noise = self.streams.normal(self.steps, "power", world.n_states)
         world.power = power.update_power(world.power, world.growth, self.flows.net, noise,
                                          p.power_noise, p.institutional_rate, p.net_gain_clip)
+        for event in self.timeline.at(self.year, "power_shock"):
+            world.power[world.state_index(event.state)] *= event.value
+            self.events.add(Event(self.year, "shock", state=event.state, detail=f"power × {event.value:g}"))
         world.power_history = np.column_stack([world.power, world.power_history[:, :-1]])
         world.share_history = np.column_stack([world.power / world.power.sum(), world.share_history[:, :-1]])
+
+    # --- services for the phases ----------------------------------------------------------------
+    def clause_arrays(self) -> law.ClauseArrays:
+        """The organizations' withdrawal clauses as arrays (rebuilt after a founding)."""
+        if self._clauses is None or len(self._clauses.kind) != self.world.n_orgs:
+            self._clauses = law.clause_arrays(self.world.clause)
+        return self._clauses
+
+    def row_of(self, state: str, organization: str) -> int:
+        """The membership row of a state in an organization (appended if it never had one)."""
+        world, ms = self.world, self.world.memberships
+        i, k = world.state_index(state), world.org_index(organization)
+        found = np.flatnonzero((ms.state == i) & (ms.org == k))
+        if len(found):
+            return int(found[-1])
+        return int(ms.append(state=i, org=k, status=process.WITHDRAWN, joined=self.year)[0])
+
+    def record_notice(self, row: int) -> None:
+        """Remember a notice or walk-out for the cascade outcome: was the state k's lead state
+        (its most powerful active member), and who were k's members."""
+        world, ms = self.world, self.world.memberships
+        k = ms.org[row]
+        members = ms.state[(ms.org == k) & ms.active]
+        lead = world.power[members].max(initial=0.0) if len(members) else 0.0
+        self.notice_records.append({"year": self.year, "state": int(ms.state[row]), "org": int(k),
+                                    "was_lead": bool(world.power[ms.state[row]] >= lead),
+                                    "members": members.tolist()})
+
+    def found_organization(self, rng: np.random.Generator) -> int:
+        """A background founding (§4.12): plan it, append it to the World, set its need."""
+        world, p = self.world, self.params
+        rows = world.active_rows()
+        plan = lifecycle.plan_founding(
+            rng, world.power, world.ideal_point, world.alliances, world.memberships.state[rows],
+            world.memberships.org[rows], world.issue_area,
+            lifecycle.organization_rules(world.institutionalization, world.weighted_voting, world.cap, world.clause),
+            cap_min_members=p.founding_cap_min_members)
+        members = np.asarray(sorted(plan["members"]))
+        base = world.power_history.mean(axis=1)
+        c_star = p.organization_weight * p.budget_rate * base[members]
+        cap = np.nan if plan["cap"] is None else plan["cap"]
+        need = budget.initial_need(c_star, np.zeros(len(members), dtype=int), np.array([cap]), 1)[0]
+        code = f"F{self.year}-{world.n_orgs + 1}"
+        k = world.append_organization(
+            code, f"{plan['issue_area'].replace('_', ' ').capitalize()} organization founded {self.year}",
+            plan["clause"], issue_area=ISSUE_AREAS.index(plan["issue_area"]),
+            institutionalization=plan["institutionalization"], weighted_voting=plan["voting"] == "weighted",
+            budget_rate=p.budget_rate, cap=cap, quality=plan["intrinsic_quality"],
+            intrinsic_quality=plan["intrinsic_quality"],
+            value_multiplier=p.output_multiplier * np.exp(p.output_spread * plan["value"]),
+            founded=self.year, founder=plan["founder"], club=False,
+            policy_offset=np.zeros(world.dimensions), org_status=ALIVE, need_base=need,
+            need_world_power=world.world_power, low_years=0, dying_years=0,
+            quality_history=np.full(3, plan["intrinsic_quality"]), leader_history=np.full(3, -1))
+        world.memberships.append(state=members, org=k, joined=self.year + 1)
+        Organization(self, index=k)
+        self.events.add(Event(self.year, "founding", state=world.state_code[plan["founder"]], organization=code,
+                              detail=f"{len(members)} members, {plan['issue_area']}"))
+        return k
+
+    def cascades(self) -> pd.DataFrame:
+        """Contagion cascades of the run so far (§4.8): one row per seed (a notice by k's lead
+        state or by the hegemon), with its size and whether its window was cut by the end."""
+        frame = contagion.cascades(
+            pd.DataFrame(self.notice_records, columns=["year", "state", "org", "was_lead", "members"]),
+            [r["members"] for r in self.notice_records], self.world.issue_area, self.year,
+            self.world.role_index(HEGEMON))
+        codes = np.asarray(self.world.state_code, dtype=object)
+        orgs = np.asarray(self.world.org_code, dtype=object)
+        if len(frame):
+            frame["state"] = codes[frame["state"].to_numpy(int)]
+            frame["org"] = orgs[frame["org"].to_numpy(int)]
+        return frame.drop(columns=["followers", "notice"]).rename(columns={"org": "organization"})
+
+    def withdrawal_rate(self) -> float:
+        """Lawful notices (immediate exits included, walk-outs and non-treaty exits not) per
+        member-year at risk, pooled over the run (§5)."""
+        frame = self.datacollector.get_model_vars_dataframe()
+        at_risk = frame["at_risk"].sum()
+        return float(frame["notices"].sum() / at_risk) if at_risk else 0.0
 
     def run(self, progress: bool = False) -> ExitModel:
         """Run the remaining years (with a progress bar if asked); return the model."""

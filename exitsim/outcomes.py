@@ -40,6 +40,22 @@ MODEL_MEASURES = {
     "nativist_government_share": "share of states with a nativist government",
     "mean_nativism": "mean nativism n over states",
     "turnovers": "government turnovers this year (elections and leader changes)",
+    "at_risk": "member-years at risk this year: memberships with status member in living treaty bodies (§5)",
+    "notices": "lawful notices given this year (immediate ones included; walk-outs and non-treaty exits not)",
+    "threats": "threats to leave made this year",
+    "concessions": "threats and notices answered with a concession this year",
+    "withdrawals": "notices that took effect this year",
+    "non_treaty_exits": "exits from non-treaty bodies this year (not treaty withdrawals)",
+    "walkouts_contested": "walk-outs without a right to leave this year (the state is kept as inactive)",
+    "walkouts_violated": "walk-outs against the procedure this year (during the minimum tenure)",
+    "rescissions": "notices withdrawn before taking effect this year",
+    "rejoins": "withdrawn states rejoining this year",
+    "returns": "inactive members resuming their seats this year",
+    "under_notice_share": "share of memberships under notice at the end of the year",
+    "foundings": "organizations founded this year",
+    "deaths": "organizations that died this year",
+    "hegemon_alignment_mean": "mean alignment of other states with the hegemon",
+    "rising_alignment_mean": "mean alignment of other states with the rising power",
     "organizations_alive": "organizations alive (not zombie, not dead)",
     "organizations_zombie": "zombie organizations",
     "organizations_dead": "dead organizations",
@@ -54,13 +70,16 @@ STATE_MEASURES = {
     "dues": "dues paid this year (power units)",
     "nativism": "domestic nativist pressure n in [0, 1]",
     "nativist_government": "1 if the government is nativist",
+    "reputation": "reputation stock (1 a clean record; falls with contested or violated exits)",
+    "alignment_hegemon": "alignment with the hegemon (share of net gains from organizations it leads, smoothed)",
+    "alignment_rising": "alignment with the rising power",
     "leadership_share": "share of all output produced in organizations it leads",
 }
 
 
 def leadership_shares(flows: Flows, world: World) -> np.ndarray:
     """L_i: each state's share of the output of living organizations produced in those it leads."""
-    living = world.org_status != DEAD
+    living = world.org_status[: len(flows.output)] != DEAD  # organizations founded since have no output yet
     total = flows.output[living].sum()
     led = living & (flows.leader >= 0)
     shares = group_sum(flows.output[led], flows.leader[led], world.n_states)
@@ -95,14 +114,14 @@ class Outcomes:
         self.recorded = 0
         self.state_codes: list[str] = []
 
-    def record(self, row: int, year: int, world: World, flows: Flows, turnovers: np.ndarray) -> None:
+    def record(self, row: int, year: int, world: World, flows: Flows, turnovers: np.ndarray, counts) -> None:
         """Compute and store every measure of one year."""
         m = self.model
         power = world.power
         total = power.sum()
         hegemon, rising = world.role_index(HEGEMON), world.role_index(RISING)
         lead = leadership_shares(flows, world)
-        living = world.org_status != DEAD
+        living = world.org_status[: len(flows.output)] != DEAD
         dues_paid = flows.dues_total.sum()
         m["year"][row] = year
         m["world_power"][row] = total
@@ -129,6 +148,15 @@ class Outcomes:
         m["nativist_government_share"][row] = world.nativist_government.mean()
         m["mean_nativism"][row] = world.nativism.mean()
         m["turnovers"][row] = int(turnovers.sum())
+        for name in ("at_risk", "notices", "threats", "concessions", "withdrawals", "non_treaty_exits",
+                     "walkouts_contested", "walkouts_violated", "rescissions", "rejoins", "returns", "foundings",
+                     "deaths"):
+            m[name][row] = getattr(counts, name)
+        m["under_notice_share"][row] = counts.under_notice / max(len(flows.rows), 1)
+        others = np.ones(world.n_states, dtype=bool)
+        others[[i for i in (hegemon, rising) if i >= 0]] = False
+        m["hegemon_alignment_mean"][row] = world.align_hegemon[others].mean() if others.any() else np.nan
+        m["rising_alignment_mean"][row] = world.align_rising[others].mean() if others.any() else np.nan
         m["organizations_alive"][row] = int((world.org_status == ALIVE).sum())
         m["organizations_zombie"][row] = int((world.org_status == ZOMBIE).sum())
         m["organizations_dead"][row] = int((world.org_status == DEAD).sum())
@@ -142,6 +170,9 @@ class Outcomes:
             s["nativism"][row] = world.nativism
             s["nativist_government"][row] = world.nativist_government
             s["leadership_share"][row] = lead
+            s["reputation"][row] = world.reputation
+            s["alignment_hegemon"][row] = world.align_hegemon
+            s["alignment_rising"][row] = world.align_rising
             self.state_codes = list(world.state_code)
         self.recorded = max(self.recorded, row + 1)
 
@@ -149,7 +180,9 @@ class Outcomes:
         """One row per recorded year, indexed by step (0 = the start)."""
         frame = pd.DataFrame({k: v[: self.recorded] for k, v in self.model.items()})
         frame.index.name = "step"
-        for name in ("year", "polycentricity", "turnovers", "organizations_alive", "organizations_zombie",
+        for name in ("year", "polycentricity", "turnovers", "at_risk", "notices", "threats", "concessions",
+                     "withdrawals", "non_treaty_exits", "walkouts_contested", "walkouts_violated", "rescissions",
+                     "rejoins", "returns", "foundings", "deaths", "organizations_alive", "organizations_zombie",
                      "organizations_dead", "memberships_active"):
             frame[name] = frame[name].astype(int)
         return frame

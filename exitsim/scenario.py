@@ -311,6 +311,9 @@ def build_world(scenario: Scenario, params: Params | None = None) -> World:
                                  for i, s in enumerate(states)], dtype=np.int64),
         last_turnover=np.full(len(states), NO_TURNOVER, dtype=np.int64),
         share_history=past / past.sum(axis=0),
+        reputation=np.ones(len(states)),
+        align_hegemon=np.zeros(len(states)),  # set to their targets by the model at the start
+        align_rising=np.zeros(len(states)),
         org_code=[o.code for o in organizations],
         org_name=[o.name or o.code for o in organizations],
         issue_area=np.array([ISSUE_AREAS.index(o.issue_area) for o in organizations], dtype=np.int8),

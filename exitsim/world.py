@@ -40,8 +40,22 @@ MEMBERSHIP_COLUMNS: dict[str, tuple[Any, Any]] = {
     "joined": (np.int32, 0),          # year the state joined (its accession)
     "dues": (np.float64, 0.0),        # dues paid in the last institutions phase (0: new member)
     "discount": (np.float64, 0.0),    # dues discount from concessions, at most 0.5
-    "arrears": (np.float64, 0.0),     # unpaid dues owed
+    "arrears": (np.float64, 0.0),     # unpaid dues owed (a debt after exit where obligations survive)
+    "exposure": (np.float64, 0.0),    # contagion exposure X, acting on next year's decision (§4.8)
+    "notice_month": (np.int64, -1),   # month index (12·year + month − 1) of a pending notice
+    "effective_month": (np.int64, -1),  # month index at which the pending notice takes effect
+    "last_threat": (np.int64, -1_000_000),  # year of the last threat (one per two years)
+    "pretext_until": (np.int64, -1_000_000),  # a refused threat is a pretext until this year
+    "amendment_until": (np.int64, -1_000_000),  # Feinberg's amendment right is open before this year
+    "exit_year": (np.int64, -1_000_000),  # year the last exit took effect
+    "substantive": (np.int8, 0),      # legality of the last exit or pending notice (law.SUBSTANTIVE_NAMES)
+    "procedural": (np.int8, 0),       # (law.PROCEDURAL_NAMES)
+    "ended_by_death": (np.bool_, False),  # the membership ended because the organization died
+    "utility_at_notice": (np.float64, np.nan),  # ũ when the pending notice was given
 }
+
+#: A year that never was (no threat, no pretext, no exit yet).
+NO_YEAR = -1_000_000
 
 
 class Memberships:
@@ -98,7 +112,9 @@ class World:
     ``democracy``, ``nativist_government``, ``role`` (index into :data:`ROLES`),
     ``alliances`` (pairs of state indices), ``election_phase`` (elections in years with
     (year − phase) divisible by the period), ``last_turnover`` (year of the last government
-    change), ``share_history`` (n_states × look-back+1 world power shares, column 0 = now).
+    change), ``share_history`` (n_states × look-back+1 world power shares, column 0 = now),
+    ``reputation`` (1 a clean record), ``align_hegemon`` and ``align_rising`` (alignment with
+    each pole, §4.10).
 
     Organizations (length ``n_orgs``): ``org_code``, ``org_name``, ``issue_area`` (index into
     :data:`ISSUE_AREAS`), ``institutionalization`` 1–3, ``weighted_voting``, ``budget_rate``
@@ -124,6 +140,9 @@ class World:
     election_phase: np.ndarray
     last_turnover: np.ndarray
     share_history: np.ndarray
+    reputation: np.ndarray
+    align_hegemon: np.ndarray
+    align_rising: np.ndarray
     org_code: list[str]
     org_name: list[str]
     issue_area: np.ndarray
@@ -143,13 +162,20 @@ class World:
     memberships: Memberships
     need_base: np.ndarray = field(default=None)  # set by the model at the start
     need_world_power: np.ndarray = field(default=None)
+    low_years: np.ndarray = field(default=None)  # consecutive years with q below the zombie level
+    dying_years: np.ndarray = field(default=None)  # consecutive years with q below the death level
+    quality_history: np.ndarray = field(default=None)  # n_orgs × 3: q this year, 1 and 2 years ago
+    leader_history: np.ndarray = field(default=None)  # n_orgs × 3: leader this year, 1 and 2 years ago
 
     def __post_init__(self):
         m = len(self.org_code)
-        if self.need_base is None:
-            self.need_base = np.zeros(m)
-        if self.need_world_power is None:
-            self.need_world_power = np.ones(m)
+        defaults = {"need_base": np.zeros(m), "need_world_power": np.ones(m),
+                    "low_years": np.zeros(m, dtype=np.int64), "dying_years": np.zeros(m, dtype=np.int64),
+                    "quality_history": np.repeat(np.asarray(self.quality, float)[:, None], 3, axis=1),
+                    "leader_history": np.full((m, 3), -1, dtype=np.int64)}
+        for name, value in defaults.items():
+            if getattr(self, name) is None:
+                setattr(self, name, value)
 
     # --- sizes -----------------------------------------------------------------------------
     @property
@@ -227,6 +253,26 @@ class World:
             (int(ms.state[r]), n + int(ms.org[r]), {"row": int(r), "status": MEMBERSHIP_STATUS[ms.status[r]]})
             for r in rows)
         return graph
+
+    ORGANIZATION_ARRAYS = ("issue_area", "institutionalization", "weighted_voting", "budget_rate", "cap",
+                           "quality", "intrinsic_quality", "value_multiplier", "founded", "founder", "club",
+                           "policy_offset", "org_status", "need_base", "need_world_power", "low_years",
+                           "dying_years", "quality_history", "leader_history")
+
+    def append_organization(self, code: str, name: str, clause: dict, **values: Any) -> int:
+        """Append one organization (a founding); return its index. Every per-organization
+        array gets the row in ``values`` (all of :attr:`ORGANIZATION_ARRAYS` are required)."""
+        missing = set(self.ORGANIZATION_ARRAYS) - set(values)
+        if missing:
+            raise ValueError(f"missing organization fields: {sorted(missing)}")
+        for array_name in self.ORGANIZATION_ARRAYS:
+            current = getattr(self, array_name)
+            row = np.asarray(values[array_name], dtype=current.dtype).reshape((1, *current.shape[1:]))
+            setattr(self, array_name, np.concatenate([current, row]))
+        self.org_code.append(code)
+        self.org_name.append(name)
+        self.clause.append(dict(clause))
+        return self.n_orgs - 1
 
     def copy(self) -> World:
         """A deep copy (arrays copied), for what-if comparisons and tests."""

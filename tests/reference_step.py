@@ -92,8 +92,11 @@ def water_fill(weights: list[float], lower: list[float], upper: list[float], nee
     return payments(high)
 
 
-def reference_institutions(world, params, quality_noise) -> dict:
+def reference_institutions(world, params, quality_noise, withheld=None) -> dict:
     """Phase 2 (MODEL.md §4.1–4.3), loop by loop.
+
+    ``withheld`` (per edge-list row, default none) is the share of its assessed dues a member
+    withholds this year: it pays the rest, and only what is paid counts as collected.
 
     Returns a dict with
 
@@ -155,7 +158,7 @@ def reference_institutions(world, params, quality_noise) -> dict:
             upper.append(up)
             lower.append(min(p.contribution_floor * need[k], up))
         for r, paid in zip(rows, water_fill(weights, lower, upper, need[k]), strict=True):
-            dues[r] = paid
+            dues[r] = paid * (1.0 - (float(withheld[r]) if withheld is not None else 0.0))
 
     for k in range(n_orgs):
         rows = members[k]

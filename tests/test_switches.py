@@ -29,7 +29,9 @@ EFFECTS = {  # switch -> the part of the flows it must zero
 def test_every_switch_is_tested():
     switches = {p.name for p in REGISTRY.values() if p.switch}
     assert switches == set(EFFECTS) | {"institutional_rate", "power_noise", "domestic_politics", "nativism_noise",
-                                       "decline_nativism"}
+                                       "decline_nativism", "preference_cost", "nativist_cost", "exit_decisions",
+                                       "beta_contagion", "beta_window", "beta_pretext", "nativist_relief",
+                                       "rejoining", "death_members", "founding_rate"}
 
 
 @pytest.mark.parametrize("name", sorted(EFFECTS))
@@ -76,3 +78,68 @@ def test_decline_nativism_off_removes_the_effect_of_decline():
     assert np.all(on.world.nativism >= off.world.nativism - 1e-12)
     hegemon = on.world.role_index(1)
     assert on.world.nativism[hegemon] > off.world.nativism[hegemon]
+
+
+def _utility(model):
+    from exitsim.process import evaluation_phase
+
+    return evaluation_phase(model)
+
+
+def test_preference_cost_off_removes_divergence_from_the_evaluation():
+    model = world(preference_cost=0.0, compliance=0.0, nativist_cost=0.0)
+    assert np.all(_utility(model).terms["preferences"] == 0)
+    assert np.any(_utility(world()).terms["preferences"] > 0)
+
+
+def test_nativist_cost_off_makes_governments_irrelevant_to_the_evaluation():
+    model = world(nativist_cost=0.0)
+    before = _utility(model).utility
+    model.world.nativist_government[:] = ~model.world.nativist_government
+    np.testing.assert_array_equal(_utility(model).utility, before)
+    on = world()
+    before = _utility(on).utility
+    on.world.nativist_government[:] = ~on.world.nativist_government
+    assert not np.array_equal(_utility(on).utility, before)
+
+
+def test_exit_decisions_off_means_no_notices_or_threats():
+    frame = world(exit_decisions=False, baseline_notice=0.0, baseline_threat=0.0).run().datacollector.get_model_vars_dataframe()
+    assert frame[["notices", "threats", "walkouts_contested", "walkouts_violated", "non_treaty_exits"]].to_numpy().sum() == 0
+    busy = world(baseline_notice=0.0, baseline_threat=0.0).run().datacollector.get_model_vars_dataframe()
+    assert busy["notices"].sum() > 0 and busy["threats"].sum() > 0
+
+
+@pytest.mark.parametrize("name, argument", [("beta_contagion", "contagion"), ("beta_window", "window"),
+                                            ("beta_pretext", "pretext")])
+def test_choice_shifters_off_remove_their_term(name, argument):
+    from exitsim.mechanisms import decision
+
+    base = dict(payoff=np.array([0.5]), contagion=np.array([0.0]), window=np.array([0.0]), pretext=np.array([0.0]),
+                nativism=np.array([0.3]), p_concede=np.array([0.2]), concession=np.array([1.0]))
+    shifted = base | {argument: np.array([1.0])}
+    off = {name: REGISTRY[name].off}
+    assert decision.choice_values(**base, **off)[0] == decision.choice_values(**shifted, **off)[0]
+    assert decision.choice_values(**base)[0] != decision.choice_values(**shifted)[0]
+
+
+def test_nativist_relief_off_keeps_nativism_after_notices():
+    from exitsim.mechanisms import domestic
+
+    n = np.array([0.6, 0.6])
+    np.testing.assert_array_equal(domestic.soothe(n, np.array([True, False]), REGISTRY["nativist_relief"].off), n)
+    assert domestic.soothe(n, np.array([True, False]))[0] < 0.6
+
+
+def test_death_members_off_keeps_small_organizations_alive():
+    from exitsim.world import DEAD
+
+    on = world(death_members=25, founding_rate=0.0).run()
+    off = world(death_members=0, founding_rate=0.0, death_years=50).run()
+    assert np.any(on.world.org_status == DEAD)
+    assert not np.any(off.world.org_status == DEAD)
+
+
+def test_founding_rate_off_means_no_foundings():
+    assert world(founding_rate=0.0).run().world.n_orgs == 25
+    assert world(founding_rate=0.5).run().world.n_orgs > 25

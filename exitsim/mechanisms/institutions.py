@@ -22,7 +22,8 @@ class Flows:
     """One year's institutional flows (all in units of power a year).
 
     Per paying membership row (aligned with ``rows``, the active rows of living organizations):
-    ``state``, ``org``, ``c_star`` (uncapped assessment, the unit of decisions), ``dues``,
+    ``state``, ``org``, ``c_star`` (uncapped assessment, the unit of decisions), ``assessed``
+    (the dues assessed by water-filling), ``dues`` (what was paid: assessed less any withheld),
     ``public_good``, ``access``, ``transfer`` (commitment received), ``compliance``,
     ``distance`` (to the policy), ``vote``.
 
@@ -38,6 +39,7 @@ class Flows:
     state: np.ndarray
     org: np.ndarray
     c_star: np.ndarray
+    assessed: np.ndarray
     dues: np.ndarray
     public_good: np.ndarray
     access: np.ndarray
@@ -75,7 +77,8 @@ class Flows:
         return self.public_good + self.access + self.leader_gain() + self.transfer
 
 
-def institutions_phase(world: World, params, quality_noise: np.ndarray) -> Flows:
+def institutions_phase(world: World, params, quality_noise: np.ndarray,
+                       withheld: np.ndarray | None = None) -> Flows:
     """The year's dues, output, spillovers, leadership, commitments and compliance costs.
 
     Order (MODEL.md §3 phase 2): dues on this year's memberships (:func:`budget.dues`);
@@ -90,6 +93,9 @@ def institutions_phase(world: World, params, quality_noise: np.ndarray) -> Flows
         world: The run's arrays (not modified).
         params: Resolved :class:`~exitsim.parameters.Params`.
         quality_noise: One standard-normal draw per organization (the phase's stream).
+        withheld: Per edge-list row, the share of its assessed dues a member withholds this
+            year (a timeline's ``withhold_dues``); it pays the rest, and only what is paid is
+            collected, counts as its contribution and leaves its power. Default: none.
     """
     p = params
     ms = world.memberships
@@ -102,9 +108,11 @@ def institutions_phase(world: World, params, quality_noise: np.ndarray) -> Flows
     base = budget.assessment_base(world.power_history)
     c_star = budget.uncapped_assessment(base, world.budget_rate, state, org, p.organization_weight)
     need = np.where(dead, 0.0, world.need())
-    paid, shortfall = budget.dues(c_star, ms.discount[rows], org, need, world.cap,
-                                  p.contribution_floor, ms.dues[rows], p.dues_rise_cap, m)
+    assessed, _ = budget.dues(c_star, ms.discount[rows], org, need, world.cap,
+                              p.contribution_floor, ms.dues[rows], p.dues_rise_cap, m)
+    paid = assessed if withheld is None else assessed * (1.0 - withheld[rows])
     collected = group_sum(paid, org, m)
+    shortfall = np.maximum(need - collected, 0.0)
     adequacy = np.where(need > 0, collected / np.where(need > 0, need, 1.0), 0.0)
     quality = np.where(dead, world.quality,
                        spillover.performance(world.quality, world.intrinsic_quality, adequacy, quality_noise,
@@ -140,7 +148,7 @@ def institutions_phase(world: World, params, quality_noise: np.ndarray) -> Flows
     led = leader >= 0
     net = (group_sum(public + access + transfer - paid - compliance, state, n) + leak
            + group_sum(nonneutral[led] - commitment[led], leader[led], n))
-    return Flows(rows=rows, state=state, org=org, c_star=c_star, dues=paid, public_good=public,
+    return Flows(rows=rows, state=state, org=org, c_star=c_star, assessed=assessed, dues=paid, public_good=public,
                  access=access, transfer=transfer, compliance=compliance, distance=distance, vote=vote,
                  need=need, collected=collected, shortfall=shortfall, adequacy=adequacy, quality=quality,
                  output=produced, leader=leader, leader_share=leader_share, member_count=member_count,

@@ -1,0 +1,430 @@
+"""The exit process: phases 4, 6, 7 and 8 of a step (MODEL.md §3, §4.5–4.10, §4.12).
+
+Each phase composes the pure mechanisms of :mod:`exitsim.mechanisms` over the World's arrays
+and writes the results back, recording events. Vectorized over membership rows; the only
+Python loops run over a year's few events (threats, notices, exits, foundings).
+
+Random draws: the decision phase draws five uniforms per membership row (choice, notice month,
+concession, consent, the answer to a notice); the life cycle draws from its own stream. Every
+draw is one value per edge-list row in row order, whatever the row's status, so a change in one
+mechanism never shifts another's draws (MODEL.md §4.0).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .events import Event
+from .mechanisms import alignment, contagion, decision, domestic, evaluation, law, lifecycle, prospect
+from .world import DEAD, HEGEMON, INACTIVE, MEMBER, NOTICE, RISING, WITHDRAWN
+
+# Draw ids of the decision phase's stream (fixed: part of every run's random numbers).
+DRAW_CHOICE, DRAW_MONTH, DRAW_CONCEDE, DRAW_CONSENT, DRAW_ANSWER = range(5)
+
+
+@dataclass
+class Evaluation:
+    """Phase 4: each active row's ũ (years of own dues a year) and its split into the named
+    per-year reasons to leave (:func:`evaluation.exit_terms`), aligned with ``flows.rows``."""
+
+    utility: np.ndarray
+    terms: dict[str, np.ndarray]
+
+
+@dataclass
+class YearCounts:
+    """What the exit process did this year (for the outcomes)."""
+
+    at_risk: int = 0
+    notices: int = 0
+    threats: int = 0
+    concessions: int = 0
+    withdrawals: int = 0
+    non_treaty_exits: int = 0
+    walkouts_contested: int = 0
+    walkouts_violated: int = 0
+    rescissions: int = 0
+    rejoins: int = 0
+    returns: int = 0
+    foundings: int = 0
+    deaths: int = 0
+    under_notice: int = 0
+    spreading_rows: list[int] = field(default_factory=list)
+
+
+def rival_of(world, state: np.ndarray) -> np.ndarray:
+    """Per state index: the other pole for the hegemon and the rising power, else −1."""
+    hegemon, rising = world.role_index(HEGEMON), world.role_index(RISING)
+    return np.where(state == hegemon, rising, np.where(state == rising, hegemon, -1))
+
+
+def evaluation_phase(model) -> Evaluation:
+    """Phase 4 (§4.5): ũ_ik = (benefits − dues − compliance)/c* − λ d inst/3 − μ [nativist] inst/3
+    (− γ rival's gains/c*, with γ = 0 until a great-power strategy is active), with this year's
+    flows. The security leader's commitment counts as a cost, transfers received as a benefit."""
+    world, flows, p = model.world, model.flows, model.params
+    terms = evaluation.exit_terms(
+        flows.benefits(), flows.dues + flows.leader_commitment(), flows.compliance, flows.c_star, flows.distance,
+        world.institutionalization[flows.org], world.nativist_government[flows.state],
+        np.zeros(len(flows.rows)), 0.0, p.preference_cost, p.nativist_cost, p.ratio_clip)
+    return Evaluation(utility=-(terms["performance"] + terms["cost"] + terms["preferences"]), terms=terms)
+
+
+class DecisionPhase:
+    """Phase 6 (§4.6–4.7): choices, threats and concessions, notices under the law, walk-outs,
+    consent, rescissions and maturing notices, for one year."""
+
+    def __init__(self, model, value: Evaluation, counts: YearCounts):
+        self.model, self.world, self.p = model, model.world, model.params
+        self.flows, self.value, self.counts = model.flows, value, counts
+        self.year = model.year
+        n_rows = len(self.world.memberships)
+        draw = model.streams.uniform
+        self.u = {i: draw(model.steps, "decisions", n_rows, draw=i) for i in range(5)}
+        self.clauses = model.clause_arrays()
+        # position of each edge-list row in this year's flows (−1: not active)
+        self.position = np.full(n_rows, -1)
+        self.position[self.flows.rows] = np.arange(len(self.flows.rows))
+
+    # --- the pieces of the choice ----------------------------------------------------------------
+    def _legal(self, rows: np.ndarray, amendment: np.ndarray):
+        world, ms, c, year = self.world, self.world.memberships, self.clauses, self.year
+        org = ms.org[rows]
+        tenure = law.tenure_satisfied(c.min_tenure_years[org], c.tenure_basis[org], year, world.founded[org],
+                                      ms.joined[rows])
+        route = law.lawful_route(c.kind[org], np.asarray(tenure, bool), None, amendment)
+        notice = law.month_index(year, law.notice_month(self.u[DRAW_MONTH][rows]))
+        rule = np.where(route.by_amendment, law.MONTHS_AFTER, c.rule[org])
+        arg1 = np.where(route.by_amendment, 12, c.arg1[org])
+        effective = law.effective_months(rule, arg1, c.arg2[org], notice)
+        return tenure, route, notice, effective
+
+    def _payoff(self, pos: np.ndarray, rows: np.ndarray):
+        """π, p_concede and the concession's value for rows at flows positions ``pos``."""
+        world, ms, flows, p = self.world, self.world.memberships, self.flows, self.p
+        state = flows.state[pos]
+        amendment = ms.amendment_until[rows] > self.year
+        tenure, route, notice, effective = self._legal(rows, amendment)
+        immediate = np.asarray(route.immediate, bool)
+        years = np.where(immediate, 0, law.years_until_effect(effective, self.year))
+        breaks = (np.asarray(route.outcome) == law.WALKOUT)
+        switching = evaluation.switching_cost(breaks, world.democracy[state], ms.arrears[rows], flows.c_star[pos],
+                                              p.reputation_cost, p.domestic_switching_cost, p.ratio_clip)
+        payoff = decision.exit_payoff(self.value.utility[pos], years, switching, p.planning_horizon)
+        collected = flows.collected[flows.org[pos]]
+        share = np.where(collected > 0, flows.dues[pos] / np.where(collected > 0, collected, 1.0), 0.0)
+        p_concede = decision.concession_probability(share, payoff, p.concession_intercept, p.concession_share_effect,
+                                                    p.concession_credibility, world.reputation[state], p.payoff_clip)
+        room = np.maximum(0.0, p.max_discount - ms.discount[rows])
+        c_star = flows.c_star[pos]
+        ratio = np.where(c_star > 0, flows.dues[pos] / np.where(c_star > 0, c_star, 1.0), 0.0)
+        discount_value = decision.concession_value(ratio, np.minimum(p.concession_discount, room),
+                                                   p.planning_horizon, p.ratio_clip)
+        policy_value = decision.policy_concession_value(flows.distance[pos], world.institutionalization[flows.org[pos]],
+                                                        p.compliance, p.preference_cost, p.policy_concession_shift,
+                                                        p.planning_horizon)
+        return dict(payoff=payoff, p_concede=p_concede, discount_value=discount_value, policy_value=policy_value,
+                    years=years, switching=switching, route=route, notice=notice, effective=effective,
+                    amendment=amendment)
+
+    def _pretext(self, pos: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Performance fell by the threshold over the pretext years, a refused threat, or the
+        state's rival took the lead of k in that time (§4.6)."""
+        world, flows, p = self.world, self.flows, self.p
+        org = flows.org[pos]
+        back = min(p.pretext_years, world.quality_history.shape[1] - 1)
+        fell = world.quality_history[org, 0] <= world.quality_history[org, back] - p.pretext_quality_drop
+        refused = world.memberships.pretext_until[rows] >= self.year
+        rival = rival_of(world, flows.state[pos])
+        took = (rival >= 0) & (world.leader_history[org, 0] == rival) & (world.leader_history[org, back] != rival)
+        return fell | refused | took
+
+    # --- the year ------------------------------------------------------------------------------------
+    def run(self) -> None:
+        world, ms, flows, p, year = self.world, self.world.memberships, self.flows, self.p, self.year
+        timeline = self.model.timeline
+        living = world.org_status[flows.org] != DEAD
+        status = ms.status[flows.rows]
+        non_treaty = self.clauses.kind[flows.org] == law.NON_TREATY
+        self.counts.at_risk = int(np.sum((status == MEMBER) & living & ~non_treaty))
+
+        self._rescind_or_mature_notices()
+
+        deciding = np.flatnonzero((ms.status[flows.rows] == MEMBER) & living)
+        rows = flows.rows[deciding]
+        v = self._payoff(deciding, rows)
+        state = flows.state[deciding]
+        window = self.model.window_open()[state]
+        pretext = self._pretext(deciding, rows)
+        concession = np.maximum(v["discount_value"], v["policy_value"])
+        v_notice, v_threat = decision.choice_values(
+            v["payoff"], ms.exposure[rows], window, pretext, world.nativism[state], v["p_concede"], concession,
+            baseline_notice=p.baseline_notice, baseline_threat=p.baseline_threat, beta_utility=p.beta_utility,
+            beta_contagion=p.beta_contagion, beta_window=p.beta_window, beta_pretext=p.beta_pretext,
+            beta_nativism=p.beta_nativism, credibility_cost=p.credibility_cost, temperature=p.temperature,
+            payoff_clip=p.payoff_clip)
+        v_threat = np.where(year - ms.last_threat[rows] >= p.threat_interval, v_threat, -np.inf)
+        p_notice, p_threat = decision.choice_probabilities(v_notice, v_threat)
+        choice = decision.choose(p_notice, p_threat, self.u[DRAW_CHOICE][rows])
+        if not p.exit_decisions:
+            choice[:] = decision.STAY
+        month = np.zeros(len(rows), dtype=np.int64)
+        for event in timeline.at(year, "notice", "threat"):  # scheduled choices override the draw
+            r = self.model.row_of(event.state, event.organization)
+            at = np.flatnonzero(rows == r)
+            if len(at):
+                choice[at] = decision.NOTICE if event.kind == "notice" else decision.THREAT
+                month[at] = event.month
+        causes = decision.decision_cause(decision.notice_terms(
+            {name: term[deciding] for name, term in self.value.terms.items()}, v["years"], v["switching"], ms.exposure[rows], window, pretext, world.nativism[state],
+            baseline_notice=p.baseline_notice, beta_utility=p.beta_utility, beta_contagion=p.beta_contagion,
+            beta_window=p.beta_window, beta_pretext=p.beta_pretext, beta_nativism=p.beta_nativism,
+            temperature=p.temperature, horizon=p.planning_horizon, payoff_clip=p.payoff_clip))
+        for i in np.flatnonzero(choice == decision.THREAT):
+            self._threat(deciding[i], rows[i], v, i, str(causes[i]))
+        gave = np.flatnonzero(choice == decision.NOTICE)
+        for i in gave:
+            self._notice(deciding[i], rows[i], v, i, str(causes[i]), int(month[i]))
+        nativist_gave = np.zeros(world.n_states, dtype=bool)
+        nativist_gave[state[gave]] = world.nativist_government[state[gave]]
+        world.nativism = domestic.soothe(world.nativism, nativist_gave, p.nativist_relief)
+        self._mature_notices()  # immediate rules take effect in the year of notice
+        self.counts.under_notice = int(np.sum(ms.status == NOTICE))
+
+    # --- threats ----------------------------------------------------------------------------------------
+    def _concede(self, pos: int, row: int, v: dict, i: int) -> str:
+        """Grant the concession that serves the threatener more: a dues discount or a policy move."""
+        world, ms, flows, p = self.world, self.world.memberships, self.flows, self.p
+        if v["discount_value"][i] >= v["policy_value"][i] and v["discount_value"][i] > 0:
+            ms.discount[row] = min(p.max_discount, ms.discount[row] + p.concession_discount)
+            return f"dues discount, now {ms.discount[row]:.0%}"
+        k, s = int(flows.org[pos]), int(flows.state[pos])
+        world.policy_offset[k] += p.policy_concession_shift * (world.ideal_point[s] - flows.policy[k])
+        return "policy moved toward the state"
+
+    def _threat(self, pos: int, row: int, v: dict, i: int, cause: str) -> None:
+        world, ms, year = self.world, self.world.memberships, self.year
+        s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
+        ms.last_threat[row] = year
+        self.counts.threats += 1
+        self.model.events.add(Event(year, "threat", s, k, cause=cause))
+        if self.u[DRAW_CONCEDE][row] < v["p_concede"][i]:
+            self.counts.concessions += 1
+            self.model.events.add(Event(year, "concession", s, k, detail=self._concede(pos, row, v, i)))
+        else:
+            ms.pretext_until[row] = year + self.p.pretext_years
+            self.model.events.add(Event(year, "refusal", s, k))
+
+    # --- notices and walk-outs ----------------------------------------------------------------------------
+    def _notice(self, pos: int, row: int, v: dict, i: int, cause: str, month: int) -> None:
+        world, ms, year, model = self.world, self.world.memberships, self.year, self.model
+        s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
+        route = law.Route(*(np.asarray(field)[i].item() for field in v["route"]))
+        if route.outcome == law.NEEDS_CONSENT:  # VCLT 54(b): answered this year
+            granted = bool(law.consent_granted(self.u[DRAW_CONSENT][row], self.p.consent_probability))
+            model.events.add(Event(year, "consent", s, k, detail="granted" if granted else "refused"))
+            route = law.lawful_route(self.clauses.kind[ms.org[row]], True, granted, bool(v["amendment"][i]))
+            if route.outcome == law.CONSENT_REFUSED:
+                return
+        notice = int(v["notice"][i]) if month == 0 else law.month_index(year, month)
+        effective = int(v["effective"][i])
+        if month:
+            org = ms.org[row]
+            rule = law.MONTHS_AFTER if route.by_amendment else self.clauses.rule[org]
+            arg1 = 12 if route.by_amendment else self.clauses.arg1[org]
+            effective = int(law.effective_months(np.array([rule]), np.array([arg1]), np.array([self.clauses.arg2[org]]),
+                                                 np.array([notice]))[0])
+        ms.substantive[row], ms.procedural[row] = route.substantive, route.procedural
+        legal = dict(substantive=law.SUBSTANTIVE_NAMES[route.substantive],
+                     procedural=law.PROCEDURAL_NAMES[route.procedural], cause=cause)
+        if route.outcome == law.LAWFUL_NOTICE:
+            ms.status[row], ms.notice_month[row], ms.effective_month[row] = NOTICE, notice, effective
+            ms.utility_at_notice[row] = self.value.utility[pos]
+            self.counts.notices += 1
+            self.counts.spreading_rows.append(int(row))
+            y, m = law.split_month_index(effective)
+            model.record_notice(row)
+            model.events.add(Event(year, "notice", s, k, month=law.month_of(notice),
+                                   detail=f"effective {y}-{m:02d}", **legal))
+        elif route.outcome == law.IMMEDIATE_EXIT:  # a non-treaty body: leave at will, not a withdrawal
+            self._exit(row, WITHDRAWN)
+            self.counts.non_treaty_exits += 1
+            model.events.add(Event(year, "withdrawal", s, k, month=law.month_of(notice),
+                                   detail="non-treaty body: not a treaty withdrawal", **legal))
+        else:  # a walk-out: the lawful route is closed
+            self._exit(row, route.status)
+            contested = route.substantive == law.CONTESTED
+            self.counts.walkouts_contested += int(contested)
+            self.counts.walkouts_violated += int(not contested)
+            self.counts.spreading_rows.append(int(row))
+            model.record_notice(row)
+            world.reputation[ms.state[row]] = evaluation.update_reputation(
+                world.reputation[ms.state[row]], 1.0, self.p.reputation_loss, 0.0)
+            model.events.add(Event(year, "walkout", s, k, month=law.month_of(notice),
+                                   detail="contested: kept as inactive" if contested else "procedure violated", **legal))
+
+    def _exit(self, row: int, status: int) -> None:
+        ms, c = self.world.memberships, self.clauses
+        org = ms.org[row]
+        ms.status[row] = status
+        ms.exit_year[row] = self.year
+        ms.notice_month[row] = ms.effective_month[row] = -1
+        ms.discount[row] = 0.0
+        ms.exposure[row] = 0.0
+        if not c.obligations_survive[org]:
+            ms.arrears[row] = 0.0  # written off: nothing survives the exit
+
+    # --- pending notices ---------------------------------------------------------------------------------------
+    def _rescind_or_mature_notices(self) -> None:
+        """Before this year's choices: revocable notices from earlier years are rescinded when the
+        government turned internationalist, ũ turned positive, or the organization, answering the
+        notice like a threat, concedes (§4.6)."""
+        world, ms, flows, year = self.world, self.world.memberships, self.flows, self.year
+        pending = np.flatnonzero((ms.status[flows.rows] == NOTICE) & (world.org_status[flows.org] != DEAD))
+        rows = flows.rows[pending]
+        earlier = law.year_of(ms.notice_month[rows]) < year
+        pending, rows = pending[earlier], rows[earlier]
+        if len(rows) == 0:
+            return
+        state = flows.state[pending]
+        v = self._payoff(pending, rows)
+        turned = self.model.turnovers[state] & ~world.nativist_government[state]
+        conceded = self.u[DRAW_ANSWER][rows] < v["p_concede"]
+        utility = self.value.utility[pending]
+        turned_positive = np.where(ms.utility_at_notice[rows] <= 0, utility, 0.0)  # ũ was ≤ 0 at notice, now > 0
+        undo = law.rescinded(self.clauses.revocable[flows.org[pending]], turned, turned_positive, conceded)
+        for i in np.flatnonzero(np.asarray(undo, bool)):
+            row = rows[i]
+            s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
+            why = ("a new internationalist government" if turned[i] else
+                   "membership is worth it again" if turned_positive[i] > 0 else
+                   f"the organization conceded ({self._concede(pending[i], row, v, i)})")
+            ms.status[row] = MEMBER
+            ms.notice_month[row] = ms.effective_month[row] = -1
+            ms.utility_at_notice[row] = np.nan
+            ms.substantive[row] = ms.procedural[row] = 0
+            self.counts.rescissions += 1
+            self.model.events.add(Event(year, "rescission", s, k, detail=why))
+
+    def _mature_notices(self) -> None:
+        """Notices whose effective date falls in this year take effect (arrears first paid where
+        they block the effect: ILO, OAS)."""
+        world, ms, year, c = self.world, self.world.memberships, self.year, self.clauses
+        due = np.flatnonzero((ms.status == NOTICE) & (ms.effective_month >= 0)
+                             & (law.year_of(ms.effective_month) <= year))
+        for row in due:  # a year's few exits
+            org = ms.org[row]
+            s, k = world.state_code[ms.state[row]], world.org_code[org]
+            paid = float(law.can_take_effect(ms.arrears[row], c.arrears_block_effect[org]))
+            if paid > 0:
+                ms.arrears[row] = 0.0
+            month = law.month_of(ms.effective_month[row])
+            legal = dict(substantive=law.SUBSTANTIVE_NAMES[ms.substantive[row]],
+                         procedural=law.PROCEDURAL_NAMES[ms.procedural[row]])
+            self._exit(row, WITHDRAWN)
+            self.counts.withdrawals += 1
+            self.model.events.add(Event(year, "withdrawal", s, k, month=month,
+                                        detail=f"arrears of {paid:.4g} paid first" if paid > 0 else "", **legal))
+
+
+def contagion_phase(model, counts: YearCounts) -> None:
+    """Phase 7 (§4.8): exposure decays, then this year's notices and walk-outs add to it on the
+    other members' rows (a one-year lag: it acts on next year's decisions)."""
+    world, p = model.world, model.params
+    ms = world.memberships
+    active = ms.active & (world.org_status[ms.org] != DEAD)
+    ms.exposure = contagion.update_exposure(
+        ms.exposure, ms.state, ms.org, active | np.isin(np.arange(len(ms)), counts.spreading_rows),
+        world.issue_area, world.power, world.ideal_point, world.alliances, world.align_hegemon, world.align_rising,
+        world.role_index(HEGEMON), world.role_index(RISING), np.array(counts.spreading_rows, dtype=np.int64),
+        same_issue_spill=p.same_issue_spill, proximity_scale=p.proximity_scale, cap=p.exposure_cap,
+        retained=p.exposure_retained)
+
+
+def alignment_targets(model) -> tuple[np.ndarray, np.ndarray]:
+    """Each state's share of positive net gains from organizations the hegemon / rising power lead."""
+    world, flows = model.world, model.flows
+    net = alignment.row_net_gain(flows.benefits(), flows.dues, flows.compliance, flows.leader_commitment())
+    leader = flows.leader[flows.org]
+    return tuple(alignment.alignment_target(net, leader, world.role_index(pole), flows.state, world.n_states)
+                 for pole in (HEGEMON, RISING))
+
+
+def alignment_phase(model) -> None:
+    """Phase 8a (§4.10): alignment drifts toward its target."""
+    world, rate = model.world, model.params.alignment_rate
+    hegemon, rising = alignment_targets(model)
+    world.align_hegemon = alignment.drift(world.align_hegemon, hegemon, rate)
+    world.align_rising = alignment.drift(world.align_rising, rising, rate)
+
+
+def rejoin_phase(model, counts: YearCounts) -> None:
+    """Phase 8b (§4.12): a withdrawn state rejoins when a window is open, no debt survives and
+    its evaluation as a member exceeds the rejoin threshold (hysteresis); an inactive member
+    returns when the same holds, without a window or accession. Effective next year."""
+    world, ms, p, year = model.world, model.world.memberships, model.params, model.year
+    out = (((ms.status == WITHDRAWN) & ~ms.ended_by_death) | (ms.status == INACTIVE))
+    out &= (world.org_status[ms.org] != DEAD) & (ms.exit_year < year)
+    forced = {model.row_of(e.state, e.organization) for e in model.timeline.at(year, "rejoin")}
+    rows = np.flatnonzero(out)
+    if len(rows) == 0:
+        return
+    state, org = ms.state[rows], ms.org[rows]
+    if p.rejoining:
+        base = world.power_history.mean(axis=1)
+        c_star = p.organization_weight * world.budget_rate[org] * base[state]
+        prospective = prospect.prospective_flows(
+            state, org, world.power, world.ideal_point, model.flows, world.institutionalization,
+            p.organization_weight, p.access_spillover, p.absorptive_exponent, p.leak, p.compliance, c_star,
+            cap=world.cap)
+        value = evaluation.membership_utility(
+            prospective.benefits, prospective.dues, prospective.compliance, c_star, prospective.distance,
+            world.institutionalization[org], world.nativist_government[state], np.zeros(len(rows)), 0.0,
+            p.preference_cost, p.nativist_cost, p.ratio_clip)
+        window = model.window_open()[state]
+        debt_free = ms.arrears[rows] <= 0
+        inactive = ms.status[rows] == INACTIVE
+        back = (value > p.rejoin_threshold) & debt_free & (inactive | window)
+    else:
+        back = np.zeros(len(rows), dtype=bool)
+    back |= np.isin(rows, list(forced))
+    for row in rows[back]:
+        s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
+        returning = ms.status[row] == INACTIVE
+        ms.status[row] = MEMBER
+        ms.substantive[row] = ms.procedural[row] = 0
+        ms.dues[row] = 0.0  # a new member: exempt from the rise cap
+        if returning:
+            counts.returns += 1
+            model.events.add(Event(year, "return", s, k, detail="resumed its seat without re-accession"))
+        else:
+            ms.joined[row] = year + 1
+            counts.rejoins += 1
+            model.events.add(Event(year, "rejoin", s, k, detail=f"member again from {year + 1}"))
+
+
+def life_cycle_phase(model, counts: YearCounts) -> None:
+    """Phase 8c (§4.12): zombies and deaths (dead organizations stay, their memberships end
+    with cause ``death``), then background foundings."""
+    world, ms, p, year = model.world, model.world.memberships, model.params, model.year
+    members = world.member_counts()
+    status, world.low_years, world.dying_years, died = lifecycle.update_status(
+        world.org_status, world.quality, world.low_years, world.dying_years, members, p.zombie_quality,
+        p.zombie_years, p.death_quality, p.death_years, p.death_members)
+    world.org_status = status
+    for k in np.flatnonzero(died):
+        ending = np.flatnonzero((ms.org == k) & (ms.status <= INACTIVE))
+        ms.status[ending] = WITHDRAWN
+        ms.ended_by_death[ending] = True
+        ms.exit_year[ending] = year
+        counts.deaths += 1
+        model.events.add(Event(year, "death", organization=world.org_code[k],
+                               detail=f"{int(members[k])} members, performance {world.quality[k]:.2f}"))
+    rng = model.streams.generator(model.steps, "lifecycle")
+    alive = int(np.sum(world.org_status != DEAD))
+    for _ in range(int(lifecycle.founding_count(alive, p.founding_rate, rng))):
+        model.found_organization(rng)
+        counts.foundings += 1
+

@@ -1,0 +1,213 @@
+"""Rejoining and the life cycle of organizations (MODEL.md §4.12) on hand-computed cases."""
+
+import numpy as np
+import pytest
+
+from exitsim.clauses import load_templates
+from exitsim.mechanisms import lifecycle
+from exitsim.world import ALIVE, DEAD, INACTIVE, ISSUE_AREAS, MEMBER, NOTICE, WITHDRAWN, ZOMBIE
+
+TEMPLATES = load_templates()
+NO_ROWS = np.zeros(0, dtype=int)
+
+
+def _run(qualities, members=10, status=ALIVE):
+    """Run one organization through years of performance; return the statuses and counters."""
+    s, low, dying = np.array([status], dtype=np.int8), np.array([0]), np.array([0])
+    history = []
+    for q in qualities:
+        s, low, dying, newly = lifecycle.update_status(s, np.array([q]), low, dying, np.array([members]))
+        history.append((int(s[0]), int(low[0]), int(dying[0]), bool(newly[0])))
+    return history
+
+
+def test_zombie_after_exactly_three_low_years_and_alive_on_recovery():
+    h = _run([0.2, 0.2, 0.2, 0.25, 0.5, 0.2])
+    assert [x[0] for x in h] == [ALIVE, ALIVE, ZOMBIE, ZOMBIE, ALIVE, ALIVE]
+    assert [x[1] for x in h] == [1, 2, 3, 4, 0, 1]
+    assert not any(x[3] for x in h)
+
+
+def test_a_good_year_resets_the_low_counter():
+    h = _run([0.2, 0.2, 0.3, 0.2, 0.2])  # q = 0.3 is not below 0.3
+    assert [x[0] for x in h] == [ALIVE] * 5
+    assert [x[1] for x in h] == [1, 2, 0, 1, 2]
+
+
+def test_dead_after_five_years_below_five_percent():
+    h = _run([0.01, 0.04, 0.0, 0.02, 0.03, 0.5])
+    assert [x[2] for x in h] == [1, 2, 3, 4, 5, 5]  # the dead keep their counters
+    assert [x[0] for x in h] == [ALIVE, ALIVE, ZOMBIE, ZOMBIE, DEAD, DEAD]
+    assert [x[3] for x in h] == [False, False, False, False, True, False]
+
+
+def test_an_interrupted_dying_spell_starts_again():
+    h = _run([0.01, 0.01, 0.01, 0.01, 0.06, 0.01])
+    assert [x[2] for x in h] == [1, 2, 3, 4, 0, 1]
+    assert DEAD not in [x[0] for x in h]
+
+
+def test_dead_with_fewer_than_three_members_and_dead_stays_dead():
+    status = np.array([ALIVE, ZOMBIE, ALIVE, DEAD], dtype=np.int8)
+    quality = np.array([0.9, 0.9, 0.9, 0.9])
+    members = np.array([2, 0, 3, 50])
+    s, low, dying, newly = lifecycle.update_status(status, quality, np.array([0, 5, 0, 7]), np.array([0, 0, 0, 2]),
+                                                  members)
+    np.testing.assert_array_equal(s, [DEAD, DEAD, ALIVE, DEAD])
+    np.testing.assert_array_equal(newly, [True, True, False, False])
+    np.testing.assert_array_equal(low, [0, 0, 0, 7])
+    np.testing.assert_array_equal(dying, [0, 0, 0, 2])
+    assert s.dtype == status.dtype
+
+
+def test_thresholds_are_parameters():
+    s, *_ = lifecycle.update_status(np.array([ALIVE]), np.array([0.45]), np.array([0]), np.array([0]),
+                                    np.array([2]), zombie_quality=0.5, zombie_years=1, death_members=2)
+    np.testing.assert_array_equal(s, [ZOMBIE])
+
+
+def test_death_rows_are_the_active_rows_of_newly_dead_organizations():
+    org = np.array([0, 0, 1, 1, 2])
+    active = np.array([True, False, True, True, True])
+    np.testing.assert_array_equal(lifecycle.death_rows(org, active, np.array([True, True, False])),
+                                  [True, False, True, True, False])
+
+
+def test_rejoins_need_a_window_when_withdrawn_but_not_when_inactive():
+    status = np.array([WITHDRAWN, WITHDRAWN, INACTIVE, INACTIVE, WITHDRAWN, MEMBER, NOTICE])
+    utility = np.array([1.5, 1.5, 1.5, 0.9, 1.0, 3.0, 3.0])
+    window = np.array([True, False, False, True, True, True, True])
+    np.testing.assert_array_equal(lifecycle.rejoins(status, utility, window),
+                                  [True, False, True, False, False, False, False])
+    np.testing.assert_array_equal(lifecycle.rejoins(status, utility, window, threshold=0.5),
+                                  [True, False, True, True, True, False, False])
+
+
+def test_founding_count_is_poisson_with_rate_times_alive():
+    rng = np.random.default_rng(1)
+    counts = [lifecycle.founding_count(100, 0.02, rng) for _ in range(4000)]
+    assert np.mean(counts) == pytest.approx(2.0, abs=0.1)
+    assert np.var(counts) == pytest.approx(2.0, abs=0.2)
+    assert lifecycle.founding_count(0, 0.02, rng) == 0
+    assert lifecycle.founding_count(100, 0.0, rng) == 0
+
+
+def _plan(rng, power, ideal=None, alliances=None, member_state=NO_ROWS, member_org=NO_ROWS,
+          org_issue_area=NO_ROWS, org_rules=(), templates=TEMPLATES, **kwargs):
+    n = len(power)
+    ideal = np.zeros((n, 1)) if ideal is None else ideal
+    alliances = np.zeros((0, 2), dtype=int) if alliances is None else alliances
+    return lifecycle.plan_founding(rng, np.asarray(power, dtype=float), ideal, alliances, member_state, member_org,
+                                   org_issue_area, org_rules, templates, **kwargs)
+
+
+def test_founder_frequency_follows_power():
+    rng = np.random.default_rng(2024)
+    power = np.array([1.0, 2.0, 3.0, 4.0, 0.0001])
+    founders = [_plan(rng, power)["founder"] for _ in range(4000)]
+    frequency = np.bincount(founders, minlength=5) / 4000
+    np.testing.assert_allclose(frequency, power / power.sum(), atol=0.03)
+
+
+def test_member_count_and_membership():
+    rng = np.random.default_rng(3)
+    sizes = set()
+    for n in (30, 5):
+        power = np.linspace(1.0, 2.0, n)
+        for _ in range(300):
+            plan = _plan(rng, power)
+            members = plan["members"]
+            assert 3 <= len(members) <= min(20, n)
+            assert plan["founder"] in members
+            assert len(set(members)) == len(members) and members == sorted(members)
+            assert all(0 <= j < n for j in members)
+            assert plan["issue_area"] in ISSUE_AREAS
+            assert 0.0 <= plan["intrinsic_quality"] <= 1.0
+            sizes.add(len(members))
+    assert sizes == set(range(3, 21))  # every size from 3 to 20 occurs
+
+
+def test_allies_and_close_states_are_over_represented():
+    rng = np.random.default_rng(5)
+    n = 40
+    power = np.r_[1e9, np.ones(n - 1)]  # state 0 founds every time
+    alliances = np.array([[0, j] for j in range(1, 11)])  # allies 1–10
+    ideal = np.zeros((n, 1))
+    ideal[31:, 0] = 3.0  # states 31–39 are far away
+    chosen = np.zeros(n)
+    for _ in range(500):
+        plan = _plan(rng, power, ideal=ideal, alliances=alliances)
+        assert plan["founder"] == 0
+        chosen[plan["members"]] += 1
+    allies, near, far = chosen[1:11].mean(), chosen[11:31].mean(), chosen[31:].mean()
+    assert allies > 1.4 * near  # weight 2 vs 1 (less than 2× because sampling is without replacement)
+    assert far < 0.2 * near  # exp(−3) ≈ 0.05
+
+
+def test_same_seed_same_plan():
+    power = np.array([3.0, 1.0, 2.0, 5.0, 1.0, 1.0, 4.0])
+    ideal = np.random.default_rng(0).normal(size=(7, 2))
+    a = _plan(np.random.default_rng(11), power, ideal=ideal)
+    b = _plan(np.random.default_rng(11), power, ideal=ideal)
+    assert a == b
+    others = [_plan(np.random.default_rng(seed), power, ideal=ideal) for seed in range(12, 20)]
+    assert any(o != a for o in others)
+
+
+# The founder (state 0) is a member of organization 0 (health) and 1 (trade); state 1 of
+# organization 2 (health).
+RULES = [
+    {"institutionalization": 1, "voting": "weighted", "cap": 0.3,
+     "clause": {"kind": "consent", "effective": "months_after:6"}},
+    {"institutionalization": 3, "voting": "one_state_one_vote", "cap": None,
+     "clause": {"kind": "explicit", "effective": "immediate"}},
+    {"institutionalization": 2, "voting": "one_state_one_vote", "cap": None,
+     "clause": {"kind": "none", "effective": "months_after:12"}},
+]
+MEMBER_STATE = np.array([0, 0, 1, 2])
+MEMBER_ORG = np.array([0, 1, 2, 2])
+AREA = np.array([ISSUE_AREAS.index("health"), ISSUE_AREAS.index("trade"), ISSUE_AREAS.index("health")])
+POWER = np.r_[1e9, np.ones(9)]
+
+
+def test_rules_copied_from_the_founders_same_area_organization():
+    for cap_min, cap in ((1, 0.3), (50, None)):
+        plan = _plan(np.random.default_rng(0), POWER, member_state=MEMBER_STATE, member_org=MEMBER_ORG,
+                     org_issue_area=AREA, org_rules=RULES, areas=("health",), cap_min_members=cap_min)
+        assert plan["issue_area"] == "health" and plan["copied_from"] == 0 and plan["template"] is None
+        assert (plan["institutionalization"], plan["voting"], plan["cap"]) == (1, "weighted", cap)
+        assert plan["clause"] == RULES[0]["clause"] and plan["clause"] is not RULES[0]["clause"]
+
+
+def test_a_random_same_area_organization_when_the_founder_has_several():
+    area = np.array([ISSUE_AREAS.index("trade")] * 3)
+    copied = {_plan(np.random.default_rng(seed), POWER, member_state=np.array([0, 0, 0]),
+                    member_org=np.array([0, 1, 2]), org_issue_area=area, org_rules=RULES,
+                    areas=("trade",))["copied_from"] for seed in range(40)}
+    assert copied == {0, 1, 2}
+
+
+def test_a_template_of_the_area_when_the_founder_has_no_such_organization():
+    plan = _plan(np.random.default_rng(0), POWER, member_state=MEMBER_STATE, member_org=MEMBER_ORG,
+                 org_issue_area=AREA, org_rules=RULES, areas=("food",))
+    fao = next(t for t in TEMPLATES if t.abbreviation == "FAO")  # the only food template
+    assert plan["copied_from"] == -1 and plan["template"] == "FAO"
+    assert plan["clause"] == fao.clause.to_dict() and plan["voting"] == fao.voting
+    assert plan["institutionalization"] == fao.institutionalization
+    assert plan["cap"] is None  # FAO's cap 0.22 only from 50 members
+
+
+def test_any_template_when_the_data_has_none_of_the_area():
+    templates = [t for t in TEMPLATES if t.issue_area != "food"]
+    plan = _plan(np.random.default_rng(0), POWER, areas=("food",), templates=templates)
+    assert plan["issue_area"] == "food"
+    assert plan["template"] in {t.abbreviation for t in templates}
+
+
+def test_organization_rules_from_world_arrays():
+    rules = lifecycle.organization_rules(np.array([2, 3]), np.array([True, False]), np.array([0.22, np.nan]),
+                                         [{"kind": "explicit"}, {"kind": "none"}])
+    assert rules == [
+        {"institutionalization": 2, "voting": "weighted", "cap": 0.22, "clause": {"kind": "explicit"}},
+        {"institutionalization": 3, "voting": "one_state_one_vote", "cap": None, "clause": {"kind": "none"}},
+    ]

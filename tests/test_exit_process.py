@@ -1,0 +1,225 @@
+"""The exit process inside the model: law and the calendar with real clauses, contagion's lag,
+threats, rescissions, walk-outs and returns (MODEL.md §4.6–4.8, §4.12)."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from exitsim import ExitModel, Scenario
+from exitsim.clauses import load_templates
+from exitsim.mechanisms import law
+from exitsim.timeline import ScheduledEvent, TimelineError
+from exitsim.world import INACTIVE, MEMBER, NOTICE, WITHDRAWN
+
+TEMPLATES = {t.abbreviation: t for t in load_templates()}
+QUIET = {"exit_decisions": False, "domestic_politics": False, "founding_rate": 0.0, "death_members": 0,
+         "rejoining": False, "concession_intercept": -20.0}  # organizations never answer with a concession
+
+
+def lab(clause: str, timeline=(), *, start_year=2025, steps=4, founded=1990, joined=None, clause_changes=None,
+        **parameters) -> ExitModel:
+    """Four like-minded states in one organization with a real organization's clause; states'
+    own decisions off, so only the timeline acts."""
+    template = TEMPLATES[clause]
+    rules = replace(template.clause, **(clause_changes or {})).to_dict()
+    members = ["A", "B", "C", "D"] if joined is None else [{"state": s, "joined": joined} for s in "ABCD"]
+    scenario = Scenario.model_validate({
+        "name": f"lab-{clause}", "start_year": start_year, "steps": steps,
+        "states": [{"code": code, "power": power, "democracy": 0.9, "ideal_point": 0.0}
+                   for code, power in (("A", 8.0), ("B", 2.0), ("C", 1.0), ("D", 1.0))],
+        "organizations": [{"code": clause, "issue_area": template.issue_area, "founded": founded,
+                           "clause": rules, "members": members}]})
+    return ExitModel(scenario, parameters=QUIET | parameters, timeline=list(timeline))
+
+
+def row(model, state="A") -> int:
+    return model.row_of(state, model.world.org_code[0])
+
+
+def events(model, kind):
+    return [e for e in model.events if e.kind == kind]
+
+
+def test_unesco_notice_in_march_takes_effect_on_31_december_of_the_next_year():
+    model = lab("UNESCO", [ScheduledEvent(2026, "notice", "A", "UNESCO", month=3)])
+    model.step()  # 2026
+    assert model.world.memberships.status[row(model)] == NOTICE
+    [notice] = events(model, "notice")
+    assert (notice.year, notice.month, notice.substantive, notice.procedural) == (2026, 3, "explicit_clause", "followed")
+    model.step()  # 2027
+    [withdrawal] = events(model, "withdrawal")
+    assert (withdrawal.year, withdrawal.month) == (2027, 12)
+    assert model.world.memberships.status[row(model)] == WITHDRAWN
+
+
+def test_wto_notice_takes_effect_six_months_later():
+    model = lab("WTO", [ScheduledEvent(2026, "notice", "B", "WTO", month=10)]).run()
+    [withdrawal] = events(model, "withdrawal")
+    assert (withdrawal.year, withdrawal.month) == (2027, 4)
+
+
+def test_nato_notice_before_twenty_years_in_force_is_a_violating_walkout():
+    model = lab("NATO", [ScheduledEvent(1960, "notice", "B", "NATO", month=5)], start_year=1955, steps=6,
+                founded=1949).run()
+    [walkout] = events(model, "walkout")
+    assert (walkout.year, walkout.substantive, walkout.procedural) == (1960, "explicit_clause", "violated")
+    assert not events(model, "notice")
+    assert model.world.memberships.status[row(model, "B")] == WITHDRAWN
+    assert model.world.reputation[model.world.state_index("B")] < 1.0
+
+
+def test_nato_notice_after_twenty_years_is_lawful():
+    model = lab("NATO", [ScheduledEvent(1975, "notice", "B", "NATO", month=5)], start_year=1972, steps=5,
+                founded=1949).run()
+    assert [(e.year, e.month) for e in events(model, "withdrawal")] == [(1976, 5)]
+
+
+@pytest.mark.parametrize("year, lawful", [(2018, False), (2019, True)])
+def test_paris_notice_only_three_years_after_entry_into_force_for_the_party(year, lawful):
+    model = lab("Paris", [ScheduledEvent(year, "notice", "C", "Paris", month=11)], start_year=2016, steps=6,
+                founded=2016, joined=2016).run()
+    assert bool(events(model, "notice")) is lawful
+    assert bool(events(model, "walkout")) is not lawful
+    if lawful:
+        assert [(e.year, e.month) for e in events(model, "withdrawal")] == [(year + 1, 11)]
+
+
+def test_ilo_exit_takes_effect_only_with_the_arrears_paid():
+    model = lab("ILO", [ScheduledEvent(2026, "withhold_dues", "B", "ILO", value=1.0),
+                        ScheduledEvent(2026, "notice", "B", "ILO", month=1)], steps=4)
+    model.step()
+    owed = model.world.memberships.arrears[row(model, "B")]
+    assert owed > 0 and owed == pytest.approx(model.flows.assessed[model.flows.rows == row(model, "B")][0])
+    model.run()
+    [withdrawal] = events(model, "withdrawal")
+    assert (withdrawal.year, withdrawal.month) == (2028, 1)
+    assert "arrears" in withdrawal.detail and "paid first" in withdrawal.detail
+    assert model.world.memberships.arrears[row(model, "B")] == 0
+
+
+def test_iwc_notice_of_december_2018_takes_effect_in_june_2019():
+    model = lab("IWC", [ScheduledEvent(2018, "notice", "D", "IWC", month=12)], start_year=2017, steps=3).run()
+    assert [(e.year, e.month) for e in events(model, "withdrawal")] == [(2019, 6)]
+
+
+def test_a_revocable_notice_is_rescinded_after_a_turnover_to_internationalists():
+    timeline = [ScheduledEvent(2026, "government", "B", value="nativist"),
+                ScheduledEvent(2026, "notice", "B", "WHO", month=2),
+                ScheduledEvent(2027, "government", "B", value="internationalist")]
+    model = lab("WHO", timeline, steps=3).run()
+    [rescission] = events(model, "rescission")
+    assert rescission.year == 2027 and "internationalist" in rescission.detail
+    assert model.world.memberships.status[row(model, "B")] == MEMBER
+    assert not events(model, "withdrawal")
+
+
+def test_an_irrevocable_notice_is_not_rescinded():
+    timeline = [ScheduledEvent(2026, "government", "B", value="nativist"),
+                ScheduledEvent(2026, "notice", "B", "WHO", month=2),
+                ScheduledEvent(2027, "government", "B", value="internationalist")]
+    model = lab("WHO", timeline, steps=3, clause_changes={"revocable": False}).run()
+    assert not events(model, "rescission")
+    assert [(e.year, e.month) for e in events(model, "withdrawal")] == [(2027, 2)]
+
+
+def test_a_none_clause_exit_is_contested_inactive_and_returns_without_accession():
+    timeline = [ScheduledEvent(2026, "notice", "C", "UN", month=9), ScheduledEvent(2028, "rejoin", "C", "UN")]
+    model = lab("UN", timeline, steps=4)
+    model.step()
+    r = row(model, "C")
+    [walkout] = events(model, "walkout")
+    assert (walkout.substantive, walkout.procedural) == ("contested", "")
+    assert model.world.memberships.status[r] == INACTIVE
+    joined = model.world.memberships.joined[r]
+    model.step()  # inactive: no dues, no benefits
+    assert r not in model.flows.rows
+    model.run()
+    assert [e.year for e in events(model, "return")] == [2028]
+    assert model.world.memberships.status[r] == MEMBER
+    assert model.world.memberships.joined[r] == joined  # no re-accession
+    assert model.datacollector.get_model_vars_dataframe()["notices"].sum() == 0
+
+
+def test_a_non_treaty_exit_is_immediate_and_not_a_withdrawal():
+    model = lab("UNHRC", [ScheduledEvent(2026, "notice", "A", "UNHRC", month=6)], steps=2).run()
+    [exit_] = events(model, "withdrawal")
+    assert (exit_.year, exit_.month, exit_.substantive) == (2026, 6, "non_treaty")
+    frame = model.datacollector.get_model_vars_dataframe()
+    assert frame["notices"].sum() == 0 and frame["withdrawals"].sum() == 0 and frame["non_treaty_exits"].sum() == 1
+    assert model.world.memberships.status[row(model)] == WITHDRAWN
+
+
+def test_a_refused_consent_leaves_the_state_a_member():
+    model = lab("WHO", [ScheduledEvent(2026, "notice", "B", "WHO", month=4)], steps=2,
+                clause_changes={"kind": "consent"}, consent_probability=0.0).run()
+    [answer] = events(model, "consent")
+    assert answer.detail == "refused"
+    assert not events(model, "notice") and not events(model, "walkout")
+    assert model.world.memberships.status[row(model, "B")] == MEMBER
+
+
+def test_a_granted_consent_is_a_lawful_notice():
+    model = lab("WHO", [ScheduledEvent(2026, "notice", "B", "WHO", month=4)], steps=2,
+                clause_changes={"kind": "consent"}, consent_probability=1.0).run()
+    [notice] = events(model, "notice")
+    assert notice.substantive == "consent"
+
+
+def test_a_lead_states_notice_gives_co_members_exposure_one_next_year_not_this_year():
+    model = lab("WTO", [ScheduledEvent(2026, "notice", "A", "WTO", month=3)], steps=3)
+    ms = model.world.memberships
+    others = [row(model, s) for s in "BCD"]
+    model.step()  # 2026: the notice; decisions this year saw exposure 0, the next year's see 1
+    np.testing.assert_allclose(ms.exposure[others], 1.0)
+    assert ms.exposure[row(model, "A")] == 0.0
+    model.step()  # 2027: decayed by half, nothing new
+    np.testing.assert_allclose(ms.exposure[others], 0.5)
+
+
+def test_a_weaker_states_notice_exposes_less():
+    model = lab("WTO", [ScheduledEvent(2026, "notice", "C", "WTO", month=3)], steps=1).run()
+    power = model.world.power
+    expected = power[model.world.state_index("C")] / power[model.world.state_index("A")]  # w_L = P_C / P_lead
+    np.testing.assert_allclose(model.world.memberships.exposure[row(model, "B")], expected)
+    assert expected < 0.2
+
+
+def test_threats_are_answered_in_their_year():
+    model = lab("WHO", [ScheduledEvent(2026, "threat", "A", "WHO")], steps=2).run()
+    [threat] = events(model, "threat")
+    answers = [e for e in model.events if e.kind in ("concession", "refusal")]
+    assert threat.year == 2026 and [a.year for a in answers] == [2026]
+    assert model.world.memberships.last_threat[row(model)] == 2026
+
+
+def test_timeline_events_naming_unknown_states_or_years_are_errors():
+    with pytest.raises(TimelineError, match="no state 'ZZ' in the scenario"):
+        lab("WTO", [ScheduledEvent(2026, "notice", "ZZ", "WTO")])
+    with pytest.raises(TimelineError, match="the run covers 2026–2029"):
+        lab("WTO", [ScheduledEvent(2040, "notice", "A", "WTO")])
+    with pytest.raises(TimelineError, match="needs an organization"):
+        ScheduledEvent(2026, "notice", "A")
+
+
+def test_notice_months_follow_the_calendar_rules():
+    assert law.effective_month("end_of_year_after:1", 2026, 3) == law.month_index(2027, 12)
+
+
+@pytest.mark.parametrize("rejoining", [True, False])
+def test_an_inactive_member_returns_by_itself_only_when_rejoining_is_on(rejoining):
+    model = lab("UN", [ScheduledEvent(2026, "notice", "C", "UN", month=9)], steps=3, rejoining=rejoining,
+                rejoin_threshold=-10.0)  # membership is worth it: return as soon as allowed
+    model.run()
+    returned = [e.year for e in events(model, "return")]
+    assert returned == ([2027] if rejoining else [])
+    assert model.world.memberships.status[row(model, "C")] == (MEMBER if rejoining else INACTIVE)
+
+
+def test_a_withdrawn_state_rejoins_only_with_a_window_open():
+    timeline = [ScheduledEvent(2026, "notice", "B", "UNHRC", month=1),
+                ScheduledEvent(2028, "government", "B", value="internationalist")]
+    model = lab("UNHRC", timeline, steps=4, rejoin_threshold=-10.0, rejoining=True)
+    model.run()
+    assert [e.year for e in events(model, "rejoin")] == [2028]  # the scheduled turnover opened a window
+    assert model.world.memberships.joined[row(model, "B")] == 2029
