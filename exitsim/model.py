@@ -166,9 +166,12 @@ class ExitModel(mesa.Model):
         world = self.world
         noise = self.streams.normal(self.steps, "institutions", world.n_orgs)
         withheld = None
-        for event in self.timeline.at(self.year, "withhold_dues"):
-            withheld = np.zeros(len(world.memberships)) if withheld is None else withheld
-            withheld[self.row_of(event.state, event.organization)] = event.value
+        scheduled = [(self.row_of(e.state, e.organization), e.value) for e in self.timeline.at(self.year, "withhold_dues")]
+        if scheduled or self.params.nativist_withholding > 0:
+            ms = world.memberships
+            withheld = np.where(world.nativist_government[ms.state], self.params.nativist_withholding, 0.0)
+            for r, share in scheduled:
+                withheld[r] = share
         self.flows = flows = institutions_phase(world, self.params, noise, withheld)
         ms = world.memberships
         ms.arrears[flows.rows] += flows.assessed - flows.dues

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-OUTPUT_FILES = ("timeseries.csv", "events.csv", "states.csv", "memberships.csv", "figure.png",
+OUTPUT_FILES = ("timeseries.csv", "events.csv", "states.csv", "memberships.csv", "cascades.csv", "figure.png",
                 "summary.md", "run.json")
 
 
@@ -52,12 +52,22 @@ EVENT_COLUMNS = {
     "detail": "free text",
 }
 
+#: cascades.csv: column -> description.
+CASCADE_COLUMNS = {
+    "year": "year of the seed: a notice or walk-out by the organization's lead state (most powerful member) or by the hegemon",
+    "state": "the seed's state",
+    "organization": "the organization it left",
+    "size": "notices and walk-outs in the next 2 years by states that were members at the seed, to it or to same-area organizations (each counted for the earliest seed it follows)",
+    "censored": "True when the 2-year window runs past the end of the run",
+}
+
 FILE_DESCRIPTIONS = {
     "timeseries.csv": "one row per year (the first is the start): the model-level outcomes",
     "states.csv": "one row per state and year",
     "memberships.csv": "one row per counted membership and year (streamed; opt-in above 50,000 memberships)",
     "events.csv": "one row per event, in the order they happened",
-    "figure.png": "power shares, the hegemon/rising ratio, leadership shares, output and shortfall per unit of need",
+    "cascades.csv": "one row per contagion cascade seed, with its size",
+    "figure.png": "power shares, the hegemon/rising ratio, leadership, exits and threats, organizations, output per need",
     "summary.md": "the run's story in a few lines",
     "run.json": "the resolved scenario and parameters, seeds, versions, git commit and command: all it takes to reproduce the run",
 }
@@ -82,6 +92,7 @@ def outputs_markdown() -> str:
                                              "state": "state code", **STATE_MEASURES}), ""]
     lines += ["## `memberships.csv`", "", *table(MEMBERSHIP_PANEL_COLUMNS), ""]
     lines += ["## `events.csv`", "", *table(EVENT_COLUMNS), ""]
+    lines += ["## `cascades.csv`", "", *table(CASCADE_COLUMNS), ""]
     return "\n".join(lines)
 
 
@@ -150,14 +161,15 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 
 def write_figure(timeseries: pd.DataFrame, path: Path, title: str) -> None:
-    """Four panels: power shares, hegemon/rising ratio, leadership shares, output per need."""
+    """Six panels: power shares, the hegemon/rising ratio, leadership, exits and threats,
+    organizations alive/zombie/dead, output and shortfall per need."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     years = timeseries["year"]
-    fig, axes = plt.subplots(2, 2, figsize=(10, 7), constrained_layout=True)
+    fig, axes = plt.subplots(2, 3, figsize=(15, 7), constrained_layout=True)
     ax = axes[0, 0]
     ax.plot(years, timeseries["hegemon_power_share"], label="hegemon")
     ax.plot(years, timeseries["rising_power_share"], label="rising power")
@@ -167,16 +179,29 @@ def write_figure(timeseries: pd.DataFrame, path: Path, title: str) -> None:
     ax.plot(years, timeseries["hegemon_rising_ratio"], color="black")
     ax.axhline(1.0, color="grey", linestyle=":")
     ax.set(title="Hegemon / rising power", xlabel="year")
-    ax = axes[1, 0]
+    ax = axes[0, 2]
     ax.plot(years, timeseries["hegemon_leadership_share"], label="hegemon")
     ax.plot(years, timeseries["rising_leadership_share"], label="rising power")
     ax.plot(years, timeseries["hierarchy"], label="hierarchy (Σ L²)", linestyle="--")
     ax.set(title="Institutional leadership (share of output led)", xlabel="year", ylim=(0, 1))
     ax.legend()
+    ax = axes[1, 0]
+    for name, label in (("notices", "notices"), ("threats", "threats"), ("withdrawals", "withdrawals")):
+        ax.plot(years, timeseries[name].cumsum(), label=label)
+    walkouts = timeseries["walkouts_contested"] + timeseries["walkouts_violated"]
+    ax.plot(years, walkouts.cumsum(), label="walk-outs", linestyle="--")
+    ax.set(title="Exit and voice (cumulative)", xlabel="year")
+    ax.legend()
     ax = axes[1, 1]
+    ax.plot(years, timeseries["organizations_alive"], label="alive")
+    ax.plot(years, timeseries["organizations_zombie"], label="zombie")
+    ax.plot(years, timeseries["organizations_dead"], label="dead")
+    ax.set(title="Organizations", xlabel="year")
+    ax.legend()
+    ax = axes[1, 2]
     ax.plot(years, timeseries["public_goods"] / timeseries["need"], label="output / need")
     ax.plot(years, timeseries["shortfall_share"], label="shortfall / need", linestyle="--")
-    ax.set(title="Organizations: output and shortfall per unit of need", xlabel="year")
+    ax.set(title="Output and shortfall per unit of need", xlabel="year")
     ax.legend()
     fig.suptitle(title)
     tmp = _tmp(path)
@@ -185,7 +210,16 @@ def write_figure(timeseries: pd.DataFrame, path: Path, title: str) -> None:
     _replace(tmp, path)
 
 
-def summary_text(model, timeseries: pd.DataFrame, events: pd.DataFrame) -> str:
+def _cascade_line(cascades: pd.DataFrame) -> str:
+    if not len(cascades):
+        return "* Contagion: no lead state or hegemon left an organization."
+    largest = cascades.sort_values(["size", "year"], ascending=[False, True]).iloc[0]
+    return (f"* Contagion: {len(cascades)} exits by a lead state or the hegemon, followed within two years by "
+            f"{int(cascades['size'].sum())} others; the largest cascade followed {largest.state}'s exit from "
+            f"{largest.organization} in {int(largest.year)} ({int(largest['size'])} followers).")
+
+
+def summary_text(model, timeseries: pd.DataFrame, events: pd.DataFrame, cascades: pd.DataFrame) -> str:
     """A short Markdown account of the run."""
     first, last = timeseries.iloc[0], timeseries.iloc[-1]
     world = model.world
@@ -195,8 +229,9 @@ def summary_text(model, timeseries: pd.DataFrame, events: pd.DataFrame) -> str:
         "",
         model.config.description.strip() or "(no description)",
         "",
-        f"* World: {world.n_states} states, {world.n_orgs} organizations, "
-        f"{int(first.memberships_active)} memberships; world seed {model.config.world_seed}, seed {model.seed}.",
+        f"* World: {world.n_states} states; {int(first.organizations_alive)} organizations and "
+        f"{int(first.memberships_active)} memberships at the start, {world.n_orgs} organizations ever by the end; "
+        f"world seed {model.config.world_seed}, seed {model.seed}.",
         f"* Hegemon / rising power: {first.hegemon_rising_ratio:.2f} → {last.hegemon_rising_ratio:.2f}; "
         + (f"the rising power overtook the hegemon in {transition}." if transition else "no power transition."),
         f"* Hegemon's share of world power {first.hegemon_power_share:.1%} → {last.hegemon_power_share:.1%}; "
@@ -209,6 +244,13 @@ def summary_text(model, timeseries: pd.DataFrame, events: pd.DataFrame) -> str:
         f"* Gini of power {first.gini_power:.3f} → {last.gini_power:.3f}; "
         f"organizations alive / zombie / dead at the end: {int(last.organizations_alive)} / "
         f"{int(last.organizations_zombie)} / {int(last.organizations_dead)}.",
+        f"* Exit and voice: {int(timeseries.notices.sum())} notices ({model.withdrawal_rate():.5f} per member-year "
+        f"at risk; the real rate is about 0.0004), {int(timeseries.withdrawals.sum())} withdrawals took effect, "
+        f"{int(timeseries.rescissions.sum())} notices rescinded, {int(timeseries.threats.sum())} threats "
+        f"({int(timeseries.concessions.sum())} won concessions), "
+        f"{int(timeseries.walkouts_contested.sum() + timeseries.walkouts_violated.sum())} walk-outs, "
+        f"{int(timeseries.rejoins.sum() + timeseries.returns.sum())} rejoins or returns.",
+        _cascade_line(cascades),
         f"* Events recorded: {len(events)}"
         + (" (" + ", ".join(f"{n} {k}" for k, n in events["kind"].value_counts().items()) + ")." if len(events) else "."),
     ]
@@ -221,8 +263,9 @@ def write_run(model, out: Path, membership_writer: MembershipPanelWriter | None,
     out.mkdir(parents=True, exist_ok=True)
     timeseries = model.datacollector.get_model_vars_dataframe()
     events = model.events.to_frame()
+    cascades = model.cascades()
     written = {}
-    for name, frame in (("timeseries.csv", timeseries), ("events.csv", events),
+    for name, frame in (("timeseries.csv", timeseries), ("events.csv", events), ("cascades.csv", cascades),
                         ("states.csv", model.datacollector.get_agent_vars_dataframe())):
         _write_csv(frame, out / name)
         written[name] = out / name
@@ -233,7 +276,7 @@ def write_run(model, out: Path, membership_writer: MembershipPanelWriter | None,
     written["figure.png"] = out / "figure.png"
     summary = out / "summary.md"
     tmp = _tmp(summary)
-    tmp.write_text(summary_text(model, timeseries, events), encoding="utf-8")
+    tmp.write_text(summary_text(model, timeseries, events, cascades), encoding="utf-8")
     _replace(tmp, summary)
     written["summary.md"] = summary
     record = {

@@ -223,3 +223,35 @@ def test_a_withdrawn_state_rejoins_only_with_a_window_open():
     model.run()
     assert [e.year for e in events(model, "rejoin")] == [2028]  # the scheduled turnover opened a window
     assert model.world.memberships.joined[row(model, "B")] == 2029
+
+
+def test_nativist_governments_withhold_dues_only_when_the_rule_is_on():
+    timeline = [ScheduledEvent(2026, "government", "B", value="nativist")]
+    off = lab("WHO", timeline, steps=2).run()
+    on = lab("WHO", timeline, steps=2, nativist_withholding=0.5).run()
+    assert off.world.memberships.arrears.sum() == 0
+    b = row(on, "B")
+    assert on.world.memberships.arrears[b] > 0
+    assert on.world.memberships.arrears[[row(on, s) for s in "ACD"]].sum() == 0
+
+
+def test_a_lead_states_exit_seeds_a_cascade_of_its_followers():
+    timeline = [ScheduledEvent(2026, "notice", "A", "WTO", month=2), ScheduledEvent(2027, "notice", "B", "WTO", month=2),
+                ScheduledEvent(2028, "notice", "C", "WTO", month=2)]
+    model = lab("WTO", timeline, steps=4).run()
+    cascades = model.cascades()
+    # B leads the WTO once A has left, so its notice is a seed too — but its follower C is
+    # attributed to the earliest seed, A's.
+    assert cascades[["year", "state", "organization", "size", "censored"]].to_dict("records") == [
+        {"year": 2026, "state": "A", "organization": "WTO", "size": 2, "censored": False},
+        {"year": 2027, "state": "B", "organization": "WTO", "size": 0, "censored": False}]
+
+
+def test_alignment_starts_at_its_target_and_drifts():
+    from exitsim.process import alignment_targets
+
+    model = ExitModel()
+    hegemon, rising = alignment_targets(model)
+    np.testing.assert_array_equal(model.world.align_hegemon, hegemon)
+    np.testing.assert_array_equal(model.world.align_rising, rising)
+    assert 0 < hegemon.max() <= 1
