@@ -21,6 +21,22 @@ from .timeline import ScheduledEvent, Timeline
 from .world import ALIVE, HEGEMON, ISSUE_AREAS, MEMBERSHIP_STATUS, World
 
 
+class _OrganizationRules:
+    """The organizations' rules as :func:`lifecycle.organization_rules` gives them, built only
+    for the organization a founding copies (not for all of them at every founding)."""
+
+    def __init__(self, world: World):
+        self.world = world
+
+    def __len__(self) -> int:
+        return self.world.n_orgs
+
+    def __getitem__(self, k: int) -> dict:
+        w = self.world
+        return lifecycle.organization_rules(w.institutionalization[k:k + 1], w.weighted_voting[k:k + 1],
+                                            w.cap[k:k + 1], w.clause[k:k + 1])[0]
+
+
 class ExitModel(mesa.Model):
     """Agent-based model of institutional exit (MODEL.md).
 
@@ -194,9 +210,12 @@ class ExitModel(mesa.Model):
 
     # --- services for the phases ----------------------------------------------------------------
     def clause_arrays(self) -> law.ClauseArrays:
-        """The organizations' withdrawal clauses as arrays (rebuilt after a founding)."""
-        if self._clauses is None or len(self._clauses.kind) != self.world.n_orgs:
-            self._clauses = law.clause_arrays(self.world.clause)
+        """The organizations' withdrawal clauses as arrays (extended after foundings)."""
+        known = 0 if self._clauses is None else len(self._clauses.kind)
+        if known < self.world.n_orgs:
+            new = law.clause_arrays(self.world.clause[known:])
+            self._clauses = new if self._clauses is None else law.ClauseArrays(
+                *(np.concatenate([old, added]) for old, added in zip(self._clauses, new, strict=True)))
         return self._clauses
 
     def row_of(self, state: str, organization: str) -> int:
@@ -225,8 +244,7 @@ class ExitModel(mesa.Model):
         rows = world.active_rows()
         plan = lifecycle.plan_founding(
             rng, world.power, world.ideal_point, world.alliances, world.memberships.state[rows],
-            world.memberships.org[rows], world.issue_area,
-            lifecycle.organization_rules(world.institutionalization, world.weighted_voting, world.cap, world.clause),
+            world.memberships.org[rows], world.issue_area, _OrganizationRules(world),
             cap_min_members=p.founding_cap_min_members)
         members = np.asarray(sorted(plan["members"]))
         base = world.power_history.mean(axis=1)
