@@ -211,10 +211,12 @@ class ExitModel(mesa.Model):
     # --- services for the phases ----------------------------------------------------------------
     def clause_arrays(self) -> law.ClauseArrays:
         """The organizations' withdrawal clauses as arrays (extended after foundings)."""
-        known = 0 if self._clauses is None else len(self._clauses.kind)
+        if self._clauses is None:
+            self._clauses = law.clause_arrays(self.world.clause)
+        known = len(self._clauses.kind)
         if known < self.world.n_orgs:
             new = law.clause_arrays(self.world.clause[known:])
-            self._clauses = new if self._clauses is None else law.ClauseArrays(
+            self._clauses = law.ClauseArrays(
                 *(np.concatenate([old, added]) for old, added in zip(self._clauses, new, strict=True)))
         return self._clauses
 
