@@ -50,8 +50,9 @@ class ExitModel(mesa.Model):
         steps: Years to run; default: the scenario's ``steps``.
         parameters: Parameter overrides by name (checked against the registry).
         collect_states: Keep per-state series (on by default; off for very large worlds).
-        timeline: Scheduled events (:class:`~exitsim.timeline.ScheduledEvent`), checked against
-            the world's states, organizations and the run's years.
+        timeline: Scheduled events (:class:`~exitsim.timeline.ScheduledEvent`) added to the
+            scenario's own ``timeline:``, checked against the world's states, organizations and
+            the run's years.
 
     Attributes:
         world: The arrays that are the run's state (:class:`~exitsim.world.World`).
@@ -65,7 +66,7 @@ class ExitModel(mesa.Model):
     def __init__(self, config: Scenario | str | Path | None = None, *,
                  seed: int | np.random.SeedSequence | None = None, world_seed: int | None = None,
                  steps: int | None = None, parameters: dict | None = None, collect_states: bool = True,
-                 timeline: list[ScheduledEvent] | Timeline | None = None):
+                 timeline: list[ScheduledEvent] | None = None):
         scenario = config if isinstance(config, Scenario) else load_scenario(config)
         updates = {k: v for k, v in (("world_seed", world_seed), ("steps", steps)) if v is not None}
         if updates:
@@ -78,7 +79,9 @@ class ExitModel(mesa.Model):
         self.n_steps = scenario.steps
         self.world: World = build_world(scenario, self.params)
         self.events = EventLog()
-        self.timeline = timeline if isinstance(timeline, Timeline) else Timeline(timeline or ())
+        scheduled = [event.to_event() for event in scenario.timeline]
+        scheduled += list(timeline) if timeline is not None else []
+        self.timeline = Timeline(scheduled)
         self.timeline.check(self.world.state_code, self.world.org_code, scenario.start_year + 1,
                             scenario.start_year + scenario.steps)
         self._clauses = None
@@ -219,6 +222,12 @@ class ExitModel(mesa.Model):
             self._clauses = law.ClauseArrays(
                 *(np.concatenate([old, added]) for old, added in zip(self._clauses, new, strict=True)))
         return self._clauses
+
+    def reservation_arrays(self) -> law.ClauseArrays:
+        """States' own withdrawal clauses (reservations) as arrays."""
+        if getattr(self, "_reservations", None) is None:
+            self._reservations = law.clause_arrays(self.world.reservations)
+        return self._reservations
 
     def row_of(self, state: str, organization: str) -> int:
         """The membership row of a state in an organization (appended if it never had one)."""

@@ -83,22 +83,36 @@ class DecisionPhase:
         n_rows = len(self.world.memberships)
         draw = model.streams.uniform
         self.u = {i: draw(model.steps, "decisions", n_rows, draw=i) for i in range(5)}
-        self.clauses = model.clause_arrays()
+        self.org_clauses = model.clause_arrays()
+        self.reserved = model.reservation_arrays()
         # position of each edge-list row in this year's flows (−1: not active)
         self.position = np.full(n_rows, -1)
         self.position[self.flows.rows] = np.arange(len(self.flows.rows))
 
     # --- the pieces of the choice ----------------------------------------------------------------
-    def _legal(self, rows: np.ndarray, amendment: np.ndarray):
-        world, ms, c, year = self.world, self.world.memberships, self.clauses, self.year
+    def clause(self, rows: np.ndarray) -> law.ClauseArrays:
+        """The withdrawal clause that binds each row: its organization's, or the state's own
+        reservation for that organization where it holds one."""
+        ms = self.world.memberships
+        rows = np.asarray(rows, dtype=np.int64)
+        own = ms.reservation[rows]
         org = ms.org[rows]
-        tenure = law.tenure_satisfied(c.min_tenure_years[org], c.tenure_basis[org], year, world.founded[org],
-                                      ms.joined[rows])
-        route = law.lawful_route(c.kind[org], np.asarray(tenure, bool), None, amendment)
+        if not len(self.reserved.kind):
+            return law.ClauseArrays(*(field[org] for field in self.org_clauses))
+        held = own >= 0
+        return law.ClauseArrays(*(np.where(held, mine[np.maximum(own, 0)], theirs[org])
+                                  for mine, theirs in zip(self.reserved, self.org_clauses, strict=True)))
+
+    def _legal(self, rows: np.ndarray, amendment: np.ndarray):
+        world, ms, year = self.world, self.world.memberships, self.year
+        c = self.clause(rows)
+        org = ms.org[rows]
+        tenure = law.tenure_satisfied(c.min_tenure_years, c.tenure_basis, year, world.founded[org], ms.joined[rows])
+        route = law.lawful_route(c.kind, np.asarray(tenure, bool), None, amendment)
         notice = law.month_index(year, law.notice_month(self.u[DRAW_MONTH][rows]))
-        rule = np.where(route.by_amendment, law.MONTHS_AFTER, c.rule[org])
-        arg1 = np.where(route.by_amendment, 12, c.arg1[org])
-        effective = law.effective_months(rule, arg1, c.arg2[org], notice)
+        rule = np.where(route.by_amendment, law.MONTHS_AFTER, c.rule)
+        arg1 = np.where(route.by_amendment, 12, c.arg1)
+        effective = law.effective_months(rule, arg1, c.arg2, notice)
         return tenure, route, notice, effective
 
     def _payoff(self, pos: np.ndarray, rows: np.ndarray):
@@ -147,7 +161,7 @@ class DecisionPhase:
         timeline = self.model.timeline
         living = world.org_status[flows.org] != DEAD
         status = ms.status[flows.rows]
-        non_treaty = self.clauses.kind[flows.org] == law.NON_TREATY
+        non_treaty = self.clause(flows.rows).kind == law.NON_TREATY
         self.counts.at_risk = int(np.sum((status == MEMBER) & living & ~non_treaty))
 
         self._rescind_or_mature_notices()
@@ -225,17 +239,16 @@ class DecisionPhase:
         if route.outcome == law.NEEDS_CONSENT:  # VCLT 54(b): answered this year
             granted = bool(law.consent_granted(self.u[DRAW_CONSENT][row], self.p.consent_probability))
             model.events.add(Event(year, "consent", s, k, detail="granted" if granted else "refused"))
-            route = law.lawful_route(self.clauses.kind[ms.org[row]], True, granted, bool(v["amendment"][i]))
+            route = law.lawful_route(self.clause([row]).kind[0], True, granted, bool(v["amendment"][i]))
             if route.outcome == law.CONSENT_REFUSED:
                 return
         notice = int(v["notice"][i]) if month == 0 else law.month_index(year, month)
         effective = int(v["effective"][i])
         if month:
-            org = ms.org[row]
-            rule = law.MONTHS_AFTER if route.by_amendment else self.clauses.rule[org]
-            arg1 = 12 if route.by_amendment else self.clauses.arg1[org]
-            effective = int(law.effective_months(np.array([rule]), np.array([arg1]), np.array([self.clauses.arg2[org]]),
-                                                 np.array([notice]))[0])
+            c = self.clause([row])
+            rule = law.MONTHS_AFTER if route.by_amendment else c.rule[0]
+            arg1 = 12 if route.by_amendment else c.arg1[0]
+            effective = int(law.effective_months(np.array([rule]), np.array([arg1]), c.arg2, np.array([notice]))[0])
         ms.substantive[row], ms.procedural[row] = route.substantive, route.procedural
         legal = dict(substantive=law.SUBSTANTIVE_NAMES[route.substantive],
                      procedural=law.PROCEDURAL_NAMES[route.procedural], cause=cause)
@@ -266,14 +279,14 @@ class DecisionPhase:
                                    detail="contested: kept as inactive" if contested else "procedure violated", **legal))
 
     def _exit(self, row: int, status: int) -> None:
-        ms, c = self.world.memberships, self.clauses
-        org = ms.org[row]
+        ms = self.world.memberships
+        survive = bool(self.clause([row]).obligations_survive[0])
         ms.status[row] = status
         ms.exit_year[row] = self.year
         ms.notice_month[row] = ms.effective_month[row] = -1
         ms.discount[row] = 0.0
         ms.exposure[row] = 0.0
-        if not c.obligations_survive[org]:
+        if not survive:
             ms.arrears[row] = 0.0  # written off: nothing survives the exit
 
     # --- pending notices ---------------------------------------------------------------------------------------
@@ -294,7 +307,7 @@ class DecisionPhase:
         conceded = self.u[DRAW_ANSWER][rows] < v["p_concede"]
         utility = self.value.utility[pending]
         turned_positive = np.where(ms.utility_at_notice[rows] <= 0, utility, 0.0)  # ũ was ≤ 0 at notice, now > 0
-        undo = law.rescinded(self.clauses.revocable[flows.org[pending]], turned, turned_positive, conceded)
+        undo = law.rescinded(self.clause(rows).revocable, turned, turned_positive, conceded)
         for i in np.flatnonzero(np.asarray(undo, bool)):
             row = rows[i]
             s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
@@ -311,13 +324,13 @@ class DecisionPhase:
     def _mature_notices(self) -> None:
         """Notices whose effective date falls in this year take effect (arrears first paid where
         they block the effect: ILO, OAS)."""
-        world, ms, year, c = self.world, self.world.memberships, self.year, self.clauses
+        world, ms, year = self.world, self.world.memberships, self.year
         due = np.flatnonzero((ms.status == NOTICE) & (ms.effective_month >= 0)
                              & (law.year_of(ms.effective_month) <= year))
         for row in due:  # a year's few exits
             org = ms.org[row]
             s, k = world.state_code[ms.state[row]], world.org_code[org]
-            paid = float(law.can_take_effect(ms.arrears[row], c.arrears_block_effect[org]))
+            paid = float(law.can_take_effect(ms.arrears[row], self.clause([row]).arrears_block_effect[0]))
             if paid > 0:
                 ms.arrears[row] = 0.0
             month = law.month_of(ms.effective_month[row])

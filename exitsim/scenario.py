@@ -22,7 +22,8 @@ from .clauses import CLAUSE_KINDS, TENURE_BASES, ClauseError, parse_effective_ru
 from .generate import GenerateOptions, generate_organizations, generate_states
 from .mechanisms.budget import backcast_history
 from .mechanisms.domestic import NO_TURNOVER
-from .parameters import GROUPS, REGISTRY, Params, make_params, parameters_in_group
+from .parameters import GROUPS, REGISTRY, Params, make_params, parameters_in_group, suggest
+from .timeline import TIMELINE_KINDS, ScheduledEvent, TimelineError
 from .world import GOVERNMENTS, ISSUE_AREAS, ROLES, VOTING_RULES, Memberships, World
 
 Code = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]{0,23}$",
@@ -111,6 +112,36 @@ class StateSpec(_Strict):
         return list(self.ideal_point) if isinstance(self.ideal_point, list) else [self.ideal_point]
 
 
+class ReservationSpec(_Strict):
+    """A state's own withdrawal terms for one organization (e.g. the United States' 1948 WHO
+    reservation: one year's notice, the current year's dues paid in full)."""
+
+    state: Code = Field(description="The state holding the reservation (a member).")
+    clause: ClauseSpec = Field(description="Its own withdrawal terms, replacing the organization's clause for it.")
+
+
+class TimelineEventSpec(_Strict):
+    """A scheduled event (see exitsim/timeline.py for what each kind does and when)."""
+
+    year: int = Field(ge=1800, le=3000, description="Calendar year; must fall within the run (after start_year).")
+    kind: Literal[TIMELINE_KINDS] = Field(description="government, nativism_shock, withhold_dues, power_shock, threat, notice or rejoin.")
+    state: Code = Field(description="The state concerned.")
+    organization: Code | None = Field(None, description="The organization (needed for withhold_dues, threat, notice, rejoin).")
+    month: int = Field(0, ge=0, le=12, description="Month of a notice (1–12; 0: drawn).")
+    value: float | str | None = Field(None, description="government: nativist or internationalist; nativism_shock: change; power_shock: factor; withhold_dues: share.")
+
+    @model_validator(mode="after")
+    def _event(self):
+        try:
+            self.to_event()
+        except TimelineError as error:
+            raise ValueError(str(error).split(": ", 1)[-1]) from None
+        return self
+
+    def to_event(self) -> ScheduledEvent:
+        return ScheduledEvent(self.year, self.kind, self.state, self.organization or "", self.month, self.value)
+
+
 class OrganizationSpec(_Strict):
     """One intergovernmental organization (MODEL.md §2)."""
 
@@ -129,6 +160,10 @@ class OrganizationSpec(_Strict):
     clause: ClauseSpec = Field(default_factory=ClauseSpec, description="Withdrawal clause.")
     template: str | None = Field(None, description="The real organization whose rules this copies (informational).")
     members: list[Code | MemberSpec] = Field(min_length=1, description="Member states: codes, or {state, joined}.")
+    reservations: list[ReservationSpec] = Field(default_factory=list, description="Members' own withdrawal terms.")
+
+    def member_codes(self) -> list[str]:
+        return [m if isinstance(m, str) else m.state for m in self.members]
 
 
 class GenerateSpec(_Strict):
@@ -176,6 +211,7 @@ class Scenario(_Strict):
     generate: GenerateSpec | None = Field(None, description="Generate states and organizations from distributions.")
     states: list[StateSpec] = Field(default_factory=list, description="Explicit states.")
     organizations: list[OrganizationSpec] = Field(default_factory=list, description="Explicit organizations.")
+    timeline: list[TimelineEventSpec] = Field(default_factory=list, description="Scheduled events.")
 
     def params(self) -> Params:
         """The resolved model parameters (registry defaults overridden by the file)."""
@@ -229,6 +265,79 @@ def load_scenario(path: str | Path | None = None) -> Scenario:
 
 # --- building the world -----------------------------------------------------------------------------
 
+Problem = tuple[tuple, str]
+
+
+def cross_check(scenario: Scenario, states: list[StateSpec] | None = None,
+                organizations: list[OrganizationSpec] | None = None) -> list[Problem]:
+    """Checks across fields, as ``(path, message)`` pairs; paths index the scenario's own lists
+    (``("organizations", 2, "members", 0)``), so a loader can point at the offending line.
+
+    ``states`` and ``organizations`` are all of them, generated first (default: the explicit
+    ones only); generated entries are never at fault, but explicit ones may refer to them.
+    """
+    explicit_states, explicit_orgs = list(scenario.states), list(scenario.organizations)
+    states = explicit_states if states is None else states
+    organizations = explicit_orgs if organizations is None else organizations
+    offset_s, offset_o = len(states) - len(explicit_states), len(organizations) - len(explicit_orgs)
+    problems: list[Problem] = []
+    if len(states) < 2:
+        problems.append((("states",), f"a scenario needs at least 2 states, it has {len(states)}"))
+    first_seen: dict[str, int] = {}
+    for i, s in enumerate(states):
+        if s.code in first_seen and i >= offset_s:
+            problems.append((("states", i - offset_s, "code"), f"state code {s.code!r} is used twice"))
+        first_seen.setdefault(s.code, i)
+    seen_orgs: set[str] = set()
+    for k, o in enumerate(organizations):
+        if o.code in seen_orgs and k >= offset_o:
+            problems.append((("organizations", k - offset_o, "code"), f"organization code {o.code!r} is used twice"))
+        seen_orgs.add(o.code)
+    known = {s.code: s for s in states}
+    for k, o in enumerate(explicit_orgs):
+        members = o.member_codes()
+        for j, code in enumerate(members):
+            if code not in known:
+                hint = suggest(code, known)
+                problems.append((("organizations", k, "members", j),
+                                 f"{code!r} is not a state of the scenario" + (f" (did you mean {hint!r}?)" if hint else "")))
+        for j, reservation in enumerate(o.reservations):
+            if reservation.state not in members:
+                problems.append((("organizations", k, "reservations", j, "state"),
+                                 f"{reservation.state!r} holds a reservation but is not a member of {o.code}"))
+    for i, s in enumerate(explicit_states):
+        for j, ally in enumerate(s.alliances):
+            if ally not in known:
+                hint = suggest(ally, known)
+                problems.append((("states", i, "alliances", j),
+                                 f"{ally!r} is not a state of the scenario" + (f" (did you mean {hint!r}?)" if hint else "")))
+            elif s.code not in known[ally].alliances:
+                problems.append((("states", i, "alliances", j),
+                                 f"alliances are mutual: {ally} must also list {s.code} among its alliances"))
+    for role in ("hegemon", "rising"):
+        holders = [i for i, s in enumerate(states) if s.role == role]
+        for i in holders[1:]:
+            path = ("states", i - offset_s, "role") if i >= offset_s else ("generate", "hegemon")
+            problems.append((path, f"at most one state can be the {role}; {states[holders[0]].code} already is"))
+    dims = len(states[0].point()) if states else 1
+    for i, s in enumerate(explicit_states):
+        if len(s.point()) != dims:
+            problems.append((("states", i, "ideal_point"),
+                             f"all ideal points must have the same number of dimensions ({dims} here)"))
+    orgs = {o.code for o in organizations}
+    last = scenario.start_year + scenario.steps
+    for t, event in enumerate(scenario.timeline):
+        if event.state not in known:
+            problems.append((("timeline", t, "state"), f"{event.state!r} is not a state of the scenario"))
+        if event.organization and event.organization not in orgs:
+            problems.append((("timeline", t, "organization"), f"{event.organization!r} is not an organization of the scenario"))
+        if not scenario.start_year < event.year <= last:
+            problems.append((("timeline", t, "year"),
+                             f"{event.year} is outside the run: events fall in {scenario.start_year + 1}–{last} "
+                             f"(the years after start_year {scenario.start_year})"))
+    return problems
+
+
 def resolve_world_specs(scenario: Scenario) -> tuple[list[StateSpec], list[OrganizationSpec]]:
     """Generated and explicit states and organizations, sorted by code and cross-checked."""
     states = list(scenario.states)
@@ -240,34 +349,9 @@ def resolve_world_specs(scenario: Scenario) -> tuple[list[StateSpec], list[Organ
         states = [StateSpec.model_validate(s) for s in generated] + states
         organizations = [OrganizationSpec.model_validate(o)
                          for o in generate_organizations(options, generated, scenario.start_year, rng)] + organizations
-    problems = []
-    codes = [s.code for s in states]
-    if len(states) < 2:
-        problems.append(f"a scenario needs at least 2 states, it has {len(states)}")
-    for label, items in (("state", codes), ("organization", [o.code for o in organizations])):
-        seen = set()
-        for code in items:
-            if code in seen:
-                problems.append(f"{label} code {code!r} is used twice")
-            seen.add(code)
-    known = set(codes)
-    for o in organizations:
-        for member in o.members:
-            code = member if isinstance(member, str) else member.state
-            if code not in known:
-                problems.append(f"organization {o.code}: member {code!r} is not a state of the scenario")
-    for s in states:
-        for ally in s.alliances:
-            if ally not in known:
-                problems.append(f"state {s.code}: ally {ally!r} is not a state of the scenario")
-    for role in ("hegemon", "rising"):
-        holders = [s.code for s in states if s.role == role]
-        if len(holders) > 1:
-            problems.append(f"at most one state can be the {role}; found {', '.join(holders)}")
-    if len({len(s.point()) for s in states}) > 1:
-        problems.append("all ideal points must have the same number of dimensions")
+    problems = cross_check(scenario, states, organizations)
     if problems:
-        raise ScenarioError(problems)
+        raise ScenarioError([f"{'.'.join(map(str, path))}: {message}" for path, message in problems])
     return sorted(states, key=lambda s: s.code), sorted(organizations, key=lambda o: o.code)
 
 
@@ -280,15 +364,19 @@ def build_world(scenario: Scenario, params: Params | None = None) -> World:
     growth = np.array([s.growth for s in states], dtype=float)
     ally_pairs = sorted({tuple(sorted((index[s.code], index[a]))) for s in states for a in s.alliances})
     theta = params.output_multiplier * np.exp(params.output_spread * np.array([o.value for o in organizations]))
-    rows_state, rows_org, rows_joined = [], [], []
+    rows_state, rows_org, rows_joined, rows_reservation, reservations = [], [], [], [], []
     for k, o in enumerate(organizations):
         founded = o.founded if o.founded is not None else scenario.start_year
+        own = {r.state: r.clause.model_dump() for r in o.reservations}
         for member in sorted(o.members, key=lambda x: x if isinstance(x, str) else x.state):
             code = member if isinstance(member, str) else member.state
             joined = founded if isinstance(member, str) or member.joined is None else member.joined
             rows_state.append(index[code])
             rows_org.append(k)
             rows_joined.append(joined)
+            rows_reservation.append(len(reservations) if code in own else -1)
+            if code in own:
+                reservations.append(own[code])
     dims = len(states[0].point())
     m = len(organizations)
     drawn_phase = np.random.default_rng([scenario.world_seed, 9]).integers(params.election_period, size=len(states))
@@ -330,7 +418,9 @@ def build_world(scenario: Scenario, params: Params | None = None) -> World:
         policy_offset=np.zeros((m, dims)),
         org_status=np.zeros(m, dtype=np.int8),
         clause=[o.clause.model_dump() for o in organizations],
-        memberships=Memberships({"state": rows_state, "org": rows_org, "joined": rows_joined}),
+        memberships=Memberships({"state": rows_state, "org": rows_org, "joined": rows_joined,
+                                 "reservation": rows_reservation}),
+        reservations=reservations,
     )
 
 

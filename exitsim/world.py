@@ -52,6 +52,7 @@ MEMBERSHIP_COLUMNS: dict[str, tuple[Any, Any]] = {
     "procedural": (np.int8, 0),       # (law.PROCEDURAL_NAMES)
     "ended_by_death": (np.bool_, False),  # the membership ended because the organization died
     "utility_at_notice": (np.float64, np.nan),  # ũ when the pending notice was given
+    "reservation": (np.int32, -1),    # index into World.reservations: the state's own clause, or −1
 }
 
 #: A year that never was (no threat, no pretext, no exit yet).
@@ -166,6 +167,7 @@ class World:
     dying_years: np.ndarray = field(default=None)  # consecutive years with q below the death level
     quality_history: np.ndarray = field(default=None)  # n_orgs × 3: q this year, 1 and 2 years ago
     leader_history: np.ndarray = field(default=None)  # n_orgs × 3: leader this year, 1 and 2 years ago
+    reservations: list = field(default_factory=list)  # states' own clauses (membership column ``reservation``)
 
     def __post_init__(self):
         m = len(self.org_code)

@@ -18,7 +18,7 @@ QUIET = {"exit_decisions": False, "domestic_politics": False, "founding_rate": 0
 
 
 def lab(clause: str, timeline=(), *, start_year=2025, steps=4, founded=1990, joined=None, clause_changes=None,
-        **parameters) -> ExitModel:
+        reservations=(), **parameters) -> ExitModel:
     """Four like-minded states in one organization with a real organization's clause; states'
     own decisions off, so only the timeline acts."""
     template = TEMPLATES[clause]
@@ -29,7 +29,7 @@ def lab(clause: str, timeline=(), *, start_year=2025, steps=4, founded=1990, joi
         "states": [{"code": code, "power": power, "democracy": 0.9, "ideal_point": 0.0}
                    for code, power in (("A", 8.0), ("B", 2.0), ("C", 1.0), ("D", 1.0))],
         "organizations": [{"code": clause, "issue_area": template.issue_area, "founded": founded,
-                           "clause": rules, "members": members}]})
+                           "clause": rules, "members": members, "reservations": list(reservations)}]})
     return ExitModel(scenario, parameters=QUIET | parameters, timeline=list(timeline))
 
 
@@ -255,3 +255,14 @@ def test_alignment_starts_at_its_target_and_drifts():
     np.testing.assert_array_equal(model.world.align_hegemon, hegemon)
     np.testing.assert_array_equal(model.world.align_rising, rising)
     assert 0 < hegemon.max() <= 1
+
+
+def test_a_reservation_gives_one_state_its_own_withdrawal_terms():
+    # Like the United States' 1948 WHO reservation: its own terms, here a notice that takes
+    # effect at once, while the others keep WHO's 12 months.
+    timeline = [ScheduledEvent(2026, "notice", "A", "WHO", month=5), ScheduledEvent(2026, "notice", "B", "WHO", month=5)]
+    model = lab("WHO", timeline, steps=2,
+                reservations=[{"state": "A", "clause": {"kind": "explicit", "effective": "immediate"}}]).run()
+    assert {(e.state, e.year, e.month) for e in events(model, "withdrawal")} == {("A", 2026, 5), ("B", 2027, 5)}
+    [a_notice] = [e for e in events(model, "notice") if e.state == "A"]
+    assert a_notice.substantive == "explicit_clause"
