@@ -12,6 +12,7 @@ from . import process
 from .agents import Organization, State
 from .events import Event, EventLog
 from .mechanisms import budget, contagion, domestic, law, lifecycle, power
+from .mechanisms.grouping import GroupIndex
 from .mechanisms.institutions import Flows, institutions_phase
 from .outcomes import Outcomes
 from .parameters import Params
@@ -238,47 +239,52 @@ class ExitModel(mesa.Model):
             return int(found[-1])
         return int(ms.append(state=i, org=k, status=process.WITHDRAWN, joined=self.year)[0])
 
-    def record_notice(self, row: int) -> None:
+    def record_notice(self, row: int, members: np.ndarray) -> None:
         """Remember a notice or walk-out for the cascade outcome: was the state k's lead state
-        (its most powerful active member), and who were k's members."""
+        (its most powerful member), and who were k's members (``members``, at the start of the year)."""
         world, ms = self.world, self.world.memberships
-        k = ms.org[row]
-        members = ms.state[(ms.org == k) & ms.active]
         lead = world.power[members].max(initial=0.0) if len(members) else 0.0
-        self.notice_records.append({"year": self.year, "state": int(ms.state[row]), "org": int(k),
+        self.notice_records.append({"year": self.year, "state": int(ms.state[row]), "org": int(ms.org[row]),
                                     "was_lead": bool(world.power[ms.state[row]] >= lead),
                                     "members": members.tolist()})
 
-    def found_organization(self, rng: np.random.Generator) -> int:
-        """A background founding (§4.12): plan it, append it to the World, set its need."""
+    def found_organizations(self, count: int, rng: np.random.Generator) -> list[int]:
+        """This year's background foundings (§4.12): plan each, append it to the World with its
+        need, and add the members' rows once for all of them."""
         world, p = self.world, self.params
         rows = world.active_rows()
-        plan = lifecycle.plan_founding(
-            rng, world.power, world.ideal_point, world.alliances, world.memberships.state[rows],
-            world.memberships.org[rows], world.issue_area, _OrganizationRules(world),
-            cap_min_members=p.founding_cap_min_members)
-        members = np.asarray(sorted(plan["members"]))
+        member_state, member_org = world.memberships.state[rows], world.memberships.org[rows]
+        orgs_of = GroupIndex(member_state, member_org, world.n_states)
         base = world.power_history.mean(axis=1)
-        c_star = p.organization_weight * p.budget_rate * base[members]
-        cap = np.nan if plan["cap"] is None else plan["cap"]
-        need = budget.initial_need(c_star, np.zeros(len(members), dtype=int), np.array([cap]), 1)[0]
-        code = f"F{self.year}-{world.n_orgs + 1}"
-        k = world.append_organization(
-            code, f"{plan['issue_area'].replace('_', ' ').capitalize()} organization founded {self.year}",
-            plan["clause"], issue_area=ISSUE_AREAS.index(plan["issue_area"]),
-            institutionalization=plan["institutionalization"], weighted_voting=plan["voting"] == "weighted",
-            budget_rate=p.budget_rate, cap=cap, quality=plan["intrinsic_quality"],
-            intrinsic_quality=plan["intrinsic_quality"],
-            value_multiplier=p.output_multiplier * np.exp(p.output_spread * plan["value"]),
-            founded=self.year, founder=plan["founder"], club=False,
-            policy_offset=np.zeros(world.dimensions), org_status=ALIVE, need_base=need,
-            need_world_power=world.world_power, low_years=0, dying_years=0,
-            quality_history=np.full(3, plan["intrinsic_quality"]), leader_history=np.full(3, -1))
-        world.memberships.append(state=members, org=k, joined=self.year + 1)
-        Organization(self, index=k)
-        self.events.add(Event(self.year, "founding", state=world.state_code[plan["founder"]], organization=code,
-                              detail=f"{len(members)} members, {plan['issue_area']}"))
-        return k
+        founded, new_state, new_org = [], [], []
+        for _ in range(count):
+            plan = lifecycle.plan_founding(rng, world.power, world.ideal_point, world.alliances, member_state,
+                                           member_org, world.issue_area, _OrganizationRules(world),
+                                           cap_min_members=p.founding_cap_min_members, orgs_of=orgs_of.rows)
+            members = np.asarray(sorted(plan["members"]))
+            c_star = p.organization_weight * p.budget_rate * base[members]
+            cap = np.nan if plan["cap"] is None else plan["cap"]
+            need = budget.initial_need(c_star, np.zeros(len(members), dtype=int), np.array([cap]), 1)[0]
+            code = f"F{self.year}-{world.n_orgs + 1}"
+            k = world.append_organization(
+                code, f"{plan['issue_area'].replace('_', ' ').capitalize()} organization founded {self.year}",
+                plan["clause"], issue_area=ISSUE_AREAS.index(plan["issue_area"]),
+                institutionalization=plan["institutionalization"], weighted_voting=plan["voting"] == "weighted",
+                budget_rate=p.budget_rate, cap=cap, quality=plan["intrinsic_quality"],
+                intrinsic_quality=plan["intrinsic_quality"],
+                value_multiplier=p.output_multiplier * np.exp(p.output_spread * plan["value"]),
+                founded=self.year, founder=plan["founder"], club=False,
+                policy_offset=np.zeros(world.dimensions), org_status=ALIVE, need_base=need,
+                need_world_power=world.world_power, low_years=0, dying_years=0,
+                quality_history=np.full(3, plan["intrinsic_quality"]), leader_history=np.full(3, -1))
+            new_state.append(members)
+            new_org.append(np.full(len(members), k))
+            Organization(self, index=k)
+            self.events.add(Event(self.year, "founding", state=world.state_code[plan["founder"]], organization=code,
+                                  detail=f"{len(members)} members, {plan['issue_area']}"))
+            founded.append(k)
+        world.memberships.append(state=np.concatenate(new_state), org=np.concatenate(new_org), joined=self.year + 1)
+        return founded
 
     def cascades(self) -> pd.DataFrame:
         """Contagion cascades of the run so far (§4.8): one row per seed (a notice by k's lead

@@ -18,6 +18,7 @@ import numpy as np
 
 from .events import Event
 from .mechanisms import alignment, contagion, decision, domestic, evaluation, law, lifecycle, prospect
+from .mechanisms.grouping import GroupIndex
 from .world import DEAD, HEGEMON, INACTIVE, MEMBER, NOTICE, RISING, WITHDRAWN
 
 # Draw ids of the decision phase's stream (fixed: part of every run's random numbers).
@@ -88,6 +89,7 @@ class DecisionPhase:
         # position of each edge-list row in this year's flows (−1: not active)
         self.position = np.full(n_rows, -1)
         self.position[self.flows.rows] = np.arange(len(self.flows.rows))
+        self.members = GroupIndex(self.flows.org, self.flows.state, len(self.flows.need))  # at the start of the year
 
     # --- the pieces of the choice ----------------------------------------------------------------
     def clause(self, rows: np.ndarray) -> law.ClauseArrays:
@@ -258,7 +260,7 @@ class DecisionPhase:
             self.counts.notices += 1
             self.counts.spreading_rows.append(int(row))
             y, m = law.split_month_index(effective)
-            model.record_notice(row)
+            model.record_notice(row, self.members.rows(int(ms.org[row])))
             model.events.add(Event(year, "notice", s, k, month=law.month_of(notice),
                                    detail=f"effective {y}-{m:02d}", **legal))
         elif route.outcome == law.IMMEDIATE_EXIT:  # a non-treaty body: leave at will, not a withdrawal
@@ -272,7 +274,7 @@ class DecisionPhase:
             self.counts.walkouts_contested += int(contested)
             self.counts.walkouts_violated += int(not contested)
             self.counts.spreading_rows.append(int(row))
-            model.record_notice(row)
+            model.record_notice(row, self.members.rows(int(ms.org[row])))
             world.reputation[ms.state[row]] = evaluation.update_reputation(
                 world.reputation[ms.state[row]], 1.0, self.p.reputation_loss, 0.0)
             model.events.add(Event(year, "walkout", s, k, month=law.month_of(notice),
@@ -427,17 +429,20 @@ def life_cycle_phase(model, counts: YearCounts) -> None:
         world.org_status, world.quality, world.low_years, world.dying_years, members, p.zombie_quality,
         p.zombie_years, p.death_quality, p.death_years, p.death_members)
     world.org_status = status
-    for k in np.flatnonzero(died):
-        ending = np.flatnonzero((ms.org == k) & (ms.status <= INACTIVE))
-        ms.status[ending] = WITHDRAWN
-        ms.ended_by_death[ending] = True
-        ms.exit_year[ending] = year
-        counts.deaths += 1
-        model.events.add(Event(year, "death", organization=world.org_code[k],
-                               detail=f"{int(members[k])} members, performance {world.quality[k]:.2f}"))
+    if died.any():
+        live = np.flatnonzero(ms.status <= INACTIVE)
+        by_org = GroupIndex(ms.org[live], live, world.n_orgs)
+        for k in np.flatnonzero(died):  # a year's few deaths
+            ending = by_org.rows(int(k))
+            ms.status[ending] = WITHDRAWN
+            ms.ended_by_death[ending] = True
+            ms.exit_year[ending] = year
+            counts.deaths += 1
+            model.events.add(Event(year, "death", organization=world.org_code[k],
+                                   detail=f"{int(members[k])} members, performance {world.quality[k]:.2f}"))
     rng = model.streams.generator(model.steps, "lifecycle")
     alive = int(np.sum(world.org_status != DEAD))
-    for _ in range(int(lifecycle.founding_count(alive, p.founding_rate, rng))):
-        model.found_organization(rng)
-        counts.foundings += 1
-
+    founded = int(lifecycle.founding_count(alive, p.founding_rate, rng))
+    if founded:
+        model.found_organizations(founded, rng)
+        counts.foundings += founded

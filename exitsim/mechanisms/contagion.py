@@ -18,6 +18,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .grouping import GroupIndex
+
 
 def decay(exposure: np.ndarray, retained: float = 0.5) -> np.ndarray:
     """X ← retained · X: exposure halves each year (``exposure_retained``, 0.5)."""
@@ -91,11 +93,17 @@ def add_exposure(exposure: np.ndarray, state: np.ndarray, org: np.ndarray, activ
     state, org = np.asarray(state), np.asarray(org)
     active = np.asarray(active, dtype=bool)
     power = np.asarray(power, dtype=np.float64)
-    area_of_row = np.asarray(issue_area)[org]
+    issue_area = np.asarray(issue_area)
     n_states = len(power)
-    for r in np.asarray(notice_rows, dtype=np.int64).ravel():  # a year's few notices
+    notice_rows = np.asarray(notice_rows, dtype=np.int64).ravel()
+    if len(notice_rows) == 0:
+        return np.minimum(exposure, cap)
+    live = np.flatnonzero(active)
+    by_org = GroupIndex(org[live], live, int(org.max(initial=-1)) + 1)
+    by_state = GroupIndex(state[live], live, n_states)
+    for r in notice_rows:  # a year's few notices; each touches only the organizations involved
         leaver, k = int(state[r]), int(org[r])
-        in_k = active & (org == k)
+        in_k = by_org.rows(k)
         lead_power = max(float(power[state[in_k]].max(initial=0.0)), float(power[leaver]))
         weight = power[leaver] / lead_power if lead_power > 0 else 0.0
         gain = weight * affinity(leaver, ideal_point, alliances, align_hegemon, align_rising,
@@ -105,10 +113,12 @@ def add_exposure(exposure: np.ndarray, state: np.ndarray, org: np.ndarray, activ
         co_members[state[in_k]] = True
         co_members[leaver] = False
         exposure[in_k] += np.where(co_members[state[in_k]], gain[state[in_k]], 0.0)
-        leaver_orgs = np.unique(org[active & (state == leaver)])
-        spill = (active & (org != k) & (area_of_row == area_of_row[r])
-                 & np.isin(org, leaver_orgs) & co_members[state])
-        exposure[spill] += same_issue_spill * gain[state[spill]]
+        same_area = np.unique(org[by_state.rows(leaver)])
+        same_area = same_area[(same_area != k) & (issue_area[same_area] == issue_area[k])]
+        for other in same_area:
+            rows = by_org.rows(int(other))
+            rows = rows[co_members[state[rows]]]
+            exposure[rows] += same_issue_spill * gain[state[rows]]
     return np.minimum(exposure, cap)
 
 

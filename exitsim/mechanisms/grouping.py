@@ -37,3 +37,26 @@ def top_two(values: np.ndarray, groups: np.ndarray, n_groups: int):
     has_second[has_second] = sorted_groups[nxt[has_second]] == g[has_second]
     second[g[has_second]] = values[order[nxt[has_second]]]
     return first_row, first, second
+
+
+class GroupIndex:
+    """Rows grouped by a key (compressed sparse rows), built once in O(E log E): the rows of
+    one group are then a slice, so a loop over a year's few events costs the size of the
+    groups it touches, not the whole edge list.
+
+    >>> index = GroupIndex(np.array([2, 0, 2, 1]), np.array([10, 11, 12, 13]), n_groups=3)
+    >>> index.rows(2).tolist()
+    [10, 12]
+    """
+
+    def __init__(self, keys: np.ndarray, rows: np.ndarray, n_groups: int):
+        keys = np.asarray(keys, dtype=np.int64)
+        order = np.argsort(keys, kind="stable")
+        self._rows = np.asarray(rows)[order]
+        self._bounds = np.searchsorted(keys[order], np.arange(n_groups + 1))
+
+    def rows(self, group: int) -> np.ndarray:
+        """The rows whose key is ``group`` (in their original order)."""
+        if not 0 <= group < len(self._bounds) - 1:
+            return self._rows[:0]
+        return self._rows[self._bounds[group]:self._bounds[group + 1]]

@@ -125,7 +125,7 @@ def plan_founding(rng: np.random.Generator, power: np.ndarray, ideal_point: np.n
                   org_rules: Sequence[dict], templates: Sequence[Template] | None = None, *,
                   min_members: int = 3, max_members: int = 20, cap_min_members: int = 50,
                   ally_weight: float = 2.0, proximity_scale: float = 1.0,
-                  areas: Sequence[str] = ISSUE_AREAS) -> dict:
+                  areas: Sequence[str] = ISSUE_AREAS, orgs_of=None) -> dict:
     """Plan one background founding (MODEL.md §4.12): founder, issue area, members and rules.
 
     * **Founder** f: drawn with probability P_f / Σ_j P_j.
@@ -155,8 +155,9 @@ def plan_founding(rng: np.random.Generator, power: np.ndarray, ideal_point: np.n
             of organizations not dead.
         org_issue_area: Per organization, index into :data:`exitsim.world.ISSUE_AREAS`.
         org_rules: Per organization, its rules (:func:`organization_rules`).
-        templates: Real organizations' templates (default :func:`exitsim.clauses.load_templates`;
-            pass them in to avoid re-reading the CSV every founding).
+        templates: Real organizations' templates (default :func:`exitsim.clauses.load_templates`).
+        orgs_of: Optional ``state -> organization indices`` of its active memberships (an index
+            built once for a year's foundings), used instead of scanning ``member_state``.
 
     Returns:
         A dict like those of :func:`exitsim.generate.generate_organizations` without ``code``,
@@ -182,7 +183,7 @@ def plan_founding(rng: np.random.Generator, power: np.ndarray, ideal_point: np.n
     member_state = np.asarray(member_state)
     member_org = np.asarray(member_org)
     area_index = ISSUE_AREAS.index(area) if area in ISSUE_AREAS else -1
-    own = np.unique(member_org[member_state == founder])
+    own = np.unique(orgs_of(founder) if orgs_of is not None else member_org[member_state == founder])
     same_area = own[np.asarray(org_issue_area)[own] == area_index] if len(own) else own
     copied_from, template = -1, None
     if len(same_area):
