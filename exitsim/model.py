@@ -18,7 +18,7 @@ from .outcomes import Outcomes
 from .parameters import Params
 from .scenario import Scenario, build_world, load_scenario
 from .streams import Streams
-from .timeline import ScheduledEvent, Timeline
+from .timeline import ScheduledEvent, Timeline, TimelineError
 from .world import ALIVE, HEGEMON, ISSUE_AREAS, MEMBERSHIP_STATUS, World
 
 
@@ -85,6 +85,10 @@ class ExitModel(mesa.Model):
         self.timeline = Timeline(scheduled)
         self.timeline.check(self.world.state_code, self.world.org_code, scenario.start_year + 1,
                             scenario.start_year + scenario.steps)
+        for event in scheduled:  # a notice, threat or withheld dues needs a membership to act on
+            if event.kind in ("notice", "threat", "withhold_dues") and self.row_of(event.state, event.organization) < 0:
+                raise TimelineError(f"timeline event {event.kind!r} of {event.state!r} in {event.year}: "
+                                    f"{event.state} is not a member of {event.organization}")
         self._clauses = None
         self.notice_records: list[dict] = []
         self.year_counts: process.YearCounts = process.YearCounts()
@@ -94,6 +98,7 @@ class ExitModel(mesa.Model):
         self.outcomes = Outcomes(self.n_steps, self.world.n_states, collect_states)
         self.datacollector = self.outcomes
         self.turnovers = np.zeros(self.world.n_states, dtype=bool)
+        self.was_nativist = self.world.nativist_government.copy()
         self.flows: Flows = institutions_phase(self.world, self.params, np.zeros(self.world.n_orgs))
         self.world.leader_history[:] = self.flows.leader[:, None]
         self.world.align_hegemon, self.world.align_rising = process.alignment_targets(self)  # a starts at its target
@@ -123,6 +128,7 @@ class ExitModel(mesa.Model):
     def step(self) -> None:
         """One year, in the phase order of MODEL.md §3 (every phase simultaneous)."""
         self.year_counts = counts = process.YearCounts()
+        self.was_nativist = self.world.nativist_government.copy()  # before this year's turnovers
         self.turnovers = self._domestic_politics()   # 1. nativism, elections, leader changes (§4.9)
         self._institutions()                          # 2. dues, output, spillover, leadership (§4.1–4.3)
         self._power()                                 # 3. power from this year's flows (§4.4)
@@ -231,13 +237,11 @@ class ExitModel(mesa.Model):
         return self._reservations
 
     def row_of(self, state: str, organization: str) -> int:
-        """The membership row of a state in an organization (appended if it never had one)."""
+        """The membership row of a state in an organization, or −1 if it never was a member."""
         world, ms = self.world, self.world.memberships
         i, k = world.state_index(state), world.org_index(organization)
         found = np.flatnonzero((ms.state == i) & (ms.org == k))
-        if len(found):
-            return int(found[-1])
-        return int(ms.append(state=i, org=k, status=process.WITHDRAWN, joined=self.year)[0])
+        return int(found[-1]) if len(found) else -1
 
     def record_notice(self, row: int, members: np.ndarray) -> None:
         """Remember a notice or walk-out for the cascade outcome: was the state k's lead state
@@ -260,7 +264,11 @@ class ExitModel(mesa.Model):
         for _ in range(count):
             plan = lifecycle.plan_founding(rng, world.power, world.ideal_point, world.alliances, member_state,
                                            member_org, world.issue_area, _OrganizationRules(world),
-                                           cap_min_members=p.founding_cap_min_members, orgs_of=orgs_of.rows)
+                                           min_members=p.founding_min_members,
+                                           max_members=max(p.founding_max_members, p.founding_min_members),
+                                           cap_min_members=p.founding_cap_min_members,
+                                           ally_weight=p.founding_ally_weight,
+                                           proximity_scale=p.founding_proximity_scale, orgs_of=orgs_of.rows)
             members = np.asarray(sorted(plan["members"]))
             c_star = p.organization_weight * p.budget_rate * base[members]
             cap = np.nan if plan["cap"] is None else plan["cap"]

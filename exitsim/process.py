@@ -53,6 +53,9 @@ class YearCounts:
     deaths: int = 0
     under_notice: int = 0
     spreading_rows: list[int] = field(default_factory=list)
+    violators: list[int] = field(default_factory=list)     # states that walked out this year
+    leavers: list[int] = field(default_factory=list)       # states that gave notice or walked out
+    rescinded_rows: list[int] = field(default_factory=list)
 
 
 def rival_of(world, state: np.ndarray) -> np.ndarray:
@@ -111,6 +114,10 @@ class DecisionPhase:
         org = ms.org[rows]
         tenure = law.tenure_satisfied(c.min_tenure_years, c.tenure_basis, year, world.founded[org], ms.joined[rows])
         route = law.lawful_route(c.kind, np.asarray(tenure, bool), None, amendment)
+        refused = ms.consent_refused[rows] & (c.kind == law.CONSENT) & ~np.asarray(route.by_amendment, bool)
+        if refused.any():  # consent was refused once: leaving now is a walk-out (MODEL.md §4.6)
+            closed = law.walkout(c.kind, scalar=False)
+            route = law.Route(*(np.where(refused, w, r) for w, r in zip(closed, route, strict=True)))
         notice = law.month_index(year, law.notice_month(self.u[DRAW_MONTH][rows]))
         rule = np.where(route.by_amendment, law.MONTHS_AFTER, c.rule)
         arg1 = np.where(route.by_amendment, 12, c.arg1)
@@ -125,7 +132,7 @@ class DecisionPhase:
         tenure, route, notice, effective = self._legal(rows, amendment)
         immediate = np.asarray(route.immediate, bool)
         years = np.where(immediate, 0, law.years_until_effect(effective, self.year))
-        breaks = (np.asarray(route.outcome) == law.WALKOUT)
+        breaks = np.asarray(law.contested_or_violated(route.substantive, route.procedural), bool)
         switching = evaluation.switching_cost(breaks, world.democracy[state], ms.arrears[rows], flows.c_star[pos],
                                               p.reputation_cost, p.domestic_switching_cost, p.ratio_clip)
         payoff = decision.exit_payoff(self.value.utility[pos], years, switching, p.planning_horizon)
@@ -168,7 +175,8 @@ class DecisionPhase:
 
         self._rescind_or_mature_notices()
 
-        deciding = np.flatnonzero((ms.status[flows.rows] == MEMBER) & living)
+        rescinded = np.isin(flows.rows, self.counts.rescinded_rows)  # they decided this year already
+        deciding = np.flatnonzero((ms.status[flows.rows] == MEMBER) & living & ~rescinded)
         rows = flows.rows[deciding]
         v = self._payoff(deciding, rows)
         state = flows.state[deciding]
@@ -203,9 +211,12 @@ class DecisionPhase:
         gave = np.flatnonzero(choice == decision.NOTICE)
         for i in gave:
             self._notice(deciding[i], rows[i], v, i, str(causes[i]), int(month[i]))
-        nativist_gave = np.zeros(world.n_states, dtype=bool)
-        nativist_gave[state[gave]] = world.nativist_government[state[gave]]
-        world.nativism = domestic.soothe(world.nativism, nativist_gave, p.nativist_relief)
+        left = np.zeros(world.n_states, dtype=bool)
+        left[self.counts.leavers] = True
+        world.nativism = domestic.soothe(world.nativism, left & world.nativist_government, p.nativist_relief)
+        violations = np.bincount(np.asarray(self.counts.violators, dtype=np.int64), minlength=world.n_states)
+        world.reputation = evaluation.update_reputation(world.reputation, violations, p.reputation_loss,
+                                                        p.reputation_recovery)
         self._mature_notices()  # immediate rules take effect in the year of notice
         self.counts.under_notice = int(np.sum(ms.status == NOTICE))
 
@@ -243,6 +254,7 @@ class DecisionPhase:
             model.events.add(Event(year, "consent", s, k, detail="granted" if granted else "refused"))
             route = law.lawful_route(self.clause([row]).kind[0], True, granted, bool(v["amendment"][i]))
             if route.outcome == law.CONSENT_REFUSED:
+                ms.consent_refused[row] = True
                 return
         notice = int(v["notice"][i]) if month == 0 else law.month_index(year, month)
         effective = int(v["effective"][i])
@@ -254,6 +266,8 @@ class DecisionPhase:
         ms.substantive[row], ms.procedural[row] = route.substantive, route.procedural
         legal = dict(substantive=law.SUBSTANTIVE_NAMES[route.substantive],
                      procedural=law.PROCEDURAL_NAMES[route.procedural], cause=cause)
+        if route.outcome in (law.LAWFUL_NOTICE, law.WALKOUT):
+            self.counts.leavers.append(int(ms.state[row]))
         if route.outcome == law.LAWFUL_NOTICE:
             ms.status[row], ms.notice_month[row], ms.effective_month[row] = NOTICE, notice, effective
             ms.utility_at_notice[row] = self.value.utility[pos]
@@ -275,8 +289,7 @@ class DecisionPhase:
             self.counts.walkouts_violated += int(not contested)
             self.counts.spreading_rows.append(int(row))
             model.record_notice(row, self.members.rows(int(ms.org[row])))
-            world.reputation[ms.state[row]] = evaluation.update_reputation(
-                world.reputation[ms.state[row]], 1.0, self.p.reputation_loss, 0.0)
+            self.counts.violators.append(int(ms.state[row]))
             model.events.add(Event(year, "walkout", s, k, month=law.month_of(notice),
                                    detail="contested: kept as inactive" if contested else "procedure violated", **legal))
 
@@ -305,7 +318,7 @@ class DecisionPhase:
             return
         state = flows.state[pending]
         v = self._payoff(pending, rows)
-        turned = self.model.turnovers[state] & ~world.nativist_government[state]
+        turned = self.model.turnovers[state] & self.model.was_nativist[state] & ~world.nativist_government[state]
         conceded = self.u[DRAW_ANSWER][rows] < v["p_concede"]
         utility = self.value.utility[pending]
         turned_positive = np.where(ms.utility_at_notice[rows] <= 0, utility, 0.0)  # ũ was ≤ 0 at notice, now > 0
@@ -313,9 +326,14 @@ class DecisionPhase:
         for i in np.flatnonzero(np.asarray(undo, bool)):
             row = rows[i]
             s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
-            why = ("a new internationalist government" if turned[i] else
-                   "membership is worth it again" if turned_positive[i] > 0 else
-                   f"the organization conceded ({self._concede(pending[i], row, v, i)})")
+            if turned[i]:
+                why = "a new internationalist government"
+            elif turned_positive[i] > 0:
+                why = "membership is worth it again"
+            else:  # the organization answered the notice like a threat (US–UPU 2019)
+                why = "the organization conceded"
+                self.counts.concessions += 1
+                self.model.events.add(Event(year, "concession", s, k, detail=self._concede(pending[i], row, v, i)))
             ms.status[row] = MEMBER
             ms.notice_month[row] = ms.effective_month[row] = -1
             ms.utility_at_notice[row] = np.nan
@@ -328,13 +346,15 @@ class DecisionPhase:
         they block the effect: ILO, OAS)."""
         world, ms, year = self.world, self.world.memberships, self.year
         due = np.flatnonzero((ms.status == NOTICE) & (ms.effective_month >= 0)
-                             & (law.year_of(ms.effective_month) <= year))
+                             & np.asarray(law.matures(ms.effective_month, year), bool))
         for row in due:  # a year's few exits
             org = ms.org[row]
             s, k = world.state_code[ms.state[row]], world.org_code[org]
             paid = float(law.can_take_effect(ms.arrears[row], self.clause([row]).arrears_block_effect[0]))
-            if paid > 0:
+            if paid > 0:  # the state pays what it owes before the exit takes effect (ILO, OAS)
                 ms.arrears[row] = 0.0
+                i = ms.state[row]
+                world.power[i] = max(world.power[i] - paid, 0.5 * world.power[i])
             month = law.month_of(ms.effective_month[row])
             legal = dict(substantive=law.SUBSTANTIVE_NAMES[ms.substantive[row]],
                          procedural=law.PROCEDURAL_NAMES[ms.procedural[row]])
@@ -382,11 +402,19 @@ def rejoin_phase(model, counts: YearCounts) -> None:
     world, ms, p, year = model.world, model.world.memberships, model.params, model.year
     out = (((ms.status == WITHDRAWN) & ~ms.ended_by_death) | (ms.status == INACTIVE))
     out &= (world.org_status[ms.org] != DEAD) & (ms.exit_year < year)
-    forced = {model.row_of(e.state, e.organization) for e in model.timeline.at(year, "rejoin")}
+    forced = set()
+    for event in model.timeline.at(year, "rejoin"):
+        r = model.row_of(event.state, event.organization)
+        if r < 0:  # never a member: an accession
+            r = int(ms.append(state=world.state_index(event.state), org=world.org_index(event.organization),
+                              status=WITHDRAWN, joined=year + 1)[0])
+            out = np.append(out, True)
+        forced.add(r)
     rows = np.flatnonzero(out)
     if len(rows) == 0:
         return
     state, org = ms.state[rows], ms.org[rows]
+    debt = ms.arrears[rows]
     if p.rejoining:
         base = world.power_history.mean(axis=1)
         c_star = p.organization_weight * world.budget_rate[org] * base[state]
@@ -398,18 +426,23 @@ def rejoin_phase(model, counts: YearCounts) -> None:
             prospective.benefits, prospective.dues, prospective.compliance, c_star, prospective.distance,
             world.institutionalization[org], world.nativist_government[state], np.zeros(len(rows)), 0.0,
             p.preference_cost, p.nativist_cost, p.ratio_clip)
-        window = model.window_open()[state]
-        debt_free = ms.arrears[rows] <= 0
-        inactive = ms.status[rows] == INACTIVE
-        back = (value > p.rejoin_threshold) & debt_free & (inactive | window)
+        # a surviving debt must be paid first: it is weighed as a one-off cost (years of dues)
+        value = value - np.clip(debt / np.where(c_star > 0, c_star, 1.0), 0.0, p.ratio_clip)
+        back = lifecycle.rejoins(ms.status[rows], value, model.window_open()[state], p.rejoin_threshold)
     else:
         back = np.zeros(len(rows), dtype=bool)
     back |= np.isin(rows, list(forced))
     for row in rows[back]:
         s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
+        if ms.arrears[row] > 0 and not law.may_rejoin(ms.arrears[row]):  # pays its surviving debt
+            i = ms.state[row]
+            world.power[i] = max(world.power[i] - ms.arrears[row], 0.5 * world.power[i])
+            ms.arrears[row] = 0.0
         returning = ms.status[row] == INACTIVE
+        accession = ms.exit_year[row] < -1e5  # it never was a member: joins
         ms.status[row] = MEMBER
         ms.substantive[row] = ms.procedural[row] = 0
+        ms.consent_refused[row] = False
         ms.dues[row] = 0.0  # a new member: exempt from the rise cap
         if returning:
             counts.returns += 1
@@ -417,7 +450,7 @@ def rejoin_phase(model, counts: YearCounts) -> None:
         else:
             ms.joined[row] = year + 1
             counts.rejoins += 1
-            model.events.add(Event(year, "rejoin", s, k, detail=f"member again from {year + 1}"))
+            model.events.add(Event(year, "rejoin", s, k, detail=f"{'joins' if accession else 'member again'} from {year + 1}"))
 
 
 def life_cycle_phase(model, counts: YearCounts) -> None:

@@ -53,6 +53,7 @@ MEMBERSHIP_COLUMNS: dict[str, tuple[Any, Any]] = {
     "ended_by_death": (np.bool_, False),  # the membership ended because the organization died
     "utility_at_notice": (np.float64, np.nan),  # ũ when the pending notice was given
     "reservation": (np.int32, -1),    # index into World.reservations: the state's own clause, or −1
+    "consent_refused": (np.bool_, False),  # consent to leave was refused: a later exit is a walk-out
 }
 
 #: A year that never was (no threat, no pretext, no exit yet).

@@ -266,3 +266,60 @@ def test_a_reservation_gives_one_state_its_own_withdrawal_terms():
     assert {(e.state, e.year, e.month) for e in events(model, "withdrawal")} == {("A", 2026, 5), ("B", 2027, 5)}
     [a_notice] = [e for e in events(model, "notice") if e.state == "A"]
     assert a_notice.substantive == "explicit_clause"
+
+
+def test_after_a_refused_consent_a_later_exit_is_a_contested_walkout():
+    timeline = [ScheduledEvent(2026, "notice", "B", "WHO", month=4), ScheduledEvent(2027, "notice", "B", "WHO", month=4)]
+    model = lab("WHO", timeline, steps=2, clause_changes={"kind": "consent"}, consent_probability=0.0).run()
+    assert [e.detail for e in events(model, "consent")] == ["refused"]
+    [walkout] = events(model, "walkout")
+    assert (walkout.year, walkout.substantive) == (2027, "contested")
+    assert model.world.memberships.status[row(model, "B")] == INACTIVE
+
+
+def test_a_scheduled_rejoin_of_a_never_member_is_an_accession():
+    scenario = Scenario.model_validate({
+        "name": "accession", "start_year": 2025, "steps": 2,
+        "states": [{"code": c, "power": p} for c, p in (("A", 4.0), ("B", 2.0), ("C", 1.0), ("D", 1.0))],
+        "organizations": [{"code": "X", "members": ["A", "B", "C"]}],
+        "timeline": [{"year": 2026, "kind": "rejoin", "state": "D", "organization": "X"}]})
+    model = ExitModel(scenario, parameters=QUIET).run()
+    [event] = events(model, "rejoin")
+    assert event.detail == "joins from 2027"
+    assert "D" in next(o for o in model.agents if getattr(o, "code", None) == "X").members
+
+
+def test_a_notice_to_an_organization_the_state_is_not_in_is_an_error():
+    scenario = Scenario.model_validate({
+        "name": "stranger", "start_year": 2025, "steps": 2,
+        "states": [{"code": c, "power": 1.0} for c in "ABCD"],
+        "organizations": [{"code": "X", "members": ["A", "B", "C"]}],
+        "timeline": [{"year": 2026, "kind": "notice", "state": "D", "organization": "X"}]})
+    with pytest.raises(TimelineError, match="D is not a member of X"):
+        ExitModel(scenario)
+
+
+def test_arrears_blocking_the_effect_are_paid_out_of_power():
+    timeline = [ScheduledEvent(2026, "withhold_dues", "B", "ILO", value=1.0),
+                ScheduledEvent(2026, "notice", "B", "ILO", month=1)]
+    paid = lab("ILO", timeline, steps=3, power_noise=0.0)
+    free = lab("ILO", timeline[1:], steps=3, power_noise=0.0)
+    paid.run()
+    free.run()
+    b = paid.world.state_index("B")
+    assert paid.world.power[b] < free.world.power[b]
+
+
+def test_a_performance_fall_is_a_pretext():
+    from exitsim.process import DecisionPhase, YearCounts, evaluation_phase
+
+    model = lab("WHO", steps=3)
+    model.step()
+    phase = DecisionPhase(model, evaluation_phase(model), YearCounts())
+    positions = np.arange(len(model.flows.rows))
+    assert not phase._pretext(positions, model.flows.rows).any()
+    model.world.quality_history[0, 0] = model.world.quality_history[0, 2] - 0.2  # fell by 0.2 in two years
+    assert phase._pretext(positions, model.flows.rows).all()
+    model.world.quality_history[0, 0] = model.world.quality_history[0, 2]
+    model.world.memberships.pretext_until[model.flows.rows[0]] = model.year  # a refused threat
+    assert phase._pretext(positions, model.flows.rows).tolist() == [True, False, False, False]

@@ -531,14 +531,3 @@ def contested_or_violated(substantive, procedural):
     sub = _codes(substantive, SUBSTANTIVE_NAMES, "substantive legality")
     proc = _codes(procedural, PROCEDURAL_NAMES, "procedural legality")
     return _plain((sub == CONTESTED) | (proc == VIOLATED))
-
-
-def reputation_cost(substantive, procedural, reputation_cost_years: float = 1.0):
-    """The reputation term of the switching cost S̃ (MODEL.md §4.5), in years of dues.
-
-    ``reputation_cost_years`` (1) when the exit would be ``contested`` or procedurally
-    ``violated``, else 0. Legality is given as names or codes and broadcasts.
-    Source: Wu Libin (an exit's legality has a price); retrenchment's switching cost (§8).
-    """
-    flag = np.asarray(contested_or_violated(substantive, procedural))
-    return _plain(np.where(flag, float(reputation_cost_years), 0.0))

@@ -95,7 +95,7 @@ def test_unhrc_exit_is_immediate_and_not_counted_as_a_withdrawal():
     assert route.counts_as_withdrawal is False
     assert route.status == WITHDRAWN
     assert route.immediate is True
-    assert law.reputation_cost(route.substantive, route.procedural) == 0.0
+    assert not law.contested_or_violated(route.substantive, route.procedural)
 
 
 def test_vectorized_effective_months_match_one_by_one_on_all_real_clauses():
@@ -134,7 +134,7 @@ def test_nato_notice_before_twenty_years_in_force_is_a_violated_walkout():
     assert route.procedural_name == "violated"
     assert route.counts_as_withdrawal is False
     assert route.status == WITHDRAWN
-    assert law.reputation_cost(route.substantive, route.procedural) == 1.0
+    assert law.contested_or_violated(route.substantive, route.procedural)
 
 
 def test_nato_notice_after_twenty_years_in_force_is_lawful_and_takes_a_year():
@@ -146,7 +146,7 @@ def test_nato_notice_after_twenty_years_in_force_is_lawful_and_takes_a_year():
     assert route.counts_as_withdrawal is True
     assert route.status == NOTICE
     assert effect("NATO", 1975, 4) == (1976, 4)
-    assert law.reputation_cost(route.substantive, route.procedural) == 0.0
+    assert not law.contested_or_violated(route.substantive, route.procedural)
 
 
 def test_paris_tenure_runs_from_entry_into_force_for_the_party():
@@ -184,7 +184,7 @@ def test_un_exit_is_contested_leaves_the_state_inactive_and_is_not_a_lawful_with
     assert route.procedural_name == ""
     assert route.status == INACTIVE
     assert route.counts_as_withdrawal is False
-    assert law.reputation_cost(route.substantive, route.procedural) == 1.0
+    assert law.contested_or_violated(route.substantive, route.procedural)
 
 
 def test_who_implied_right_gives_a_lawful_notice_of_twelve_months():
@@ -218,8 +218,8 @@ def test_lawful_route_is_vectorized_over_the_real_clauses():
     np.testing.assert_array_equal(route.outcome_name,
                                   ["notice", "notice", "walkout", "immediate_exit", "walkout"])
     np.testing.assert_array_equal(route.status, [NOTICE, NOTICE, INACTIVE, WITHDRAWN, WITHDRAWN])
-    np.testing.assert_array_equal(law.reputation_cost(route.substantive, route.procedural),
-                                  [0, 0, 1, 0, 1])
+    np.testing.assert_array_equal(law.contested_or_violated(route.substantive, route.procedural),
+                                  [False, False, True, False, True])
 
 
 # --- Feinberg's amendment right ---------------------------------------------------------------
@@ -274,11 +274,6 @@ def test_contested_or_violated_flags_walkouts_only():
     substantive = ["contested", "explicit_clause", "implied_right", "non_treaty"]
     flags = law.contested_or_violated(substantive, ["", "violated", "followed", "followed"])
     np.testing.assert_array_equal(flags, [True, True, False, False])
-
-
-def test_reputation_cost_scales_with_its_parameter():
-    assert law.reputation_cost("contested", "", reputation_cost_years=2.5) == 2.5
-    assert law.reputation_cost("explicit_clause", "followed", reputation_cost_years=2.5) == 0.0
 
 
 def test_maturation_happens_in_the_year_that_contains_the_effective_date():
