@@ -1,7 +1,9 @@
 """Command line: ``python run.py [COMMAND] ...`` (``run`` when no command is given).
 
-Errors in a scenario are printed as a list of what to fix, with exit code 2 and no
-traceback; nothing is written for a scenario that does not validate.
+Errors in a scenario are printed all at once, each as ``FILE:LINE:COL: path: message`` with
+the source line and a caret, with exit code 2 and no traceback; nothing is written for a
+scenario that does not validate. Every command that reads a scenario takes
+``--set PATH=VALUE`` overrides, checked like the file.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ def _run(args: argparse.Namespace) -> int:
     from .model import ExitModel
     from .outputs import MembershipPanelWriter, write_run
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, overrides=args.overrides)
     started = time.perf_counter()
     model = ExitModel(scenario, seed=args.seed, world_seed=args.world_seed, steps=args.steps,
                       collect_states=True)
@@ -57,14 +59,88 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _validate(args: argparse.Namespace) -> int:
+    """Check scenario files: every problem of every file, or one line per clean file."""
+    failed = 0
+    for file in args.files:
+        try:
+            scenario = load_scenario(file, overrides=args.overrides)
+        except ScenarioError as error:
+            failed += 1
+            print_problems(error, f"{file}: {_count(error)} to fix")
+            continue
+        print(f"{file}: OK (scenario {scenario.name!r}: {scenario.steps} years from {scenario.start_year})")
+    if failed and len(args.files) > 1:
+        print(f"{failed} of {len(args.files)} files have problems.", file=sys.stderr)
+    return 2 if failed else 0
+
+
+def _count(error: ScenarioError) -> str:
+    n = len(error.messages)
+    return f"{n} problem{'s' if n != 1 else ''}"
+
+
+def print_problems(error: ScenarioError, closing: str) -> None:
+    """Print a scenario's problems to standard error, then a closing line."""
+    for message in error.messages:
+        print(message, file=sys.stderr)
+    print(closing, file=sys.stderr)
+
+
 def _docs(args: argparse.Namespace) -> int:
     from .outputs import outputs_markdown
+    from .reference import write_reference_files
 
-    folder = Path(args.folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "outputs.md").write_text(outputs_markdown(), encoding="utf-8")
-    print(f"Wrote {folder / 'outputs.md'}.")
+    root = Path(args.root)
+    (root / "docs").mkdir(parents=True, exist_ok=True)
+    (root / "docs" / "outputs.md").write_text(outputs_markdown(), encoding="utf-8")
+    written = [root / "docs" / "outputs.md", *write_reference_files(root)]
+    print("Wrote " + ", ".join(str(p) for p in written) + ".")
     return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    import os
+    import re
+
+    from .reference import SCHEMA_PATH, new_scenario_text
+
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_\-]*", args.name):
+        print(f"A scenario name becomes a file name: use letters, digits, _ or -, not {args.name!r}.", file=sys.stderr)
+        return 2
+    folder = Path(args.folder)
+    path = folder / f"{args.name}.yaml"
+    if path.exists():
+        print(f"{path} exists already; choose another name or delete it first.", file=sys.stderr)
+        return 2
+    folder.mkdir(parents=True, exist_ok=True)
+    text = new_scenario_text(args.name)
+    schema = Path(SCHEMA_PATH)
+    if schema.exists():  # point editors at the schema from wherever the new file is
+        relative = os.path.relpath(schema, folder)
+        text = re.sub(r"^# yaml-language-server: \$schema=.*$", f"# yaml-language-server: $schema={relative}",
+                      text, count=1, flags=re.MULTILINE)
+    path.write_text(text, encoding="utf-8")
+    print(f"Wrote {path}: edit it, check it with `python run.py validate {path}`, run it with "
+          f"`python run.py run {path}`.")
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .reference import write_json_schema
+
+    path = write_json_schema(args.out)
+    print(f"Wrote {path}.")
+    return 0
+
+
+def add_overrides_option(parser: argparse.ArgumentParser) -> None:
+    """``--set PATH=VALUE`` (repeatable), for every command that reads a scenario."""
+    parser.add_argument(
+        "--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
+        help="change one value of the scenario, e.g. --set steps=30, --set parameters.decisions.beta_contagion=0, "
+             "--set states.USA.nativism=0.8 (states and organizations by code); the value is read as YAML; "
+             "repeatable")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
                               description="Run one scenario and write its results to a folder.")
     run.add_argument("scenario", nargs="?", default=None,
                      help="scenario file (default: the built-in default scenario)")
+    add_overrides_option(run)
     run.add_argument("--seed", type=int, help="dynamics seed (default: the scenario's)")
     run.add_argument("--world-seed", type=int, help="seed of the generated world (default: the scenario's)")
     run.add_argument("--steps", type=int, help="years to simulate (default: the scenario's)")
@@ -83,8 +160,26 @@ def build_parser() -> argparse.ArgumentParser:
                      help=f"write memberships.csv (default: yes up to {LARGE_PANEL:,} memberships)")
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     run.set_defaults(handler=_run)
-    docs = commands.add_parser("docs", help="regenerate the generated documentation (docs/outputs.md)")
-    docs.add_argument("--folder", default="docs", help="where to write (default: docs)")
+    validate = commands.add_parser(
+        "validate", help="check scenario files and list every problem",
+        description="Check scenario files: every problem of every file, each with its file, line and column. "
+                    "Exit code 0 when all are fine, 2 otherwise.")
+    validate.add_argument("files", nargs="+", metavar="FILE", help="scenario file(s)")
+    add_overrides_option(validate)
+    validate.set_defaults(handler=_validate)
+    new = commands.add_parser("new", help="start a scenario from a commented copy of the default",
+                              description="Write scenarios/NAME.yaml, a commented copy of the default scenario.")
+    new.add_argument("name", help="the new scenario's name (letters, digits, _ or -)")
+    new.add_argument("--folder", default="scenarios", help="where to write it (default: scenarios)")
+    new.set_defaults(handler=_new)
+    schema = commands.add_parser("schema", help="write the JSON Schema of scenario files (for editors)")
+    schema.add_argument("--out", default="scenarios/scenario.schema.json",
+                        help="where to write it (default: scenarios/scenario.schema.json)")
+    schema.set_defaults(handler=_schema)
+    docs = commands.add_parser("docs", help="regenerate the generated documentation and schema",
+                               description="Regenerate docs/outputs.md, docs/scenarios.md and "
+                                           "scenarios/scenario.schema.json from the code.")
+    docs.add_argument("--root", default=".", help="the repository folder (default: here)")
     docs.set_defaults(handler=_docs)
     return parser
 
@@ -102,9 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except ScenarioError as error:
-        print("The scenario has problems to fix:", file=sys.stderr)
-        for message in error.messages:
-            print(f"  {message}", file=sys.stderr)
+        print_problems(error, f"The scenario has {_count(error)} to fix; nothing was run or written.")
         return 2
     except KeyboardInterrupt:
         print("Interrupted; nothing more was written.", file=sys.stderr)

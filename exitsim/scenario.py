@@ -8,18 +8,17 @@ every parameter has the registry's type, range, default and description.
 
 from __future__ import annotations
 
-import io
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 
 from .clauses import CLAUSE_KINDS, TENURE_BASES, ClauseError, parse_effective_rule
 from .generate import GenerateOptions, generate_organizations, generate_states
+from .loading import Document, Overrides, ScenarioError, apply_overrides, read_document, validate, yaml_reader
 from .mechanisms.budget import backcast_history
 from .mechanisms.domestic import NO_TURNOVER
 from .parameters import GROUPS, REGISTRY, Params, make_params, parameters_in_group, suggest
@@ -33,14 +32,6 @@ Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_default=True)
-
-
-class ScenarioError(Exception):
-    """A scenario that cannot be used; ``messages`` lists every problem found."""
-
-    def __init__(self, messages: list[str] | str):
-        self.messages = [messages] if isinstance(messages, str) else list(messages)
-        super().__init__("\n".join(self.messages))
 
 
 # --- the schema ---------------------------------------------------------------------------------
@@ -222,11 +213,15 @@ class Scenario(_Strict):
 
 
 # --- loading ---------------------------------------------------------------------------------------
+# Reading, ``extends:``, ``--set`` overrides and located errors are in :mod:`exitsim.loading`;
+# here they are applied to the scenario schema and its checks across fields.
+
+ScenarioOverrides = Overrides
+"""``["steps=30", "states.USA.nativism=0.8", ...]`` (values read as YAML) or ``{"steps": 30, ...}``."""
+
 
 def _yaml() -> YAML:
-    yaml = YAML(typ="rt")  # round-trip: plain data only, duplicate keys rejected, lines known
-    yaml.allow_duplicate_keys = False
-    return yaml
+    return yaml_reader()  # round-trip: plain data only, duplicate keys rejected, lines known
 
 
 def default_scenario_path() -> Path:
@@ -234,33 +229,67 @@ def default_scenario_path() -> Path:
     return Path(str(resources.files("exitsim.scenarios").joinpath("default.yaml")))
 
 
-def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
-    """Validate scenario YAML text; raise :class:`ScenarioError` listing every problem."""
-    try:
-        data = _yaml().load(io.StringIO(text))
-    except YAMLError as error:
-        raise ScenarioError(f"{source}: not valid YAML: {error}") from None
-    if data is None:
-        raise ScenarioError(f"{source}: the file is empty; a scenario needs at least 'states' or 'generate'")
-    if not isinstance(data, dict):
-        raise ScenarioError(f"{source}: a scenario must be a mapping of keys to values, not a {type(data).__name__}")
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as error:
-        raise ScenarioError([f"{source}: {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]) from None
+def parse_scenario(text: str, source: str = "<scenario>", overrides: ScenarioOverrides | None = None) -> Scenario:
+    """Validate scenario YAML text said to come from ``source`` (``extends:`` is relative to it).
+
+    Raises:
+        ScenarioError: listing every problem, each located in the text (or the override).
+    """
+    return _validated(read_document(Path(source), source, text), overrides)
+
+
+def load_scenario(path: str | Path | None = None, overrides: ScenarioOverrides | None = None) -> Scenario:
+    """Read and validate a scenario file (the packaged default when ``path`` is None).
+
+    Args:
+        path: the YAML file; it may ``extends:`` another (relative to it).
+        overrides: ``"path=value"`` strings applied after reading, as ``--set`` does: dotted keys,
+            list entries of ``states`` and ``organizations`` by code (``"states.USA.nativism=0.8"``)
+            or by index, values read as YAML; or a mapping of paths to Python values.
+
+    Raises:
+        ScenarioError: listing every problem at once; ``error.problems`` has file, line, column,
+            path and message of each.
+    """
+    path = Path(path) if path is not None else default_scenario_path()
+    return _validated(read_document(path), overrides)
+
+
+def _validated(document: Document, overrides: ScenarioOverrides | None) -> Scenario:
+    apply_overrides(document, overrides, Scenario)
+    scenario, problems = validate(document, Scenario, _parameter_hint)
+    problems = document.problems + problems
+    if scenario is not None:
+        problems += [document.locate(path, message) for path, message in _checks_across_fields(scenario)]
+    if problems:
+        raise ScenarioError(problems=document.sort(problems))
     return scenario
 
 
-def load_scenario(path: str | Path | None = None) -> Scenario:
-    """Read and validate a scenario file (the packaged default when ``path`` is None)."""
-    path = Path(path) if path is not None else default_scenario_path()
+def _checks_across_fields(scenario: Scenario) -> list[tuple[tuple, str]]:
+    """:func:`cross_check` on the whole world: explicit entries may name generated states."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{path}: not a UTF-8 text file") from None
-    return parse_scenario(text, str(path))
+        states, organizations = all_specs(scenario)
+    except ValueError as error:
+        return [(("generate",), f"cannot generate this world: {error}")]
+    return cross_check(scenario, states, organizations)
+
+
+def _parameter_hint(parent: tuple, key: str, keys: list[str]) -> str | None:
+    """Where a model parameter written in the wrong place belongs."""
+    if suggest(key, keys):
+        return None
+    name = key if key in REGISTRY else suggest(key, REGISTRY) if parent[:1] == ("parameters",) else None
+    if name is None:
+        return None
+    group = REGISTRY[name].group
+    home = () if group == "scale" else ("parameters", group)
+    if parent == home:
+        return None
+    where = "at the top level of the file" if group == "scale" else f"under parameters.{group}"
+    if name == key:
+        return f"unknown key {key!r} here: {key} is a model parameter; write it {where}"
+    return f"unknown key {key!r}; did you mean {name!r} (a model parameter written {where})?"
 
 
 # --- building the world -----------------------------------------------------------------------------
@@ -318,7 +347,8 @@ def cross_check(scenario: Scenario, states: list[StateSpec] | None = None,
         holders = [i for i, s in enumerate(states) if s.role == role]
         for i in holders[1:]:
             path = ("states", i - offset_s, "role") if i >= offset_s else ("generate", "hegemon")
-            problems.append((path, f"at most one state can be the {role}; {states[holders[0]].code} already is"))
+            name = "hegemon" if role == "hegemon" else "rising power"
+            problems.append((path, f"at most one state can be the {name}; {states[holders[0]].code} already is"))
     dims = len(states[0].point()) if states else 1
     for i, s in enumerate(explicit_states):
         if len(s.point()) != dims:
@@ -338,17 +368,22 @@ def cross_check(scenario: Scenario, states: list[StateSpec] | None = None,
     return problems
 
 
+def all_specs(scenario: Scenario) -> tuple[list[StateSpec], list[OrganizationSpec]]:
+    """The generated states and organizations (from the world seed) followed by the explicit ones."""
+    states, organizations = list(scenario.states), list(scenario.organizations)
+    if scenario.generate is None:
+        return states, organizations
+    rng = np.random.default_rng(scenario.world_seed)
+    options = scenario.generate.options()
+    generated = generate_states(options, rng)
+    return ([StateSpec.model_validate(s) for s in generated] + states,
+            [OrganizationSpec.model_validate(o)
+             for o in generate_organizations(options, generated, scenario.start_year, rng)] + organizations)
+
+
 def resolve_world_specs(scenario: Scenario) -> tuple[list[StateSpec], list[OrganizationSpec]]:
     """Generated and explicit states and organizations, sorted by code and cross-checked."""
-    states = list(scenario.states)
-    organizations = list(scenario.organizations)
-    if scenario.generate is not None:
-        rng = np.random.default_rng(scenario.world_seed)
-        options = scenario.generate.options()
-        generated = generate_states(options, rng)
-        states = [StateSpec.model_validate(s) for s in generated] + states
-        organizations = [OrganizationSpec.model_validate(o)
-                         for o in generate_organizations(options, generated, scenario.start_year, rng)] + organizations
+    states, organizations = all_specs(scenario)
     problems = cross_check(scenario, states, organizations)
     if problems:
         raise ScenarioError([f"{'.'.join(map(str, path))}: {message}" for path, message in problems])

@@ -105,3 +105,27 @@ def test_output_dictionary_matches_the_code_and_docs():
     assert list(EVENT_COLUMNS) == EVENT_FIELDS
     assert (ROOT / "docs" / "outputs.md").read_text(encoding="utf-8") == outputs_markdown(), \
         "docs/outputs.md is stale: run `python run.py docs`"
+
+
+def test_new_writes_a_valid_commented_scenario_and_never_overwrites(tmp_path, monkeypatch, capsys):
+    from exitsim.scenario import load_scenario
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "lesson1"]) == 0
+    path = tmp_path / "scenarios" / "lesson1.yaml"
+    scenario = load_scenario(path)
+    assert scenario.name == "lesson1"
+    assert "#" in path.read_text(encoding="utf-8")  # commented for students
+    before = path.read_text(encoding="utf-8")
+    assert main(["new", "lesson1"]) == 2
+    assert "exists already" in capsys.readouterr().err
+    assert path.read_text(encoding="utf-8") == before
+    assert main(["new", "../escape"]) == 2
+    assert not (tmp_path / "escape.yaml").exists()
+
+
+def test_schema_command_writes_the_json_schema(tmp_path):
+    out = tmp_path / "schema.json"
+    assert main(["schema", "--out", str(out)]) == 0
+    schema = json.loads(out.read_text())
+    assert {"name", "states", "organizations", "timeline", "generate", "parameters"} <= set(schema["properties"])

@@ -1,0 +1,854 @@
+"""Reading YAML files so that every problem can be pointed at, for people who edit them by hand.
+
+A file is read with ruamel.yaml's round-trip loader (plain data only; never a loader that can
+construct Python objects; duplicate keys rejected) into a tree of :class:`Node` objects that
+remember where each value, and each mapping entry's key, starts in which file. On that tree:
+
+* ``extends: other.yaml`` (relative to the file) is resolved: mappings are merged deeply, any
+  other value (lists included) is replaced wholesale, the extending file wins; chains are
+  allowed, a cycle or a missing file is an error showing the chain;
+* ``--set path=value`` overrides are applied (the value read as a YAML scalar or flow value;
+  a list of mappings can be addressed by an entry's ``code`` as well as by its index);
+* the plain data are validated by a pydantic model, and each validation error is turned into
+  a :class:`Problem` with the file, line and column of the offending value, in plain words.
+
+Problems are reported all at once, as ``FILE:LINE:COL: path.to.field: message`` followed by
+the source line and a caret under the column. Nothing here knows the scenario schema:
+:mod:`exitsim.scenario` supplies the model and the checks across fields.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+import types
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+import annotated_types
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, SequenceNode
+from ruamel.yaml.nodes import Node as YamlNode
+from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.scalarbool import ScalarBoolean
+
+from .parameters import suggest
+
+KeyPath = tuple[str | int, ...]
+"""A path into a document: mapping keys and list indices, e.g. ``("states", 0, "power")``."""
+
+EXTENDS = "extends"
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+
+
+# --- problems -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Location:
+    """Where a value comes from: a file position (1-based) or a ``--set`` override."""
+
+    file: str
+    line: int | None = None
+    col: int | None = None
+    override: KeyPath | None = None  # the path an override set, when the value came from one
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing to fix, located in a file (or a ``--set`` override)."""
+
+    file: str | None  # the file as named to the user, or "--set PATH=VALUE"; None: unknown
+    line: int | None  # 1-based; None for a problem with the file as a whole
+    col: int | None  # 1-based
+    path: str  # dotted path of the field ("states.0.power"); "" for the file as a whole
+    message: str
+    source: str | None = field(default=None, compare=False)  # the offending line, shown with a caret
+
+    def format(self) -> str:
+        """``FILE:LINE:COL: path: message``, then the source line and a caret under the column."""
+        where = self.file or ""
+        if self.line is not None:
+            where += f":{self.line}:{self.col}"
+        head = ": ".join(part for part in (where, self.path, self.message) if part)
+        if self.source is None or self.line is None:
+            return head
+        number = str(self.line)
+        pad = "".join("\t" if c == "\t" else " " for c in self.source[: max((self.col or 1) - 1, 0)])
+        return f"{head}\n {number} | {self.source}\n {' ' * len(number)} | {pad}^"
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be used.
+
+    Attributes:
+        messages: every problem found, formatted for people (each may span several lines:
+            ``FILE:LINE:COL: path: message``, the source line, a caret line).
+        problems: the same as :class:`Problem` records (file, line, col, path, message).
+    """
+
+    def __init__(self, messages: list[str] | str | None = None, problems: Iterable[Problem] | None = None):
+        self.problems = list(problems or [])
+        if messages is None:
+            messages = [p.format() for p in self.problems]
+        self.messages = [messages] if isinstance(messages, str) else list(messages)
+        if not self.problems:
+            self.problems = [Problem(None, None, None, "", m) for m in self.messages]
+        super().__init__("\n".join(self.messages))
+
+    def __reduce__(self):
+        return (self.__class__, (self.messages, self.problems))
+
+
+def dotted(path: KeyPath) -> str:
+    """``("states", 0, "power")`` → ``"states.0.power"``."""
+    return ".".join(map(str, path))
+
+
+# --- the located tree ------------------------------------------------------------------------------
+
+@dataclass
+class Node:
+    """A value of the document and where it starts; mappings hold nodes by key, lists hold nodes."""
+
+    value: Any  # dict[str, Node] | list[Node] | a scalar
+    at: Location  # where the value starts
+    key_at: Location | None = None  # where its key starts, for a mapping entry
+    block: bool = False  # a block (indented) mapping or list, rather than a flow one or a scalar
+
+
+def plain(node: Node) -> Any:
+    """The plain Python data of a node (dicts, lists, scalars)."""
+    if isinstance(node.value, dict):
+        return {key: plain(child) for key, child in node.value.items()}
+    if isinstance(node.value, list):
+        return [plain(child) for child in node.value]
+    return node.value
+
+
+def _index(node: Node, path: KeyPath = (), into: dict | None = None) -> dict[KeyPath, Node]:
+    into = {} if into is None else into
+    into[path] = node
+    if isinstance(node.value, dict):
+        for key, child in node.value.items():
+            _index(child, (*path, key), into)
+    elif isinstance(node.value, list):
+        for i, child in enumerate(node.value):
+            _index(child, (*path, i), into)
+    return into
+
+
+def describe(value: Any) -> str:
+    """A value as a person would name it in a message."""
+    if value is None:
+        return "nothing (the value is empty)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return str(value)
+
+
+def _key_text(key: Any) -> str:
+    """A mapping key as text (YAML allows numbers, null and booleans as keys)."""
+    if isinstance(key, str):
+        return key
+    return "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
+
+
+class _Builder:
+    """Turns ruamel's round-trip data into located nodes, collecting what cannot be used."""
+
+    def __init__(self, file: str, problems: list[Problem], sources: Mapping[str, list[str]],
+                 fixed: Location | None = None):
+        self.file, self.problems, self.sources = file, problems, sources
+        self.fixed = fixed  # the location of every value (for a --set override's value)
+        self._active: set[int] = set()
+
+    def here(self, line: int, col: int) -> Location:
+        return self.fixed or Location(self.file, line + 1, col + 1)
+
+    def build(self, data: Any, at: Location, key_at: Location | None, path: KeyPath) -> Node:
+        if isinstance(data, dict | list):
+            if id(data) in self._active:
+                self.problems.append(_problem(at, path, "an alias refers to a mapping or list that contains it",
+                                              self.sources))
+                return Node(None, at, key_at)
+            self._active.add(id(data))
+            try:
+                lc = getattr(data, "lc", None)
+                block = isinstance(data, CommentedMap | CommentedSeq) and not data.fa.flow_style()
+                if isinstance(data, dict):
+                    value = {}
+                    for key in data:
+                        name = _key_text(key)
+                        key_pos = self._lc(lc and lc.key, key, at)
+                        value_pos = self._lc(lc and lc.value, key, key_pos)
+                        value[name] = self.build(data[key], value_pos, key_pos, (*path, name))
+                    return Node(value, at, key_at, block)
+                return Node([self.build(item, self._lc(lc and lc.item, i, at), None, (*path, i))
+                             for i, item in enumerate(data)], at, key_at, block)
+            finally:
+                self._active.discard(id(data))
+        if isinstance(data, bool | ScalarBoolean) or data is None:
+            return Node(None if data is None else bool(data), at, key_at)
+        if isinstance(data, int):
+            return Node(int(data), at, key_at)
+        if isinstance(data, float):
+            return Node(float(data), at, key_at)
+        if isinstance(data, str):
+            return Node(str(data), at, key_at)
+        if isinstance(data, _dt.date):  # an unquoted date: keep its text
+            return Node(data.isoformat(), at, key_at)
+        tag = getattr(getattr(data, "tag", None), "value", None) or type(data).__name__
+        self.problems.append(_problem(at, path, f"YAML tags and special types ({tag}) cannot be used here; "
+                                      "write a plain value", self.sources))
+        return Node(None, at, key_at)
+
+    def _lc(self, lookup: Callable | None, key: Any, fallback: Location) -> Location:
+        if self.fixed is not None or lookup is None:
+            return self.fixed or fallback
+        try:
+            line, col = lookup(key)
+        except (KeyError, IndexError, TypeError, AttributeError):  # e.g. keys merged in with `<<:`
+            return fallback
+        return self.here(line, col)
+
+
+def _problem(at: Location, path: KeyPath | str, message: str, sources: Mapping[str, list[str]]) -> Problem:
+    """A problem at a location, with the source line when the location is in a file."""
+    text = path if isinstance(path, str) else dotted(path)
+    if at.override is not None and at.override == (path if isinstance(path, tuple) else None):
+        text = ""  # the override names the path already
+    source = None
+    if at.line is not None and at.file in sources:
+        lines = sources[at.file]
+        source = lines[at.line - 1] if 0 < at.line <= len(lines) else ""
+    return Problem(at.file, at.line, at.col, text, message, source)
+
+
+# --- reading a file -------------------------------------------------------------------------------
+
+def yaml_reader() -> YAML:
+    """ruamel.yaml's round-trip reader: plain data only, duplicate keys rejected, positions kept."""
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def read_text(path: Path, name: str) -> str:
+    """The text of a file, or a :class:`ScenarioError` saying in one line why it cannot be read."""
+    def fail(message: str, line: int | None = None, col: int | None = None):
+        return ScenarioError(problems=[Problem(name, line, col, "", message)])
+
+    if path.is_dir():
+        raise fail("is a folder, not a scenario file")
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise fail("no such file") from None
+    except PermissionError:
+        raise fail("cannot be read: permission denied") from None
+    except OSError as error:
+        raise fail(f"cannot be read: {error.strerror or error}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        start = raw.rfind(b"\n", 0, error.start) + 1
+        line = raw.count(b"\n", 0, error.start) + 1
+        col = len(raw[start:error.start].decode("utf-8", errors="replace")) + 1
+        raise fail(f"not a UTF-8 text file (byte 0x{raw[error.start]:02x}); save it with UTF-8 encoding",
+                   line, col) from None
+    return text.removeprefix("\ufeff")
+
+
+def source_lines(text: str) -> list[str]:
+    """The lines of a text as YAML counts them."""
+    return _LINE_BREAK.split(text)
+
+
+def parse_yaml(text: str, name: str, sources: dict[str, list[str]]) -> Node:
+    """Parse one file's text into a located mapping node; raise :class:`ScenarioError` if it is not one."""
+    sources[name] = source_lines(text)
+    try:
+        data = yaml_reader().load(text)
+    except DuplicateKeyError as error:  # find them all, each with the line of the first
+        raise ScenarioError(problems=_duplicate_keys(text, name, sources)
+                            or [_syntax_problem(error, name, sources)]) from None
+    except MarkedYAMLError as error:
+        raise ScenarioError(problems=[_syntax_problem(error, name, sources)]) from None
+    except ReaderError as error:
+        before = text[: error.position]
+        line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        character = error.character if isinstance(error.character, str) else chr(error.character)
+        raise ScenarioError(problems=[Problem(name, line, col, "", f"the character U+{ord(character):04X} is not "
+                                              "allowed in YAML; remove it", sources[name][line - 1])]) from None
+    except YAMLError as error:  # pragma: no cover - ruamel's other errors are marked
+        raise ScenarioError(problems=[Problem(name, None, None, "", f"not valid YAML: {error}")]) from None
+    if data is None:
+        raise ScenarioError(problems=[Problem(name, None, None, "", "the file is empty; a scenario needs at "
+                                              "least 'states' or 'generate'")])
+    if not isinstance(data, CommentedMap):
+        kind = {CommentedSeq: "a list"}.get(type(data), f"a single value ({describe(data)})")
+        line, col = _first_content(sources[name]) if not isinstance(data, CommentedSeq) else (
+            data.lc.line + 1, data.lc.col + 1)
+        raise ScenarioError(problems=[Problem(name, line, col, "", "a scenario must be a mapping of keys to values "
+                                              f"(lines like 'name: my scenario'), not {kind}")])
+    problems: list[Problem] = []
+    root = _Builder(name, problems, sources).build(data, Location(name, data.lc.line + 1, data.lc.col + 1), None, ())
+    root.block = True
+    if problems:
+        raise ScenarioError(problems=problems)
+    return root
+
+
+def _first_content(lines: list[str]) -> tuple[int, int]:
+    for number, line in enumerate(lines, 1):
+        stripped = line.lstrip(" \t")
+        if stripped and not stripped.startswith(("#", "---", "%")):
+            return number, len(line) - len(stripped) + 1
+    return 1, 1
+
+
+_SYNTAX_HINTS = (
+    ("mapping values are not allowed", "a ':' cannot appear here: put quotes around a value that contains ': ', "
+                                       "or check the indentation"),
+    ("could not find expected ':'", "a key here has no ':' after it (or a quote is not closed)"),
+    ("expected <block end>", "this line's indentation does not fit the block above it; check the spaces at the "
+                             "start of the line"),
+    ("expected ',' or ']'", "a list in [ ] is not closed with ']' (or lacks a ',' between items)"),
+    ("expected ',' or '}'", "a mapping in { } is not closed with '}' (or lacks a ',' between entries)"),
+    ("unexpected end of stream", "a quoted text is not closed"),
+    ("did not find expected '-' indicator", "this line's indentation does not fit the list above it"),
+    ("did not find expected key", "this line's indentation does not fit the mapping above it"),
+    ("found undefined alias", "an alias (*name) refers to no anchor (&name)"),
+)
+
+
+def _hint(problem: str) -> str:
+    """ruamel's description of a syntax error in plain words, where we have them."""
+    return next((hint for needle, hint in _SYNTAX_HINTS if needle in problem), problem)
+
+
+_CONTEXTS = (("flow sequence", "the list"), ("flow mapping", "the mapping"), ("quoted scalar", "the text"),
+             ("block", "the block"), ("simple key", "the key"))
+
+
+def _syntax_problem(error: MarkedYAMLError, name: str, sources: dict[str, list[str]]) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+    lines = sources[name]
+    text = lines[line - 1] if line is not None and 0 < line <= len(lines) else ""
+    problem = str(error.problem or error.context or "")
+    indent = text[: len(text) - len(text.lstrip(" \t"))]
+    if "'\\t'" in problem or "\t" in indent:
+        if "\t" in indent:
+            col = indent.index("\t") + 1
+        message = "tabs cannot indent YAML: use spaces"
+    else:
+        message = f"not valid YAML: {_hint(problem)}"
+        context = error.context_mark
+        if error.context and context is not None and (context.line, context.column) != (mark.line, mark.column):
+            what = next((name for needle, name in _CONTEXTS if needle in error.context), "it")
+            message += f" ({what} starts at line {context.line + 1}, column {context.column + 1})"
+    return Problem(name, line, col, "", message, text if line is not None else None)
+
+
+def _duplicate_keys(text: str, name: str, sources: dict[str, list[str]]) -> list[Problem]:
+    """Every duplicate key of a text, each with the line of the first one."""
+    problems = []
+    seen_nodes: set[int] = set()
+
+    def walk(node: YamlNode | None, path: KeyPath) -> None:
+        if node is None or id(node) in seen_nodes:
+            return
+        seen_nodes.add(id(node))
+        if isinstance(node, MappingNode):
+            first: dict[Any, YamlNode] = {}
+            for key, value in node.value:
+                label = key.value if isinstance(key.value, str) else str(key.value)
+                if label in first and label != "<<":
+                    mark = key.start_mark
+                    first_line = first[label].start_mark.line + 1
+                    problems.append(Problem(name, mark.line + 1, mark.column + 1, dotted((*path, label)),
+                                            f"duplicate key {label!r} (first at line {first_line})",
+                                            sources[name][mark.line]))
+                first.setdefault(label, key)
+                walk(value, (*path, label))
+        elif isinstance(node, SequenceNode):
+            for i, item in enumerate(node.value):
+                walk(item, (*path, i))
+
+    walk(yaml_reader().compose(text), ())
+    return problems
+
+
+# --- extends and overrides ------------------------------------------------------------------------
+
+@dataclass
+class Document:
+    """A document read from one file (merged with the files it extends), with overrides applied."""
+
+    root: Node
+    sources: dict[str, list[str]]  # the lines of every file read, by the name shown to the user
+    files: list[str]  # the files read, the named one first
+    problems: list[Problem] = field(default_factory=list)  # problems with overrides
+    _nodes: dict[KeyPath, Node] | None = field(default=None, repr=False)  # every node by path, once needed
+
+    def data(self) -> dict[str, Any]:
+        return plain(self.root)
+
+    def locate(self, path: KeyPath, message: str, *, key: bool = False) -> Problem:
+        """A problem about ``path``; a path missing from the document points at its nearest parent.
+
+        A mapping entry's key is pointed at for ``key=True`` (unknown keys) and when its value is
+        an indented block; otherwise the value itself.
+        """
+        if self._nodes is None:
+            self._nodes = _index(self.root)
+        nodes = self._nodes
+        known = path
+        while known not in nodes:
+            known = known[:-1]
+        node = nodes[known]
+        if node.key_at is not None and (key or node.block):
+            at = node.key_at
+        else:
+            at = node.at
+        return _problem(at, path, message, self.sources)
+
+    def sort(self, problems: list[Problem]) -> list[Problem]:
+        """Problems in reading order: by file (the named one first), line and column."""
+        order = {name: i for i, name in enumerate(self.files)}
+        return sorted(problems, key=lambda p: (order.get(p.file, len(order)), p.line or 0, p.col or 0))
+
+
+def read_document(path: Path, name: str | None = None, text: str | None = None) -> Document:
+    """Read a YAML file (or ``text`` said to come from it) and the files it ``extends:``.
+
+    Raises:
+        ScenarioError: the file (or one it extends) cannot be read, is not YAML or not a mapping,
+            or ``extends:`` names a missing file or forms a cycle.
+    """
+    name = str(path) if name is None else name
+    sources: dict[str, list[str]] = {}
+    files: list[str] = []
+    root = _read_chain(path, name, text, Path(name).name, sources, files, [])
+    return Document(root, sources, files)
+
+
+def _read_chain(path: Path, name: str, text: str | None, shown: str, sources: dict[str, list[str]],
+                files: list[str], chain: list[tuple[Path, str]]) -> Node:
+    """Read one file of an ``extends`` chain and, first, the files it extends; ``chain`` lists the
+    files that led here, as (resolved path, name as written)."""
+    text = read_text(path, name) if text is None else text
+    root = parse_yaml(text, name, sources)
+    files.append(name)
+    extends = root.value.pop(EXTENDS, None)
+    if extends is None:
+        return root
+    chain = [*chain, (_real(path), shown)]
+    here = _problem(extends.at, (EXTENDS,), "", sources)
+    if not isinstance(extends.value, str) or not extends.value.strip():
+        raise ScenarioError(problems=[_with(here, "extends must name another scenario file, e.g. "
+                                                  "'extends: default.yaml'")])
+    written = extends.value.strip()
+    links = " → ".join([s for _, s in chain] + [written])
+    target = path.parent / written
+    if _real(target) in {p for p, _ in chain}:
+        raise ScenarioError(problems=[_with(here, f"the files extend each other in a cycle: {links}")])
+    target_name = os.path.normpath(os.path.join(os.path.dirname(name), written))
+    try:
+        parent = _read_chain(target, target_name, None, written, sources, files, chain)
+    except ScenarioError as error:
+        first = error.problems[0]
+        if len(error.problems) == 1 and first.file == target_name and first.line is None:
+            raise ScenarioError(problems=[_with(here, f"cannot read {written!r}: {first.message} ({links})")]) \
+                from None
+        raise
+    return merge(parent, root)
+
+
+def _real(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:  # pragma: no cover
+        return path.absolute()
+
+
+def _with(problem: Problem, message: str) -> Problem:
+    return Problem(problem.file, problem.line, problem.col, problem.path, message, problem.source)
+
+
+def merge(base: Node, child: Node) -> Node:
+    """Deep merge: mappings merge key by key, anything else (lists too) is replaced by the child's."""
+    if not (isinstance(base.value, dict) and isinstance(child.value, dict)):
+        return child
+    value = dict(base.value)
+    for key, node in child.value.items():
+        value[key] = merge(base.value[key], node) if key in base.value else node
+    return Node(value, child.at, child.key_at, child.block)
+
+
+Overrides = Sequence[str] | Mapping[str, Any]
+"""``["path=value", ...]`` (values read as YAML) or ``{"path": value}`` (values used as they are)."""
+
+
+def apply_overrides(document: Document, overrides: Overrides | None, model: type[BaseModel] | None = None) -> None:
+    """Apply ``path=value`` overrides in order; problems with them go to ``document.problems``.
+
+    A path is dotted keys; a list entry is addressed by its index or, for a list of mappings, by
+    its ``code`` (``states.USA.nativism``). Missing mappings on the way are created. A value is
+    read as a YAML scalar or flow value (``30``, ``0.8``, ``true``, ``null``, ``'1984'``,
+    ``[USA, CHN]``, ``{kind: none}``); text that YAML would read as a block collection or cannot
+    read (``a text: with a colon``) is taken as it is. ``model`` (optional) tells a list the
+    document lacks from a mapping, for a clearer message.
+    """
+    if not overrides:
+        return
+    if isinstance(overrides, Mapping):
+        pairs = [(f"override {key}={value!r}", str(key), value, False) for key, value in overrides.items()]
+    else:
+        pairs = []
+        for text in overrides:
+            path_text, equals, value_text = str(text).partition("=")
+            pairs.append((f"--set {text}", path_text if equals else "", value_text, True))
+    for label, path_text, value, is_text in pairs:
+        _apply(document, label, path_text.strip(), value, is_text, model)
+
+
+def _apply(document: Document, label: str, path_text: str, value: Any, is_text: bool,
+           model: type[BaseModel] | None) -> None:
+    def fail(message: str) -> None:
+        document.problems.append(Problem(label, None, None, "", message))
+
+    parts = path_text.split(".")
+    if not path_text or not all(parts):
+        return fail("write --set PATH=VALUE with a dotted path, e.g. --set steps=30 or "
+                    "--set states.USA.nativism=0.8")
+    if parts[0] == EXTENDS:
+        return fail("extends cannot be set from the command line; write it at the top of the file")
+    if is_text:
+        text = value
+        flow = text.strip().startswith(("[", "{", '"', "'"))
+        try:
+            value = yaml_reader().load(text)
+        except MarkedYAMLError as error:
+            if flow:
+                return fail(f"cannot read the value {text!r}: {_hint(str(error.problem or error))}")
+            value = text.strip()
+        except YAMLError as error:
+            return fail(f"cannot read the value {text!r}: {error}")
+        if isinstance(value, CommentedMap | CommentedSeq) and not flow:
+            value = text.strip()  # "a: b" or "- a" on a command line: text, not a block collection
+    target, message = _target(document.root, parts, model)
+    if message:
+        return fail(message)
+    where = Location(label, override=target)
+    document._nodes = None
+    problems: list[Problem] = []
+    new = _Builder(label, problems, document.sources, fixed=where).build(value, where, None, target)
+    document.problems.extend(problems)
+    node = document.root
+    for part in target[:-1]:
+        if isinstance(node.value, dict):
+            child = node.value.get(part)
+            if child is None or child.value is None:
+                child = node.value[part] = Node({}, where, where)
+            node = child
+        else:
+            node = node.value[part]
+    if isinstance(node.value, dict):
+        new.key_at = where
+        node.value[target[-1]] = new
+    else:
+        node.value[target[-1]] = new
+
+
+def _target(root: Node, parts: list[str], model: type[BaseModel] | None) -> tuple[KeyPath, str]:
+    """The path an override sets, with list entries found by index or code; or why there is none."""
+    node: Node | None = root
+    path: list[str | int] = []
+    for part in parts:
+        where = dotted(path) or "the scenario"
+        if node is None or node.value is None:  # a mapping to be created
+            if model is not None and _is_list(field_at(model, tuple(path))[0]):
+                return (), f"{where} has no entry {part!r}: the file lists no {path[-1]}"
+            path.append(part)
+            continue
+        if isinstance(node.value, dict):
+            path.append(part)
+            node = node.value.get(part)
+        elif isinstance(node.value, list):
+            entries = node.value
+            if part.isdigit():
+                index = int(part)
+                if index >= len(entries):
+                    count = f"{len(entries)} {'entry' if len(entries) == 1 else 'entries'}"
+                    return (), (f"{where} has {count} (numbered from 0); there is no entry {index}"
+                                if entries else f"{where} is an empty list; there is no entry {index}")
+            else:
+                codes = [e.value["code"].value if isinstance(e.value, dict) and "code" in e.value else None
+                         for e in entries]
+                if part not in codes:
+                    known = list(dict.fromkeys(str(c) for c in codes if c is not None))
+                    hint = suggest(part, known)
+                    listed = ", ".join(known[:12]) + (", …" if len(known) > 12 else "")
+                    return (), (f"{where} has no entry with code {part!r}"
+                                + (f"; did you mean {hint!r}?" if hint else f" (its codes: {listed})" if known else ""))
+                index = codes.index(part)
+            path.append(index)
+            node = entries[index]
+        else:
+            return (), f"{where} is {describe(node.value)}, so it has no {part!r} to set"
+    return tuple(path), ""
+
+
+# --- validation -------------------------------------------------------------------------------------
+
+UnknownKeyHint = Callable[[KeyPath, str, list[str]], str | None]
+"""``(parent path, unknown key, the keys allowed there)`` → a message replacing the default, or None."""
+
+_EXPECTED = {
+    "int_type": "a whole number", "int_parsing": "a whole number", "int_from_float": "a whole number",
+    "float_type": "a number", "float_parsing": "a number", "bool_type": "true or false",
+    "bool_parsing": "true or false", "string_type": "text", "list_type": "a list", "model_type": "a mapping",
+    "dict_type": "a mapping", "model_attributes_type": "a mapping", "none_required": "nothing",
+}
+_RANGE = {"greater_than": ("gt", "greater than"), "greater_than_equal": ("ge", "at least"),
+          "less_than": ("lt", "less than"), "less_than_equal": ("le", "at most")}
+
+
+def validate(document: Document, model: type[BaseModel],
+             unknown_key: UnknownKeyHint | None = None) -> tuple[BaseModel | None, list[Problem]]:
+    """Validate the document's data by ``model``: the instance, or None and every problem, located."""
+    data = document.data()
+    try:
+        return model.model_validate(data), []
+    except ValidationError as error:
+        return None, explain(error.errors(), data, model, document, unknown_key)
+
+
+def explain(errors: list[dict], data: Any, model: type[BaseModel], document: Document,
+            unknown_key: UnknownKeyHint | None = None) -> list[Problem]:
+    """pydantic's errors as located problems in plain words, one per thing to fix."""
+    entries = []
+    for error in errors:
+        path, union_at = _clean(error["loc"], data, error["type"])
+        entries.append([path, union_at, error, None])
+    # A value that matches no alternative of a union gets an error per alternative: keep the
+    # alternative that fits the kind of value given, or say once what was expected.
+    unions: dict[KeyPath, list[int]] = defaultdict(list)
+    for i, (_, union_at, _, _) in enumerate(entries):
+        if union_at is not None:
+            unions[union_at].append(i)
+    dropped = set()
+    for at, members in unions.items():
+        mismatches = [i for i in members if entries[i][0] == at and entries[i][2]["type"] in _EXPECTED]
+        if len(mismatches) < len(members):
+            dropped.update(mismatches)
+        else:
+            expected = list(dict.fromkeys(_EXPECTED[entries[i][2]["type"]] for i in mismatches))
+            given = describe(entries[mismatches[0]][2]["input"])
+            entries[mismatches[0]][3] = f"expected {' or '.join(expected)}, got {given}"
+            dropped.update(mismatches[1:])
+    problems: list[Problem] = []
+    for i, (path, _, error, message) in enumerate(entries):
+        if i in dropped:
+            continue
+        path, message = _explained(error, path, message, data, model, unknown_key)
+        problem = document.locate(path, message, key=error["type"] == "extra_forbidden")
+        if problem not in problems:
+            problems.append(problem)
+    return document.sort(problems)
+
+
+def _clean(loc: tuple, data: Any, kind: str) -> tuple[KeyPath, KeyPath | None]:
+    """pydantic's location without the tags it adds for the alternatives of a union, and where the
+    first such tag was."""
+    path: list[str | int] = []
+    union_at = None
+    current = data
+    for i, part in enumerate(loc):
+        if isinstance(current, dict) and part in current:
+            path.append(part)
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            path.append(part)
+            current = current[part]
+        elif isinstance(current, dict) and i == len(loc) - 1 and kind == "missing":
+            path.append(part)
+        elif union_at is None:
+            union_at = tuple(path)
+    return tuple(path), union_at
+
+
+def _value_at(data: Any, path: KeyPath) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _explained(error: dict, path: KeyPath, message: str | None, data: Any, model: type[BaseModel],
+               unknown_key: UnknownKeyHint | None) -> tuple[KeyPath, str]:
+    kind, value, context = error["type"], error.get("input"), error.get("ctx") or {}
+    if message:
+        return path, message
+    annotation, info = field_at(model, path)
+    if kind == "extra_forbidden":
+        parent, key = path[:-1], str(path[-1])
+        keys = _keys_at(model, parent)
+        custom = unknown_key(parent, key, keys) if unknown_key else None
+        if custom:
+            return path, custom
+        hint = suggest(key, keys)
+        if hint:
+            return path, f"unknown key {key!r}; did you mean {hint!r}?"
+        return path, f"unknown key {key!r}" + (f"; the keys allowed here are: {', '.join(keys)}" if keys else "")
+    if kind == "missing":
+        return path, f"missing required key {path[-1]!r}"
+    if kind == "literal_error":
+        values = [v for t, _ in _options(annotation) if get_origin(t) is Literal for v in get_args(t)]
+        allowed = ", ".join(map(str, values)) if values else context.get("expected", "")
+        hint = suggest(value, [str(v) for v in values]) if isinstance(value, str) else None
+        return path, (f"{describe(value)} is not one of the allowed values: {allowed}"
+                      + (f"; did you mean {hint!r}?" if hint else ""))
+    if kind in _RANGE:
+        return path, f"{describe(value)} is out of range: it must be {_range(annotation, info, kind, context)}"
+    if kind in _EXPECTED:
+        message = f"expected {_EXPECTED[kind]}, got {describe(value)}"
+        if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
+            message += f" (put it in quotes to make it text: '{value}')"
+        return path, message
+    if kind == "string_pattern_mismatch":
+        description = _description(annotation, info)
+        return path, f"{describe(value)} is not allowed here: " + (
+            description[0].lower() + description[1:].rstrip(".") if description
+            else f"it must match the pattern {context.get('pattern')}")
+    if kind == "too_short":
+        n = context.get("min_length", 1)
+        return path, f"needs at least {n} {'entry' if n == 1 else 'entries'}"
+    if kind == "too_long":
+        n = context.get("max_length", 0)
+        return path, f"can have at most {n} {'entry' if n == 1 else 'entries'}"
+    if kind in ("value_error", "assertion_error"):
+        message = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        here = _value_at(data, path)
+        if isinstance(here, dict):  # "month must be 1–12" is about the month: point at it
+            named = [(m.start(), key) for key in here if isinstance(key, str)
+                     for m in [re.search(rf"(?<![\w.]){re.escape(key)}(?![\w.])", message)] if m]
+            if named:
+                path = (*path, min(named)[1])
+        return path, message
+    return path, error["msg"]
+
+
+# --- reading the model --------------------------------------------------------------------------------
+
+def _options(annotation: Any) -> list[tuple[Any, list]]:
+    """The alternatives of an annotation (unions and Annotated unwrapped), each with its metadata."""
+    found: list[tuple[Any, list]] = []
+
+    def walk(a: Any, meta: list) -> None:
+        origin = get_origin(a)
+        if origin is Annotated:
+            base, *extra = get_args(a)
+            walk(base, meta + list(extra))
+        elif origin in (Union, types.UnionType):
+            for alternative in get_args(a):
+                walk(alternative, meta)
+        else:
+            found.append((a, meta))
+
+    walk(annotation, [])
+    return found
+
+
+def _is_model(t: Any) -> bool:
+    return isinstance(t, type) and issubclass(t, BaseModel)
+
+
+def _is_list(annotation: Any) -> bool:
+    return annotation is not None and any(get_origin(t) is list for t, _ in _options(annotation))
+
+
+def field_at(model: type[BaseModel], path: KeyPath) -> tuple[Any, FieldInfo | None]:
+    """The annotation at a path of a model's data, and the field that declares it (None for a list entry)."""
+    annotation: Any = model
+    info = None
+    for part in path:
+        for t, _ in _options(annotation):
+            if isinstance(part, int) and get_origin(t) is list:
+                annotation, info = get_args(t)[0], None
+                break
+            if isinstance(part, str) and _is_model(t) and part in t.model_fields:
+                info = t.model_fields[part]
+                annotation = info.annotation
+                break
+        else:
+            return None, None
+    return annotation, info
+
+
+def _keys_at(model: type[BaseModel], path: KeyPath) -> list[str]:
+    annotation, _ = field_at(model, path)
+    if annotation is None:
+        return []
+    return list(dict.fromkeys(k for t, _ in _options(annotation) if _is_model(t) for k in t.model_fields))
+
+
+def _metadata(annotation: Any, info: FieldInfo | None) -> list:
+    found = list(info.metadata) if info is not None else []
+    for _, meta in _options(annotation) if annotation is not None else []:
+        found += meta
+    flat = []
+    for item in found:
+        flat += [item, *item.metadata] if isinstance(item, FieldInfo) else [item]
+    return flat
+
+
+def _number(x: Any) -> str:
+    return str(int(x)) if isinstance(x, float) and x.is_integer() else str(x)
+
+
+def _range(annotation: Any, info: FieldInfo | None, kind: str, context: dict) -> str:
+    low = high = None
+    for item in _metadata(annotation, info):
+        if isinstance(item, annotated_types.Ge):
+            low = ("at least", item.ge)
+        elif isinstance(item, annotated_types.Gt):
+            low = ("greater than", item.gt)
+        elif isinstance(item, annotated_types.Le):
+            high = ("at most", item.le)
+        elif isinstance(item, annotated_types.Lt):
+            high = ("less than", item.lt)
+    if low is None and high is None:
+        key, words = _RANGE[kind]
+        return f"{words} {_number(context.get(key))}"
+    if low and high and low[0] == "at least" and high[0] == "at most":
+        return f"between {_number(low[1])} and {_number(high[1])}"
+    return " and ".join(f"{bound[0]} {_number(bound[1])}" for bound in (low, high) if bound)
+
+
+def _description(annotation: Any, info: FieldInfo | None) -> str | None:
+    if info is not None and info.description:
+        return info.description
+    for item in _metadata(annotation, info):
+        if isinstance(item, FieldInfo) and item.description:
+            return item.description
+    return None
