@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from .scenario import ScenarioError, load_scenario
+from .timeline import TimelineError
 
 LARGE_PANEL = 50_000  # memberships above which the membership panel is opt-in
 
@@ -198,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args)
     except ScenarioError as error:
         print_problems(error, f"The scenario has {_count(error)} to fix; nothing was run or written.")
+        return 2
+    except TimelineError as error:
+        print(f"{error}\nThe timeline has problems to fix; nothing was run or written.", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("Interrupted; nothing more was written.", file=sys.stderr)

@@ -70,6 +70,8 @@ class ExitModel(mesa.Model):
                  timeline: list[ScheduledEvent] | None = None):
         scenario = config if isinstance(config, Scenario) else load_scenario(config)
         updates = {k: v for k, v in (("world_seed", world_seed), ("steps", steps)) if v is not None}
+        if steps is not None:  # a run shortened with ``steps`` leaves out the file's later events
+            updates["timeline"] = [e.model_dump() for e in scenario.timeline if e.year <= scenario.start_year + steps]
         if updates:
             scenario = Scenario.model_validate(scenario.model_dump() | updates)
         self.config: Scenario = scenario

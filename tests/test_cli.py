@@ -129,3 +129,10 @@ def test_schema_command_writes_the_json_schema(tmp_path):
     assert main(["schema", "--out", str(out)]) == 0
     schema = json.loads(out.read_text())
     assert {"name", "states", "organizations", "timeline", "generate", "parameters"} <= set(schema["properties"])
+
+
+def test_a_run_shortened_with_steps_leaves_out_later_timeline_events(tmp_path):
+    out = tmp_path / "short"
+    assert main(["run", str(ROOT / "scenarios" / "classroom.yaml"), "--steps", "3", "--out", str(out), "--quiet"]) == 0
+    events = pd.read_csv(out / "events.csv")
+    assert events["year"].max() <= 2019
