@@ -201,11 +201,15 @@ class DecisionPhase:
             if len(at):
                 choice[at] = decision.NOTICE if event.kind == "notice" else decision.THREAT
                 month[at] = event.month
-        causes = decision.decision_cause(decision.notice_terms(
-            {name: term[deciding] for name, term in self.value.terms.items()}, v["years"], v["switching"], ms.exposure[rows], window, pretext, world.nativism[state],
-            baseline_notice=p.baseline_notice, beta_utility=p.beta_utility, beta_contagion=p.beta_contagion,
-            beta_window=p.beta_window, beta_pretext=p.beta_pretext, beta_nativism=p.beta_nativism,
-            temperature=p.temperature, horizon=p.planning_horizon, payoff_clip=p.payoff_clip))
+        chose = np.flatnonzero(choice != decision.STAY)  # causes only for the year's few choices
+        causes = np.full(len(rows), decision.UNCLEAR, dtype=object)
+        causes[chose] = decision.decision_cause(decision.notice_terms(
+            {name: term[deciding[chose]] for name, term in self.value.terms.items()}, v["years"][chose],
+            v["switching"][chose], ms.exposure[rows[chose]], window[chose], pretext[chose],
+            world.nativism[state[chose]], baseline_notice=p.baseline_notice, beta_utility=p.beta_utility,
+            beta_contagion=p.beta_contagion, beta_window=p.beta_window, beta_pretext=p.beta_pretext,
+            beta_nativism=p.beta_nativism, temperature=p.temperature, horizon=p.planning_horizon,
+            payoff_clip=p.payoff_clip))
         for i in np.flatnonzero(choice == decision.THREAT):
             self._threat(deciding[i], rows[i], v, i, str(causes[i]))
         gave = np.flatnonzero(choice == decision.NOTICE)
