@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from scenario_texts import TINY, write
 
 from exitsim.cli import main
 from exitsim.loading import Problem
@@ -13,40 +14,6 @@ from exitsim.scenario import ScenarioError, load_scenario, parse_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 
-TINY = """\
-name: tiny
-steps: 10
-states:
-  - code: USA
-    power: 10
-    role: hegemon
-    alliances: [GBR]
-  - code: GBR
-    power: 3
-    nativism: 0.4
-    alliances: [USA]
-  - code: CHN
-    power: 6
-    role: rising
-organizations:
-  - code: WHO
-    members: [USA, GBR, CHN]
-    clause:
-      kind: explicit
-      effective: months_after:12
-timeline:
-  - year: 2030
-    kind: notice
-    state: USA
-    organization: WHO
-    month: 3
-"""
-
-
-def write(folder: Path, text: str, name: str = "s.yaml") -> Path:
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def problems(path: Path, overrides=None) -> list[tuple]:

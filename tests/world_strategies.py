@@ -15,6 +15,7 @@ draws a whole phase-2/3 input: ``(world, params, quality_noise, power_noise)``.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -257,47 +258,21 @@ def worlds(draw, params=None, pattern: str | None = None, min_states: int = 2, m
     }) if rows else Memberships()
 
     offsets = np.array([[draw(st.one_of(st.just(0.0), finite(-1.0, 1.0))) for _ in range(dims)] for _ in range(m)])
-    return World(
-        start_year=2000,
-        state_code=[f"S{i}" for i in range(n)],
-        state_name=[f"State {i}" for i in range(n)],
-        power=power,
-        growth=growth,
-        power_history=history,
-        ideal_point=ideal,
+    world = make_world(
+        power, [], n_orgs=m, growth=growth, ideal_point=ideal, history_years=years, budget_rate=budget_rate,
+        cap=cap, quality=[draw(finite(0.0, 1.0)) for _ in range(m)],
+        intrinsic_quality=[draw(finite(0.0, 1.0)) for _ in range(m)],
+        value_multiplier=[draw(finite(0.0, 5.0)) for _ in range(m)],
+        issue_area=[draw(st.one_of(st.just(SECURITY), st.integers(0, len(ISSUE_AREAS) - 1))) for _ in range(m)],
+        institutionalization=[draw(st.integers(1, 3)) for _ in range(m)],
+        weighted_voting=[draw(st.booleans()) for _ in range(m)], policy_offset=offsets, org_status=org_status,
+        need_base=need_base, need_world_power=need_world_power)
+    return dataclasses.replace(
+        world, power_history=history, founded=np.full(m, 1990), memberships=memberships,
         nativism=np.array([draw(finite(0.0, 1.0)) for _ in range(n)]),
         nativism_mean=np.array([draw(finite(0.0, 1.0)) for _ in range(n)]),
         democracy=np.array([draw(finite(0.0, 1.0)) for _ in range(n)]),
-        nativist_government=np.array([draw(st.booleans()) for _ in range(n)], dtype=bool),
-        role=np.zeros(n, dtype=np.int8),
-        alliances=np.zeros((0, 2), dtype=np.int64),
-        election_phase=np.zeros(len(power), dtype=np.int64),
-        last_turnover=np.full(len(power), NO_TURNOVER, dtype=np.int64),
-        share_history=np.repeat((np.asarray(power) / np.sum(power))[:, None], 6, axis=1),
-        reputation=np.ones(len(power)),
-        align_hegemon=np.zeros(len(power)),
-        align_rising=np.zeros(len(power)),
-        org_code=[f"O{k}" for k in range(m)],
-        org_name=[f"Organization {k}" for k in range(m)],
-        issue_area=np.array([draw(st.one_of(st.just(SECURITY), st.integers(0, len(ISSUE_AREAS) - 1)))
-                             for _ in range(m)], dtype=np.int8),
-        institutionalization=np.array([draw(st.integers(1, 3)) for _ in range(m)], dtype=np.int8),
-        weighted_voting=np.array([draw(st.booleans()) for _ in range(m)], dtype=bool),
-        budget_rate=budget_rate,
-        cap=cap,
-        quality=np.array([draw(finite(0.0, 1.0)) for _ in range(m)]),
-        intrinsic_quality=np.array([draw(finite(0.0, 1.0)) for _ in range(m)]),
-        value_multiplier=np.array([draw(finite(0.0, 5.0)) for _ in range(m)]),
-        founded=np.full(m, 1990),
-        founder=np.full(m, -1),
-        club=np.zeros(m, dtype=bool),
-        policy_offset=offsets,
-        org_status=np.array(org_status, dtype=np.int8),
-        clause=[{} for _ in range(m)],
-        memberships=memberships,
-        need_base=need_base,
-        need_world_power=need_world_power,
-    )
+        nativist_government=np.array([draw(st.booleans()) for _ in range(n)], dtype=bool))
 
 
 @st.composite

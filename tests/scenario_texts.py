@@ -1,0 +1,38 @@
+"""A tiny scenario text shared by the scenario-file tests, and a helper that writes one."""
+
+from pathlib import Path
+
+TINY = """\
+name: tiny
+steps: 10
+states:
+  - code: USA
+    power: 10
+    role: hegemon
+    alliances: [GBR]
+  - code: GBR
+    power: 3
+    nativism: 0.4
+    alliances: [USA]
+  - code: CHN
+    power: 6
+    role: rising
+organizations:
+  - code: WHO
+    members: [USA, GBR, CHN]
+    clause:
+      kind: explicit
+      effective: months_after:12
+timeline:
+  - year: 2030
+    kind: notice
+    state: USA
+    organization: WHO
+    month: 3
+"""
+
+
+def write(folder: Path, text: str, name: str = "s.yaml") -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
