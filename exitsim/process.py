@@ -358,7 +358,8 @@ class DecisionPhase:
             if paid > 0:  # the state pays what it owes before the exit takes effect (ILO, OAS)
                 ms.arrears[row] = 0.0
                 i = ms.state[row]
-                world.power[i] = max(world.power[i] - paid, 0.5 * world.power[i])
+                paid = min(paid, 0.5 * world.power[i])  # at most half its power; the rest is forgiven
+                world.power[i] -= paid
             month = law.month_of(ms.effective_month[row])
             legal = dict(substantive=law.SUBSTANTIVE_NAMES[ms.substantive[row]],
                          procedural=law.PROCEDURAL_NAMES[ms.procedural[row]])
@@ -408,6 +409,8 @@ def rejoin_phase(model, counts: YearCounts) -> None:
     out &= (world.org_status[ms.org] != DEAD) & (ms.exit_year < year)
     forced = set()
     for event in model.timeline.at(year, "rejoin"):
+        if world.org_status[world.org_index(event.organization)] == DEAD:
+            continue  # nobody joins a dead organization
         r = model.row_of(event.state, event.organization)
         if r < 0:  # never a member: an accession
             r = int(ms.append(state=world.state_index(event.state), org=world.org_index(event.organization),

@@ -323,3 +323,42 @@ def test_a_performance_fall_is_a_pretext():
     model.world.quality_history[0, 0] = model.world.quality_history[0, 2]
     model.world.memberships.pretext_until[model.flows.rows[0]] = model.year  # a refused threat
     assert phase._pretext(positions, model.flows.rows).tolist() == [True, False, False, False]
+
+
+def test_a_turnover_between_internationalists_does_not_rescind_a_notice():
+    timeline = [ScheduledEvent(2026, "notice", "B", "WHO", month=2),
+                ScheduledEvent(2027, "government", "B", value="internationalist")]  # it already was
+    model = lab("WHO", timeline, steps=3).run()
+    assert not events(model, "rescission")
+    assert [(e.year, e.month) for e in events(model, "withdrawal")] == [(2027, 2)]
+
+
+def test_only_states_that_leave_soothe_their_nativists():
+    timeline = [ScheduledEvent(2026, "government", "B", value="nativist"),
+                ScheduledEvent(2026, "government", "C", value="nativist"),
+                ScheduledEvent(2026, "notice", "B", "WHO", month=2)]
+    model = lab("WHO", timeline, steps=1, clause_changes={"kind": "consent"}, consent_probability=0.0,
+                nativism_noise=0.0)
+    before = model.world.nativism.copy()
+    model.run()  # B's request for consent is refused: it did not leave, so nothing is soothed
+    np.testing.assert_array_equal(model.world.nativism, before)
+    left = lab("WHO", timeline, steps=1)
+    before = left.world.nativism.copy()
+    left.run()
+    b, c = left.world.state_index("B"), left.world.state_index("C")
+    assert left.world.nativism[b] == pytest.approx(before[b] - left.params.nativist_relief)
+    assert left.world.nativism[c] == before[c]
+
+
+def test_a_surviving_debt_is_paid_on_rejoining():
+    timeline = [ScheduledEvent(2026, "withhold_dues", "B", "UNESCO", value=1.0),
+                ScheduledEvent(2026, "notice", "B", "UNESCO", month=1),
+                ScheduledEvent(2029, "rejoin", "B", "UNESCO")]
+    model = lab("UNESCO", timeline, steps=4, power_noise=0.0)  # UNESCO: obligations survive the exit
+    for _ in range(3):
+        model.step()
+    r = row(model, "B")
+    debt = model.world.memberships.arrears[r]
+    assert model.world.memberships.status[r] == WITHDRAWN and debt > 0
+    model.step()  # 2029: the scheduled rejoin pays the debt first
+    assert model.world.memberships.arrears[r] == 0 and model.world.memberships.status[r] == MEMBER

@@ -61,15 +61,6 @@ def update_status(status: np.ndarray, quality: np.ndarray, low_years: np.ndarray
     return new_status.astype(status.dtype), low.astype(np.int64), dying.astype(np.int64), newly_dead
 
 
-def death_rows(org: np.ndarray, active: np.ndarray, newly_dead: np.ndarray) -> np.ndarray:
-    """Membership rows that end this year because their organization died (cause ``death``).
-
-    ``org`` and ``active`` per edge-list row; ``newly_dead`` per organization. These endings are
-    not withdrawals and are not counted in the withdrawal rate (MODEL.md §4.12, §5).
-    """
-    return np.asarray(active, dtype=bool) & np.asarray(newly_dead, dtype=bool)[np.asarray(org)]
-
-
 def rejoins(status: np.ndarray, utility: np.ndarray, window_open: np.ndarray, threshold: float = 1.0) -> np.ndarray:
     """Which non-member rows rejoin (effective next year), MODEL.md §4.12.
 

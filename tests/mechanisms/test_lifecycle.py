@@ -66,13 +66,6 @@ def test_thresholds_are_parameters():
     np.testing.assert_array_equal(s, [ZOMBIE])
 
 
-def test_death_rows_are_the_active_rows_of_newly_dead_organizations():
-    org = np.array([0, 0, 1, 1, 2])
-    active = np.array([True, False, True, True, True])
-    np.testing.assert_array_equal(lifecycle.death_rows(org, active, np.array([True, True, False])),
-                                  [True, False, True, True, False])
-
-
 def test_rejoins_need_a_window_when_withdrawn_but_not_when_inactive():
     status = np.array([WITHDRAWN, WITHDRAWN, INACTIVE, INACTIVE, WITHDRAWN, MEMBER, NOTICE])
     utility = np.array([1.5, 1.5, 1.5, 0.9, 1.0, 3.0, 3.0])
