@@ -175,7 +175,9 @@ class DecisionPhase:
 
         self._rescind_or_mature_notices()
 
-        rescinded = np.isin(flows.rows, self.counts.rescinded_rows)  # they decided this year already
+        rescinded = np.zeros(len(ms), dtype=bool)
+        rescinded[self.counts.rescinded_rows] = True  # they decided this year already
+        rescinded = rescinded[flows.rows]
         deciding = np.flatnonzero((ms.status[flows.rows] == MEMBER) & living & ~rescinded)
         rows = flows.rows[deciding]
         v = self._payoff(deciding, rows)
@@ -369,6 +371,13 @@ class DecisionPhase:
                                         detail=f"arrears of {paid:.4g} paid first" if paid > 0 else "", **legal))
 
 
+def _with_rows(mask: np.ndarray, rows: list[int]) -> np.ndarray:
+    """A copy of a row mask with the given rows set (no sorting, unlike ``np.isin``)."""
+    mask = mask.copy()
+    mask[np.asarray(rows, dtype=np.int64)] = True
+    return mask
+
+
 def contagion_phase(model, counts: YearCounts) -> None:
     """Phase 7 (§4.8): exposure decays, then this year's notices and walk-outs add to it on the
     other members' rows (a one-year lag: it acts on next year's decisions)."""
@@ -376,7 +385,7 @@ def contagion_phase(model, counts: YearCounts) -> None:
     ms = world.memberships
     active = ms.active & (world.org_status[ms.org] != DEAD)
     ms.exposure = contagion.update_exposure(
-        ms.exposure, ms.state, ms.org, active | np.isin(np.arange(len(ms)), counts.spreading_rows),
+        ms.exposure, ms.state, ms.org, _with_rows(active, counts.spreading_rows),
         world.issue_area, world.power, world.ideal_point, world.alliances, world.align_hegemon, world.align_rising,
         world.role_index(HEGEMON), world.role_index(RISING), np.array(counts.spreading_rows, dtype=np.int64),
         same_issue_spill=p.same_issue_spill, proximity_scale=p.proximity_scale, cap=p.exposure_cap,
@@ -438,7 +447,7 @@ def rejoin_phase(model, counts: YearCounts) -> None:
         back = lifecycle.rejoins(ms.status[rows], value, model.window_open()[state], p.rejoin_threshold)
     else:
         back = np.zeros(len(rows), dtype=bool)
-    back |= np.isin(rows, list(forced))
+    back |= _with_rows(np.zeros(len(ms), dtype=bool), list(forced))[rows]
     for row in rows[back]:
         s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
         if ms.arrears[row] > 0 and not law.may_rejoin(ms.arrears[row]):  # pays its surviving debt

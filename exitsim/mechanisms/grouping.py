@@ -20,23 +20,22 @@ def top_two(values: np.ndarray, groups: np.ndarray, n_groups: int):
 
     Ties go to the row that comes first in the edge list. Returns ``(first_row, first, second)``:
     ``first_row[g]`` is −1 for an empty group; ``first``/``second`` are 0 where missing.
+    Three unbuffered reductions (``np.maximum.at``/``np.minimum.at``), no sort.
     """
-    order = np.lexsort((np.arange(len(values)), -values, groups))
-    sorted_groups = groups[order]
-    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]) if len(order) else np.array([], int)
-    first_row = np.full(n_groups, -1, dtype=np.int64)
-    first = np.zeros(n_groups)
-    second = np.zeros(n_groups)
-    if len(order) == 0:
-        return first_row, first, second
-    g = sorted_groups[starts]
-    first_row[g] = order[starts]
-    first[g] = values[order[starts]]
-    nxt = starts + 1
-    has_second = (nxt < len(order))
-    has_second[has_second] = sorted_groups[nxt[has_second]] == g[has_second]
-    second[g[has_second]] = values[order[nxt[has_second]]]
-    return first_row, first, second
+    values = np.asarray(values, dtype=np.float64)
+    n = len(values)
+    first = np.full(n_groups, -np.inf)
+    np.maximum.at(first, groups, values)
+    candidate = np.where(values == first[groups], np.arange(n), n)
+    first_row = np.full(n_groups, n)
+    np.minimum.at(first_row, groups, candidate)
+    present = first_row < n
+    others = np.ones(n, dtype=bool)
+    others[first_row[present]] = False
+    second = np.full(n_groups, -np.inf)
+    np.maximum.at(second, groups[others], values[others])
+    return (np.where(present, first_row, -1), np.where(present, first, 0.0),
+            np.where(np.isfinite(second), second, 0.0))
 
 
 class GroupIndex:

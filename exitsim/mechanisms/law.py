@@ -339,7 +339,8 @@ class Route(NamedTuple):
     @property
     def immediate(self):
         """The exit takes effect now (a non-treaty exit or a walk-out), without a notice."""
-        return _plain(np.isin(self.outcome, (IMMEDIATE_EXIT, WALKOUT)))
+        outcome = np.asarray(self.outcome)
+        return _plain((outcome == IMMEDIATE_EXIT) | (outcome == WALKOUT))
 
     @property
     def outcome_name(self):

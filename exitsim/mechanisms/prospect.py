@@ -110,7 +110,8 @@ def prospective_flows(state: np.ndarray, org: np.ndarray, power: np.ndarray, ide
     n_states, n_orgs = len(power), len(flows.need)
     member_state = np.asarray(flows.state, dtype=np.int64)
     member_org = np.asarray(flows.org, dtype=np.int64)
-    if np.isin(state * n_orgs + org, member_state * n_orgs + member_org).any():
+    table = "table" if n_states * n_orgs <= 20_000_000 else None  # a lookup table, not a sort
+    if np.isin(state * n_orgs + org, member_state * n_orgs + member_org, kind=table).any():
         raise ValueError("prospective_flows: a candidate row is already an active member of its organization")
 
     weight = power ** absorptive_exponent
