@@ -89,9 +89,6 @@ class DecisionPhase:
         self.u = {i: draw(model.steps, "decisions", n_rows, draw=i) for i in range(5)}
         self.org_clauses = model.clause_arrays()
         self.reserved = model.reservation_arrays()
-        # position of each edge-list row in this year's flows (−1: not active)
-        self.position = np.full(n_rows, -1)
-        self.position[self.flows.rows] = np.arange(len(self.flows.rows))
         self.members = GroupIndex(self.flows.org, self.flows.state, len(self.flows.need))  # at the start of the year
 
     # --- the pieces of the choice ----------------------------------------------------------------
