@@ -201,14 +201,14 @@ class DecisionPhase:
                 choice[at] = decision.NOTICE if event.kind == "notice" else decision.THREAT
                 month[at] = event.month
         chose = np.flatnonzero(choice != decision.STAY)  # causes only for the year's few choices
-        causes = np.full(len(rows), decision.UNCLEAR, dtype=object)
-        causes[chose] = decision.decision_cause(decision.notice_terms(
+        named = decision.decision_cause(decision.notice_terms(
             {name: term[deciding[chose]] for name, term in self.value.terms.items()}, v["years"][chose],
             v["switching"][chose], ms.exposure[rows[chose]], window[chose], pretext[chose],
             world.nativism[state[chose]], baseline_notice=p.baseline_notice, beta_utility=p.beta_utility,
             beta_contagion=p.beta_contagion, beta_window=p.beta_window, beta_pretext=p.beta_pretext,
             beta_nativism=p.beta_nativism, temperature=p.temperature, horizon=p.planning_horizon,
             payoff_clip=p.payoff_clip))
+        causes = dict(zip(chose.tolist(), named.tolist(), strict=True))
         for i in np.flatnonzero(choice == decision.THREAT):
             self._threat(deciding[i], rows[i], v, i, str(causes[i]))
         gave = np.flatnonzero(choice == decision.NOTICE)
