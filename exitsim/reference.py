@@ -55,30 +55,6 @@ EXTENDS_DESCRIPTION = ("Another scenario file to start from (a path relative to 
                        "merged into it, mapping by mapping; a list (states, organizations, timeline) replaces "
                        "the other file's list whole.")
 
-#: Descriptions of the ``generate:`` keys the model leaves undescribed (docs/ODD.md §3.1).
-GENERATE_NOTES = {
-    "states": "Number of states to generate.",
-    "organizations": "Number of organizations to generate.",
-    "power_gini": "Inequality of power: the Gini of the generated power values (the real capability shares: 0.83).",
-    "total_power": "Sum of the generated states' power (any unit; only ratios matter).",
-    "memberships_per_state": "Average number of organizations a state belongs to (real: 63).",
-    "memberships_spread": "Spread of memberships per state, as a share of the average.",
-    "memberships_per_tenfold_power": "Extra memberships for every tenfold power (real: about 11).",
-    "min_memberships": "Every state belongs to at least this many organizations.",
-    "min_members": "Every organization gets at least this many members (its nearest states are added).",
-    "proximity_scale": "How far from an organization's ideological centre states still join it (ideal-point units).",
-    "dimensions": "Dimensions of the ideal-point space: 1 or 2.",
-    "cap_min_members": "An organization copies its template's contribution cap only if it has at least this many members.",
-    "growth_mean": "Mean yearly growth rate of the states other than the hegemon and the rising power.",
-    "growth_sd": "Standard deviation of their growth rates.",
-    "hegemon": "Make the most powerful state the hegemon and the second the rising power.",
-    "hegemon_rising_ratio": "The hegemon's power over the rising power's (1: equals).",
-    "hegemon_growth": "The hegemon's yearly growth rate.",
-    "rising_growth": "The rising power's yearly growth rate.",
-    "ally_share": "Share of the other states, nearest the hegemon's ideal point, that become its allies.",
-    "founded_from": "Earliest founding year of generated organizations.",
-}
-
 #: The clause kinds of ``exitsim/data/README.md``.
 CLAUSE_KIND_NOTES = {
     "explicit": "The treaty has a withdrawal clause: a lawful notice once the minimum tenure has passed, "
@@ -189,9 +165,6 @@ def json_schema() -> dict:
         if option.get("type") == "array":
             option.update(minItems=1, maxItems=2)
     definitions["TimelineEventSpec"]["allOf"] = _timeline_rules()
-    for key, prop in definitions["GenerateSpec"]["properties"].items():
-        if "description" not in prop and key in GENERATE_NOTES:
-            prop["description"] = GENERATE_NOTES[key]
     properties = {"extends": {"type": "string", "title": "Extends", "description": EXTENDS_DESCRIPTION},
                   **raw.pop("properties")}
     raw.pop("title", None)
@@ -304,7 +277,7 @@ def _default(model: type[BaseModel], key: str) -> str:
 
 
 def _field_table(model: type[BaseModel], definitions: dict, properties: dict | None = None,
-                 extra: dict[str, tuple[str, str, str]] | None = None, notes: dict[str, str] | None = None) -> list[str]:
+                 extra: dict[str, tuple[str, str, str]] | None = None) -> list[str]:
     """One row per key of ``model``: its type, default and description (from the schema)."""
     properties = properties if properties is not None else definitions[model.__name__]["properties"]
     rows = ["| key | type | default | description |", "|---|---|---|---|"]
@@ -312,7 +285,7 @@ def _field_table(model: type[BaseModel], definitions: dict, properties: dict | N
         rows.append(f"| `{key}` | {_cell(kind)} | {default} | {_cell(description)} |")
     for key in model.model_fields:
         prop = properties[key]
-        description = prop.get("description") or (notes or {}).get(key, "")
+        description = prop.get("description", "")
         rows.append(f"| `{key}` | {_cell(_type(prop))} | {_default(model, key)} | {_cell(description)} |")
     return rows
 
@@ -449,7 +422,7 @@ parameters:
             "(generated states are coded `S1`, `S2` …, organizations `O1` …, zero-padded to the count's "
             "width — `S01` … `S60` for 60 states — so explicit entries can refer to them). Organizations copy the rules of a randomly drawn real one "
             "([below](#real-organizations-rules)).", ""]
-    out += _field_table(GenerateSpec, definitions, notes=GENERATE_NOTES)
+    out += _field_table(GenerateSpec, definitions)
     out += ["", *_example("""
 generate:
   states: 60

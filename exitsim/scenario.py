@@ -160,27 +160,27 @@ class OrganizationSpec(_Strict):
 class GenerateSpec(_Strict):
     """A generated world (distributions of ``world_facts.md``), to which explicit entries are added."""
 
-    states: int = Field(0, ge=0, le=10000)
-    organizations: int = Field(0, ge=0, le=20000)
-    power_gini: float = Field(0.83, gt=0, lt=1)
-    total_power: float = Field(1000.0, gt=0)
-    memberships_per_state: float = Field(63.0, ge=0)
-    memberships_spread: float = Field(0.25, ge=0, le=5)
-    memberships_per_tenfold_power: float = Field(11.0, ge=-100, le=100)
-    min_memberships: int = Field(5, ge=0)
+    states: int = Field(0, ge=0, le=10000, description="Number of states to generate.")
+    organizations: int = Field(0, ge=0, le=20000, description="Number of organizations to generate.")
+    power_gini: float = Field(0.83, gt=0, lt=1, description="Inequality of power: the Gini of the generated power values (the real capability shares: 0.83).")
+    total_power: float = Field(1000.0, gt=0, description="Sum of the generated states' power (any unit; only ratios matter).")
+    memberships_per_state: float = Field(63.0, ge=0, description="Average number of organizations a state belongs to (real: 63).")
+    memberships_spread: float = Field(0.25, ge=0, le=5, description="Spread of memberships per state, as a share of the average.")
+    memberships_per_tenfold_power: float = Field(11.0, ge=-100, le=100, description="Extra memberships for every tenfold power (real: about 11).")
+    min_memberships: int = Field(5, ge=0, description="Every state belongs to at least this many organizations.")
     members_median: float = Field(17.5, gt=0, description="Median of the target sizes of organizations; filling them raises the median by about 1.5 (17.5 gives the real 19).")
-    min_members: int = Field(3, ge=1)
-    proximity_scale: float = Field(1.5, gt=0)
-    dimensions: Literal[1, 2] = 1
-    cap_min_members: int = Field(50, ge=1)
-    growth_mean: float = Field(0.03, ge=-0.5, le=0.5)
-    growth_sd: float = Field(0.01, ge=0, le=0.5)
-    hegemon: bool = True
-    hegemon_rising_ratio: float = Field(2.5, ge=1)
-    hegemon_growth: float = Field(0.02, ge=-0.5, le=0.5)
-    rising_growth: float = Field(0.05, ge=-0.5, le=0.5)
-    ally_share: Fraction = 0.15
-    founded_from: int = Field(1945, ge=1800, le=3000)
+    min_members: int = Field(3, ge=1, description="Every organization gets at least this many members (its nearest states are added).")
+    proximity_scale: float = Field(1.5, gt=0, description="How far from an organization's ideological centre states still join it (ideal-point units).")
+    dimensions: Literal[1, 2] = Field(1, description="Dimensions of the ideal-point space: 1 or 2.")
+    cap_min_members: int = Field(50, ge=1, description="An organization copies its template's contribution cap only if it has at least this many members.")
+    growth_mean: float = Field(0.03, ge=-0.5, le=0.5, description="Mean yearly growth rate of the states other than the hegemon and the rising power.")
+    growth_sd: float = Field(0.01, ge=0, le=0.5, description="Standard deviation of their growth rates.")
+    hegemon: bool = Field(True, description="Make the most powerful state the hegemon and the second the rising power.")
+    hegemon_rising_ratio: float = Field(2.5, ge=1, description="The hegemon's power over the rising power's (1: equals).")
+    hegemon_growth: float = Field(0.02, ge=-0.5, le=0.5, description="The hegemon's yearly growth rate.")
+    rising_growth: float = Field(0.05, ge=-0.5, le=0.5, description="The rising power's yearly growth rate.")
+    ally_share: Fraction = Field(0.15, description="Share of the other states, nearest the hegemon's ideal point, that become its allies.")
+    founded_from: int = Field(1945, ge=1800, le=3000, description="Earliest founding year of generated organizations.")
 
     def options(self) -> GenerateOptions:
         return GenerateOptions(**self.model_dump())
