@@ -262,8 +262,8 @@ class ExitModel(mesa.Model):
         member_state, member_org = world.memberships.state[rows], world.memberships.org[rows]
         orgs_of = GroupIndex(member_state, member_org, world.n_states)
         base = world.power_history.mean(axis=1)
-        founded, new_state, new_org = [], [], []
-        for _ in range(count):
+        entries, new_state, new_org = [], [], []
+        for j in range(count):
             plan = lifecycle.plan_founding(rng, world.power, world.ideal_point, world.alliances, member_state,
                                            member_org, world.issue_area, _OrganizationRules(world),
                                            min_members=p.founding_min_members,
@@ -275,10 +275,11 @@ class ExitModel(mesa.Model):
             c_star = p.organization_weight * p.budget_rate * base[members]
             cap = np.nan if plan["cap"] is None else plan["cap"]
             need = budget.initial_need(c_star, np.zeros(len(members), dtype=int), np.array([cap]), 1)[0]
-            code = f"F{self.year}-{world.n_orgs + 1}"
-            k = world.append_organization(
-                code, f"{plan['issue_area'].replace('_', ' ').capitalize()} organization founded {self.year}",
-                plan["clause"], issue_area=ISSUE_AREAS.index(plan["issue_area"]),
+            k = world.n_orgs + j
+            code = f"F{self.year}-{k + 1}"
+            entries.append(dict(
+                code=code, name=f"{plan['issue_area'].replace('_', ' ').capitalize()} organization founded {self.year}",
+                clause=plan["clause"], issue_area=ISSUE_AREAS.index(plan["issue_area"]),
                 institutionalization=plan["institutionalization"], weighted_voting=plan["voting"] == "weighted",
                 budget_rate=p.budget_rate, cap=cap, quality=plan["intrinsic_quality"],
                 intrinsic_quality=plan["intrinsic_quality"],
@@ -286,13 +287,14 @@ class ExitModel(mesa.Model):
                 founded=self.year, founder=plan["founder"], club=False,
                 policy_offset=np.zeros(world.dimensions), org_status=ALIVE, need_base=need,
                 need_world_power=world.world_power, low_years=0, dying_years=0,
-                quality_history=np.full(3, plan["intrinsic_quality"]), leader_history=np.full(3, -1))
+                quality_history=np.full(3, plan["intrinsic_quality"]), leader_history=np.full(3, -1)))
             new_state.append(members)
             new_org.append(np.full(len(members), k))
-            Organization(self, index=k)
             self.events.add(Event(self.year, "founding", state=world.state_code[plan["founder"]], organization=code,
                                   detail=f"{len(members)} members, {plan['issue_area']}"))
-            founded.append(k)
+        founded = world.append_organizations(entries)
+        for k in founded:
+            Organization(self, index=k)
         world.memberships.append(state=np.concatenate(new_state), org=np.concatenate(new_org), joined=self.year + 1)
         return founded
 

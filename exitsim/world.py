@@ -262,20 +262,24 @@ class World:
                            "policy_offset", "org_status", "need_base", "need_world_power", "low_years",
                            "dying_years", "quality_history", "leader_history")
 
-    def append_organization(self, code: str, name: str, clause: dict, **values: Any) -> int:
-        """Append one organization (a founding); return its index. Every per-organization
-        array gets the row in ``values`` (all of :attr:`ORGANIZATION_ARRAYS` are required)."""
-        missing = set(self.ORGANIZATION_ARRAYS) - set(values)
-        if missing:
-            raise ValueError(f"missing organization fields: {sorted(missing)}")
+    def append_organizations(self, entries: list[dict[str, Any]]) -> list[int]:
+        """Append organizations (a year's foundings) at once; return their indices. Each entry has
+        ``code``, ``name``, ``clause`` and a value for every one of :attr:`ORGANIZATION_ARRAYS`."""
+        for entry in entries:
+            missing = set(self.ORGANIZATION_ARRAYS) - set(entry)
+            if missing:
+                raise ValueError(f"missing organization fields: {sorted(missing)}")
+        start = self.n_orgs
         for array_name in self.ORGANIZATION_ARRAYS:
             current = getattr(self, array_name)
-            row = np.asarray(values[array_name], dtype=current.dtype).reshape((1, *current.shape[1:]))
-            setattr(self, array_name, np.concatenate([current, row]))
-        self.org_code.append(code)
-        self.org_name.append(name)
-        self.clause.append(dict(clause))
-        return self.n_orgs - 1
+            rows = [np.asarray(e[array_name], dtype=current.dtype).reshape(current.shape[1:]) for e in entries]
+            setattr(self, array_name, np.concatenate([current, np.asarray(rows, dtype=current.dtype).reshape(
+                (len(entries), *current.shape[1:]))]))
+        for entry in entries:
+            self.org_code.append(entry["code"])
+            self.org_name.append(entry["name"])
+            self.clause.append(dict(entry["clause"]))
+        return list(range(start, self.n_orgs))
 
     def copy(self) -> World:
         """A deep copy (arrays copied), for what-if comparisons and tests."""

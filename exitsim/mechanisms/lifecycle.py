@@ -168,7 +168,8 @@ def plan_founding(rng: np.random.Generator, power: np.ndarray, ideal_point: np.n
     allied = _allies_of(alliances, founder, n)
     score = -distance / proximity_scale + np.log(ally_weight) * allied + rng.gumbel(size=n)
     score[founder] = -np.inf
-    others = np.argsort(-score, kind="stable")[: size - 1]
+    take = size - 1  # the largest scores (continuous Gumbel noise: no ties), found without a full sort
+    others = np.argpartition(-score, take - 1)[:take] if 0 < take < n else np.argsort(-score, kind="stable")[:take]
     members = sorted([founder] + [int(j) for j in others])
 
     member_state = np.asarray(member_state)
