@@ -137,6 +137,47 @@ class DecisionPhase:
         share = np.where(collected > 0, flows.dues[pos] / np.where(collected > 0, collected, 1.0), 0.0)
         p_concede = decision.concession_probability(share, payoff, p.concession_intercept, p.concession_share_effect,
                                                     p.concession_credibility, world.reputation[state], p.payoff_clip)
+        discount_value, policy_value = self._concession_values(pos, rows)
+        return dict(payoff=payoff, p_concede=p_concede, discount_value=discount_value, policy_value=policy_value,
+                    years=years, switching=switching, route=route, notice=notice, effective=effective,
+                    amendment=amendment)
+
+    def _may_leave_or_threaten(self, pos: np.ndarray) -> np.ndarray:
+        """Which deciding rows could choose anything but staying this year (a mask over ``pos``).
+
+        An exact shortcut, not an approximation: the choice is ``stay`` whenever the row's uniform
+        draw u is at least p_notice + p_threat, which rises with both values. Upper bounds of the
+        values need no law: π ≤ H · max(0, −ũ) (D ≥ 0 and S̃ ≥ 0), and a threat's payoff is at most
+        max(concession value, max(0, π)) − credibility cost. Rows whose u clears the bound stay for
+        sure, so only the others (and the timeline's scheduled choices) go through the legal
+        routing of :meth:`_payoff`. Same draws, same choices, far fewer rows.
+        """
+        world, ms, flows, p, year = self.world, self.world.memberships, self.flows, self.p, self.year
+        rows = flows.rows[pos]
+        forced = np.zeros(len(ms), dtype=bool)
+        for event in self.model.timeline.at(year, "notice", "threat"):
+            r = self.model.row_of(event.state, event.organization)
+            if r >= 0:
+                forced[r] = True
+        if not p.exit_decisions:
+            return forced[rows]
+        state = flows.state[pos]
+        best_payoff = p.planning_horizon * np.maximum(0.0, -self.value.utility[pos])
+        discount_value, policy_value = self._concession_values(pos, rows)
+        best_threat = np.maximum(np.maximum(discount_value, policy_value), best_payoff)
+        v_notice, v_threat = decision.choice_values(
+            best_payoff, ms.exposure[rows], self.model.window_open()[state], self._pretext(pos, rows),
+            world.nativism[state], 1.0, best_threat, baseline_notice=p.baseline_notice,
+            baseline_threat=p.baseline_threat, beta_utility=p.beta_utility, beta_contagion=p.beta_contagion,
+            beta_window=p.beta_window, beta_pretext=p.beta_pretext, beta_nativism=p.beta_nativism,
+            credibility_cost=p.credibility_cost, temperature=p.temperature, payoff_clip=p.payoff_clip)
+        v_threat = np.where(year - ms.last_threat[rows] >= p.threat_interval, v_threat, -np.inf)
+        p_notice, p_threat = decision.choice_probabilities(v_notice, v_threat)
+        return (self.u[DRAW_CHOICE][rows] < p_notice + p_threat + 1e-12) | forced[rows]
+
+    def _concession_values(self, pos: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The value to the state of a dues discount and of a policy move (years of dues)."""
+        world, ms, flows, p = self.world, self.world.memberships, self.flows, self.p
         room = np.maximum(0.0, p.max_discount - ms.discount[rows])
         c_star = flows.c_star[pos]
         ratio = np.where(c_star > 0, flows.dues[pos] / np.where(c_star > 0, c_star, 1.0), 0.0)
@@ -145,9 +186,7 @@ class DecisionPhase:
         policy_value = decision.policy_concession_value(flows.distance[pos], world.institutionalization[flows.org[pos]],
                                                         p.compliance, p.preference_cost, p.policy_concession_shift,
                                                         p.planning_horizon)
-        return dict(payoff=payoff, p_concede=p_concede, discount_value=discount_value, policy_value=policy_value,
-                    years=years, switching=switching, route=route, notice=notice, effective=effective,
-                    amendment=amendment)
+        return discount_value, policy_value
 
     def _pretext(self, pos: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """Performance fell by the threshold over the pretext years, a refused threat, or the
@@ -176,6 +215,7 @@ class DecisionPhase:
         rescinded[self.counts.rescinded_rows] = True  # they decided this year already
         rescinded = rescinded[flows.rows]
         deciding = np.flatnonzero((ms.status[flows.rows] == MEMBER) & living & ~rescinded)
+        deciding = deciding[self._may_leave_or_threaten(deciding)]
         rows = flows.rows[deciding]
         v = self._payoff(deciding, rows)
         state = flows.state[deciding]

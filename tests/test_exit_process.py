@@ -362,3 +362,18 @@ def test_a_surviving_debt_is_paid_on_rejoining():
     assert model.world.memberships.status[r] == WITHDRAWN and debt > 0
     model.step()  # 2029: the scheduled rejoin pays the debt first
     assert model.world.memberships.arrears[r] == 0 and model.world.memberships.status[r] == MEMBER
+
+
+def test_the_stay_shortcut_changes_no_choice(monkeypatch):
+    import pandas as pd
+
+    from exitsim.process import DecisionPhase
+
+    busy = {"baseline_notice": -4.0, "baseline_threat": -4.0}  # many choices, to exercise the bound
+    fast = ExitModel(seed=3, steps=15, parameters=busy).run()
+    monkeypatch.setattr(DecisionPhase, "_may_leave_or_threaten", lambda self, pos: np.ones(len(pos), dtype=bool))
+    full = ExitModel(seed=3, steps=15, parameters=busy).run()
+    assert fast.datacollector.get_model_vars_dataframe()["notices"].sum() > 20
+    pd.testing.assert_frame_equal(fast.events.to_frame(), full.events.to_frame())
+    pd.testing.assert_frame_equal(fast.datacollector.get_model_vars_dataframe(),
+                                  full.datacollector.get_model_vars_dataframe())
