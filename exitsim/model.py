@@ -272,9 +272,7 @@ class ExitModel(mesa.Model):
                                            ally_weight=p.founding_ally_weight,
                                            proximity_scale=p.founding_proximity_scale, orgs_of=orgs_of.rows)
             members = np.asarray(sorted(plan["members"]))
-            c_star = p.organization_weight * p.budget_rate * base[members]
             cap = np.nan if plan["cap"] is None else plan["cap"]
-            need = budget.initial_need(c_star, np.zeros(len(members), dtype=int), np.array([cap]), 1)[0]
             k = world.n_orgs + j
             code = f"F{self.year}-{k + 1}"
             entries.append(dict(
@@ -285,17 +283,23 @@ class ExitModel(mesa.Model):
                 intrinsic_quality=plan["intrinsic_quality"],
                 value_multiplier=p.output_multiplier * np.exp(p.output_spread * plan["value"]),
                 founded=self.year, founder=plan["founder"], club=False,
-                policy_offset=np.zeros(world.dimensions), org_status=ALIVE, need_base=need,
+                policy_offset=np.zeros(world.dimensions), org_status=ALIVE, need_base=0.0,
                 need_world_power=world.world_power, low_years=0, dying_years=0,
                 quality_history=np.full(3, plan["intrinsic_quality"]), leader_history=np.full(3, -1)))
             new_state.append(members)
             new_org.append(np.full(len(members), k))
             self.events.add(Event(self.year, "founding", state=world.state_code[plan["founder"]], organization=code,
                                   detail=f"{len(members)} members, {plan['issue_area']}"))
+        # every new organization's need at once: the cap fixed point over its members (§4.1)
+        state, org = np.concatenate(new_state), np.concatenate(new_org) - world.n_orgs
+        caps = np.array([e["cap"] for e in entries], dtype=np.float64)
+        needs = budget.initial_need(p.organization_weight * p.budget_rate * base[state], org, caps, count)
+        for entry, need in zip(entries, needs, strict=True):
+            entry["need_base"] = need
         founded = world.append_organizations(entries)
         for k in founded:
             Organization(self, index=k)
-        world.memberships.append(state=np.concatenate(new_state), org=np.concatenate(new_org), joined=self.year + 1)
+        world.memberships.append(state=state, org=org + world.n_orgs - count, joined=self.year + 1)
         return founded
 
     def cascades(self) -> pd.DataFrame:

@@ -92,6 +92,15 @@ class DecisionPhase:
         self.members = GroupIndex(self.flows.org, self.flows.state, len(self.flows.need))  # at the start of the year
 
     # --- the pieces of the choice ----------------------------------------------------------------
+    def _kind(self, rows: np.ndarray) -> np.ndarray:
+        """The clause kind that binds each row (its reservation's, where it holds one)."""
+        ms = self.world.memberships
+        kind = self.org_clauses.kind[ms.org[rows]]
+        if len(self.reserved.kind):
+            own = ms.reservation[rows]
+            kind = np.where(own >= 0, self.reserved.kind[np.maximum(own, 0)], kind)
+        return kind
+
     def clause(self, rows: np.ndarray) -> law.ClauseArrays:
         """The withdrawal clause that binds each row: its organization's, or the state's own
         reservation for that organization where it holds one."""
@@ -206,7 +215,7 @@ class DecisionPhase:
         timeline = self.model.timeline
         living = world.org_status[flows.org] != DEAD
         status = ms.status[flows.rows]
-        non_treaty = self.clause(flows.rows).kind == law.NON_TREATY
+        non_treaty = self._kind(flows.rows) == law.NON_TREATY
         self.counts.at_risk = int(np.sum((status == MEMBER) & living & ~non_treaty))
 
         self._rescind_or_mature_notices()
