@@ -139,7 +139,7 @@ def institutions_phase(world: World, params, quality_noise: np.ndarray,
     compliance = leadership.compliance_cost(distance, world.institutionalization, org, c_star, p.compliance)
 
     is_leader_row = leader[org] == state
-    other_weight = np.where(is_leader_row, 0.0, power[state] ** p.absorptive_exponent)
+    other_weight = np.where(is_leader_row, 0.0, (power ** p.absorptive_exponent)[state])
     other_total = group_sum(other_weight, org, m)
     commitment = np.where(other_total > 0,
                           budget.commitment(leader, world.issue_area == SECURITY, need, p.commitment_rate), 0.0)

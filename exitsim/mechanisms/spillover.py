@@ -36,7 +36,7 @@ def share_by_power(power: np.ndarray, state: np.ndarray, org: np.ndarray, expone
 
     ν = ``absorptive_exponent``: 0 is an equal split, 1 proportional to power.
     """
-    weight = power[state] ** exponent
+    weight = (power ** exponent)[state]  # one power per state, not per row
     total = group_sum(weight, org, n_orgs)
     return weight / total[org]
 
