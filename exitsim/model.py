@@ -226,8 +226,12 @@ class ExitModel(mesa.Model):
         if self._clauses is None:
             self._clauses = law.clause_arrays(self.world.clause)
         known = len(self._clauses.kind)
-        if known < self.world.n_orgs:
-            new = law.clause_arrays(self.world.clause[known:])
+        if known < self.world.n_orgs:  # founded organizations copy a few clauses: parse each kind once
+            keys = [tuple(sorted(clause.items())) for clause in self.world.clause[known:]]
+            distinct = list(dict.fromkeys(keys))
+            parsed = law.clause_arrays([dict(key) for key in distinct])
+            where = np.array([distinct.index(key) for key in keys])
+            new = law.ClauseArrays(*(field[where] for field in parsed))
             self._clauses = law.ClauseArrays(
                 *(np.concatenate([old, added]) for old, added in zip(self._clauses, new, strict=True)))
         return self._clauses

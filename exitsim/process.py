@@ -76,6 +76,19 @@ def evaluation_phase(model) -> Evaluation:
     return Evaluation(utility=-(terms["performance"] + terms["cost"] + terms["preferences"]), terms=terms)
 
 
+class _Draws(dict):
+    """The decision phase's uniforms, one per edge-list row for each draw id, drawn on first use
+    (a year without threats draws no concession uniforms; the values do not depend on when)."""
+
+    def __init__(self, streams, step: int, n_rows: int):
+        super().__init__()
+        self.streams, self.step, self.n_rows = streams, step, n_rows
+
+    def __missing__(self, draw: int) -> np.ndarray:
+        self[draw] = values = self.streams.uniform(self.step, "decisions", self.n_rows, draw=draw)
+        return values
+
+
 class DecisionPhase:
     """Phase 6 (§4.6–4.7): choices, threats and concessions, notices under the law, walk-outs,
     consent, rescissions and maturing notices, for one year."""
@@ -84,9 +97,7 @@ class DecisionPhase:
         self.model, self.world, self.p = model, model.world, model.params
         self.flows, self.value, self.counts = model.flows, value, counts
         self.year = model.year
-        n_rows = len(self.world.memberships)
-        draw = model.streams.uniform
-        self.u = {i: draw(model.steps, "decisions", n_rows, draw=i) for i in range(5)}
+        self.u = _Draws(model.streams, model.steps, len(self.world.memberships))
         self.org_clauses = model.clause_arrays()
         self.reserved = model.reservation_arrays()
         self.members = GroupIndex(self.flows.org, self.flows.state, len(self.flows.need))  # at the start of the year

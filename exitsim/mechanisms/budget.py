@@ -114,12 +114,17 @@ def dues(c_star: np.ndarray, discount: np.ndarray, org: np.ndarray, need: np.nda
     at_lower = np.zeros(len(org), dtype=bool)
     while True:
         free = ~(at_upper | at_lower)
-        fixed = group_sum(np.where(at_upper, upper, 0.0) + np.where(at_lower, lower, 0.0), org, n_orgs)
-        free_weight = group_sum(np.where(free, weight, 0.0), org, n_orgs)
+        if free.all():  # first round: nothing fixed yet
+            fixed, free_weight = np.zeros(n_orgs), group_sum(weight, org, n_orgs)
+        else:
+            fixed = group_sum(np.where(at_upper, upper, 0.0) + np.where(at_lower, lower, 0.0), org, n_orgs)
+            free_weight = group_sum(np.where(free, weight, 0.0), org, n_orgs)
         scale = np.where(free_weight > 0, np.maximum(need - fixed, 0.0) / np.where(free_weight > 0, free_weight, 1.0), 0.0)
         candidate = scale[org] * weight
         above = free & (candidate > upper)
         below = free & (candidate < lower)
+        if not (above.any() or below.any()):
+            break
         excess_above = group_sum(np.where(above, candidate - upper, 0.0), org, n_orgs)
         excess_below = group_sum(np.where(below, lower - candidate, 0.0), org, n_orgs)
         fix_above = above & (excess_above >= excess_below)[org]
