@@ -135,6 +135,20 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _whole(low: int, high: int | None = None):
+    """An argparse type: a whole number in [low, high], with a message that says so."""
+    def check(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < low or (high is not None and value > high):
+            bound = f"at least {low}" if high is None else f"between {low} and {high}"
+            raise argparse.ArgumentTypeError(f"must be {bound}, got {value}")
+        return value
+    return check
+
+
 def add_overrides_option(parser: argparse.ArgumentParser) -> None:
     """``--set PATH=VALUE`` (repeatable), for every command that reads a scenario."""
     parser.add_argument(
@@ -153,9 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("scenario", nargs="?", default=None,
                      help="scenario file (default: the built-in default scenario)")
     add_overrides_option(run)
-    run.add_argument("--seed", type=int, help="dynamics seed (default: the scenario's)")
-    run.add_argument("--world-seed", type=int, help="seed of the generated world (default: the scenario's)")
-    run.add_argument("--steps", type=int, help="years to simulate (default: the scenario's)")
+    run.add_argument("--seed", type=_whole(0), help="dynamics seed, 0 or more (default: the scenario's)")
+    run.add_argument("--world-seed", type=_whole(0), help="seed of the generated world (default: the scenario's)")
+    run.add_argument("--steps", type=_whole(1, 1000), help="years to simulate, 1–1000 (default: the scenario's)")
     run.add_argument("--out", help="output folder (default: results/<scenario name>)")
     run.add_argument("--memberships", action=argparse.BooleanOptionalAction, default=None,
                      help=f"write memberships.csv (default: yes up to {LARGE_PANEL:,} memberships)")

@@ -7,6 +7,7 @@ from pathlib import Path
 import mesa
 import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 
 from . import process
 from .agents import Organization, State
@@ -16,7 +17,7 @@ from .mechanisms.grouping import GroupIndex
 from .mechanisms.institutions import Flows, institutions_phase
 from .outcomes import Outcomes
 from .parameters import Params
-from .scenario import Scenario, build_world, load_scenario
+from .scenario import Scenario, ScenarioError, build_world, load_scenario
 from .streams import Streams
 from .timeline import ScheduledEvent, Timeline, TimelineError
 from .world import ALIVE, HEGEMON, ISSUE_AREAS, MEMBERSHIP_STATUS, World
@@ -73,7 +74,13 @@ class ExitModel(mesa.Model):
         if steps is not None:  # a run shortened with ``steps`` leaves out the file's later events
             updates["timeline"] = [e.model_dump() for e in scenario.timeline if e.year <= scenario.start_year + steps]
         if updates:
-            scenario = Scenario.model_validate(scenario.model_dump() | updates)
+            try:
+                scenario = Scenario.model_validate(scenario.model_dump() | updates)
+            except ValidationError as error:
+                raise ScenarioError([f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]) from None
+        if seed is not None and not isinstance(seed, np.random.SeedSequence) and (
+                isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+            raise ValueError(f"seed must be a whole number ≥ 0 or a numpy SeedSequence, got {seed!r}")
         self.config: Scenario = scenario
         self.params: Params = scenario.params().replace(**(parameters or {}))
         self.seed = scenario.seed if seed is None else seed

@@ -136,3 +136,14 @@ def test_a_run_shortened_with_steps_leaves_out_later_timeline_events(tmp_path):
     assert main(["run", str(ROOT / "scenarios" / "classroom.yaml"), "--steps", "3", "--out", str(out), "--quiet"]) == 0
     events = pd.read_csv(out / "events.csv")
     assert events["year"].max() <= 2019
+
+
+@pytest.mark.parametrize("flag, value, message", [("--steps", "0", "must be between 1 and 1000, got 0"),
+                                                  ("--seed", "-1", "must be at least 0, got -1"),
+                                                  ("--world-seed", "x", "expected a whole number, got 'x'")])
+def test_bad_command_line_numbers_are_clear_errors(flag, value, message, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", flag, value])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

@@ -115,3 +115,12 @@ def test_state_series_are_optional():
     model = ExitModel(small(), collect_states=False).run()
     assert model.datacollector.get_agent_vars_dataframe().empty
     assert len(model.datacollector.get_model_vars_dataframe()) == model.n_steps + 1
+
+
+def test_bad_run_arguments_are_clear_errors():
+    from exitsim import ScenarioError
+
+    with pytest.raises(ScenarioError, match="steps: Input should be greater than or equal to 1"):
+        ExitModel(small(), steps=0)
+    with pytest.raises(ValueError, match="seed must be a whole number ≥ 0"):
+        ExitModel(small(), seed=-1)
