@@ -219,6 +219,25 @@ def _cascade_line(cascades: pd.DataFrame) -> str:
             f"{largest.organization} in {int(largest.year)} ({int(largest['size'])} followers).")
 
 
+def _great_power_lines(first, last, transition) -> list[str]:
+    """The summary's lines on the hegemon and the rising power (what exists of them)."""
+    lines = []
+    if np.isfinite(first.hegemon_power_share):
+        lines.append(f"* Hegemon's share of world power {first.hegemon_power_share:.1%} → {last.hegemon_power_share:.1%}; "
+                     f"output led by it {first.hegemon_leadership_share:.1%} → {last.hegemon_leadership_share:.1%}; "
+                     f"it pays {last.budget_share_hegemon:.1%} of all dues ({last.hegemon_dues_rate:.2%} of its "
+                     f"power a year).")
+    if np.isfinite(first.rising_power_share):
+        lines.append(f"* Rising power's share of world power {first.rising_power_share:.1%} → "
+                     f"{last.rising_power_share:.1%}; output led by it {first.rising_leadership_share:.1%} → "
+                     f"{last.rising_leadership_share:.1%}.")
+    if np.isfinite(first.hegemon_rising_ratio):
+        lines.append(f"* Hegemon / rising power: {first.hegemon_rising_ratio:.2f} → {last.hegemon_rising_ratio:.2f}; "
+                     + (f"the rising power overtook the hegemon in {transition}." if transition
+                        else "no power transition."))
+    return lines or ["* No state is the hegemon or the rising power in this scenario."]
+
+
 def summary_text(model, timeseries: pd.DataFrame, events: pd.DataFrame, cascades: pd.DataFrame) -> str:
     """A short Markdown account of the run."""
     first, last = timeseries.iloc[0], timeseries.iloc[-1]
@@ -232,22 +251,16 @@ def summary_text(model, timeseries: pd.DataFrame, events: pd.DataFrame, cascades
         f"* World: {world.n_states} states; {int(first.organizations_alive)} organizations and "
         f"{int(first.memberships_active)} memberships at the start, {world.n_orgs} organizations ever by the end; "
         f"world seed {model.config.world_seed}, seed {model.seed}.",
-        f"* Hegemon / rising power: {first.hegemon_rising_ratio:.2f} → {last.hegemon_rising_ratio:.2f}; "
-        + (f"the rising power overtook the hegemon in {transition}." if transition else "no power transition."),
-        f"* Hegemon's share of world power {first.hegemon_power_share:.1%} → {last.hegemon_power_share:.1%}; "
-        f"rising power's {first.rising_power_share:.1%} → {last.rising_power_share:.1%}.",
-        f"* Output led by the hegemon {first.hegemon_leadership_share:.1%} → {last.hegemon_leadership_share:.1%}; "
-        f"by the rising power {first.rising_leadership_share:.1%} → {last.rising_leadership_share:.1%}; "
-        f"hierarchy {first.hierarchy:.2f} → {last.hierarchy:.2f}.",
-        f"* The hegemon pays {last.budget_share_hegemon:.1%} of all dues ({last.hegemon_dues_rate:.2%} of its power a year); "
-        f"the median state gains {last.median_net_gain_rate:.2%} of its power a year from institutions.",
+        *_great_power_lines(first, last, transition),
+        f"* The median state gains {last.median_net_gain_rate:.2%} of its power a year from institutions; "
+        f"hierarchy of leadership {first.hierarchy:.2f} → {last.hierarchy:.2f}.",
         f"* Gini of power {first.gini_power:.3f} → {last.gini_power:.3f}; "
         f"organizations alive / zombie / dead at the end: {int(last.organizations_alive)} / "
         f"{int(last.organizations_zombie)} / {int(last.organizations_dead)}.",
         f"* Exit and voice: {int(timeseries.notices.sum())} notices ({model.withdrawal_rate():.5f} per member-year "
         f"at risk; the real rate is about 0.0004), {int(timeseries.withdrawals.sum())} withdrawals took effect, "
-        f"{int(timeseries.rescissions.sum())} notices rescinded, {int(timeseries.threats.sum())} threats "
-        f"({int(timeseries.concessions.sum())} won concessions), "
+        f"{int(timeseries.rescissions.sum())} notices rescinded, {int(timeseries.threats.sum())} threats, "
+        f"{int(timeseries.concessions.sum())} concessions (to threats or notices), "
         f"{int(timeseries.walkouts_contested.sum() + timeseries.walkouts_violated.sum())} walk-outs, "
         f"{int(timeseries.rejoins.sum() + timeseries.returns.sum())} rejoins or returns.",
         _cascade_line(cascades),
