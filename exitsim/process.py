@@ -162,38 +162,38 @@ class DecisionPhase:
                     years=years, switching=switching, route=route, notice=notice, effective=effective,
                     amendment=amendment)
 
-    def _may_leave_or_threaten(self, pos: np.ndarray) -> np.ndarray:
+    def _may_leave_or_threaten(self, pos: np.ndarray, window: np.ndarray, pretext: np.ndarray,
+                               scheduled: np.ndarray) -> np.ndarray:
         """Which deciding rows could choose anything but staying this year (a mask over ``pos``).
 
         An exact shortcut, not an approximation: the choice is ``stay`` whenever the row's uniform
         draw u is at least p_notice + p_threat, which rises with both values. Upper bounds of the
         values need no law: π ≤ H · max(0, −ũ) (D ≥ 0 and S̃ ≥ 0), and a threat's payoff is at most
         max(concession value, max(0, π)) − credibility cost. Rows whose u clears the bound stay for
-        sure, so only the others (and the timeline's scheduled choices) go through the legal
-        routing of :meth:`_payoff`. Same draws, same choices, far fewer rows.
+        sure, so only the others (and the ``scheduled`` choices of the timeline) go through the
+        legal routing of :meth:`_payoff`. Same draws, same choices, far fewer rows.
         """
-        world, ms, flows, p, year = self.world, self.world.memberships, self.flows, self.p, self.year
-        rows = flows.rows[pos]
-        forced = np.zeros(len(ms), dtype=bool)
-        for event in self.model.timeline.at(year, "notice", "threat"):
-            r = self.model.row_of(event.state, event.organization)
-            if r >= 0:
-                forced[r] = True
-        if not p.exit_decisions:
-            return forced[rows]
-        state = flows.state[pos]
-        best_payoff = p.planning_horizon * np.maximum(0.0, -self.value.utility[pos])
+        if not self.p.exit_decisions:
+            return scheduled
+        rows = self.flows.rows[pos]
+        best_payoff = self.p.planning_horizon * np.maximum(0.0, -self.value.utility[pos])
         discount_value, policy_value = self._concession_values(pos, rows)
         best_threat = np.maximum(np.maximum(discount_value, policy_value), best_payoff)
+        p_notice, p_threat = self._choice_probabilities(pos, rows, best_payoff, window, pretext, 1.0, best_threat)
+        return (self.u[DRAW_CHOICE][rows] < p_notice + p_threat + 1e-12) | scheduled
+
+    def _choice_probabilities(self, pos, rows, payoff, window, pretext, p_concede, concession):
+        """p_notice and p_threat (§4.6) of rows at flows positions ``pos``; a threat is only
+        possible once per ``threat_interval`` years."""
+        p, ms = self.p, self.world.memberships
         v_notice, v_threat = decision.choice_values(
-            best_payoff, ms.exposure[rows], self.model.window_open()[state], self._pretext(pos, rows),
-            world.nativism[state], 1.0, best_threat, baseline_notice=p.baseline_notice,
-            baseline_threat=p.baseline_threat, beta_utility=p.beta_utility, beta_contagion=p.beta_contagion,
-            beta_window=p.beta_window, beta_pretext=p.beta_pretext, beta_nativism=p.beta_nativism,
-            credibility_cost=p.credibility_cost, temperature=p.temperature, payoff_clip=p.payoff_clip)
-        v_threat = np.where(year - ms.last_threat[rows] >= p.threat_interval, v_threat, -np.inf)
-        p_notice, p_threat = decision.choice_probabilities(v_notice, v_threat)
-        return (self.u[DRAW_CHOICE][rows] < p_notice + p_threat + 1e-12) | forced[rows]
+            payoff, ms.exposure[rows], window, pretext, self.world.nativism[self.flows.state[pos]], p_concede,
+            concession, baseline_notice=p.baseline_notice, baseline_threat=p.baseline_threat,
+            beta_utility=p.beta_utility, beta_contagion=p.beta_contagion, beta_window=p.beta_window,
+            beta_pretext=p.beta_pretext, beta_nativism=p.beta_nativism, credibility_cost=p.credibility_cost,
+            temperature=p.temperature, payoff_clip=p.payoff_clip)
+        v_threat = np.where(self.year - ms.last_threat[rows] >= p.threat_interval, v_threat, -np.inf)
+        return decision.choice_probabilities(v_notice, v_threat)
 
     def _concession_values(self, pos: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The value to the state of a dues discount and of a policy move (years of dues)."""
@@ -235,31 +235,28 @@ class DecisionPhase:
         rescinded[self.counts.rescinded_rows] = True  # they decided this year already
         rescinded = rescinded[flows.rows]
         deciding = np.flatnonzero((ms.status[flows.rows] == MEMBER) & living & ~rescinded)
-        deciding = deciding[self._may_leave_or_threaten(deciding)]
         rows = flows.rows[deciding]
-        v = self._payoff(deciding, rows)
-        state = flows.state[deciding]
-        window = self.model.window_open()[state]
+        window = self.model.window_open()[flows.state[deciding]]
         pretext = self._pretext(deciding, rows)
+        scheduled = {}  # the timeline's choices for this year: row -> (choice, month)
+        for event in timeline.at(year, "notice", "threat"):
+            scheduled[self.model.row_of(event.state, event.organization)] = (
+                decision.NOTICE if event.kind == "notice" else decision.THREAT, event.month)
+        maybe = self._may_leave_or_threaten(deciding, window, pretext,
+                                            _with_rows(np.zeros(len(ms), dtype=bool), list(scheduled))[rows])
+        deciding, rows, window, pretext = deciding[maybe], rows[maybe], window[maybe], pretext[maybe]
+        state = flows.state[deciding]
+        v = self._payoff(deciding, rows)
         concession = np.maximum(v["discount_value"], v["policy_value"])
-        v_notice, v_threat = decision.choice_values(
-            v["payoff"], ms.exposure[rows], window, pretext, world.nativism[state], v["p_concede"], concession,
-            baseline_notice=p.baseline_notice, baseline_threat=p.baseline_threat, beta_utility=p.beta_utility,
-            beta_contagion=p.beta_contagion, beta_window=p.beta_window, beta_pretext=p.beta_pretext,
-            beta_nativism=p.beta_nativism, credibility_cost=p.credibility_cost, temperature=p.temperature,
-            payoff_clip=p.payoff_clip)
-        v_threat = np.where(year - ms.last_threat[rows] >= p.threat_interval, v_threat, -np.inf)
-        p_notice, p_threat = decision.choice_probabilities(v_notice, v_threat)
+        p_notice, p_threat = self._choice_probabilities(deciding, rows, v["payoff"], window, pretext,
+                                                        v["p_concede"], concession)
         choice = decision.choose(p_notice, p_threat, self.u[DRAW_CHOICE][rows])
         if not p.exit_decisions:
             choice[:] = decision.STAY
         month = np.zeros(len(rows), dtype=np.int64)
-        for event in timeline.at(year, "notice", "threat"):  # scheduled choices override the draw
-            r = self.model.row_of(event.state, event.organization)
-            at = np.flatnonzero(rows == r)
-            if len(at):
-                choice[at] = decision.NOTICE if event.kind == "notice" else decision.THREAT
-                month[at] = event.month
+        for i, r in enumerate(rows.tolist()):  # scheduled choices override the draw
+            if r in scheduled:
+                choice[i], month[i] = scheduled[r]
         chose = np.flatnonzero(choice != decision.STAY)  # causes only for the year's few choices
         named = decision.decision_cause(decision.notice_terms(
             {name: term[deciding[chose]] for name, term in self.value.terms.items()}, v["years"][chose],

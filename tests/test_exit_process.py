@@ -371,7 +371,7 @@ def test_the_stay_shortcut_changes_no_choice(monkeypatch):
 
     busy = {"baseline_notice": -4.0, "baseline_threat": -4.0}  # many choices, to exercise the bound
     fast = ExitModel(seed=3, steps=15, parameters=busy).run()
-    monkeypatch.setattr(DecisionPhase, "_may_leave_or_threaten", lambda self, pos: np.ones(len(pos), dtype=bool))
+    monkeypatch.setattr(DecisionPhase, "_may_leave_or_threaten", lambda self, pos, *_: np.ones(len(pos), dtype=bool))
     full = ExitModel(seed=3, steps=15, parameters=busy).run()
     assert fast.datacollector.get_model_vars_dataframe()["notices"].sum() > 20
     pd.testing.assert_frame_equal(fast.events.to_frame(), full.events.to_frame())
