@@ -272,7 +272,7 @@ class ExitModel(mesa.Model):
         rows = world.active_rows()
         member_state, member_org = world.memberships.state[rows], world.memberships.org[rows]
         orgs_of = GroupIndex(member_state, member_org, world.n_states)
-        base = world.power_history.mean(axis=1)
+        base = budget.assessment_base(world.power_history)
         entries, new_state, new_org = [], [], []
         for j in range(count):
             plan = lifecycle.plan_founding(rng, world.power, world.ideal_point, world.alliances, member_state,
@@ -304,7 +304,8 @@ class ExitModel(mesa.Model):
         # every new organization's need at once: the cap fixed point over its members (§4.1)
         state, org = np.concatenate(new_state), np.concatenate(new_org) - world.n_orgs
         caps = np.array([e["cap"] for e in entries], dtype=np.float64)
-        needs = budget.initial_need(p.organization_weight * p.budget_rate * base[state], org, caps, count)
+        c_star = budget.uncapped_assessment(base, np.full(count, p.budget_rate), state, org, p.organization_weight)
+        needs = budget.initial_need(c_star, org, caps, count)
         for entry, need in zip(entries, needs, strict=True):
             entry["need_base"] = need
         founded = world.append_organizations(entries)

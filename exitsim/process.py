@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .events import Event
-from .mechanisms import alignment, contagion, decision, domestic, evaluation, law, lifecycle, prospect
+from .mechanisms import alignment, budget, contagion, decision, domestic, evaluation, law, lifecycle, prospect
 from .mechanisms.grouping import GroupIndex
 from .world import DEAD, HEGEMON, INACTIVE, MEMBER, NOTICE, RISING, WITHDRAWN
 
@@ -145,7 +145,7 @@ class DecisionPhase:
         """π, p_concede and the concession's value for rows at flows positions ``pos``."""
         world, ms, flows, p = self.world, self.world.memberships, self.flows, self.p
         state = flows.state[pos]
-        amendment = ms.amendment_until[rows] > self.year
+        amendment = np.asarray(law.amendment_right_open(ms.amendment_until[rows], self.year), bool)
         tenure, route, notice, effective = self._legal(rows, amendment)
         immediate = np.asarray(route.immediate, bool)
         years = np.where(immediate, 0, law.years_until_effect(effective, self.year))
@@ -361,8 +361,7 @@ class DecisionPhase:
         ms.notice_month[row] = ms.effective_month[row] = -1
         ms.discount[row] = 0.0
         ms.exposure[row] = 0.0
-        if not survive:
-            ms.arrears[row] = 0.0  # written off: nothing survives the exit
+        ms.arrears[row] = law.surviving_debt(ms.arrears[row], survive)  # else written off with the membership
 
     # --- pending notices ---------------------------------------------------------------------------------------
     def _rescind_or_mature_notices(self) -> None:
@@ -486,8 +485,8 @@ def rejoin_phase(model, counts: YearCounts) -> None:
     state, org = ms.state[rows], ms.org[rows]
     debt = ms.arrears[rows]
     if p.rejoining:
-        base = world.power_history.mean(axis=1)
-        c_star = p.organization_weight * world.budget_rate[org] * base[state]
+        c_star = budget.uncapped_assessment(budget.assessment_base(world.power_history), world.budget_rate, state,
+                                            org, p.organization_weight)
         prospective = prospect.prospective_flows(
             state, org, world.power, world.ideal_point, model.flows, world.institutionalization,
             p.organization_weight, p.access_spillover, p.absorptive_exponent, p.leak, p.compliance, c_star,
