@@ -96,10 +96,6 @@ def outputs_markdown() -> str:
     return "\n".join(lines)
 
 
-def _replace(tmp: Path, final: Path) -> None:
-    os.replace(tmp, final)
-
-
 def _tmp(path: Path) -> Path:
     return path.with_name(f".{path.name}.partial")
 
@@ -120,7 +116,7 @@ class MembershipPanelWriter:
 
     def close(self) -> None:
         self._file.close()
-        _replace(self._tmp, self.path)
+        os.replace(self._tmp, self.path)
 
     def discard(self) -> None:
         self._file.close()
@@ -157,7 +153,7 @@ def transition_year(timeseries: pd.DataFrame) -> int | None:
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     tmp = _tmp(path)
     frame.to_csv(tmp, index=False, float_format="%.10g")
-    _replace(tmp, path)
+    os.replace(tmp, path)
 
 
 def write_figure(timeseries: pd.DataFrame, path: Path, title: str) -> None:
@@ -207,7 +203,7 @@ def write_figure(timeseries: pd.DataFrame, path: Path, title: str) -> None:
     tmp = _tmp(path)
     fig.savefig(tmp, dpi=110, format="png")
     plt.close(fig)
-    _replace(tmp, path)
+    os.replace(tmp, path)
 
 
 def _cascade_line(cascades: pd.DataFrame) -> str:
@@ -290,7 +286,7 @@ def write_run(model, out: Path, membership_writer: MembershipPanelWriter | None,
     summary = out / "summary.md"
     tmp = _tmp(summary)
     tmp.write_text(summary_text(model, timeseries, events, cascades), encoding="utf-8")
-    _replace(tmp, summary)
+    os.replace(tmp, summary)
     written["summary.md"] = summary
     record = {
         "scenario": model.config.model_dump(mode="json"),
@@ -307,7 +303,7 @@ def write_run(model, out: Path, membership_writer: MembershipPanelWriter | None,
     path = out / "run.json"
     tmp = _tmp(path)
     tmp.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    _replace(tmp, path)
+    os.replace(tmp, path)
     written["run.json"] = path
     for name in OUTPUT_FILES:  # an earlier run's file this run did not write would mislead
         if name not in written:

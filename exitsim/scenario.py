@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
@@ -457,8 +457,3 @@ def build_world(scenario: Scenario, params: Params | None = None) -> World:
                                  "reservation": rows_reservation}),
         reservations=reservations,
     )
-
-
-def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
-    """The fully resolved scenario as plain data (for ``run.json``)."""
-    return scenario.model_dump(mode="json")
