@@ -13,7 +13,6 @@ from . import process
 from .agents import Organization, State
 from .events import Event, EventLog
 from .mechanisms import budget, contagion, domestic, law, lifecycle, power
-from .mechanisms.grouping import GroupIndex
 from .mechanisms.institutions import Flows, institutions_phase
 from .outcomes import Outcomes
 from .parameters import Params
@@ -270,18 +269,17 @@ class ExitModel(mesa.Model):
         need, and add the members' rows once for all of them."""
         world, p = self.world, self.params
         rows = world.active_rows()
-        member_state, member_org = world.memberships.state[rows], world.memberships.org[rows]
-        orgs_of = GroupIndex(member_state, member_org, world.n_states)
+        pool = lifecycle.FoundingPool(world.power, world.ideal_point, world.alliances, world.memberships.state[rows],
+                                      world.memberships.org[rows], world.issue_area, _OrganizationRules(world),
+                                      min_members=p.founding_min_members,
+                                      max_members=max(p.founding_max_members, p.founding_min_members),
+                                      cap_min_members=p.founding_cap_min_members,
+                                      ally_weight=p.founding_ally_weight,
+                                      proximity_scale=p.founding_proximity_scale)
         base = budget.assessment_base(world.power_history)
         entries, new_state, new_org = [], [], []
         for j in range(count):
-            plan = lifecycle.plan_founding(rng, world.power, world.ideal_point, world.alliances, member_state,
-                                           member_org, world.issue_area, _OrganizationRules(world),
-                                           min_members=p.founding_min_members,
-                                           max_members=max(p.founding_max_members, p.founding_min_members),
-                                           cap_min_members=p.founding_cap_min_members,
-                                           ally_weight=p.founding_ally_weight,
-                                           proximity_scale=p.founding_proximity_scale, orgs_of=orgs_of.rows)
+            plan = pool.plan(rng)
             members = np.asarray(sorted(plan["members"]))
             cap = np.nan if plan["cap"] is None else plan["cap"]
             k = world.n_orgs + j

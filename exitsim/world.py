@@ -34,8 +34,8 @@ GOVERNMENTS = ("internationalist", "nativist")
 
 # The membership edge list: column name -> (dtype, value of a fresh row).
 MEMBERSHIP_COLUMNS: dict[str, tuple[Any, Any]] = {
-    "state": (np.int32, -1),
-    "org": (np.int32, -1),
+    "state": (np.intp, -1),
+    "org": (np.intp, -1),
     "status": (np.int8, MEMBER),
     "joined": (np.int32, 0),          # year the state joined (its accession)
     "dues": (np.float64, 0.0),        # dues paid in the last institutions phase (0: new member)
@@ -52,7 +52,7 @@ MEMBERSHIP_COLUMNS: dict[str, tuple[Any, Any]] = {
     "procedural": (np.int8, 0),       # (law.PROCEDURAL_NAMES)
     "ended_by_death": (np.bool_, False),  # the membership ended because the organization died
     "utility_at_notice": (np.float64, np.nan),  # ũ when the pending notice was given
-    "reservation": (np.int32, -1),    # index into World.reservations: the state's own clause, or −1
+    "reservation": (np.intp, -1),    # index into World.reservations: the state's own clause, or −1
     "consent_refused": (np.bool_, False),  # consent to leave was refused: a later exit is a walk-out
 }
 
@@ -64,36 +64,56 @@ class Memberships:
     """The membership edge list: equal-length numpy columns, appended to, never reordered.
 
     Columns are attributes (``memberships.state``, ``memberships.status`` …); see
-    :data:`MEMBERSHIP_COLUMNS`.
+    :data:`MEMBERSHIP_COLUMNS`. Each column is a view of a buffer with room to grow, so a year's
+    joins and foundings append in time proportional to the rows added (the buffers double when
+    full), not to the whole edge list. A column may be replaced by assignment
+    (``memberships.exposure = new``); the next append copies it into its buffer.
     """
 
     def __init__(self, columns: dict[str, np.ndarray] | None = None):
         columns = columns or {}
         n = len(next(iter(columns.values()))) if columns else 0
-        for name, (dtype, fill) in MEMBERSHIP_COLUMNS.items():
-            values = columns.get(name)
-            values = np.full(n, fill, dtype=dtype) if values is None else np.asarray(values, dtype=dtype)
-            if len(values) != n:
-                raise ValueError(f"membership column {name!r} has {len(values)} rows, expected {n}")
-            setattr(self, name, values)
         unknown = set(columns) - set(MEMBERSHIP_COLUMNS)
         if unknown:
             raise ValueError(f"unknown membership columns: {sorted(unknown)}")
+        self._buffers: dict[str, np.ndarray] = {}
+        self._views: dict[str, np.ndarray] = {}
+        for name, (dtype, fill) in MEMBERSHIP_COLUMNS.items():
+            values = columns.get(name)
+            values = np.full(n, fill, dtype=dtype) if values is None else np.array(values, dtype=dtype)
+            if values.shape != (n,):
+                raise ValueError(f"membership column {name!r} has {len(values)} rows, expected {n}")
+            self._buffers[name] = values
+            self._views[name] = values
+            setattr(self, name, values)
 
     def __len__(self) -> int:
         return len(self.state)
 
     def append(self, **columns: Any) -> np.ndarray:
-        """Append rows (scalars or equal-length arrays per column); return their indices."""
-        n = max((np.size(v) for v in columns.values()), default=0)
-        start = len(self)
-        for name, (dtype, fill) in MEMBERSHIP_COLUMNS.items():
-            new = np.broadcast_to(np.asarray(columns.get(name, fill), dtype=dtype), (n,))
-            setattr(self, name, np.concatenate([getattr(self, name), new]))
+        """Append rows (scalars or equal-length arrays per column; one row if all are scalars);
+        return their indices."""
         unknown = set(columns) - set(MEMBERSHIP_COLUMNS)
         if unknown:
             raise ValueError(f"unknown membership columns: {sorted(unknown)}")
-        return np.arange(start, start + n)
+        lengths = [np.size(v) for v in columns.values() if np.ndim(v) > 0]
+        n = max(lengths) if lengths else int(bool(columns))
+        start = len(self)
+        end = start + n
+        for name, (dtype, fill) in MEMBERSHIP_COLUMNS.items():
+            current, buffer = getattr(self, name), self._buffers[name]
+            if len(current) != start:
+                raise ValueError(f"membership column {name!r} has {len(current)} rows, expected {start}")
+            if len(buffer) < end:  # full: double the room
+                buffer = np.empty(max(end, 2 * len(buffer), 64), dtype=dtype)
+                buffer[:start] = current
+                self._buffers[name] = buffer
+            elif current is not self._views[name]:  # replaced by assignment since the last append
+                buffer[:start] = current
+            buffer[start:end] = np.broadcast_to(np.asarray(columns.get(name, fill), dtype=dtype), (n,))
+            self._views[name] = view = buffer[:end]
+            setattr(self, name, view)
+        return np.arange(start, end)
 
     def copy(self) -> Memberships:
         return Memberships({name: getattr(self, name).copy() for name in MEMBERSHIP_COLUMNS})

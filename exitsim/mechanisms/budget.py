@@ -79,7 +79,7 @@ def initial_need(c_star: np.ndarray, org: np.ndarray, cap: np.ndarray, n_orgs: i
 
 def dues(c_star: np.ndarray, discount: np.ndarray, org: np.ndarray, need: np.ndarray,
          cap: np.ndarray, floor_share: float, last_dues: np.ndarray, rise_cap: float,
-         n_orgs: int) -> tuple[np.ndarray, np.ndarray]:
+         n_orgs: int, member_count: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Dues by proportional water-filling under the cap, the floor and the yearly rise cap.
 
     Each member pays ``c_ik = clip(λ_k (1 − discount_ik) c*_ik, lower_ik, upper_ik)`` with one
@@ -97,28 +97,49 @@ def dues(c_star: np.ndarray, discount: np.ndarray, org: np.ndarray, need: np.nda
     λ_k is found exactly by rounds: compute λ for the free members; where the bound violations
     above exceed those below, the true λ is larger, so the members above their upper bound are
     certainly at it and are fixed there (and symmetrically below). Each round fixes at least
-    one member, so it ends within |M_k| rounds (in practice 1–3).
+    one member, so it ends within |M_k| rounds (in practice 1–3). Only the organizations with a
+    member out of bounds after the first round (a few) take part in the later rounds.
 
     Source: MODEL.md §4.1 (the need stays when members leave; 10% rise cap; UN floor/ceiling).
+
+    Args:
+        member_count: |M_k| per organization, if the caller has it already (else counted here).
 
     Returns:
         ``(dues per row, shortfall per organization)``.
     """
-    counts = np.bincount(org, minlength=n_orgs)
+    counts = np.bincount(org, minlength=n_orgs) if member_count is None else member_count
     cap_eff = effective_cap(cap, counts)
     weight = c_star * (1.0 - discount)
-    upper = cap_eff[org] * need[org]
+    upper = (cap_eff * need)[org]
     upper = np.where(last_dues > 0, np.minimum(upper, (1.0 + rise_cap) * last_dues), upper)
-    lower = np.minimum(floor_share * need[org], upper)
+    lower = np.minimum((floor_share * need)[org], upper)
+    # the first round, with every member free: λ_k = N_k / Σ weights
+    free_weight = group_sum(weight, org, n_orgs)
+    scale = np.where(free_weight > 0, np.maximum(need, 0.0) / np.where(free_weight > 0, free_weight, 1.0), 0.0)
+    paid = scale[org] * weight
+    out = (paid > upper) | (paid < lower)
+    if out.any():  # the later rounds, on the organizations with a member out of bounds
+        touched = np.zeros(n_orgs, dtype=bool)
+        touched[org[out]] = True
+        rows = np.flatnonzero(touched[org])
+        paid[rows] = _fill_rounds(weight[rows], upper[rows], lower[rows], org[rows], need, n_orgs)
+    # A free member that lands on its bound up to rounding pays the bound exactly, so equal
+    # payers are bit-identical (the leader rule compares contributions).
+    paid = np.where(np.abs(paid - upper) <= 1e-12 * upper, upper, paid)
+    shortfall = np.maximum(need - group_sum(paid, org, n_orgs), 0.0)
+    return paid, shortfall
+
+
+def _fill_rounds(weight: np.ndarray, upper: np.ndarray, lower: np.ndarray, org: np.ndarray,
+                 need: np.ndarray, n_orgs: int) -> np.ndarray:
+    """The rounds of :func:`dues` on some organizations' rows (all of each one's rows, in order)."""
     at_upper = np.zeros(len(org), dtype=bool)
     at_lower = np.zeros(len(org), dtype=bool)
     while True:
         free = ~(at_upper | at_lower)
-        if free.all():  # first round: nothing fixed yet
-            fixed, free_weight = np.zeros(n_orgs), group_sum(weight, org, n_orgs)
-        else:
-            fixed = group_sum(np.where(at_upper, upper, 0.0) + np.where(at_lower, lower, 0.0), org, n_orgs)
-            free_weight = group_sum(np.where(free, weight, 0.0), org, n_orgs)
+        fixed = group_sum(np.where(at_upper, upper, 0.0) + np.where(at_lower, lower, 0.0), org, n_orgs)
+        free_weight = group_sum(np.where(free, weight, 0.0), org, n_orgs)
         scale = np.where(free_weight > 0, np.maximum(need - fixed, 0.0) / np.where(free_weight > 0, free_weight, 1.0), 0.0)
         candidate = scale[org] * weight
         above = free & (candidate > upper)
@@ -133,12 +154,7 @@ def dues(c_star: np.ndarray, discount: np.ndarray, org: np.ndarray, need: np.nda
             break
         at_upper |= fix_above
         at_lower |= fix_below
-    paid = np.where(at_upper, upper, np.where(at_lower, lower, candidate))
-    # A free member that lands on its bound up to rounding pays the bound exactly, so equal
-    # payers are bit-identical (the leader rule compares contributions).
-    paid = np.where(np.abs(paid - upper) <= 1e-12 * upper, upper, paid)
-    shortfall = np.maximum(need - group_sum(paid, org, n_orgs), 0.0)
-    return paid, shortfall
+    return np.where(at_upper, upper, np.where(at_lower, lower, candidate))
 
 
 def commitment(leader: np.ndarray, is_security: np.ndarray, need: np.ndarray, rate: float) -> np.ndarray:

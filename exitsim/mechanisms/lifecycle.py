@@ -23,6 +23,7 @@ import numpy as np
 
 from ..clauses import Template, load_templates
 from ..world import ALIVE, DEAD, INACTIVE, ISSUE_AREAS, VOTING_RULES, WITHDRAWN, ZOMBIE
+from .grouping import GroupIndex
 
 
 def update_status(status: np.ndarray, quality: np.ndarray, low_years: np.ndarray, dying_years: np.ndarray,
@@ -101,106 +102,134 @@ def organization_rules(institutionalization: np.ndarray, weighted_voting: np.nda
             for k in range(len(clause))]
 
 
-def _allies_of(alliances: np.ndarray, founder: int, n_states: int) -> np.ndarray:
-    """Boolean mask over states: the founder's alliance partners (pairs are undirected)."""
-    pairs = np.asarray(alliances, dtype=np.int64).reshape(-1, 2)
-    mask = np.zeros(n_states, dtype=bool)
-    mask[pairs[pairs[:, 0] == founder, 1]] = True
-    mask[pairs[pairs[:, 1] == founder, 0]] = True
-    mask[founder] = False
-    return mask
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of a small integer array (``np.unique`` without its overhead)."""
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
 
 
-def plan_founding(rng: np.random.Generator, power: np.ndarray, ideal_point: np.ndarray, alliances: np.ndarray,
-                  member_state: np.ndarray, member_org: np.ndarray, org_issue_area: np.ndarray,
-                  org_rules: Sequence[dict], templates: Sequence[Template] | None = None, *,
-                  min_members: int = 3, max_members: int = 20, cap_min_members: int = 50,
-                  ally_weight: float = 2.0, proximity_scale: float = 1.0,
-                  areas: Sequence[str] = ISSUE_AREAS, orgs_of=None) -> dict:
-    """Plan one background founding (MODEL.md §4.12): founder, issue area, members and rules.
-
-    * **Founder** f: drawn with probability P_f / Σ_j P_j.
-    * **Issue area**: uniform over ``areas`` (the world's 13 issue areas).
-    * **Size**: uniform integer in [``min_members``, ``max_members``] (3–20), at most the number
-      of states; the founder plus size − 1 others.
-    * **Members**: the others drawn without replacement with probability
-      ∝ exp(−d(x_j, x_f)/s) × (``ally_weight`` if j is allied with f else 1), s =
-      ``proximity_scale``, by Gumbel top-k: the size − 1 largest of
-      ``−d/s + log(ally_weight)·[ally] + Gumbel`` (one Gumbel per state, the founder excluded).
-    * **Rules** — the founder's usual ones for that area: if f is an active member of
-      organizations of that area, the institutionalization, voting, cap and clause of one of
-      them chosen uniformly (``copied_from`` its index); else a random real template of that
-      area (``template`` its abbreviation), or any template if the data has none of that area.
-      The cap is kept only if the new organization has at least ``cap_min_members`` members (as
-      for generated organizations, :func:`exitsim.generate.generate_organizations`).
-    * **Intrinsic quality** q̄ ~ Beta(4, 2); **value** z ~ N(0, 1) (θ_k = θ e^{σ_θ z}).
-
-    Deterministic given ``rng``'s state; the draws are, in order: founder, area, size, Gumbels
-    (one per state), the rule choice, q̄, z.
+class FoundingPool:
+    """What a year's background foundings draw from, prepared once for all of them
+    (MODEL.md §4.12): the founders' cumulative power shares, the alliance partners and the
+    organizations of each state. :meth:`plan` then plans one founding at the cost of a few
+    passes over the states, whatever the size of the edge list.
 
     Args:
-        rng: The founding phase's generator.
         power, ideal_point: Per state (ideal points n_states × dimensions).
         alliances: (pairs, 2) state indices, undirected.
         member_state, member_org: The active membership rows (state and organization per row)
             of organizations not dead.
         org_issue_area: Per organization, index into :data:`exitsim.world.ISSUE_AREAS`.
-        org_rules: Per organization, its rules (:func:`organization_rules`).
+        org_rules: Per organization, its rules (:func:`organization_rules`); only the rules of
+            the organization a founding copies are read.
         templates: Real organizations' templates (default :func:`exitsim.clauses.load_templates`).
-        orgs_of: Optional ``state -> organization indices`` of its active memberships (an index
-            built once for a year's foundings), used instead of scanning ``member_state``.
-
-    Returns:
-        A dict like those of :func:`exitsim.generate.generate_organizations` without ``code``,
-        ``name`` and ``founded`` (the caller's): ``issue_area`` (name), ``institutionalization``,
-        ``voting``, ``cap`` (float or None), ``intrinsic_quality``, ``value``, ``clause`` (dict),
-        ``founder`` (state index), ``members`` (sorted state indices, founder included),
-        ``copied_from`` (organization index or −1), ``template`` (abbreviation or None).
+        min_members, max_members, cap_min_members, ally_weight, proximity_scale, areas: See
+            :meth:`plan`.
     """
-    power = np.asarray(power, dtype=np.float64)
-    n = len(power)
-    points = np.asarray(ideal_point, dtype=np.float64).reshape(n, -1)
-    founder = int(rng.choice(n, p=power / power.sum()))
-    area = areas[int(rng.integers(len(areas)))]
-    size = min(int(rng.integers(min_members, max_members + 1)), n)
 
-    distance = np.linalg.norm(points - points[founder], axis=1)
-    allied = _allies_of(alliances, founder, n)
-    score = -distance / proximity_scale + np.log(ally_weight) * allied + rng.gumbel(size=n)
-    score[founder] = -np.inf
-    take = size - 1  # the largest scores (continuous Gumbel noise: no ties), found without a full sort
-    others = np.argpartition(-score, take - 1)[:take] if 0 < take < n else np.argsort(-score, kind="stable")[:take]
-    members = sorted([founder] + [int(j) for j in others])
+    def __init__(self, power: np.ndarray, ideal_point: np.ndarray, alliances: np.ndarray,
+                 member_state: np.ndarray, member_org: np.ndarray, org_issue_area: np.ndarray,
+                 org_rules: Sequence[dict], templates: Sequence[Template] | None = None, *,
+                 min_members: int = 3, max_members: int = 20, cap_min_members: int = 50,
+                 ally_weight: float = 2.0, proximity_scale: float = 1.0, areas: Sequence[str] = ISSUE_AREAS):
+        power = np.asarray(power, dtype=np.float64)
+        self.n = n = len(power)
+        # the founder is drawn with probability P_f / Σ P by inverting the cumulative shares with
+        # one uniform: the same draw, and the same founder, as ``rng.choice(n, p=P / ΣP)``
+        cdf = np.cumsum(power / power.sum())
+        cdf /= cdf[-1]
+        self.cdf = cdf
+        self.points = np.asarray(ideal_point, dtype=np.float64).reshape(n, -1)
+        pairs = np.asarray(alliances, dtype=np.int64).reshape(-1, 2)
+        self.allies = GroupIndex(np.concatenate([pairs[:, 0], pairs[:, 1]]),
+                                 np.concatenate([pairs[:, 1], pairs[:, 0]]), n)
+        self.orgs_of = GroupIndex(np.asarray(member_state), np.asarray(member_org), n)
+        self.org_issue_area = np.asarray(org_issue_area)
+        self.org_rules, self.templates = org_rules, templates
+        self.min_members, self.max_members, self.cap_min_members = min_members, max_members, cap_min_members
+        self.log_ally_weight, self.proximity_scale, self.areas = np.log(ally_weight), proximity_scale, areas
 
-    member_state = np.asarray(member_state)
-    member_org = np.asarray(member_org)
-    area_index = ISSUE_AREAS.index(area) if area in ISSUE_AREAS else -1
-    own = np.unique(orgs_of(founder) if orgs_of is not None else member_org[member_state == founder])
-    same_area = own[np.asarray(org_issue_area)[own] == area_index] if len(own) else own
-    copied_from, template = -1, None
-    if len(same_area):
-        copied_from = int(same_area[rng.integers(len(same_area))])
-        rules = dict(org_rules[copied_from])
-    else:
-        templates = load_templates() if templates is None else templates
-        pool = [t for t in templates if t.issue_area == area] or list(templates)
-        chosen = pool[int(rng.integers(len(pool)))]
-        template = chosen.abbreviation
-        rules = {"institutionalization": chosen.institutionalization, "voting": chosen.voting,
-                 "cap": chosen.cap, "clause": chosen.clause.to_dict()}
-    quality = float(rng.beta(4.0, 2.0))
-    value = float(rng.normal(0.0, 1.0))
-    cap = rules.get("cap")
-    return {
-        "issue_area": area,
-        "institutionalization": int(rules["institutionalization"]),
-        "voting": rules["voting"],
-        "cap": float(cap) if (cap is not None and len(members) >= cap_min_members) else None,
-        "intrinsic_quality": quality,
-        "value": value,
-        "clause": dict(rules["clause"]),
-        "founder": founder,
-        "members": members,
-        "copied_from": copied_from,
-        "template": template,
-    }
+    def plan(self, rng: np.random.Generator) -> dict:
+        """Plan one background founding (MODEL.md §4.12): founder, issue area, members and rules.
+
+        * **Founder** f: drawn with probability P_f / Σ_j P_j.
+        * **Issue area**: uniform over ``areas`` (the world's 13 issue areas).
+        * **Size**: uniform integer in [``min_members``, ``max_members``] (3–20), at most the number
+          of states; the founder plus size − 1 others.
+        * **Members**: the others drawn without replacement with probability
+          ∝ exp(−d(x_j, x_f)/s) × (``ally_weight`` if j is allied with f else 1), s =
+          ``proximity_scale``, by Gumbel top-k: the size − 1 largest of
+          ``−d/s + log(ally_weight)·[ally] + Gumbel`` (one Gumbel per state, the founder excluded).
+        * **Rules** — the founder's usual ones for that area: if f is an active member of
+          organizations of that area, the institutionalization, voting, cap and clause of one of
+          them chosen uniformly (``copied_from`` its index); else a random real template of that
+          area (``template`` its abbreviation), or any template if the data has none of that area.
+          The cap is kept only if the new organization has at least ``cap_min_members`` members (as
+          for generated organizations, :func:`exitsim.generate.generate_organizations`).
+        * **Intrinsic quality** q̄ ~ Beta(4, 2); **value** z ~ N(0, 1) (θ_k = θ e^{σ_θ z}).
+
+        Deterministic given ``rng``'s state; the draws are, in order: founder (one uniform), area,
+        size, Gumbels (one per state), the rule choice, q̄, z.
+
+        Returns:
+            A dict like those of :func:`exitsim.generate.generate_organizations` without ``code``,
+            ``name`` and ``founded`` (the caller's): ``issue_area`` (name), ``institutionalization``,
+            ``voting``, ``cap`` (float or None), ``intrinsic_quality``, ``value``, ``clause`` (dict),
+            ``founder`` (state index), ``members`` (sorted state indices, founder included),
+            ``copied_from`` (organization index or −1), ``template`` (abbreviation or None).
+        """
+        n, points = self.n, self.points
+        founder = int(self.cdf.searchsorted(rng.random(), side="right"))
+        area = self.areas[int(rng.integers(len(self.areas)))]
+        size = min(int(rng.integers(self.min_members, self.max_members + 1)), n)
+
+        offset = points - points[founder]
+        distance = np.sqrt(np.add.reduce(offset * offset, axis=1))
+        allied = np.zeros(n, dtype=bool)
+        allied[self.allies.rows(founder)] = True
+        allied[founder] = False
+        score = -distance / self.proximity_scale + self.log_ally_weight * allied + rng.gumbel(size=n)
+        score[founder] = -np.inf
+        take = size - 1  # the largest scores (continuous Gumbel noise: no ties), found without a full sort
+        others = np.argpartition(-score, take - 1)[:take] if 0 < take < n else np.argsort(-score, kind="stable")[:take]
+        members = sorted([founder] + [int(j) for j in others])
+
+        area_index = ISSUE_AREAS.index(area) if area in ISSUE_AREAS else -1
+        own = _distinct(self.orgs_of.rows(founder))
+        same_area = own[self.org_issue_area[own] == area_index] if len(own) else own
+        copied_from, template = -1, None
+        if len(same_area):
+            copied_from = int(same_area[rng.integers(len(same_area))])
+            rules = dict(self.org_rules[copied_from])
+        else:
+            templates = load_templates() if self.templates is None else self.templates
+            pool = [t for t in templates if t.issue_area == area] or list(templates)
+            chosen = pool[int(rng.integers(len(pool)))]
+            template = chosen.abbreviation
+            rules = {"institutionalization": chosen.institutionalization, "voting": chosen.voting,
+                     "cap": chosen.cap, "clause": chosen.clause.to_dict()}
+        quality = float(rng.beta(4.0, 2.0))
+        value = float(rng.normal(0.0, 1.0))
+        cap = rules.get("cap")
+        return {
+            "issue_area": area,
+            "institutionalization": int(rules["institutionalization"]),
+            "voting": rules["voting"],
+            "cap": float(cap) if (cap is not None and len(members) >= self.cap_min_members) else None,
+            "intrinsic_quality": quality,
+            "value": value,
+            "clause": dict(rules["clause"]),
+            "founder": founder,
+            "members": members,
+            "copied_from": copied_from,
+            "template": template,
+        }
+
+
+def plan_founding(rng: np.random.Generator, power: np.ndarray, ideal_point: np.ndarray, alliances: np.ndarray,
+                  member_state: np.ndarray, member_org: np.ndarray, org_issue_area: np.ndarray,
+                  org_rules: Sequence[dict], templates: Sequence[Template] | None = None, **options) -> dict:
+    """Plan one background founding: :meth:`FoundingPool.plan` on a pool made for it (a year's
+    several foundings share one :class:`FoundingPool`). ``options`` are the pool's keywords."""
+    return FoundingPool(power, ideal_point, alliances, member_state, member_org, org_issue_area, org_rules,
+                        templates, **options).plan(rng)

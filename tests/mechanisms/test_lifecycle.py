@@ -204,3 +204,33 @@ def test_organization_rules_from_world_arrays():
         {"institutionalization": 2, "voting": "weighted", "cap": 0.22, "clause": {"kind": "explicit"}},
         {"institutionalization": 3, "voting": "one_state_one_vote", "cap": None, "clause": {"kind": "none"}},
     ]
+
+
+def test_the_founder_is_the_state_rng_choice_would_draw():
+    """One uniform inverts the cumulative power shares: the founder rng.choice(n, p) gives."""
+    power = np.random.default_rng(8).lognormal(0.0, 2.0, 60)
+    for seed in range(200):
+        plan = _plan(np.random.default_rng(seed), power)
+        assert plan["founder"] == np.random.default_rng(seed).choice(60, p=power / power.sum())
+
+
+def test_a_pool_plans_a_years_foundings_like_separate_plans():
+    rng_pool, rng_single = np.random.default_rng(4), np.random.default_rng(4)
+    ideal = np.random.default_rng(1).normal(size=(10, 1))
+    alliances = np.array([[0, 3], [4, 0], [2, 5]])
+    args = (POWER, ideal, alliances, MEMBER_STATE, MEMBER_ORG, AREA, RULES, TEMPLATES)
+    pool = lifecycle.FoundingPool(*args, max_members=6)
+    for _ in range(25):
+        assert pool.plan(rng_pool) == lifecycle.plan_founding(rng_single, *args, max_members=6)
+
+
+def test_allies_are_read_in_both_directions_of_a_pair():
+    power = np.r_[1e9, np.ones(39)]  # state 0 founds every time
+    ideal = np.zeros((40, 1))
+    alliances = np.array([[0, 7], [9, 0]])  # 0–7 written one way, 0–9 the other
+    chosen = np.zeros(40)
+    rng = np.random.default_rng(3)
+    for _ in range(600):
+        chosen[_plan(rng, power, ideal=ideal, alliances=alliances, ally_weight=100.0)["members"]] += 1
+    assert chosen[7] > 500 and chosen[9] > 500  # weight 100: nearly always in
+    assert chosen[1:7].mean() < 300
