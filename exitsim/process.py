@@ -162,6 +162,21 @@ class DecisionPhase:
                     years=years, switching=switching, route=route, notice=notice, effective=effective,
                     amendment=amendment)
 
+    def _may_choose_at_all(self, pos: np.ndarray, rows: np.ndarray, window: np.ndarray) -> np.ndarray:
+        """A first, cheaper screen before :meth:`_may_leave_or_threaten` (a mask over ``pos``):
+        rows whose draw u is at least :func:`decision.leave_or_threat_bound` stay for sure. It
+        needs neither concession values nor pretexts, and only a few rows in a hundred pass it."""
+        p = self.p
+        if not p.exit_decisions:
+            return np.ones(len(pos), dtype=bool)
+        bound = decision.leave_or_threat_bound(
+            self.value.utility[pos], self.world.memberships.exposure[rows], window,
+            baseline_notice=p.baseline_notice, baseline_threat=p.baseline_threat, beta_utility=p.beta_utility,
+            beta_contagion=p.beta_contagion, beta_window=p.beta_window, beta_pretext=p.beta_pretext,
+            beta_nativism=p.beta_nativism, temperature=p.temperature, payoff_clip=p.payoff_clip,
+            horizon=p.planning_horizon)
+        return self.u[DRAW_CHOICE][rows] < bound
+
     def _may_leave_or_threaten(self, pos: np.ndarray, window: np.ndarray, pretext: np.ndarray,
                                scheduled: np.ndarray) -> np.ndarray:
         """Which deciding rows could choose anything but staying this year (a mask over ``pos``).
@@ -237,13 +252,15 @@ class DecisionPhase:
         deciding = np.flatnonzero((ms.status[flows.rows] == MEMBER) & living & ~rescinded)
         rows = flows.rows[deciding]
         window = self.model.window_open()[flows.state[deciding]]
-        pretext = self._pretext(deciding, rows)
         scheduled = {}  # the timeline's choices for this year: row -> (choice, month)
         for event in timeline.at(year, "notice", "threat"):
             scheduled[self.model.row_of(event.state, event.organization)] = (
                 decision.NOTICE if event.kind == "notice" else decision.THREAT, event.month)
-        maybe = self._may_leave_or_threaten(deciding, window, pretext,
-                                            _with_rows(np.zeros(len(ms), dtype=bool), list(scheduled))[rows])
+        timed = _with_rows(np.zeros(len(ms), dtype=bool), list(scheduled))[rows]
+        screened = self._may_choose_at_all(deciding, rows, window) | timed
+        deciding, rows, window, timed = deciding[screened], rows[screened], window[screened], timed[screened]
+        pretext = self._pretext(deciding, rows)
+        maybe = self._may_leave_or_threaten(deciding, window, pretext, timed)
         deciding, rows, window, pretext = deciding[maybe], rows[maybe], window[maybe], pretext[maybe]
         state = flows.state[deciding]
         v = self._payoff(deciding, rows)

@@ -364,14 +364,20 @@ def test_a_surviving_debt_is_paid_on_rejoining():
     assert model.world.memberships.arrears[r] == 0 and model.world.memberships.status[r] == MEMBER
 
 
-def test_the_stay_shortcut_changes_no_choice(monkeypatch):
+@pytest.mark.parametrize("busy", [
+    {"baseline_notice": -4.0, "baseline_threat": -4.0},  # many choices, to exercise the bounds
+    {"baseline_notice": -6.0, "baseline_threat": -3.0, "temperature": 2.0, "beta_nativism": 2.0},
+    {"baseline_notice": -3.0, "baseline_threat": -8.0, "payoff_clip": 1.0, "beta_contagion": 8.0},
+])
+def test_the_stay_shortcuts_change_no_choice(monkeypatch, busy):
     import pandas as pd
 
     from exitsim.process import DecisionPhase
 
-    busy = {"baseline_notice": -4.0, "baseline_threat": -4.0}  # many choices, to exercise the bound
     fast = ExitModel(seed=3, steps=15, parameters=busy).run()
-    monkeypatch.setattr(DecisionPhase, "_may_leave_or_threaten", lambda self, pos, *_: np.ones(len(pos), dtype=bool))
+    everyone = lambda self, pos, *_: np.ones(len(pos), dtype=bool)  # noqa: E731
+    monkeypatch.setattr(DecisionPhase, "_may_choose_at_all", everyone)
+    monkeypatch.setattr(DecisionPhase, "_may_leave_or_threaten", everyone)
     full = ExitModel(seed=3, steps=15, parameters=busy).run()
     assert fast.datacollector.get_model_vars_dataframe()["notices"].sum() > 20
     pd.testing.assert_frame_equal(fast.events.to_frame(), full.events.to_frame())

@@ -161,6 +161,38 @@ def choice_probabilities(v_notice: np.ndarray,
     return e_notice / total, e_threat / total
 
 
+def leave_or_threat_bound(utility: np.ndarray, contagion: np.ndarray, window: np.ndarray, *,
+                          baseline_notice: float = -8.0, baseline_threat: float = -8.0,
+                          beta_utility: float = 1.0, beta_contagion: float = 3.2, beta_window: float = 0.7,
+                          beta_pretext: float = 0.7, beta_nativism: float = 0.0, temperature: float = 1.0,
+                          payoff_clip: float = 5.0, horizon: float = 5.0) -> np.ndarray:
+    """An upper bound of p_notice + p_threat that needs only ũ, the exposure X and the window.
+
+    p_notice + p_threat = (e^{V_notice} + e^{V_threat}) / (1 + e^{V_notice} + e^{V_threat}) is at
+    most e^{V_notice} + e^{V_threat}, and with every β but β_n non-negative (the registry's
+    ranges), nativism n ∈ [0, 1], D ≥ 0, S̃ ≥ 0 (so π ≤ H max(0, −ũ)) and clipped terms at most
+    c = ``payoff_clip``:
+
+    * V_notice ≤ [β0 + β_u min(H max(0, −ũ), c) + β_c X + β_w window + β_p + max(β_n, 0)] / T;
+    * V_threat ≤ [β0_T + β_u c + β_w window + β_p] / T,
+
+    whatever the pretext, the law and the concession values. A row whose uniform draw is at least
+    the bound chooses to stay for sure (:func:`choose`). The bound is widened by a relative 1e-9
+    and an absolute 1e-12 for rounding; with a β outside its range it is 1 (no row screened out).
+    """
+    shape = np.broadcast_shapes(np.shape(utility), np.shape(contagion), np.shape(window))
+    if min(beta_utility, beta_contagion, beta_window, beta_pretext) < 0:
+        return np.ones(shape)
+    open_window = beta_window * np.asarray(window, dtype=np.float64)
+    best_payoff = np.minimum(horizon * np.maximum(0.0, -np.asarray(utility, dtype=np.float64)), payoff_clip)
+    v_notice = (baseline_notice + beta_pretext + max(beta_nativism, 0.0) + beta_utility * best_payoff
+                + beta_contagion * np.asarray(contagion, dtype=np.float64) + open_window)
+    v_threat = baseline_threat + beta_pretext + beta_utility * payoff_clip + open_window
+    with np.errstate(over="ignore"):  # an infinite bound screens nothing out, as it should
+        bound = np.exp(v_notice / temperature) + np.exp(v_threat / temperature)
+    return np.broadcast_to(bound * (1.0 + 1e-9) + 1e-12, shape)
+
+
 def choose(p_notice: np.ndarray, p_threat: np.ndarray, uniform: np.ndarray) -> np.ndarray:
     """The choice per row from one uniform draw u: NOTICE if u < p_notice, THREAT if
     u < p_notice + p_threat, else STAY (codes :data:`STAY`, :data:`THREAT`, :data:`NOTICE`)."""

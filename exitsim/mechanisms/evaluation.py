@@ -59,17 +59,21 @@ def exit_terms(benefits: np.ndarray, dues: np.ndarray, compliance: np.ndarray, c
     (:func:`exitsim.mechanisms.decision.decision_cause`).
     """
     inst = np.asarray(institutionalization, dtype=np.float64) / 3.0
-    benefit_ratio = _ratio(benefits, c_star)
-    dues_ratio = _ratio(dues, c_star)
-    compliance_ratio = _ratio(compliance, c_star)
+    c_star = np.asarray(c_star, dtype=np.float64)
+    unit = np.where(c_star > 0, c_star, 1e-300)  # c*, guarded away from 0 (as in _ratio)
+    benefit_ratio = np.asarray(benefits, dtype=np.float64) / unit
+    dues_ratio = np.asarray(dues, dtype=np.float64) / unit
+    compliance_ratio = np.asarray(compliance, dtype=np.float64) / unit
     net = benefit_ratio - dues_ratio - compliance_ratio
     clipped = np.clip(net, -ratio_clip, ratio_clip)
-    shrink = np.where(net != 0, clipped / np.where(net != 0, net, 1.0), 1.0)
-    rival = np.clip(_ratio(rival_gain, c_star), -ratio_clip, ratio_clip)
+    shrink = np.divide(clipped, net, out=np.ones_like(net), where=net != 0)
+    cost = shrink * (dues_ratio - 1.0)
+    if np.ndim(gamma) or gamma != 0:  # relative gains weigh only for a great power with a strategy
+        cost = cost + gamma * np.clip(np.asarray(rival_gain, dtype=np.float64) / unit, -ratio_clip, ratio_clip)
     nativist = np.asarray(nativist_government, dtype=np.float64)
     return {
         "performance": shrink * (1.0 - benefit_ratio),
-        "cost": shrink * (dues_ratio - 1.0) + gamma * rival,
+        "cost": cost,
         "preferences": (shrink * compliance_ratio + preference_cost * np.asarray(distance) * inst
                         + nativist_cost * nativist * inst),
     }

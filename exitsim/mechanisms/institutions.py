@@ -9,6 +9,7 @@ new performance), writing nothing, so the model applies the results and the refe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -63,18 +64,36 @@ class Flows:
     net: np.ndarray
     dues_total: np.ndarray
 
+    # The per-row views below are computed once, on first use (the flows are never changed).
+    @cached_property
+    def leads(self) -> np.ndarray:
+        """Per row: whether the row's state leads the row's organization."""
+        return self.leader[self.org] == self.state
+
+    @cached_property
+    def _leader_gain(self) -> np.ndarray:
+        return np.where(self.leads, self.nonneutral[self.org], 0.0)
+
+    @cached_property
+    def _leader_commitment(self) -> np.ndarray:
+        return np.where(self.leads, self.commitment[self.org], 0.0)
+
+    @cached_property
+    def _benefits(self) -> np.ndarray:
+        return self.public_good + self.access + self._leader_gain + self.transfer
+
     def leader_gain(self) -> np.ndarray:
         """Per row: the non-neutral gain h_k if the row's state leads k, else 0."""
-        return np.where(self.leader[self.org] == self.state, self.nonneutral[self.org], 0.0)
+        return self._leader_gain
 
     def leader_commitment(self) -> np.ndarray:
         """Per row: the commitment the row's state pays as k's security leader, else 0."""
-        return np.where(self.leader[self.org] == self.state, self.commitment[self.org], 0.0)
+        return self._leader_commitment
 
     def benefits(self) -> np.ndarray:
         """Per row: what membership brings this year (what leaving forgoes, MODEL.md §4.5):
         public good + access + non-neutral gain + commitment transfers received."""
-        return self.public_good + self.access + self.leader_gain() + self.transfer
+        return self._benefits
 
 
 def institutions_phase(world: World, params, quality_noise: np.ndarray,

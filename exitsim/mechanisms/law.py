@@ -30,6 +30,7 @@ data (``exitsim/data/README.md``) and the event log.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
@@ -422,17 +423,38 @@ def lawful_route(kind, tenure_ok, consent=None, amendment_right=False) -> Route:
     k = _codes(kind, KIND_NAMES, "clause kind")
     tenure = np.asarray(tenure_ok, dtype=bool)
     amended = np.asarray(amendment_right, dtype=bool)
-    shape = np.broadcast_shapes(k.shape, tenure.shape, amended.shape, np.shape(consent))
-    k, tenure, amended = (np.broadcast_to(a, shape) for a in (k, tenure, amended))
+    answer = CONSENT_NOT_ASKED if consent is None else np.where(np.asarray(consent, dtype=bool), CONSENT_GIVEN,
+                                                                 CONSENT_DENIED)
+    # one lookup in the table of every case (:func:`route_table`), not a pass per rule
+    cell = ((k * 2 + tenure) * 2 + amended) * 3 + answer
+    return Route(*(_scalar_or_array(np.asarray(field.ravel()[cell]), scalar) for field in route_table()))
 
+
+#: The answer to a request for consent, the last axis of :func:`route_table`.
+CONSENT_NOT_ASKED, CONSENT_DENIED, CONSENT_GIVEN = range(3)
+
+
+@functools.cache
+def route_table() -> Route:
+    """:func:`lawful_route` for every case at once: each field an array indexed by
+    ``[kind code, tenure satisfied, amendment right open, answer]`` (answer
+    :data:`CONSENT_NOT_ASKED`, :data:`CONSENT_DENIED` or :data:`CONSENT_GIVEN`), shape
+    (5, 2, 2, 3). Made once from :func:`route_rules`, so a year's notices are routed by lookup."""
+    k, tenure, amended, answer = np.meshgrid(np.arange(len(KIND_NAMES)), [False, True], [False, True],
+                                             np.arange(3), indexing="ij")
+    route = route_rules(k, tenure, amended, answer != CONSENT_NOT_ASKED, answer == CONSENT_GIVEN)
+    for field in route:
+        field.setflags(write=False)
+    return route
+
+
+def route_rules(k: np.ndarray, tenure: np.ndarray, amended: np.ndarray, asked: np.ndarray,
+                granted: np.ndarray) -> Route:
+    """The rules of :func:`lawful_route` on arrays of one shape: kind codes ``k``, whether the
+    tenure is satisfied, whether an amendment right is open, whether consent was asked and
+    whether it was granted."""
     own_right = ((k == EXPLICIT) | (k == IMPLIED)) & tenure
     by_amendment = amended & ~own_right & (k != NON_TREATY)
-    if consent is None:
-        asked = np.zeros(shape, dtype=bool)
-        granted = np.zeros(shape, dtype=bool)
-    else:
-        asked = np.ones(shape, dtype=bool)
-        granted = np.broadcast_to(np.asarray(consent, dtype=bool), shape)
     is_consent = (k == CONSENT) & ~by_amendment
     consented = is_consent & granted
     lawful = own_right | by_amendment | consented
@@ -446,8 +468,7 @@ def lawful_route(kind, tenure_ok, consent=None, amendment_right=False) -> Route:
         [EXPLICIT_CLAUSE, IMPLIED_RIGHT, BY_CONSENT, NO_SUBSTANTIVE], default=closed.substantive)
     procedural = np.select([lawful, pending], [FOLLOWED, NO_PROCEDURAL], default=closed.procedural)
     status = np.select([lawful, pending], [NOTICE, MEMBER], default=closed.status)
-    route = Route(outcome, substantive, procedural, lawful, status, by_amendment)
-    return Route(*(_scalar_or_array(np.asarray(v), scalar) for v in route))
+    return Route(outcome, substantive, procedural, lawful, status, by_amendment)
 
 
 def amendment_right(utility_before, utility_after, year, obligations_rose=True,

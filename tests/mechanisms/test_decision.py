@@ -228,3 +228,41 @@ def test_choice_probabilities_are_a_distribution(values):
     both = (p_notice > 1e-200) & (p_threat > 1e-200)
     np.testing.assert_allclose(np.log(p_notice[both] / p_threat[both]), (v_notice - v_threat)[both],
                                atol=1e-9)
+
+
+@given(st.data())
+def test_the_bound_holds_whatever_the_law_pretext_and_concessions(data):
+    """p_notice + p_threat never exceeds leave_or_threat_bound, for parameters in the registry's
+    ranges and any switching cost, delay, pretext, concession and threat eligibility."""
+    f = st.floats
+    beta = dict(baseline_notice=data.draw(f(-30, 5)), baseline_threat=data.draw(f(-30, 5)),
+                beta_utility=data.draw(f(0, 10)), beta_contagion=data.draw(f(0, 10)),
+                beta_window=data.draw(f(0, 5)), beta_pretext=data.draw(f(0, 5)),
+                beta_nativism=data.draw(f(-5, 5)), temperature=data.draw(f(0.01, 100)),
+                payoff_clip=data.draw(f(0.1, 100)))
+    horizon = data.draw(f(0, 50))
+    n = 8
+    rows = lambda strategy: np.array(data.draw(st.lists(strategy, min_size=n, max_size=n)))  # noqa: E731
+    utility, exposure = rows(f(-200, 200)), rows(f(0, 3))
+    window, pretext, threat_allowed = rows(st.booleans()), rows(st.booleans()), rows(st.booleans())
+    years, switching, nativism = rows(f(0, 60)), rows(f(0, 20)), rows(f(0, 1))
+    p_concede, concession = rows(f(0, 1)), rows(f(0, 500))
+    payoff = decision.exit_payoff(utility, years, switching, horizon)
+    v_notice, v_threat = decision.choice_values(payoff, exposure, window, pretext, nativism, p_concede, concession,
+                                                credibility_cost=data.draw(f(0, 10)), **beta)
+    p_notice, p_threat = decision.choice_probabilities(v_notice, np.where(threat_allowed, v_threat, -np.inf))
+    bound = decision.leave_or_threat_bound(utility, exposure, window, horizon=horizon, **beta)
+    assert np.all(p_notice + p_threat <= bound)
+
+
+def test_the_bound_is_tight_enough_to_screen_most_rows():
+    # the calibrated defaults: a membership worth keeping, no exposure, no window
+    bound = decision.leave_or_threat_bound(np.array([0.5, -0.2]), np.zeros(2), np.zeros(2), baseline_notice=-10.0,
+                                           baseline_threat=-9.5)
+    assert bound[0] == pytest.approx(math.exp(-10 + 0.7) + math.exp(-9.5 + 0.7 + 5), rel=1e-6)
+    assert bound[1] == pytest.approx(math.exp(-10 + 0.7 + 1.0) + math.exp(-9.5 + 0.7 + 5), rel=1e-6)
+    assert np.all(bound < 0.03)
+
+
+def test_a_beta_outside_its_range_screens_nothing():
+    assert decision.leave_or_threat_bound(np.zeros(3), np.zeros(3), np.zeros(3), beta_utility=-1.0).tolist() == [1.0] * 3
