@@ -34,8 +34,7 @@ class _OrganizationRules:
 
     def __getitem__(self, k: int) -> dict:
         w = self.world
-        return lifecycle.organization_rules(w.institutionalization[k:k + 1], w.weighted_voting[k:k + 1],
-                                            w.cap[k:k + 1], w.clause[k:k + 1])[0]
+        return lifecycle.rules_of(w.institutionalization, w.weighted_voting, w.cap, w.clause, k)
 
 
 class ExitModel(mesa.Model):
@@ -265,9 +264,9 @@ class ExitModel(mesa.Model):
                                     "members": members.tolist()})
 
     def found_organizations(self, count: int, rng: np.random.Generator) -> list[int]:
-        """This year's background foundings (§4.12): plan each, append it to the World with its
-        need, and add the members' rows once for all of them."""
-        world, p = self.world, self.params
+        """This year's background foundings (§4.12): plan them together, append them to the
+        World with their needs, and add the members' rows once for all of them."""
+        world, p, year = self.world, self.params, self.year
         rows = world.active_rows()
         pool = lifecycle.FoundingPool(world.power, world.ideal_point, world.alliances, world.memberships.state[rows],
                                       world.memberships.org[rows], world.issue_area, _OrganizationRules(world),
@@ -276,40 +275,34 @@ class ExitModel(mesa.Model):
                                       cap_min_members=p.founding_cap_min_members,
                                       ally_weight=p.founding_ally_weight,
                                       proximity_scale=p.founding_proximity_scale)
-        base = budget.assessment_base(world.power_history)
-        entries, new_state, new_org = [], [], []
-        for j in range(count):
-            plan = pool.plan(rng)
-            members = np.asarray(sorted(plan["members"]))
-            cap = np.nan if plan["cap"] is None else plan["cap"]
-            k = world.n_orgs + j
-            code = f"F{self.year}-{k + 1}"
-            entries.append(dict(
-                code=code, name=f"{plan['issue_area'].replace('_', ' ').capitalize()} organization founded {self.year}",
-                clause=plan["clause"], issue_area=ISSUE_AREAS.index(plan["issue_area"]),
-                institutionalization=plan["institutionalization"], weighted_voting=plan["voting"] == "weighted",
-                budget_rate=p.budget_rate, cap=cap, quality=plan["intrinsic_quality"],
-                intrinsic_quality=plan["intrinsic_quality"],
-                value_multiplier=p.output_multiplier * np.exp(p.output_spread * plan["value"]),
-                founded=self.year, founder=plan["founder"], club=False,
-                policy_offset=np.zeros(world.dimensions), org_status=ALIVE, need_base=0.0,
-                need_world_power=world.world_power, low_years=0, dying_years=0,
-                quality_history=np.full(3, plan["intrinsic_quality"]), leader_history=np.full(3, -1)))
-            new_state.append(members)
-            new_org.append(np.full(len(members), k))
-            self.events.add(Event(self.year, "founding", state=world.state_code[plan["founder"]], organization=code,
-                                  detail=f"{len(members)} members, {plan['issue_area']}"))
+        plans = pool.plan(rng, count)
+        first = world.n_orgs
+        codes = [f"F{year}-{first + j + 1}" for j in range(count)]
+        members = [np.asarray(plan["members"]) for plan in plans]
+        state = np.concatenate(members)
+        org = np.repeat(np.arange(count), [len(m) for m in members])
+        quality = np.array([plan["intrinsic_quality"] for plan in plans])
+        caps = np.array([np.nan if plan["cap"] is None else plan["cap"] for plan in plans])
         # every new organization's need at once: the cap fixed point over its members (§4.1)
-        state, org = np.concatenate(new_state), np.concatenate(new_org) - world.n_orgs
-        caps = np.array([e["cap"] for e in entries], dtype=np.float64)
-        c_star = budget.uncapped_assessment(base, np.full(count, p.budget_rate), state, org, p.organization_weight)
-        needs = budget.initial_need(c_star, org, caps, count)
-        for entry, need in zip(entries, needs, strict=True):
-            entry["need_base"] = need
-        founded = world.append_organizations(entries)
-        for k in founded:
+        c_star = budget.uncapped_assessment(budget.assessment_base(world.power_history), np.full(count, p.budget_rate),
+                                            state, org, p.organization_weight)
+        founded = world.append_organizations(
+            codes, [f"{plan['issue_area'].replace('_', ' ').capitalize()} organization founded {year}" for plan in plans],
+            [plan["clause"] for plan in plans],
+            issue_area=[ISSUE_AREAS.index(plan["issue_area"]) for plan in plans],
+            institutionalization=[plan["institutionalization"] for plan in plans],
+            weighted_voting=[plan["voting"] == "weighted" for plan in plans], budget_rate=p.budget_rate, cap=caps,
+            quality=quality, intrinsic_quality=quality,
+            value_multiplier=p.output_multiplier * np.exp(p.output_spread * np.array([plan["value"] for plan in plans])),
+            founded=year, founder=[plan["founder"] for plan in plans], club=False,
+            policy_offset=np.zeros(world.dimensions), org_status=ALIVE,
+            need_base=budget.initial_need(c_star, org, caps, count), need_world_power=world.world_power,
+            low_years=0, dying_years=0, quality_history=np.repeat(quality[:, None], 3, axis=1), leader_history=-1)
+        for k, code, plan, rows_of in zip(founded, codes, plans, members, strict=True):
             Organization(self, index=k)
-        world.memberships.append(state=state, org=org + world.n_orgs - count, joined=self.year + 1)
+            self.events.add(Event(year, "founding", state=world.state_code[plan["founder"]], organization=code,
+                                  detail=f"{len(rows_of)} members, {plan['issue_area']}"))
+        world.memberships.append(state=state, org=org + first, joined=year + 1)
         return founded
 
     def cascades(self) -> pd.DataFrame:

@@ -110,7 +110,7 @@ class Memberships:
                 self._buffers[name] = buffer
             elif current is not self._views[name]:  # replaced by assignment since the last append
                 buffer[:start] = current
-            buffer[start:end] = np.broadcast_to(np.asarray(columns.get(name, fill), dtype=dtype), (n,))
+            buffer[start:end] = columns.get(name, fill)
             self._views[name] = view = buffer[:end]
             setattr(self, name, view)
         return np.arange(start, end)
@@ -282,23 +282,28 @@ class World:
                            "policy_offset", "org_status", "need_base", "need_world_power", "low_years",
                            "dying_years", "quality_history", "leader_history")
 
-    def append_organizations(self, entries: list[dict[str, Any]]) -> list[int]:
-        """Append organizations (a year's foundings) at once; return their indices. Each entry has
-        ``code``, ``name``, ``clause`` and a value for every one of :attr:`ORGANIZATION_ARRAYS`."""
-        for entry in entries:
-            missing = set(self.ORGANIZATION_ARRAYS) - set(entry)
-            if missing:
-                raise ValueError(f"missing organization fields: {sorted(missing)}")
+    def append_organizations(self, codes: list[str], names: list[str], clauses: list[dict],
+                             **columns: Any) -> list[int]:
+        """Append organizations (a year's foundings) at once; return their indices.
+
+        ``codes``, ``names`` and ``clauses`` have one entry per organization; ``columns`` a value
+        for every one of :attr:`ORGANIZATION_ARRAYS`: an array with one row per organization, or
+        one value for all of them."""
+        missing = set(self.ORGANIZATION_ARRAYS) - set(columns)
+        unknown = set(columns) - set(self.ORGANIZATION_ARRAYS)
+        if missing or unknown:
+            raise ValueError(f"organization fields: missing {sorted(missing)}, unknown {sorted(unknown)}")
+        count = len(codes)
+        if not len(names) == len(clauses) == count:
+            raise ValueError(f"{count} codes, {len(names)} names and {len(clauses)} clauses")
         start = self.n_orgs
         for array_name in self.ORGANIZATION_ARRAYS:
             current = getattr(self, array_name)
-            rows = [np.asarray(e[array_name], dtype=current.dtype).reshape(current.shape[1:]) for e in entries]
-            setattr(self, array_name, np.concatenate([current, np.asarray(rows, dtype=current.dtype).reshape(
-                (len(entries), *current.shape[1:]))]))
-        for entry in entries:
-            self.org_code.append(entry["code"])
-            self.org_name.append(entry["name"])
-            self.clause.append(dict(entry["clause"]))
+            added = np.broadcast_to(np.asarray(columns[array_name], dtype=current.dtype), (count, *current.shape[1:]))
+            setattr(self, array_name, np.concatenate([current, added]))
+        self.org_code.extend(codes)
+        self.org_name.extend(names)
+        self.clause.extend(dict(clause) for clause in clauses)
         return list(range(start, self.n_orgs))
 
     def copy(self) -> World:

@@ -95,11 +95,16 @@ def organization_rules(institutionalization: np.ndarray, weighted_voting: np.nda
     "cap": float | None, "clause": dict}`` per organization, from the world's arrays (cap NaN:
     none). A comprehension over organizations, used only when a founding is planned.
     """
-    return [{"institutionalization": int(institutionalization[k]),
-             "voting": VOTING_RULES[1] if weighted_voting[k] else VOTING_RULES[0],
-             "cap": None if np.isnan(cap[k]) else float(cap[k]),
-             "clause": dict(clause[k])}
-            for k in range(len(clause))]
+    return [rules_of(institutionalization, weighted_voting, cap, clause, k) for k in range(len(clause))]
+
+
+def rules_of(institutionalization: np.ndarray, weighted_voting: np.ndarray, cap: np.ndarray,
+             clause: Sequence[dict], k: int) -> dict:
+    """Organization k's rules as :func:`organization_rules` gives them."""
+    return {"institutionalization": int(institutionalization[k]),
+            "voting": VOTING_RULES[1] if weighted_voting[k] else VOTING_RULES[0],
+            "cap": None if np.isnan(cap[k]) else float(cap[k]),
+            "clause": dict(clause[k])}
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:
@@ -111,8 +116,8 @@ def _distinct(values: np.ndarray) -> np.ndarray:
 class FoundingPool:
     """What a year's background foundings draw from, prepared once for all of them
     (MODEL.md §4.12): the founders' cumulative power shares, the alliance partners and the
-    organizations of each state. :meth:`plan` then plans one founding at the cost of a few
-    passes over the states, whatever the size of the edge list.
+    organizations of each state. :meth:`plan` then plans a year's foundings together, at the
+    cost of a few passes over the states per founding, whatever the size of the edge list.
 
     Args:
         power, ideal_point: Per state (ideal points n_states × dimensions).
@@ -149,8 +154,8 @@ class FoundingPool:
         self.min_members, self.max_members, self.cap_min_members = min_members, max_members, cap_min_members
         self.log_ally_weight, self.proximity_scale, self.areas = np.log(ally_weight), proximity_scale, areas
 
-    def plan(self, rng: np.random.Generator) -> dict:
-        """Plan one background founding (MODEL.md §4.12): founder, issue area, members and rules.
+    def plan(self, rng: np.random.Generator, count: int = 1) -> list[dict]:
+        """Plan ``count`` background foundings (MODEL.md §4.12): founder, issue area, members, rules.
 
         * **Founder** f: drawn with probability P_f / Σ_j P_j.
         * **Issue area**: uniform over ``areas`` (the world's 13 issue areas).
@@ -168,68 +173,78 @@ class FoundingPool:
           for generated organizations, :func:`exitsim.generate.generate_organizations`).
         * **Intrinsic quality** q̄ ~ Beta(4, 2); **value** z ~ N(0, 1) (θ_k = θ e^{σ_θ z}).
 
-        Deterministic given ``rng``'s state; the draws are, in order: founder (one uniform), area,
-        size, Gumbels (one per state), the rule choice, q̄, z.
+        The foundings are planned together, each on the memberships of the pool (none sees
+        another's members). Deterministic given ``rng``'s state; the draws are, in order, one
+        array of ``count`` values each: founders (uniforms), areas, sizes, Gumbels (``count`` × one
+        per state), the rule choices (uniforms), q̄, z.
 
         Returns:
-            A dict like those of :func:`exitsim.generate.generate_organizations` without ``code``,
-            ``name`` and ``founded`` (the caller's): ``issue_area`` (name), ``institutionalization``,
-            ``voting``, ``cap`` (float or None), ``intrinsic_quality``, ``value``, ``clause`` (dict),
-            ``founder`` (state index), ``members`` (sorted state indices, founder included),
-            ``copied_from`` (organization index or −1), ``template`` (abbreviation or None).
+            One dict per founding, like those of :func:`exitsim.generate.generate_organizations`
+            without ``code``, ``name`` and ``founded`` (the caller's): ``issue_area`` (name),
+            ``institutionalization``, ``voting``, ``cap`` (float or None), ``intrinsic_quality``,
+            ``value``, ``clause`` (dict), ``founder`` (state index), ``members`` (sorted state
+            indices, founder included), ``copied_from`` (organization index or −1), ``template``
+            (abbreviation or None).
         """
         n, points = self.n, self.points
-        founder = int(self.cdf.searchsorted(rng.random(), side="right"))
-        area = self.areas[int(rng.integers(len(self.areas)))]
-        size = min(int(rng.integers(self.min_members, self.max_members + 1)), n)
+        founders = self.cdf.searchsorted(rng.random(count), side="right")
+        areas = rng.integers(len(self.areas), size=count)
+        sizes = np.minimum(rng.integers(self.min_members, self.max_members + 1, size=count), n)
+        gumbel = rng.gumbel(size=(count, n))
+        picks = rng.random(count)
+        qualities = rng.beta(4.0, 2.0, size=count)
+        values = rng.normal(0.0, 1.0, size=count)
 
-        offset = points - points[founder]
-        distance = np.sqrt(np.add.reduce(offset * offset, axis=1))
-        allied = np.zeros(n, dtype=bool)
-        allied[self.allies.rows(founder)] = True
-        allied[founder] = False
-        score = -distance / self.proximity_scale + self.log_ally_weight * allied + rng.gumbel(size=n)
-        score[founder] = -np.inf
-        take = size - 1  # the largest scores (continuous Gumbel noise: no ties), found without a full sort
-        others = np.argpartition(-score, take - 1)[:take] if 0 < take < n else np.argsort(-score, kind="stable")[:take]
-        members = sorted([founder] + [int(j) for j in others])
+        offset = points[None, :, :] - points[founders][:, None, :]
+        distance = np.sqrt(np.add.reduce(offset * offset, axis=2))
+        allied = np.zeros((count, n), dtype=bool)
+        for j, founder in enumerate(founders):
+            allied[j, self.allies.rows(founder)] = True
+        allied[np.arange(count), founders] = False
+        score = -distance / self.proximity_scale + self.log_ally_weight * allied + gumbel
+        score[np.arange(count), founders] = -np.inf
+        ranked = np.argsort(-score, axis=1)  # continuous Gumbel noise: no ties
 
-        area_index = ISSUE_AREAS.index(area) if area in ISSUE_AREAS else -1
-        own = _distinct(self.orgs_of.rows(founder))
-        same_area = own[self.org_issue_area[own] == area_index] if len(own) else own
-        copied_from, template = -1, None
-        if len(same_area):
-            copied_from = int(same_area[rng.integers(len(same_area))])
-            rules = dict(self.org_rules[copied_from])
-        else:
-            templates = load_templates() if self.templates is None else self.templates
-            pool = [t for t in templates if t.issue_area == area] or list(templates)
-            chosen = pool[int(rng.integers(len(pool)))]
-            template = chosen.abbreviation
-            rules = {"institutionalization": chosen.institutionalization, "voting": chosen.voting,
-                     "cap": chosen.cap, "clause": chosen.clause.to_dict()}
-        quality = float(rng.beta(4.0, 2.0))
-        value = float(rng.normal(0.0, 1.0))
-        cap = rules.get("cap")
-        return {
-            "issue_area": area,
-            "institutionalization": int(rules["institutionalization"]),
-            "voting": rules["voting"],
-            "cap": float(cap) if (cap is not None and len(members) >= self.cap_min_members) else None,
-            "intrinsic_quality": quality,
-            "value": value,
-            "clause": dict(rules["clause"]),
-            "founder": founder,
-            "members": members,
-            "copied_from": copied_from,
-            "template": template,
-        }
+        plans = []
+        for j in range(count):
+            founder, area = int(founders[j]), self.areas[int(areas[j])]
+            members = sorted([founder] + ranked[j, :int(sizes[j]) - 1].tolist())
+            area_index = ISSUE_AREAS.index(area) if area in ISSUE_AREAS else -1
+            own = self.orgs_of.rows(founder)
+            same_area = _distinct(own[self.org_issue_area[own] == area_index])
+            copied_from, template = -1, None
+            if len(same_area):
+                copied_from = int(same_area[min(int(picks[j] * len(same_area)), len(same_area) - 1)])
+                rules = dict(self.org_rules[copied_from])
+            else:
+                templates = load_templates() if self.templates is None else self.templates
+                pool = [t for t in templates if t.issue_area == area] or list(templates)
+                chosen = pool[min(int(picks[j] * len(pool)), len(pool) - 1)]
+                template = chosen.abbreviation
+                rules = {"institutionalization": chosen.institutionalization, "voting": chosen.voting,
+                         "cap": chosen.cap, "clause": chosen.clause.to_dict()}
+            cap = rules.get("cap")
+            plans.append({
+                "issue_area": area,
+                "institutionalization": int(rules["institutionalization"]),
+                "voting": rules["voting"],
+                "cap": float(cap) if (cap is not None and len(members) >= self.cap_min_members) else None,
+                "intrinsic_quality": float(qualities[j]),
+                "value": float(values[j]),
+                "clause": dict(rules["clause"]),
+                "founder": founder,
+                "members": members,
+                "copied_from": copied_from,
+                "template": template,
+            })
+        return plans
 
 
 def plan_founding(rng: np.random.Generator, power: np.ndarray, ideal_point: np.ndarray, alliances: np.ndarray,
                   member_state: np.ndarray, member_org: np.ndarray, org_issue_area: np.ndarray,
                   org_rules: Sequence[dict], templates: Sequence[Template] | None = None, **options) -> dict:
     """Plan one background founding: :meth:`FoundingPool.plan` on a pool made for it (a year's
-    several foundings share one :class:`FoundingPool`). ``options`` are the pool's keywords."""
+    foundings are planned together by one :class:`FoundingPool`). ``options`` are the pool's
+    keywords."""
     return FoundingPool(power, ideal_point, alliances, member_state, member_org, org_issue_area, org_rules,
-                        templates, **options).plan(rng)
+                        templates, **options).plan(rng)[0]

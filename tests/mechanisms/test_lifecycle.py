@@ -214,14 +214,22 @@ def test_the_founder_is_the_state_rng_choice_would_draw():
         assert plan["founder"] == np.random.default_rng(seed).choice(60, p=power / power.sum())
 
 
-def test_a_pool_plans_a_years_foundings_like_separate_plans():
-    rng_pool, rng_single = np.random.default_rng(4), np.random.default_rng(4)
+def test_a_years_foundings_are_planned_together_from_one_pool():
     ideal = np.random.default_rng(1).normal(size=(10, 1))
     alliances = np.array([[0, 3], [4, 0], [2, 5]])
     args = (POWER, ideal, alliances, MEMBER_STATE, MEMBER_ORG, AREA, RULES, TEMPLATES)
     pool = lifecycle.FoundingPool(*args, max_members=6)
-    for _ in range(25):
-        assert pool.plan(rng_pool) == lifecycle.plan_founding(rng_single, *args, max_members=6)
+    plans = pool.plan(np.random.default_rng(4), 25)
+    assert plans == pool.plan(np.random.default_rng(4), 25)  # same generator state, same year
+    assert len(plans) == 25 and all(p["founder"] == 0 for p in plans)  # state 0 holds nearly all power
+    assert all(3 <= len(p["members"]) <= 6 and 0 in p["members"] for p in plans)
+    # each planned on the same memberships: the founder's health organization 0 for health
+    assert {p["copied_from"] for p in plans if p["issue_area"] == "health"} <= {0}
+    assert {p["copied_from"] for p in plans if p["issue_area"] == "trade"} <= {1}
+    assert len({tuple(p["members"]) for p in plans}) > 5  # their own draws, not one plan repeated
+    # plan_founding is a pool of its own that plans one founding
+    assert pool.plan(np.random.default_rng(9), 1)[0] == lifecycle.plan_founding(np.random.default_rng(9), *args,
+                                                                                   max_members=6)
 
 
 def test_allies_are_read_in_both_directions_of_a_pair():
