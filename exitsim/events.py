@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
+from operator import attrgetter
 
 import pandas as pd
 
@@ -57,4 +58,5 @@ class EventLog:
 
     def to_frame(self) -> pd.DataFrame:
         """The log as a DataFrame with the columns of :class:`Event`, in the order recorded."""
-        return pd.DataFrame([asdict(e) for e in self._events], columns=COLUMNS)
+        read = attrgetter(*COLUMNS)
+        return pd.DataFrame.from_records([read(e) for e in self._events], columns=COLUMNS)

@@ -230,15 +230,18 @@ class ExitModel(mesa.Model):
         """The organizations' withdrawal clauses as arrays (extended after foundings)."""
         if self._clauses is None:
             self._clauses = law.clause_arrays(self.world.clause)
+            self._parsed_clauses: dict[tuple, tuple] = {}
         known = len(self._clauses.kind)
-        if known < self.world.n_orgs:  # founded organizations copy a few clauses: parse each kind once
+        if known < self.world.n_orgs:  # founded organizations copy a few clauses: parse each once a run
             keys = [tuple(sorted(clause.items())) for clause in self.world.clause[known:]]
-            distinct = list(dict.fromkeys(keys))
-            parsed = law.clause_arrays([dict(key) for key in distinct])
-            where = np.array([distinct.index(key) for key in keys])
-            new = law.ClauseArrays(*(field[where] for field in parsed))
-            self._clauses = law.ClauseArrays(
-                *(np.concatenate([old, added]) for old, added in zip(self._clauses, new, strict=True)))
+            unseen = [key for key in dict.fromkeys(keys) if key not in self._parsed_clauses]
+            if unseen:
+                parsed = law.clause_arrays([dict(key) for key in unseen])
+                for j, key in enumerate(unseen):
+                    self._parsed_clauses[key] = tuple(field[j] for field in parsed)
+            added = zip(*(self._parsed_clauses[key] for key in keys), strict=True)
+            self._clauses = law.ClauseArrays(*(np.concatenate([old, np.array(new, dtype=old.dtype)])
+                                               for old, new in zip(self._clauses, added, strict=True)))
         return self._clauses
 
     def reservation_arrays(self) -> law.ClauseArrays:

@@ -96,6 +96,13 @@ def layering(world: World) -> float:
     return float(counts.mean()) if len(counts) else 0.0
 
 
+#: Model measures that are whole numbers (integer columns of the model frame).
+COUNT_MEASURES = frozenset(("year", "polycentricity", "turnovers", "at_risk", "notices", "threats", "concessions",
+                            "withdrawals", "non_treaty_exits", "walkouts_contested", "walkouts_violated",
+                            "rescissions", "rejoins", "returns", "foundings", "deaths", "organizations_alive",
+                            "organizations_zombie", "organizations_dead", "memberships_active"))
+
+
 class Outcomes:
     """Preallocated outcome arrays for ``n_steps`` years plus the start.
 
@@ -178,13 +185,9 @@ class Outcomes:
 
     def get_model_vars_dataframe(self) -> pd.DataFrame:
         """One row per recorded year, indexed by step (0 = the start)."""
-        frame = pd.DataFrame({k: v[: self.recorded] for k, v in self.model.items()})
+        frame = pd.DataFrame({k: v[: self.recorded].astype(int) if k in COUNT_MEASURES else v[: self.recorded]
+                              for k, v in self.model.items()})
         frame.index.name = "step"
-        for name in ("year", "polycentricity", "turnovers", "at_risk", "notices", "threats", "concessions",
-                     "withdrawals", "non_treaty_exits", "walkouts_contested", "walkouts_violated", "rescissions",
-                     "rejoins", "returns", "foundings", "deaths", "organizations_alive", "organizations_zombie",
-                     "organizations_dead", "memberships_active"):
-            frame[name] = frame[name].astype(int)
         return frame
 
     def get_agent_vars_dataframe(self) -> pd.DataFrame:
@@ -193,11 +196,10 @@ class Outcomes:
             return pd.DataFrame(columns=["step", "year", "state", *STATE_MEASURES])
         n = len(self.state_codes)
         steps = np.repeat(np.arange(self.recorded), n)
-        frame = pd.DataFrame({
+        return pd.DataFrame({
             "step": steps,
             "year": self.model["year"][: self.recorded].astype(int).repeat(n),
-            "state": np.tile(self.state_codes, self.recorded),
-            **{k: v[: self.recorded].ravel() for k, v in self.states.items()},
+            "state": pd.Categorical.from_codes(np.tile(np.arange(n), self.recorded), self.state_codes).astype(str),
+            **{k: v[: self.recorded].ravel().astype(int) if k == "nativist_government" else v[: self.recorded].ravel()
+               for k, v in self.states.items()},
         })
-        frame["nativist_government"] = frame["nativist_government"].astype(int)
-        return frame

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .grouping import GroupIndex
+from .grouping import GroupIndex, distinct_sorted
 
 
 def decay(exposure: np.ndarray, retained: float = 0.5) -> np.ndarray:
@@ -58,6 +58,29 @@ def affinity(leaver: int, ideal_point: np.ndarray, alliances: np.ndarray,
         value = np.maximum(value, align_hegemon)
     if leaver == rising and rising >= 0:
         value = np.maximum(value, align_rising)
+    return value
+
+
+def affinities(leavers: np.ndarray, ideal_point: np.ndarray, alliances: np.ndarray,
+               align_hegemon: np.ndarray, align_rising: np.ndarray, hegemon: int, rising: int,
+               proximity_scale: float = 0.5) -> np.ndarray:
+    """:func:`affinity` for several leavers at once: row j is ``affinity(leavers[j], …)``
+    (n_leavers × n_states), with the alliances read once."""
+    leavers = np.asarray(leavers, dtype=np.int64).ravel()
+    n_states = len(ideal_point)
+    points = np.asarray(ideal_point, dtype=np.float64).reshape(n_states, -1)
+    offset = points[None, :, :] - points[leavers][:, None, :]
+    value = np.exp(-np.sqrt(np.add.reduce(offset * offset, axis=2)) / proximity_scale)
+    pairs = np.asarray(alliances, dtype=np.int64).reshape(-1, 2)
+    allies = GroupIndex(np.concatenate([pairs[:, 0], pairs[:, 1]]), np.concatenate([pairs[:, 1], pairs[:, 0]]),
+                        n_states)
+    for j, leaver in enumerate(leavers.tolist()):
+        partner = allies.rows(leaver)
+        value[j, partner[partner != leaver]] = 1.0  # max(1, exp(−d/s)) = 1 for an ally
+        if leaver == hegemon and hegemon >= 0:
+            value[j] = np.maximum(value[j], align_hegemon)
+        if leaver == rising and rising >= 0:
+            value[j] = np.maximum(value[j], align_rising)
     return value
 
 
@@ -101,23 +124,23 @@ def add_exposure(exposure: np.ndarray, state: np.ndarray, org: np.ndarray, activ
     live = np.flatnonzero(active)
     by_org = GroupIndex(org[live], live, int(org.max(initial=-1)) + 1)
     by_state = GroupIndex(state[live], live, n_states)
-    for r in notice_rows:  # a year's few notices; each touches only the organizations involved
-        leaver, k = int(state[r]), int(org[r])
+    leavers = state[notice_rows]
+    follow = affinities(leavers, ideal_point, alliances, align_hegemon, align_rising, hegemon, rising,
+                        proximity_scale)
+    for j, r in enumerate(notice_rows):  # a year's few notices; each touches only the organizations involved
+        leaver, k = int(leavers[j]), int(org[r])
         in_k = by_org.rows(k)
-        lead_power = max(float(power[state[in_k]].max(initial=0.0)), float(power[leaver]))
+        members = state[in_k]
+        lead_power = max(float(power[members].max(initial=0.0)), float(power[leaver]))
         weight = power[leaver] / lead_power if lead_power > 0 else 0.0
-        gain = weight * affinity(leaver, ideal_point, alliances, align_hegemon, align_rising,
-                                 hegemon, rising, proximity_scale)
+        gain = np.zeros(n_states)
+        gain[members] = weight * follow[j, members]  # k's members only, the leaver excluded
         gain[leaver] = 0.0
-        co_members = np.zeros(n_states, dtype=bool)
-        co_members[state[in_k]] = True
-        co_members[leaver] = False
-        exposure[in_k] += np.where(co_members[state[in_k]], gain[state[in_k]], 0.0)
-        same_area = np.unique(org[by_state.rows(leaver)])
-        same_area = same_area[(same_area != k) & (issue_area[same_area] == issue_area[k])]
-        for other in same_area:
-            rows = by_org.rows(int(other))
-            rows = rows[co_members[state[rows]]]
+        exposure[in_k] += gain[members]
+        own = org[by_state.rows(leaver)]
+        same_area = distinct_sorted(own[(own != k) & (issue_area[own] == issue_area[k])])
+        if len(same_area):  # distinct organizations: distinct rows, added at once
+            rows = np.concatenate([by_org.rows(int(other)) for other in same_area])
             exposure[rows] += same_issue_spill * gain[state[rows]]
     return np.minimum(exposure, cap)
 

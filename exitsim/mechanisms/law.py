@@ -180,27 +180,28 @@ def effective_months(rule_codes, arg1, arg2, notice_months, negotiated=None) -> 
     Returns:
         Month indices (int64) of the effective dates, the broadcast shape of the inputs.
     """
-    rule = np.asarray(rule_codes, dtype=np.int64)
-    a1 = np.asarray(arg1, dtype=np.int64)
-    a2 = np.asarray(arg2, dtype=np.int64)
-    notice = np.asarray(notice_months, dtype=np.int64)
+    rule, a1, a2, notice = np.broadcast_arrays(*(np.asarray(a, dtype=np.int64)
+                                                 for a in (rule_codes, arg1, arg2, notice_months)))
     unknown = (rule < 0) | (rule >= len(RULE_NAMES))
     if np.any(unknown):
         raise ValueError(f"unknown effective rule code(s) {np.unique(rule[unknown]).tolist()}; "
                          f"expected 0–{len(RULE_NAMES) - 1} ({', '.join(RULE_NAMES)})")
-    year, month = split_month_index(notice)
-    cutoff_year = np.where(month < a1, year, year + 1)
-    cutoff_effect = month_index(cutoff_year + (a2 < a1), a2)
-    fiscal_effect = month_index(np.where(month <= a1, year, year + 1), 12)
-    negotiated_effect = notice + a1
-    if negotiated is not None:
+    year, month = notice // 12, notice % 12 + 1
+    effect = notice + a1  # months_after:N, and negotiated_or_months:N without a negotiated date
+    # each other rule computed only where it is used (a year's notices use two or three rules)
+    if (used := rule == IMMEDIATE).any():
+        effect = np.where(used, notice, effect)
+    if (used := rule == END_OF_YEAR_AFTER).any():
+        effect = np.where(used, 12 * (year + a1) + 11, effect)
+    if (used := rule == CUTOFF).any():
+        cutoff_year = np.where(month < a1, year, year + 1) + (a2 < a1)
+        effect = np.where(used, 12 * cutoff_year + a2 - 1, effect)
+    if (used := rule == FISCAL_YEAR_END).any():
+        effect = np.where(used, 12 * np.where(month <= a1, year, year + 1) + 11, effect)
+    if negotiated is not None and (used := rule == NEGOTIATED_OR_MONTHS).any():
         date = np.asarray(negotiated, dtype=np.int64)
-        negotiated_effect = np.where(date >= 0, np.maximum(date, notice), negotiated_effect)
-    return np.select(
-        [rule == IMMEDIATE, rule == MONTHS_AFTER, rule == END_OF_YEAR_AFTER, rule == CUTOFF,
-         rule == FISCAL_YEAR_END],
-        [notice, notice + a1, month_index(year + a1, 12), cutoff_effect, fiscal_effect],
-        default=negotiated_effect).astype(np.int64)
+        effect = np.where(used & (date >= 0), np.maximum(date, notice), effect)
+    return np.array(effect, dtype=np.int64)
 
 
 def effective_month(rule: str | tuple, notice_year: int, notice_month: int,

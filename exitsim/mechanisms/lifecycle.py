@@ -23,7 +23,7 @@ import numpy as np
 
 from ..clauses import Template, load_templates
 from ..world import ALIVE, DEAD, INACTIVE, ISSUE_AREAS, VOTING_RULES, WITHDRAWN, ZOMBIE
-from .grouping import GroupIndex
+from .grouping import GroupIndex, distinct_sorted
 
 
 def update_status(status: np.ndarray, quality: np.ndarray, low_years: np.ndarray, dying_years: np.ndarray,
@@ -105,12 +105,6 @@ def rules_of(institutionalization: np.ndarray, weighted_voting: np.ndarray, cap:
             "voting": VOTING_RULES[1] if weighted_voting[k] else VOTING_RULES[0],
             "cap": None if np.isnan(cap[k]) else float(cap[k]),
             "clause": dict(clause[k])}
-
-
-def _distinct(values: np.ndarray) -> np.ndarray:
-    """The sorted distinct values of a small integer array (``np.unique`` without its overhead)."""
-    values = np.sort(values)
-    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
 
 
 class FoundingPool:
@@ -211,7 +205,7 @@ class FoundingPool:
             members = sorted([founder] + ranked[j, :int(sizes[j]) - 1].tolist())
             area_index = ISSUE_AREAS.index(area) if area in ISSUE_AREAS else -1
             own = self.orgs_of.rows(founder)
-            same_area = _distinct(own[self.org_issue_area[own] == area_index])
+            same_area = distinct_sorted(own[self.org_issue_area[own] == area_index])
             copied_from, template = -1, None
             if len(same_area):
                 copied_from = int(same_area[min(int(picks[j] * len(same_area)), len(same_area) - 1)])

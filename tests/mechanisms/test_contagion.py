@@ -135,3 +135,16 @@ def test_cascades_by_hand():
 def test_cascades_without_notices():
     empty = pd.DataFrame({"year": [], "state": [], "org": [], "was_lead": []})
     assert len(contagion.cascades(empty, [], ISSUE_AREA, last_year=2005)) == 0
+
+
+def test_affinities_of_several_leavers_are_each_ones_affinity():
+    rng = np.random.default_rng(2)
+    ideal = rng.normal(size=(9, 2))
+    alliances = np.array([[0, 3], [4, 0], [2, 5], [5, 5], [8, 1]])  # a self-pair is no ally
+    align_h, align_r = rng.random(9), rng.random(9)
+    leavers = np.array([0, 5, 1, 0, 7, 2])  # 1 the hegemon, 7 the rising power
+    matrix = contagion.affinities(leavers, ideal, alliances, align_h, align_r, 1, 7, proximity_scale=0.8)
+    for j, leaver in enumerate(leavers):
+        np.testing.assert_array_equal(
+            matrix[j], contagion.affinity(leaver, ideal, alliances, align_h, align_r, 1, 7, proximity_scale=0.8))
+    assert matrix[1, 5] == pytest.approx(1.0) and matrix[1, 2] == 1.0

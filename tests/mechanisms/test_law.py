@@ -324,3 +324,36 @@ def test_a_negotiated_date_never_precedes_the_notice(year, month, negotiated):
     assert delay >= 0
     if negotiated < 0:
         assert delay == 24
+
+
+def _effect_by_hand(rule: str, year: int, month: int, negotiated: int) -> tuple[int, int]:
+    """(year, month) of the effect, read off the rules' text one case at a time."""
+    name, _, rest = rule.partition(":")
+    args = [int(a) for a in rest.split(":")] if rest else []
+    if name == "immediate":
+        return year, month
+    if name == "months_after" or (name == "negotiated_or_months" and negotiated < 0):
+        total = 12 * year + month - 1 + args[0]
+        return total // 12, total % 12 + 1
+    if name == "negotiated_or_months":
+        total = max(negotiated, 12 * year + month - 1)
+        return total // 12, total % 12 + 1
+    if name == "end_of_year_after":
+        return year + args[0], 12
+    if name == "cutoff":
+        first, effect_month = args
+        cutoff_year = year if month < first else year + 1  # the first 1st of month `first` on or after
+        return cutoff_year + (1 if effect_month < first else 0), effect_month
+    assert name == "fiscal_year_end"
+    return (year if month <= args[0] else year + 1), 12
+
+
+@given(st.lists(st.tuples(rules(), st.integers(1900, 2100), st.integers(1, 12), st.integers(-1, 2200 * 12)),
+                min_size=1, max_size=30))
+def test_one_call_on_mixed_rules_matches_each_rule_by_hand(notices):
+    codes = np.array([law.encode_rule(rule) for rule, *_ in notices]).reshape(-1, 3)
+    months = np.array([law.month_index(year, month) for _, year, month, _ in notices])
+    negotiated = np.array([n for *_, n in notices])
+    got = law.effective_months(codes[:, 0], codes[:, 1], codes[:, 2], months, negotiated)
+    expected = [law.month_index(*_effect_by_hand(rule, year, month, n)) for rule, year, month, n in notices]
+    assert got.tolist() == expected
