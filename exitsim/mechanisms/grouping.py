@@ -30,10 +30,10 @@ def top_two(values: np.ndarray, groups: np.ndarray, n_groups: int):
     first_row = np.full(n_groups, n)
     np.minimum.at(first_row, groups, candidate)
     present = first_row < n
-    others = np.ones(n, dtype=bool)
-    others[first_row[present]] = False
+    others = values.copy()
+    others[first_row[present]] = -np.inf  # each group's first row out of the running
     second = np.full(n_groups, -np.inf)
-    np.maximum.at(second, groups[others], values[others])
+    np.maximum.at(second, groups, others)
     return (np.where(present, first_row, -1), np.where(present, first, 0.0),
             np.where(np.isfinite(second), second, 0.0))
 

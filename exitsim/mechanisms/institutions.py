@@ -127,8 +127,9 @@ def institutions_phase(world: World, params, quality_noise: np.ndarray,
     base = budget.assessment_base(world.power_history)
     c_star = budget.uncapped_assessment(base, world.budget_rate, state, org, p.organization_weight)
     need = np.where(dead, 0.0, world.need())
+    member_count = np.bincount(org, minlength=m)
     assessed, _ = budget.dues(c_star, ms.discount[rows], org, need, world.cap,
-                              p.contribution_floor, ms.dues[rows], p.dues_rise_cap, m)
+                              p.contribution_floor, ms.dues[rows], p.dues_rise_cap, m, member_count)
     paid = assessed if withheld is None else assessed * (1.0 - withheld[rows])
     collected = group_sum(paid, org, m)
     shortfall = np.maximum(need - collected, 0.0)
@@ -138,17 +139,16 @@ def institutions_phase(world: World, params, quality_noise: np.ndarray,
                                              p.performance_adjustment, p.performance_noise))
     produced = spillover.output(world.value_multiplier, quality, collected)
 
-    member_count = np.bincount(org, minlength=m)
-    leader, leader_share = leadership.leader(paid, state, org, p.leader_margin, m)
-    vote = leadership.voting_weights(paid, org, world.weighted_voting, m)
+    leader, leader_share = leadership.leader(paid, state, org, p.leader_margin, m, member_count, collected)
+    vote = leadership.voting_weights(paid, org, world.weighted_voting, m, member_count, collected)
     policy = leadership.policy_position(world.ideal_point, state, org, vote, world.policy_offset, m)
 
-    outside = spillover.outside_weight(power, state, org, p.absorptive_exponent, m)
+    row_weight, member_weight, outside = spillover.absorptive_weights(power, state, org, p.absorptive_exponent, m)
     fraction = spillover.member_pool_fraction(spillover.has_outsiders(outside, power, p.absorptive_exponent), p.leak)
     nonneutral = leadership.nonneutral_gain(produced, leader_share, member_count, world.weighted_voting,
                                             leader >= 0, p.steering_share, p.equal_vote_steering)
     nonneutral = np.minimum(nonneutral, fraction * produced)
-    share = spillover.share_by_power(power, state, org, p.absorptive_exponent, m)
+    share = row_weight / member_weight[org]  # spillover.share_by_power
     public = spillover.public_good(fraction * produced - nonneutral, share, org)
     leak = spillover.leak_to_nonmembers(power, state, org, (1.0 - fraction) * produced, outside,
                                         p.absorptive_exponent, n)
@@ -158,7 +158,7 @@ def institutions_phase(world: World, params, quality_noise: np.ndarray,
     compliance = leadership.compliance_cost(distance, world.institutionalization, org, c_star, p.compliance)
 
     is_leader_row = leader[org] == state
-    other_weight = np.where(is_leader_row, 0.0, (power ** p.absorptive_exponent)[state])
+    other_weight = np.where(is_leader_row, 0.0, row_weight)
     other_total = group_sum(other_weight, org, m)
     commitment = np.where(other_total > 0,
                           budget.commitment(leader, world.issue_area == SECURITY, need, p.commitment_rate), 0.0)

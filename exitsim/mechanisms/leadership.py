@@ -13,29 +13,40 @@ from .grouping import group_sum, top_two
 
 
 def voting_weights(contribution: np.ndarray, org: np.ndarray, weighted_voting: np.ndarray,
-                   n_orgs: int) -> np.ndarray:
+                   n_orgs: int, member_count: np.ndarray | None = None,
+                   total: np.ndarray | None = None) -> np.ndarray:
     """Each member's voting weight: 1/|M_k| under one-state-one-vote, its share of
-    contributions under weighted voting (an equal split if nobody contributes)."""
-    counts = np.bincount(org, minlength=n_orgs)
-    total = group_sum(contribution, org, n_orgs)
-    equal = 1.0 / counts[org]
-    share = np.where(total[org] > 0, contribution / np.where(total[org] > 0, total[org], 1.0), equal)
-    return np.where(weighted_voting[org], share, equal)
+    contributions under weighted voting (an equal split if nobody contributes).
+
+    ``member_count`` (|M_k|) and ``total`` (contributions per organization) may be given if the
+    caller has them."""
+    counts = np.bincount(org, minlength=n_orgs) if member_count is None else member_count
+    equal = (1.0 / np.maximum(counts, 1))[org]
+    weighted = np.asarray(weighted_voting)[org]
+    if not weighted.any():
+        return equal
+    total = group_sum(contribution, org, n_orgs) if total is None else total
+    paid = total > 0
+    share = np.where(paid[org], contribution / np.where(paid, total, 1.0)[org], equal)
+    return np.where(weighted, share, equal)
 
 
 def leader(contribution: np.ndarray, state: np.ndarray, org: np.ndarray, margin: float,
-           n_orgs: int) -> tuple[np.ndarray, np.ndarray]:
+           n_orgs: int, member_count: np.ndarray | None = None,
+           total: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The leader of each organization and its share of contributions.
 
     The largest contributor leads if its contribution is at least ``margin`` (1.2) × the next
     one's; an organization with one member is led by it; otherwise, or when nobody contributes,
     it has no leader (−1). Returns ``(leader state per org, leader's contribution share)``.
+    ``member_count`` and ``total`` (contributions per organization) may be given if the caller
+    has them.
     """
     first_row, first, second = top_two(contribution, org, n_orgs)
-    counts = np.bincount(org, minlength=n_orgs)
+    counts = np.bincount(org, minlength=n_orgs) if member_count is None else member_count
     leads = (first_row >= 0) & (first > 0) & ((counts == 1) | (first >= margin * second))
     who = np.where(leads, state[np.maximum(first_row, 0)] if len(state) else -1, -1)
-    total = group_sum(contribution, org, n_orgs)
+    total = group_sum(contribution, org, n_orgs) if total is None else total
     share = np.where(leads, first / np.where(total > 0, total, 1.0), 0.0)
     return who, share
 
@@ -65,6 +76,8 @@ def nonneutral_gain(output: np.ndarray, leader_share: np.ndarray, member_count: 
 def policy_distance(ideal_point: np.ndarray, policy: np.ndarray, state: np.ndarray,
                     org: np.ndarray) -> np.ndarray:
     """d(x_i, y_k): Euclidean distance from a member's ideal point to its organization's policy."""
+    if ideal_point.shape[1] == 1:  # the usual one dimension: |x − y| as sqrt((x − y)²), as below
+        return np.sqrt(np.square(ideal_point[:, 0][state] - policy[:, 0][org]))
     return np.sqrt(((ideal_point[state] - policy[org]) ** 2).sum(axis=1))
 
 

@@ -30,22 +30,32 @@ def output(value_multiplier: np.ndarray, quality: np.ndarray, collected: np.ndar
     return value_multiplier * quality * collected
 
 
-def share_by_power(power: np.ndarray, state: np.ndarray, org: np.ndarray, exponent: float,
-                   n_orgs: int) -> np.ndarray:
-    """Each row's share of its organization's pool: P_i^ν / Σ_{j∈M_k} P_j^ν.
+def absorptive_weights(power: np.ndarray, state: np.ndarray, org: np.ndarray, exponent: float,
+                       n_orgs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The absorptive weights P^ν that share out public goods, computed once for a year:
+    ``(P_i^ν per row, S_k = Σ_{j∈M_k} P_j^ν per organization, Σ_{j∉M_k} P_j^ν per organization)``.
 
     ν = ``absorptive_exponent``: 0 is an equal split, 1 proportional to power.
     """
-    weight = (power ** exponent)[state]  # one power per state, not per row
-    total = group_sum(weight, org, n_orgs)
-    return weight / total[org]
+    weight = power ** exponent  # one power per state, not per row
+    row_weight = weight[state]
+    member_weight = group_sum(row_weight, org, n_orgs)
+    return row_weight, member_weight, weight.sum() - member_weight
+
+
+def share_by_power(power: np.ndarray, state: np.ndarray, org: np.ndarray, exponent: float,
+                   n_orgs: int) -> np.ndarray:
+    """Each row's share of its organization's pool: P_i^ν / Σ_{j∈M_k} P_j^ν
+    (:func:`absorptive_weights`)."""
+    row_weight, member_weight, _ = absorptive_weights(power, state, org, exponent, n_orgs)
+    return row_weight / member_weight[org]
 
 
 def outside_weight(power: np.ndarray, state: np.ndarray, org: np.ndarray, exponent: float,
                    n_orgs: int) -> np.ndarray:
-    """Σ_{j∉M_k} P_j^ν: the absorptive weight of each organization's non-members."""
-    weight = power ** exponent
-    return weight.sum() - group_sum(weight[state], org, n_orgs)
+    """Σ_{j∉M_k} P_j^ν: the absorptive weight of each organization's non-members
+    (:func:`absorptive_weights`)."""
+    return absorptive_weights(power, state, org, exponent, n_orgs)[2]
 
 
 def has_outsiders(outside: np.ndarray, power: np.ndarray, exponent: float) -> np.ndarray:
@@ -92,5 +102,6 @@ def access_spillover(power: np.ndarray, state: np.ndarray, org: np.ndarray, qual
     multiplied by ``organization_weight``.
     """
     world = power.sum()
-    member_power = group_sum(power[state], org, n_orgs)
-    return rate * quality[org] * power[state] * (member_power[org] - power[state]) / world
+    own = power[state]
+    member_power = group_sum(own, org, n_orgs)
+    return rate * quality[org] * own * (member_power[org] - own) / world
