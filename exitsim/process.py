@@ -55,7 +55,6 @@ class YearCounts:
     spreading_rows: list[int] = field(default_factory=list)
     violators: list[int] = field(default_factory=list)     # states that walked out this year
     leavers: list[int] = field(default_factory=list)       # states that gave notice or walked out
-    rescinded_rows: list[int] = field(default_factory=list)
 
 
 def rival_of(world, state: np.ndarray) -> np.ndarray:
@@ -244,13 +243,14 @@ class DecisionPhase:
         non_treaty = self._kind(flows.rows) == law.NON_TREATY
         self.counts.at_risk = int(np.sum((status == MEMBER) & living & ~non_treaty))
 
-        self._rescind_or_mature_notices()
-
-        rescinded = np.zeros(len(ms), dtype=bool)
-        rescinded[self.counts.rescinded_rows] = True  # they decided this year already
-        rescinded = rescinded[flows.rows]
-        deciding = np.flatnonzero((ms.status[flows.rows] == MEMBER) & living & ~rescinded)
+        # who chooses this year: the members at the start of the phase (a row whose notice is
+        # rescinded below has decided this year already)
+        deciding = np.flatnonzero((status == MEMBER) & living)
         rows = flows.rows[deciding]
+        # revocable notices from earlier years, which may be rescinded first
+        pending = np.flatnonzero((status == NOTICE) & living)
+        pending = pending[(law.year_of(ms.notice_month[flows.rows[pending]]) < year)
+                          & self.clause(flows.rows[pending]).revocable]
         window = self.model.window_open()[flows.state[deciding]]
         scheduled = {}  # the timeline's choices for this year: row -> (choice, month)
         for event in timeline.at(year, "notice", "threat"):
@@ -263,7 +263,11 @@ class DecisionPhase:
         maybe = self._may_leave_or_threaten(deciding, window, pretext, timed)
         deciding, rows, window, pretext = deciding[maybe], rows[maybe], window[maybe], pretext[maybe]
         state = flows.state[deciding]
-        v = self._payoff(deciding, rows)
+        # the payoffs of pending notices and of this year's choices in one pass (a rescission
+        # changes nothing a choice reads: it touches only its own row and next year's policy)
+        both = self._payoff(np.concatenate([pending, deciding]), np.concatenate([flows.rows[pending], rows]))
+        self._rescind_notices(pending, _slice_payoff(both, slice(0, len(pending))))
+        v = _slice_payoff(both, slice(len(pending), None))
         concession = np.maximum(v["discount_value"], v["policy_value"])
         p_notice, p_threat = self._choice_probabilities(deciding, rows, v["payoff"], window, pretext,
                                                         v["p_concede"], concession)
@@ -381,24 +385,21 @@ class DecisionPhase:
         ms.arrears[row] = law.surviving_debt(ms.arrears[row], survive)  # else written off with the membership
 
     # --- pending notices ---------------------------------------------------------------------------------------
-    def _rescind_or_mature_notices(self) -> None:
-        """Before this year's choices: revocable notices from earlier years are rescinded when the
-        government turned internationalist, ũ turned positive, or the organization, answering the
-        notice like a threat, concedes (§4.6)."""
+    def _rescind_notices(self, pending: np.ndarray, v: dict) -> None:
+        """Before this year's choices: revocable notices from earlier years (at flows positions
+        ``pending``, with their payoffs ``v``) are rescinded when the government turned
+        internationalist, ũ turned positive, or the organization, answering the notice like a
+        threat, concedes (§4.6)."""
         world, ms, flows, year = self.world, self.world.memberships, self.flows, self.year
-        pending = np.flatnonzero((ms.status[flows.rows] == NOTICE) & (world.org_status[flows.org] != DEAD))
-        rows = flows.rows[pending]
-        earlier = law.year_of(ms.notice_month[rows]) < year
-        pending, rows = pending[earlier], rows[earlier]
-        if len(rows) == 0:
+        if len(pending) == 0:
             return
+        rows = flows.rows[pending]
         state = flows.state[pending]
-        v = self._payoff(pending, rows)
         turned = self.model.turnovers[state] & self.model.was_nativist[state] & ~world.nativist_government[state]
         conceded = self.u[DRAW_ANSWER][rows] < v["p_concede"]
         utility = self.value.utility[pending]
         turned_positive = np.where(ms.utility_at_notice[rows] <= 0, utility, 0.0)  # ũ was ≤ 0 at notice, now > 0
-        undo = law.rescinded(self.clause(rows).revocable, turned, turned_positive, conceded)
+        undo = law.rescinded(True, turned, turned_positive, conceded)  # the caller passes revocable notices only
         for i in np.flatnonzero(np.asarray(undo, bool)):
             row = rows[i]
             s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
@@ -439,6 +440,12 @@ class DecisionPhase:
             self.counts.withdrawals += 1
             self.model.events.add(Event(year, "withdrawal", s, k, month=month,
                                         detail=f"arrears of {paid:.4g} paid first" if paid > 0 else "", **legal))
+
+
+def _slice_payoff(v: dict, part: slice) -> dict:
+    """The payoffs (:meth:`DecisionPhase._payoff`) of some of the rows they were computed for."""
+    return {name: law.Route(*(field[part] for field in value)) if isinstance(value, law.Route) else value[part]
+            for name, value in v.items()}
 
 
 def _with_rows(mask: np.ndarray, rows: list[int]) -> np.ndarray:

@@ -114,6 +114,18 @@ def test_a_revocable_notice_is_rescinded_after_a_turnover_to_internationalists()
     assert not events(model, "withdrawal")
 
 
+def test_a_row_whose_notice_is_rescinded_does_not_choose_again_that_year():
+    timeline = [ScheduledEvent(2026, "government", "B", value="nativist"),
+                ScheduledEvent(2026, "notice", "B", "WHO", month=2),
+                ScheduledEvent(2027, "government", "B", value="internationalist")]
+    # everyone who chooses gives notice: the rescinded row would give notice again at once
+    model = lab("WHO", timeline, steps=3, exit_decisions=True, baseline_notice=5.0, baseline_threat=-30.0).run()
+    [rescission] = events(model, "rescission")
+    assert (rescission.year, rescission.state) == (2027, "B")
+    choices = [(e.year, e.kind) for e in model.events if e.state == "B" and e.kind in ("notice", "threat")]
+    assert choices == [(2026, "notice"), (2028, "notice")]
+
+
 def test_an_irrevocable_notice_is_not_rescinded():
     timeline = [ScheduledEvent(2026, "government", "B", value="nativist"),
                 ScheduledEvent(2026, "notice", "B", "WHO", month=2),
