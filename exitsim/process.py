@@ -124,6 +124,13 @@ class DecisionPhase:
         return law.ClauseArrays(*(np.where(held, mine[np.maximum(own, 0)], theirs[org])
                                   for mine, theirs in zip(self.reserved, self.org_clauses, strict=True)))
 
+    def clause_of(self, row: int, field: str):
+        """One field of the withdrawal clause that binds one row (see :meth:`clause`)."""
+        own = self.world.memberships.reservation[row]
+        if own >= 0 and len(self.reserved.kind):
+            return getattr(self.reserved, field)[own].item()
+        return getattr(self.org_clauses, field)[self.world.memberships.org[row]].item()
+
     def _legal(self, rows: np.ndarray, amendment: np.ndarray):
         world, ms, year = self.world, self.world.memberships, self.year
         c = self.clause(rows)
@@ -329,11 +336,11 @@ class DecisionPhase:
     def _notice(self, pos: int, row: int, v: dict, i: int, cause: str, month: int) -> None:
         world, ms, year, model = self.world, self.world.memberships, self.year, self.model
         s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
-        route = law.Route(*(np.asarray(field)[i].item() for field in v["route"]))
+        route = law.Route(*(field[i].item() for field in v["route"]))
         if route.outcome == law.NEEDS_CONSENT:  # VCLT 54(b): answered this year
             granted = bool(law.consent_granted(self.u[DRAW_CONSENT][row], self.p.consent_probability))
             model.events.add(Event(year, "consent", s, k, detail="granted" if granted else "refused"))
-            route = law.lawful_route(self.clause([row]).kind[0], True, granted, bool(v["amendment"][i]))
+            route = law.lawful_route(self.clause_of(row, "kind"), True, granted, bool(v["amendment"][i]))
             if route.outcome == law.CONSENT_REFUSED:
                 ms.consent_refused[row] = True
                 return
@@ -376,7 +383,7 @@ class DecisionPhase:
 
     def _exit(self, row: int, status: int) -> None:
         ms = self.world.memberships
-        survive = bool(self.clause([row]).obligations_survive[0])
+        survive = bool(self.clause_of(row, "obligations_survive"))
         ms.status[row] = status
         ms.exit_year[row] = self.year
         ms.notice_month[row] = ms.effective_month[row] = -1
@@ -422,12 +429,12 @@ class DecisionPhase:
         """Notices whose effective date falls in this year take effect (arrears first paid where
         they block the effect: ILO, OAS)."""
         world, ms, year = self.world, self.world.memberships, self.year
-        due = np.flatnonzero((ms.status == NOTICE) & (ms.effective_month >= 0)
-                             & np.asarray(law.matures(ms.effective_month, year), bool))
+        due = np.flatnonzero(ms.status == NOTICE)
+        due = due[(ms.effective_month[due] >= 0) & np.asarray(law.matures(ms.effective_month[due], year), bool)]
         for row in due:  # a year's few exits
             org = ms.org[row]
             s, k = world.state_code[ms.state[row]], world.org_code[org]
-            paid = float(law.can_take_effect(ms.arrears[row], self.clause([row]).arrears_block_effect[0]))
+            paid = float(law.can_take_effect(ms.arrears[row], self.clause_of(row, "arrears_block_effect")))
             if paid > 0:  # the state pays what it owes before the exit takes effect (ILO, OAS)
                 ms.arrears[row] = 0.0
                 i = ms.state[row]

@@ -19,6 +19,8 @@ Every function is vectorized over membership rows and takes its random draws as 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .evaluation import UTILITY_TERMS
@@ -179,18 +181,29 @@ def leave_or_threat_bound(utility: np.ndarray, contagion: np.ndarray, window: np
     whatever the pretext, the law and the concession values. A row whose uniform draw is at least
     the bound chooses to stay for sure (:func:`choose`). The bound is widened by a relative 1e-9
     and an absolute 1e-12 for rounding; with a β outside its range it is 1 (no row screened out).
+    Scalars give a 0-dimensional array.
     """
     shape = np.broadcast_shapes(np.shape(utility), np.shape(contagion), np.shape(window))
     if min(beta_utility, beta_contagion, beta_window, beta_pretext) < 0:
         return np.ones(shape)
-    open_window = beta_window * np.asarray(window, dtype=np.float64)
-    best_payoff = np.minimum(horizon * np.maximum(0.0, -np.asarray(utility, dtype=np.float64)), payoff_clip)
-    v_notice = (baseline_notice + beta_pretext + max(beta_nativism, 0.0) + beta_utility * best_payoff
-                + beta_contagion * np.asarray(contagion, dtype=np.float64) + open_window)
-    v_threat = baseline_threat + beta_pretext + beta_utility * payoff_clip + open_window
+    # e^{1e-9} > 1 + 1e-9: the relative margin rides in the exponents, the absolute one in the
+    # threat's term, so the bound costs a dozen passes over the rows
+    margin = 1e-9
+    notice_constant = (baseline_notice + beta_pretext + max(beta_nativism, 0.0)) / temperature + margin
+    threat = baseline_threat + beta_pretext + beta_utility * payoff_clip
+    threat_closed, threat_open = (math.exp(min((threat + extra) / temperature + margin, 700.0)) + 1e-12
+                                  for extra in (0.0, beta_window))  # e^700: no row's u reaches it
+    # β_u min(H max(0, −ũ), c) = min(−β_u H min(ũ, 0), β_u c) for β_u ≥ 0
+    value = np.minimum(np.minimum(np.asarray(utility, dtype=np.float64), 0.0) * (-beta_utility * horizon / temperature),
+                       beta_utility * payoff_clip / temperature)
+    value += (beta_contagion / temperature) * np.asarray(contagion, dtype=np.float64)
+    open_window = np.asarray(window, dtype=bool)
+    value += (beta_window / temperature) * open_window
+    value += notice_constant
     with np.errstate(over="ignore"):  # an infinite bound screens nothing out, as it should
-        bound = np.exp(v_notice / temperature) + np.exp(v_threat / temperature)
-    return np.broadcast_to(bound * (1.0 + 1e-9) + 1e-12, shape)
+        bound = np.exp(value)
+        bound += threat_closed + (threat_open - threat_closed) * open_window
+    return np.broadcast_to(bound, shape)
 
 
 def choose(p_notice: np.ndarray, p_threat: np.ndarray, uniform: np.ndarray) -> np.ndarray:
