@@ -480,9 +480,8 @@ def alignment_targets(model) -> tuple[np.ndarray, np.ndarray]:
     """Each state's share of positive net gains from organizations the hegemon / rising power lead."""
     world, flows = model.world, model.flows
     net = alignment.row_net_gain(flows.benefits(), flows.dues, flows.compliance, flows.leader_commitment())
-    leader = flows.leader[flows.org]
-    return tuple(alignment.alignment_target(net, leader, world.role_index(pole), flows.state, world.n_states)
-                 for pole in (HEGEMON, RISING))
+    return alignment.alignment_targets(net, flows.leader[flows.org], (world.role_index(HEGEMON), world.role_index(RISING)),
+                                       flows.state, world.n_states)
 
 
 def alignment_phase(model) -> None:

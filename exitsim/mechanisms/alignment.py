@@ -23,6 +23,25 @@ def row_net_gain(benefits: np.ndarray, dues: np.ndarray, compliance: np.ndarray,
     return np.asarray(benefits) - dues - compliance - leader_commitment
 
 
+def alignment_targets(net_gain_rows: np.ndarray, leader_of_row_org: np.ndarray, poles: tuple[int, ...],
+                      state_of_row: np.ndarray, n_states: int) -> tuple[np.ndarray, ...]:
+    """:func:`alignment_target` for several poles (the hegemon and the rising power), with each
+    state's positive net gains summed once."""
+    positive = np.maximum(0.0, np.asarray(net_gain_rows, dtype=np.float64))
+    denominator = group_sum(positive, state_of_row, n_states)
+    share = denominator > 0
+    safe = np.where(share, denominator, 1.0)
+    targets = []
+    for pole in poles:
+        if pole < 0:
+            targets.append(np.zeros(n_states))
+            continue
+        led = np.asarray(leader_of_row_org) == pole
+        numerator = group_sum(np.where(led, positive, 0.0), state_of_row, n_states)
+        targets.append(np.where(share, numerator / safe, 0.0))
+    return tuple(targets)
+
+
 def alignment_target(net_gain_rows: np.ndarray, leader_of_row_org: np.ndarray, pole_index: int,
                      state_of_row: np.ndarray, n_states: int) -> np.ndarray:
     """Per state, the share of its positive net gains that comes from organizations the pole leads.

@@ -162,7 +162,10 @@ def institutions_phase(world: World, params, quality_noise: np.ndarray,
     other_total = group_sum(other_weight, org, m)
     commitment = np.where(other_total > 0,
                           budget.commitment(leader, world.issue_area == SECURITY, need, p.commitment_rate), 0.0)
-    transfer = commitment[org] * other_weight / np.where(other_total > 0, other_total, 1.0)[org]
+    transfer = np.zeros(len(org))
+    receiving = np.flatnonzero((commitment > 0)[org])  # the rows of security organizations with a leader
+    transfer[receiving] = (commitment[org[receiving]] * other_weight[receiving]
+                           / np.where(other_total > 0, other_total, 1.0)[org[receiving]])
 
     led = leader >= 0
     net = (group_sum(public + access + transfer - paid - compliance, state, n) + leak

@@ -33,3 +33,14 @@ def test_row_net_gain():
     gain = alignment.row_net_gain(np.array([3.0]), np.array([1.0]), np.array([0.5]),
                                   np.array([0.25]))
     np.testing.assert_allclose(gain, [1.25])
+
+
+def test_targets_of_both_poles_at_once_are_each_poles_target():
+    rng = np.random.default_rng(4)
+    net = rng.normal(size=40)
+    leader = rng.integers(-1, 5, size=40)
+    state = rng.integers(0, 6, size=40)
+    hegemon, rising, missing = alignment.alignment_targets(net, leader, (2, 4, -1), state, 7)
+    np.testing.assert_array_equal(hegemon, alignment.alignment_target(net, leader, 2, state, 7))
+    np.testing.assert_array_equal(rising, alignment.alignment_target(net, leader, 4, state, 7))
+    assert missing.tolist() == [0.0] * 7

@@ -1,6 +1,9 @@
 """Group-by helpers over the edge list, on hand-computed cases."""
 
 import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from exitsim.mechanisms.grouping import GroupIndex, group_count, group_sum, top_two
 
@@ -24,3 +27,20 @@ def test_group_index_gives_each_groups_rows_in_order():
     assert index.rows(0).tolist() == [11, 14]
     assert index.rows(2).tolist() == [10, 12]
     assert index.rows(3).tolist() == [] and index.rows(7).tolist() == []
+
+
+@given(st.lists(st.integers(0, 6), max_size=60), st.booleans())
+def test_group_index_rows_are_the_rows_of_each_key_in_order(keys, presorted):
+    keys = np.array(sorted(keys) if presorted else keys, dtype=np.int64)
+    rows = np.arange(100, 100 + len(keys))
+    index = GroupIndex(keys, rows, n_groups=7)
+    for group in range(7):
+        assert index.rows(group).tolist() == rows[keys == group].tolist()
+    assert index.rows(7).tolist() == [] and index.rows(-1).tolist() == []
+
+
+def test_group_index_rejects_keys_outside_the_groups():
+    with pytest.raises(ValueError, match="0–2"):
+        GroupIndex(np.array([0, 3]), np.array([1, 2]), n_groups=3)
+    with pytest.raises(ValueError, match="0–2"):
+        GroupIndex(np.array([-1, 0]), np.array([1, 2]), n_groups=3)
