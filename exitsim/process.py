@@ -25,13 +25,23 @@ from .world import DEAD, HEGEMON, INACTIVE, MEMBER, NOTICE, RISING, WITHDRAWN
 DRAW_CHOICE, DRAW_MONTH, DRAW_CONCEDE, DRAW_CONSENT, DRAW_ANSWER = range(5)
 
 
-@dataclass
 class Evaluation:
-    """Phase 4: each active row's ũ (years of own dues a year) and its split into the named
-    per-year reasons to leave (:func:`evaluation.exit_terms`), aligned with ``flows.rows``."""
+    """Phase 4: each active row's ũ (years of own dues a year), aligned with ``flows.rows``, and
+    its split into the named per-year reasons to leave (:func:`evaluation.exit_terms`), computed
+    for the rows that ask (the year's few choices) rather than for every row."""
 
-    utility: np.ndarray
-    terms: dict[str, np.ndarray]
+    def __init__(self, utility: np.ndarray, inputs: tuple, options: tuple):
+        self.utility = utility
+        self._inputs, self._options = inputs, options
+
+    def terms_at(self, positions: np.ndarray) -> dict[str, np.ndarray]:
+        """The reasons to leave of the rows at flows positions ``positions``."""
+        return evaluation.exit_terms(*(value[positions] for value in self._inputs), *self._options)
+
+    @property
+    def terms(self) -> dict[str, np.ndarray]:
+        """The reasons to leave of every row."""
+        return evaluation.exit_terms(*self._inputs, *self._options)
 
 
 @dataclass
@@ -68,11 +78,11 @@ def evaluation_phase(model) -> Evaluation:
     (− γ rival's gains/c*, with γ = 0 until a great-power strategy is active), with this year's
     flows. The security leader's commitment counts as a cost, transfers received as a benefit."""
     world, flows, p = model.world, model.flows, model.params
-    terms = evaluation.exit_terms(
-        flows.benefits(), flows.dues + flows.leader_commitment(), flows.compliance, flows.c_star, flows.distance,
-        world.institutionalization[flows.org], world.nativist_government[flows.state],
-        np.zeros(len(flows.rows)), 0.0, p.preference_cost, p.nativist_cost, p.ratio_clip)
-    return Evaluation(utility=-(terms["performance"] + terms["cost"] + terms["preferences"]), terms=terms)
+    inputs = (flows.benefits(), flows.dues + flows.leader_commitment(), flows.compliance, flows.c_star, flows.distance,
+              world.institutionalization[flows.org], world.nativist_government[flows.state],
+              np.zeros(len(flows.rows)))
+    options = (0.0, p.preference_cost, p.nativist_cost, p.ratio_clip)  # γ = 0: no strategy is active
+    return Evaluation(evaluation.membership_utility(*inputs, *options), inputs, options)
 
 
 class _Draws(dict):
@@ -287,7 +297,7 @@ class DecisionPhase:
                 choice[i], month[i] = scheduled[r]
         chose = np.flatnonzero(choice != decision.STAY)  # causes only for the year's few choices
         named = decision.decision_cause(decision.notice_terms(
-            {name: term[deciding[chose]] for name, term in self.value.terms.items()}, v["years"][chose],
+            self.value.terms_at(deciding[chose]), v["years"][chose],
             v["switching"][chose], ms.exposure[rows[chose]], window[chose], pretext[chose],
             world.nativism[state[chose]], baseline_notice=p.baseline_notice, beta_utility=p.beta_utility,
             beta_contagion=p.beta_contagion, beta_window=p.beta_window, beta_pretext=p.beta_pretext,

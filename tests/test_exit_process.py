@@ -395,3 +395,15 @@ def test_the_stay_shortcuts_change_no_choice(monkeypatch, busy):
     pd.testing.assert_frame_equal(fast.events.to_frame(), full.events.to_frame())
     pd.testing.assert_frame_equal(fast.datacollector.get_model_vars_dataframe(),
                                   full.datacollector.get_model_vars_dataframe())
+
+
+def test_the_reasons_to_leave_of_some_rows_are_theirs_and_add_up_to_minus_utility():
+    from exitsim.process import evaluation_phase
+
+    model = ExitModel(seed=2, steps=3).run()
+    value = evaluation_phase(model)
+    positions = np.array([0, 7, 3, len(value.utility) - 1])
+    some, every = value.terms_at(positions), value.terms
+    for name, term in some.items():
+        np.testing.assert_array_equal(term, every[name][positions])
+    np.testing.assert_allclose(sum(every.values()), -value.utility, rtol=1e-12, atol=1e-12)
