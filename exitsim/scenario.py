@@ -325,11 +325,16 @@ def cross_check(scenario: Scenario, states: list[StateSpec] | None = None,
     known = {s.code: s for s in states}
     for k, o in enumerate(explicit_orgs):
         members = o.member_codes()
+        listed: set[str] = set()
         for j, code in enumerate(members):
             if code not in known:
                 hint = suggest(code, known)
                 problems.append((("organizations", k, "members", j),
                                  f"{code!r} is not a state of the scenario" + (f" (did you mean {hint!r}?)" if hint else "")))
+            elif code in listed:
+                problems.append((("organizations", k, "members", j),
+                                 f"{code!r} is listed twice among the members of {o.code}"))
+            listed.add(code)
         for j, reservation in enumerate(o.reservations):
             if reservation.state not in members:
                 problems.append((("organizations", k, "reservations", j, "state"),

@@ -167,6 +167,11 @@ def test_a_member_that_names_no_state(tmp_path):
                                "'GRB' is not a state of the scenario (did you mean 'GBR'?)")]
 
 
+def test_a_member_listed_twice(tmp_path):
+    path, f = edited(tmp_path, "members: [USA, GBR, CHN]", "members: [USA, GBR, USA, CHN]")
+    assert problems(path) == [(f, 17, 25, "organizations.0.members.2", "'USA' is listed twice among the members of WHO")]
+
+
 def test_duplicate_codes(tmp_path):
     path, f = edited(tmp_path, "  - code: CHN", "  - code: USA")
     path.write_text(path.read_text().replace("members: [USA, GBR, CHN]", "members: [USA, GBR]"))
