@@ -530,7 +530,7 @@ def rejoin_phase(model, counts: YearCounts) -> None:
         prospective = prospect.prospective_flows(
             state, org, world.power, world.ideal_point, model.flows, world.institutionalization,
             p.organization_weight, p.access_spillover, p.absorptive_exponent, p.leak, p.compliance, c_star,
-            cap=world.cap)
+            cap=world.cap, checked=True)
         value = evaluation.membership_utility(
             prospective.benefits, prospective.dues, prospective.compliance, c_star, prospective.distance,
             world.institutionalization[org], world.nativist_government[state], np.zeros(len(rows)), 0.0,

@@ -65,7 +65,7 @@ def _safe_divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
 def prospective_flows(state: np.ndarray, org: np.ndarray, power: np.ndarray, ideal_point: np.ndarray,
                       flows: Flows, institutionalization: np.ndarray, organization_weight: float,
                       access_rate: float, absorptive_exponent: float, leak: float, compliance_rate: float,
-                      c_star: np.ndarray, cap: np.ndarray | None = None) -> Prospect:
+                      c_star: np.ndarray, cap: np.ndarray | None = None, checked: bool = False) -> Prospect:
     """The flows non-member i would have this year as a member of k (a marginal addition).
 
     With M_k the active members in ``flows``, S_k = Σ_{j∈M_k} P_j^ν, W = Σ_j P_j and
@@ -98,6 +98,9 @@ def prospective_flows(state: np.ndarray, org: np.ndarray, power: np.ndarray, ide
         absorptive_exponent: ν. leak: ℓ. compliance_rate: χ (``compliance``).
         c_star: c*_ik per candidate row (:func:`exitsim.mechanisms.budget.uncapped_assessment`).
         cap: Optional per-organization contribution cap (NaN: none); None ignores caps.
+        checked: The caller vouches that no candidate is an active member (the model's rejoin
+            phase: its candidates are rows that are not active, and the edge list has one row per
+            state and organization), so the check is skipped.
 
     Example (``tests/mechanisms/test_prospect.py``): P = (1, 4, 9), ν = 0.5, members {1, 2} of
     one organization with G = 10, h = 1, ℓ = 0.1, N = 2, Σ c* = 1.3: state 0 with c* = 0.1 gets
@@ -111,7 +114,7 @@ def prospective_flows(state: np.ndarray, org: np.ndarray, power: np.ndarray, ide
     member_state = np.asarray(flows.state, dtype=np.int64)
     member_org = np.asarray(flows.org, dtype=np.int64)
     table = "table" if n_states * n_orgs <= 20_000_000 else None  # a lookup table, not a sort
-    if np.isin(state * n_orgs + org, member_state * n_orgs + member_org, kind=table).any():
+    if not checked and np.isin(state * n_orgs + org, member_state * n_orgs + member_org, kind=table).any():
         raise ValueError("prospective_flows: a candidate row is already an active member of its organization")
 
     weight = power ** absorptive_exponent
