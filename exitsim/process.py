@@ -255,17 +255,20 @@ class DecisionPhase:
     def run(self) -> None:
         world, ms, flows, p, year = self.world, self.world.memberships, self.flows, self.p, self.year
         timeline = self.model.timeline
-        living = world.org_status[flows.org] != DEAD
+        # the flows' rows are the active rows of organizations alive this year (none dies before phase 8)
         status = ms.status[flows.rows]
-        non_treaty = self._kind(flows.rows) == law.NON_TREATY
-        self.counts.at_risk = int(np.sum((status == MEMBER) & living & ~non_treaty))
+        member = status == MEMBER
+        non_treaty = self.org_clauses.kind[flows.org] == law.NON_TREATY
+        if len(self.reserved.kind):
+            non_treaty = self._kind(flows.rows) == law.NON_TREATY
+        self.counts.at_risk = int(np.count_nonzero(member & ~non_treaty))
 
         # who chooses this year: the members at the start of the phase (a row whose notice is
         # rescinded below has decided this year already)
-        deciding = np.flatnonzero((status == MEMBER) & living)
+        deciding = np.flatnonzero(member)
         rows = flows.rows[deciding]
         # revocable notices from earlier years, which may be rescinded first
-        pending = np.flatnonzero((status == NOTICE) & living)
+        pending = np.flatnonzero(status == NOTICE)
         pending = pending[(law.year_of(ms.notice_month[flows.rows[pending]]) < year)
                           & self.clause(flows.rows[pending]).revocable]
         window = self.model.window_open()[flows.state[deciding]]
@@ -273,9 +276,13 @@ class DecisionPhase:
         for event in timeline.at(year, "notice", "threat"):
             scheduled[self.model.row_of(event.state, event.organization)] = (
                 decision.NOTICE if event.kind == "notice" else decision.THREAT, event.month)
+        screened = self._may_choose_at_all(deciding, rows, window)
+        if scheduled:
+            timed = _with_rows(np.zeros(len(ms), dtype=bool), list(scheduled))[rows]
+            screened |= timed
+        screened = np.flatnonzero(screened)
+        deciding, rows, window = deciding[screened], rows[screened], window[screened]
         timed = _with_rows(np.zeros(len(ms), dtype=bool), list(scheduled))[rows]
-        screened = self._may_choose_at_all(deciding, rows, window) | timed
-        deciding, rows, window, timed = deciding[screened], rows[screened], window[screened], timed[screened]
         pretext = self._pretext(deciding, rows)
         maybe = self._may_leave_or_threaten(deciding, window, pretext, timed)
         deciding, rows, window, pretext = deciding[maybe], rows[maybe], window[maybe], pretext[maybe]
@@ -371,10 +378,10 @@ class DecisionPhase:
             ms.utility_at_notice[row] = self.value.utility[pos]
             self.counts.notices += 1
             self.counts.spreading_rows.append(int(row))
-            y, m = law.split_month_index(effective)
+            y, m = divmod(effective, 12)  # law.split_month_index, on Python integers
             model.record_notice(row, self.members.rows(int(ms.org[row])))
-            model.events.add(Event(year, "notice", s, k, month=law.month_of(notice),
-                                   detail=f"effective {y}-{m:02d}", **legal))
+            model.events.add(Event(year, "notice", s, k, month=notice % 12 + 1,
+                                   detail=f"effective {y}-{m + 1:02d}", **legal))
         elif route.outcome == law.IMMEDIATE_EXIT:  # a non-treaty body: leave at will, not a withdrawal
             self._exit(row, WITHDRAWN)
             self.counts.non_treaty_exits += 1
@@ -391,9 +398,12 @@ class DecisionPhase:
             model.events.add(Event(year, "walkout", s, k, month=law.month_of(notice),
                                    detail="contested: kept as inactive" if contested else "procedure violated", **legal))
 
-    def _exit(self, row: int, status: int) -> None:
+    def _exit(self, row: int, status: int, survive: bool | None = None) -> None:
+        """A membership ends now with ``status``; ``survive``: whether obligations survive the
+        exit (read from the row's clause if not given)."""
         ms = self.world.memberships
-        survive = bool(self.clause_of(row, "obligations_survive"))
+        if survive is None:
+            survive = bool(self.clause_of(row, "obligations_survive"))
         ms.status[row] = status
         ms.exit_year[row] = self.year
         ms.notice_month[row] = ms.effective_month[row] = -1
@@ -441,21 +451,24 @@ class DecisionPhase:
         world, ms, year = self.world, self.world.memberships, self.year
         due = np.flatnonzero(ms.status == NOTICE)
         due = due[(ms.effective_month[due] >= 0) & np.asarray(law.matures(ms.effective_month[due], year), bool)]
-        for row in due:  # a year's few exits
-            org = ms.org[row]
-            s, k = world.state_code[ms.state[row]], world.org_code[org]
-            paid = float(law.can_take_effect(ms.arrears[row], self.clause_of(row, "arrears_block_effect")))
+        if len(due) == 0:
+            return
+        clause = self.clause(due)
+        owed = np.asarray(law.can_take_effect(ms.arrears[due], clause.arrears_block_effect), dtype=np.float64)
+        months = np.asarray(law.month_of(ms.effective_month[due]))
+        for j, row in enumerate(due.tolist()):  # a year's few exits
+            s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
+            paid = float(owed[j])
             if paid > 0:  # the state pays what it owes before the exit takes effect (ILO, OAS)
                 ms.arrears[row] = 0.0
                 i = ms.state[row]
                 paid = min(paid, 0.5 * world.power[i])  # at most half its power; the rest is forgiven
                 world.power[i] -= paid
-            month = law.month_of(ms.effective_month[row])
             legal = dict(substantive=law.SUBSTANTIVE_NAMES[ms.substantive[row]],
                          procedural=law.PROCEDURAL_NAMES[ms.procedural[row]])
-            self._exit(row, WITHDRAWN)
+            self._exit(row, WITHDRAWN, bool(clause.obligations_survive[j]))
             self.counts.withdrawals += 1
-            self.model.events.add(Event(year, "withdrawal", s, k, month=month,
+            self.model.events.add(Event(year, "withdrawal", s, k, month=int(months[j]),
                                         detail=f"arrears of {paid:.4g} paid first" if paid > 0 else "", **legal))
 
 

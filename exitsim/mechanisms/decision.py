@@ -248,7 +248,8 @@ def notice_terms(exit_terms: dict[str, np.ndarray], years_to_effect: np.ndarray,
     terms["pretext"] = beta_pretext * np.asarray(pretext, dtype=np.float64) / temperature
     terms["nativism"] = beta_nativism * np.asarray(nativism, dtype=np.float64) / temperature
     terms["baseline"] = np.full(shape, baseline_notice / temperature)
-    return {name: np.broadcast_to(value, shape).astype(np.float64) for name, value in terms.items()}
+    return {name: value if np.shape(value) == shape else np.broadcast_to(value, shape).astype(np.float64)
+            for name, value in terms.items()}
 
 
 def decision_cause(terms: dict[str, np.ndarray]) -> np.ndarray:
@@ -265,5 +266,7 @@ def decision_cause(terms: dict[str, np.ndarray]) -> np.ndarray:
                         for name in CAUSES])
     best = np.argmax(stacked, axis=0)
     positive = np.take_along_axis(stacked, best[None], axis=0)[0] > 0
-    names = np.array(CAUSES + (UNCLEAR,))
-    return names[np.where(positive, best, len(CAUSES))]
+    return _CAUSE_NAMES[np.where(positive, best, len(CAUSES))]
+
+
+_CAUSE_NAMES = np.array(CAUSES + (UNCLEAR,))
