@@ -123,7 +123,7 @@ def dues(c_star: np.ndarray, discount: np.ndarray, org: np.ndarray, need: np.nda
         touched = np.zeros(n_orgs, dtype=bool)
         touched[org[out]] = True
         rows = np.flatnonzero(touched[org])
-        paid[rows] = _fill_rounds(weight[rows], upper[rows], lower[rows], org[rows], need, n_orgs)
+        paid[rows] = _fill_rounds(weight[rows], upper[rows], lower[rows], org[rows], need, n_orgs, paid[rows])
     # A free member that lands on its bound up to rounding pays the bound exactly, so equal
     # payers are bit-identical (the leader rule compares contributions).
     paid = np.where(np.abs(paid - upper) <= 1e-12 * upper, upper, paid)
@@ -132,29 +132,47 @@ def dues(c_star: np.ndarray, discount: np.ndarray, org: np.ndarray, need: np.nda
 
 
 def _fill_rounds(weight: np.ndarray, upper: np.ndarray, lower: np.ndarray, org: np.ndarray,
-                 need: np.ndarray, n_orgs: int) -> np.ndarray:
-    """The rounds of :func:`dues` on some organizations' rows (all of each one's rows, in order)."""
+                 need: np.ndarray, n_orgs: int, candidate: np.ndarray) -> np.ndarray:
+    """The later rounds of :func:`dues` on some organizations' rows (all of each one's rows, in
+    order), from the first round's ``candidate`` dues. An organization whose members are all
+    within bounds in a round is done (its λ would not change again) and leaves the rounds."""
+    paid = np.empty(len(org))
+    live = np.arange(len(org))
     at_upper = np.zeros(len(org), dtype=bool)
     at_lower = np.zeros(len(org), dtype=bool)
+    free = np.ones(len(org), dtype=bool)
     while True:
-        free = ~(at_upper | at_lower)
-        fixed = group_sum(np.where(at_upper, upper, 0.0) + np.where(at_lower, lower, 0.0), org, n_orgs)
-        free_weight = group_sum(np.where(free, weight, 0.0), org, n_orgs)
-        scale = np.where(free_weight > 0, np.maximum(need - fixed, 0.0) / np.where(free_weight > 0, free_weight, 1.0), 0.0)
-        candidate = scale[org] * weight
         above = free & (candidate > upper)
         below = free & (candidate < lower)
-        if not (above.any() or below.any()):
-            break
+        out = above | below
+        if not out.any():
+            paid[live] = np.where(at_upper, upper, np.where(at_lower, lower, candidate))
+            return paid
+        still = np.zeros(n_orgs, dtype=bool)
+        still[org[out]] = True
+        keep = still[org]
+        if not keep.all():  # the organizations without a member out of bounds are done
+            done = ~keep
+            paid[live[done]] = np.where(at_upper[done], upper[done], np.where(at_lower[done], lower[done],
+                                                                               candidate[done]))
+            keep = np.flatnonzero(keep)
+            live, weight, upper, lower, org = live[keep], weight[keep], upper[keep], lower[keep], org[keep]
+            at_upper, at_lower, free, candidate = at_upper[keep], at_lower[keep], free[keep], candidate[keep]
+            above, below = above[keep], below[keep]
         excess_above = group_sum(np.where(above, candidate - upper, 0.0), org, n_orgs)
         excess_below = group_sum(np.where(below, lower - candidate, 0.0), org, n_orgs)
         fix_above = above & (excess_above >= excess_below)[org]
         fix_below = below & (excess_below >= excess_above)[org]
         if not (fix_above.any() or fix_below.any()):
-            break
+            paid[live] = np.where(at_upper, upper, np.where(at_lower, lower, candidate))
+            return paid
         at_upper |= fix_above
         at_lower |= fix_below
-    return np.where(at_upper, upper, np.where(at_lower, lower, candidate))
+        free = ~(at_upper | at_lower)
+        fixed = group_sum(np.where(at_upper, upper, np.where(at_lower, lower, 0.0)), org, n_orgs)
+        free_weight = group_sum(np.where(free, weight, 0.0), org, n_orgs)
+        scale = np.where(free_weight > 0, np.maximum(need - fixed, 0.0) / np.where(free_weight > 0, free_weight, 1.0), 0.0)
+        candidate = scale[org] * weight
 
 
 def commitment(leader: np.ndarray, is_security: np.ndarray, need: np.ndarray, rate: float) -> np.ndarray:
