@@ -13,13 +13,14 @@ from . import process
 from .agents import Organization, State
 from .events import Event, EventLog
 from .mechanisms import budget, contagion, domestic, law, lifecycle, power
+from .mechanisms.grouping import GroupIndex
 from .mechanisms.institutions import Flows, institutions_phase
 from .outcomes import Outcomes
 from .parameters import Params
 from .scenario import Scenario, ScenarioError, build_world, load_scenario
 from .streams import Streams
 from .timeline import ScheduledEvent, Timeline, TimelineError
-from .world import ALIVE, HEGEMON, ISSUE_AREAS, MEMBERSHIP_STATUS, World
+from .world import ALIVE, DEAD, HEGEMON, ISSUE_AREAS, MEMBERSHIP_STATUS, NOTICE, World
 
 
 class _OrganizationRules:
@@ -207,7 +208,8 @@ class ExitModel(mesa.Model):
                 withheld[r] = share
         self.flows = flows = institutions_phase(world, self.params, noise, withheld)
         ms = world.memberships
-        ms.arrears[flows.rows] += flows.assessed - flows.dues
+        if withheld is not None:  # what was assessed and not paid is owed
+            ms.arrears[flows.rows] += flows.assessed - flows.dues
         world.quality = flows.quality
         world.quality_history = np.column_stack([flows.quality, world.quality_history[:, :-1]])
         world.leader_history = np.column_stack([flows.leader, world.leader_history[:, :-1]])
@@ -250,6 +252,14 @@ class ExitModel(mesa.Model):
             self._reservations = law.clause_arrays(self.world.reservations)
         return self._reservations
 
+    def rows_by_state(self) -> GroupIndex:
+        """Every edge-list row by its state (a :class:`GroupIndex`), made once for each length
+        of the edge list: phases pick the rows with the status they need from it."""
+        ms = self.world.memberships
+        if getattr(self, "_rows_by_state", (None, -1))[1] != len(ms):
+            self._rows_by_state = (GroupIndex(ms.state, np.arange(len(ms)), self.world.n_states), len(ms))
+        return self._rows_by_state[0]
+
     def row_of(self, state: str, organization: str) -> int:
         """The membership row of a state in an organization, or −1 if it never was a member."""
         world, ms = self.world, self.world.memberships
@@ -270,9 +280,15 @@ class ExitModel(mesa.Model):
         """This year's background foundings (§4.12): plan them together, append them to the
         World with their needs, and add the members' rows once for all of them."""
         world, p, year = self.world, self.params, self.year
-        rows = world.active_rows()
-        pool = lifecycle.FoundingPool(world.power, world.ideal_point, world.alliances, world.memberships.state[rows],
-                                      world.memberships.org[rows], world.issue_area, _OrganizationRules(world),
+        ms, by_state = world.memberships, self.rows_by_state()
+
+        def orgs_of(founder: int) -> np.ndarray:  # a founder's active memberships
+            rows = by_state.rows(founder)
+            rows = rows[(ms.status[rows] <= NOTICE) & (world.org_status[ms.org[rows]] != DEAD)]
+            return ms.org[rows]
+
+        pool = lifecycle.FoundingPool(world.power, world.ideal_point, world.alliances, None, None,
+                                      world.issue_area, _OrganizationRules(world), orgs_of=orgs_of,
                                       min_members=p.founding_min_members,
                                       max_members=max(p.founding_max_members, p.founding_min_members),
                                       cap_min_members=p.founding_cap_min_members,

@@ -496,7 +496,7 @@ def contagion_phase(model, counts: YearCounts) -> None:
         world.issue_area, world.power, world.ideal_point, world.alliances, world.align_hegemon, world.align_rising,
         world.role_index(HEGEMON), world.role_index(RISING), np.array(counts.spreading_rows, dtype=np.int64),
         same_issue_spill=p.same_issue_spill, proximity_scale=p.proximity_scale, cap=p.exposure_cap,
-        retained=p.exposure_retained)
+        retained=p.exposure_retained, rows_by_state=model.rows_by_state())
 
 
 def alignment_targets(model) -> tuple[np.ndarray, np.ndarray]:

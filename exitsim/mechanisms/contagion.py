@@ -89,7 +89,7 @@ def add_exposure(exposure: np.ndarray, state: np.ndarray, org: np.ndarray, activ
                  alliances: np.ndarray, align_hegemon: np.ndarray, align_rising: np.ndarray,
                  hegemon: int, rising: int, notice_rows: Sequence[int] | np.ndarray,
                  same_issue_spill: float = 0.3, proximity_scale: float = 0.5,
-                 cap: float = 3.0) -> np.ndarray:
+                 cap: float = 3.0, rows_by_state: GroupIndex | None = None) -> np.ndarray:
     """Add this year's notices to the exposure of the other members (MODEL.md §4.8).
 
     For each notice (row r: state L gives notice to organization k):
@@ -111,6 +111,8 @@ def add_exposure(exposure: np.ndarray, state: np.ndarray, org: np.ndarray, activ
         issue_area: Per organization. power, ideal_point: Per state.
         alliances: (pairs, 2) state indices. align_hegemon, align_rising: per state.
         hegemon, rising: State indices (−1: none). notice_rows: Edge-list rows of the notices.
+        rows_by_state: Optionally, the caller's index of every edge-list row by state (the
+            active ones are picked from it), instead of one built here.
     """
     exposure = np.array(exposure, dtype=np.float64)
     state, org = np.asarray(state), np.asarray(org)
@@ -123,7 +125,8 @@ def add_exposure(exposure: np.ndarray, state: np.ndarray, org: np.ndarray, activ
         return np.minimum(exposure, cap)
     live = np.flatnonzero(active)
     by_org = GroupIndex(org[live], live, int(org.max(initial=-1)) + 1)
-    by_state = GroupIndex(state[live], live, n_states)
+    if rows_by_state is None:
+        rows_by_state = GroupIndex(state[live], live, n_states)
     leavers = state[notice_rows]
     follow = affinities(leavers, ideal_point, alliances, align_hegemon, align_rising, hegemon, rising,
                         proximity_scale)
@@ -137,7 +140,8 @@ def add_exposure(exposure: np.ndarray, state: np.ndarray, org: np.ndarray, activ
         gain[members] = weight * follow[j, members]  # k's members only, the leaver excluded
         gain[leaver] = 0.0
         exposure[in_k] += gain[members]
-        own = org[by_state.rows(leaver)]
+        own = rows_by_state.rows(leaver)
+        own = org[own[active[own]]]
         same_area = distinct_sorted(own[(own != k) & (issue_area[own] == issue_area[k])])
         if len(same_area):  # distinct organizations: distinct rows, added at once
             rows = np.concatenate([by_org.rows(int(other)) for other in same_area])

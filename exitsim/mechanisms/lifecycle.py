@@ -17,7 +17,7 @@ indices); their memberships end with cause ``death`` (not withdrawals).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -124,13 +124,16 @@ class FoundingPool:
         templates: Real organizations' templates (default :func:`exitsim.clauses.load_templates`).
         min_members, max_members, cap_min_members, ally_weight, proximity_scale, areas: See
             :meth:`plan`.
+        orgs_of: Optional ``state -> organization indices`` of its active memberships, used
+            instead of ``member_state`` and ``member_org`` (which may then be None).
     """
 
     def __init__(self, power: np.ndarray, ideal_point: np.ndarray, alliances: np.ndarray,
                  member_state: np.ndarray, member_org: np.ndarray, org_issue_area: np.ndarray,
                  org_rules: Sequence[dict], templates: Sequence[Template] | None = None, *,
                  min_members: int = 3, max_members: int = 20, cap_min_members: int = 50,
-                 ally_weight: float = 2.0, proximity_scale: float = 1.0, areas: Sequence[str] = ISSUE_AREAS):
+                 ally_weight: float = 2.0, proximity_scale: float = 1.0, areas: Sequence[str] = ISSUE_AREAS,
+                 orgs_of: Callable[[int], np.ndarray] | None = None):
         power = np.asarray(power, dtype=np.float64)
         self.n = n = len(power)
         # the founder is drawn with probability P_f / Σ P by inverting the cumulative shares with
@@ -142,7 +145,7 @@ class FoundingPool:
         pairs = np.asarray(alliances, dtype=np.int64).reshape(-1, 2)
         self.allies = GroupIndex(np.concatenate([pairs[:, 0], pairs[:, 1]]),
                                  np.concatenate([pairs[:, 1], pairs[:, 0]]), n)
-        self.orgs_of = GroupIndex(np.asarray(member_state), np.asarray(member_org), n)
+        self.orgs_of = orgs_of or GroupIndex(np.asarray(member_state), np.asarray(member_org), n).rows
         self.org_issue_area = np.asarray(org_issue_area)
         self.org_rules, self.templates = org_rules, templates
         self.min_members, self.max_members, self.cap_min_members = min_members, max_members, cap_min_members
@@ -204,7 +207,7 @@ class FoundingPool:
             founder, area = int(founders[j]), self.areas[int(areas[j])]
             members = sorted([founder] + ranked[j, :int(sizes[j]) - 1].tolist())
             area_index = ISSUE_AREAS.index(area) if area in ISSUE_AREAS else -1
-            own = self.orgs_of.rows(founder)
+            own = self.orgs_of(founder)
             same_area = distinct_sorted(own[self.org_issue_area[own] == area_index])
             copied_from, template = -1, None
             if len(same_area):

@@ -148,3 +148,11 @@ def test_affinities_of_several_leavers_are_each_ones_affinity():
         np.testing.assert_array_equal(
             matrix[j], contagion.affinity(leaver, ideal, alliances, align_h, align_r, 1, 7, proximity_scale=0.8))
     assert matrix[1, 5] == pytest.approx(1.0) and matrix[1, 2] == 1.0
+
+
+def test_an_index_of_every_row_by_state_gives_the_same_exposure():
+    from exitsim.mechanisms.grouping import GroupIndex
+
+    every_row = GroupIndex(STATE, np.arange(len(STATE)), 5)
+    for notices in ([0], [1, 4], [8, 9, 6], [3]):
+        np.testing.assert_array_equal(_add(notices, rows_by_state=every_row), _add(notices))

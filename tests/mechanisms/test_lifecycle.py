@@ -242,3 +242,13 @@ def test_allies_are_read_in_both_directions_of_a_pair():
         chosen[_plan(rng, power, ideal=ideal, alliances=alliances, ally_weight=100.0)["members"]] += 1
     assert chosen[7] > 500 and chosen[9] > 500  # weight 100: nearly always in
     assert chosen[1:7].mean() < 300
+
+
+def test_a_pool_may_read_the_founders_organizations_from_the_caller():
+    ideal = np.random.default_rng(1).normal(size=(10, 1))
+    orgs = {0: np.array([0, 1]), 1: np.array([2]), 2: np.array([2])}
+    from_rows = lifecycle.FoundingPool(POWER, ideal, np.zeros((0, 2), int), MEMBER_STATE, MEMBER_ORG, AREA, RULES,
+                                       TEMPLATES)
+    from_caller = lifecycle.FoundingPool(POWER, ideal, np.zeros((0, 2), int), None, None, AREA, RULES, TEMPLATES,
+                                         orgs_of=lambda s: orgs.get(s, np.zeros(0, dtype=int)))
+    assert from_rows.plan(np.random.default_rng(6), 20) == from_caller.plan(np.random.default_rng(6), 20)
