@@ -520,8 +520,9 @@ def rejoin_phase(model, counts: YearCounts) -> None:
     its evaluation as a member exceeds the rejoin threshold (hysteresis); an inactive member
     returns when the same holds, without a window or accession. Effective next year."""
     world, ms, p, year = model.world, model.world.memberships, model.params, model.year
-    out = (((ms.status == WITHDRAWN) & ~ms.ended_by_death) | (ms.status == INACTIVE))
-    out &= (world.org_status[ms.org] != DEAD) & (ms.exit_year < year)
+    rows = np.flatnonzero(ms.status >= INACTIVE)  # the few rows out of their organizations
+    rows = rows[((ms.status[rows] == INACTIVE) | ~ms.ended_by_death[rows])
+                & (world.org_status[ms.org[rows]] != DEAD) & (ms.exit_year[rows] < year)]
     forced = set()
     for event in model.timeline.at(year, "rejoin"):
         if world.org_status[world.org_index(event.organization)] == DEAD:
@@ -530,9 +531,8 @@ def rejoin_phase(model, counts: YearCounts) -> None:
         if r < 0:  # never a member: an accession
             r = int(ms.append(state=world.state_index(event.state), org=world.org_index(event.organization),
                               status=WITHDRAWN, joined=year + 1)[0])
-            out = np.append(out, True)
+            rows = np.append(rows, r)
         forced.add(r)
-    rows = np.flatnonzero(out)
     if len(rows) == 0:
         return
     state, org = ms.state[rows], ms.org[rows]
