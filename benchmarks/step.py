@@ -1,19 +1,34 @@
 """Speed and memory of exitsim, printed as a table (a benchmark, not a timed test).
 
-    python benchmarks/step.py              # everything (a few minutes on 2 cores)
-    python benchmarks/step.py --quick      # fewer repeats and no 250k rung
+    python benchmarks/step.py              # everything (about a minute and a half on 2 cores)
+    python benchmarks/step.py --quick      # one repeat and no 250k rung
 
 Rows: the shipped scenarios (classroom, default, world) and a large world (2,000 states ×
 5,000 organizations, about 126,000 memberships), then a ladder of generated worlds of about
 12k, 30k, 60k, 126k and 250k memberships (63 per state, median 19 members per organization).
+Each row runs in a fresh process.
 
-Columns: memberships at the start; build (scenario → model: world generation and set-up);
-step ms (median time of one ``model.step()``); run s (a full run from a built model to its end
-with data collection and the DataFrames built; interpreter start, imports, world generation
-and writing files excluded); peak MiB (the process's peak resident memory; each row runs in
-its own process); ref ms (the loop-by-loop reference of phases 2–3, ``tests/reference_step.py``)
-against vec ms (the vectorized phases 2–3 on the same world) and their ratio. The exponent of
-step time against memberships is fitted on the ladder only.
+Columns:
+
+* ``members`` — memberships at the start; ``steps`` — years run.
+* ``start s`` — interpreter start and imports (exitsim, Mesa, pandas, matplotlib).
+* ``build s`` — scenario → model: world generation and set-up.
+* ``step ms`` — the median time of one ``model.step()`` over all steps of all repeats.
+* ``run s`` — a full run from a built model to its end, with data collection (per-year and
+  per-state outcomes) and the DataFrames built at the end: interpreter start, imports, world
+  generation and writing files excluded (median over repeats).
+* ``write s`` — writing the files of a run (``python run.py``'s outputs: the CSVs, figure,
+  summary and run.json), plus streaming ``memberships.csv`` year by year where it is written
+  by default (up to 50,000 memberships; it is opt-in above, marked ``*``: not written).
+* ``peak MiB`` — the process's peak resident memory after the runs (before the reference
+  comparison and the files).
+* ``ref ms`` / ``vec ms`` — the loop-by-loop reference of phases 2–3 (institutions and power,
+  ``tests/reference_step.py``) against the vectorized phases 2–3 on the same world, and their
+  ratio; the reference runs where it finishes in reasonable time (all rows here).
+
+Then the exponent of step time against memberships, fitted on the ladder only; the wall time
+of the default scenario's ``python run.py`` (set-up done); and the large world's memory over
+its years (resident memory and edge-list rows at a few steps).
 """
 
 from __future__ import annotations
@@ -26,8 +41,11 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+
+STARTED = time.time()  # before the imports of a measuring process (see ``--one``)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -48,60 +66,105 @@ def scenario_for(name: str):
                                     "generate": {"states": states, "organizations": orgs}})
 
 
-def measure(name: str, repeat: int, reference: bool) -> dict:
-    """Run in a fresh process: build, step, run, peak memory, reference comparison."""
+def resident_mib() -> float:
+    """The process's resident memory now (Linux), in MiB."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def measure(name: str, repeat: int, launched: float) -> dict:
+    """Run in a fresh process: start-up, build, step, run, peak memory, files, reference."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401  (imported here so that ``write s`` is writing only)
     import numpy as np
 
     from exitsim import ExitModel
+    from exitsim.cli import LARGE_PANEL
     from exitsim.mechanisms.institutions import institutions_phase
     from exitsim.mechanisms.power import update_power
+    from exitsim.outputs import MembershipPanelWriter, write_run
 
+    imported = time.time()
     scenario = scenario_for(name)
     steps = STEPS.get(name, 20)
-    collect = name in ("classroom", "default", "world")
-    builds, runs, step_times = [], [], []
+    builds, runs, step_times, memory = [], [], [], []
     for r in range(repeat):
         started = time.perf_counter()
-        model = ExitModel(scenario, seed=r, steps=steps, collect_states=collect)
+        model = ExitModel(scenario, seed=r, steps=steps)
         built = time.perf_counter()
         memberships = len(model.world.memberships)
-        for _ in range(steps):
+        for year in range(steps):
             t = time.perf_counter()
             model.step()
             step_times.append(time.perf_counter() - t)
+            if r == 0 and name == "large" and year + 1 in (1, 10, 50, 100):
+                memory.append((year + 1, len(model.world.memberships), resident_mib()))
         model.datacollector.get_model_vars_dataframe()
         model.datacollector.get_agent_vars_dataframe()
         model.events.to_frame()
         done = time.perf_counter()
         builds.append(built - started)
         runs.append(done - built)
-    row = {"name": name, "memberships": memberships, "steps": steps, "build_s": statistics.median(builds),
-           "step_ms": 1000 * statistics.median(step_times), "run_s": statistics.median(runs)}
-    if reference:
-        from reference_step import reference_step
+    row = {"name": name, "memberships": memberships, "steps": steps, "start_s": imported - launched,
+           "build_s": statistics.median(builds), "step_ms": 1000 * statistics.median(step_times),
+           "run_s": statistics.median(runs), "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+           "memory": memory}
 
-        model = ExitModel(scenario, seed=0, collect_states=False)
-        world, params = model.world, model.params
-        q, e = np.zeros(world.n_orgs), np.zeros(world.n_states)
-        vec = []
-        for _ in range(5):
-            t = time.perf_counter()
-            flows = institutions_phase(world, params, q)
-            update_power(world.power, world.growth, flows.net, e, params.power_noise, params.institutional_rate,
-                         params.net_gain_clip)
-            vec.append(time.perf_counter() - t)
+    # the files of the last run, and the membership panel streamed over a run of its own where
+    # it is written by default
+    with tempfile.TemporaryDirectory() as folder:
         t = time.perf_counter()
-        reference_step(world, params, q, e)
-        row["ref_ms"] = 1000 * (time.perf_counter() - t)
-        row["vec_ms"] = 1000 * statistics.median(vec)
-    row["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        write_run(model, Path(folder), None, ["benchmark"], runs[-1])
+        written = time.perf_counter() - t
+        row["panel"] = memberships <= LARGE_PANEL
+        if row["panel"]:
+            streamed = ExitModel(scenario, seed=0, steps=steps)
+            writer = MembershipPanelWriter(Path(folder) / "memberships.csv")
+            t = time.perf_counter()
+            writer.write(streamed.membership_panel())
+            written += time.perf_counter() - t
+            for _ in range(steps):
+                streamed.step()
+                t = time.perf_counter()
+                writer.write(streamed.membership_panel())
+                written += time.perf_counter() - t
+            writer.close()
+        row["write_s"] = written
+
+    from reference_step import reference_step
+
+    model = ExitModel(scenario, seed=0)
+    world, params = model.world, model.params
+    q, e = np.zeros(world.n_orgs), np.zeros(world.n_states)
+    vec = []
+    for _ in range(5):
+        t = time.perf_counter()
+        flows = institutions_phase(world, params, q)
+        update_power(world.power, world.growth, flows.net, e, params.power_noise, params.institutional_rate,
+                     params.net_gain_clip)
+        vec.append(time.perf_counter() - t)
+    t = time.perf_counter()
+    reference_step(world, params, q, e)
+    row["ref_ms"] = 1000 * (time.perf_counter() - t)
+    row["vec_ms"] = 1000 * statistics.median(vec)
     return row
 
 
-def run_row(name: str, repeat: int, reference: bool) -> dict:
-    command = [sys.executable, __file__, "--one", name, "--repeat", str(repeat)] + (["--reference"] if reference else [])
+def run_row(name: str, repeat: int) -> dict:
+    command = [sys.executable, __file__, "--one", name, "--repeat", str(repeat), "--launched", repr(time.time())]
     result = subprocess.run(command, capture_output=True, text=True, check=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def run_py_seconds() -> float:
+    """Wall time of the default scenario's ``python run.py`` (into a temporary folder)."""
+    with tempfile.TemporaryDirectory() as folder:
+        t = time.perf_counter()
+        subprocess.run([sys.executable, str(ROOT / "run.py"), "run", str(ROOT / "scenarios" / "default.yaml"),
+                        "--out", folder, "--quiet"], check=True, capture_output=True, cwd=ROOT)
+        return time.perf_counter() - t
 
 
 def main() -> None:
@@ -109,28 +172,28 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="one repeat, no 250k rung")
     parser.add_argument("--repeat", type=int, default=None)
     parser.add_argument("--one", help=argparse.SUPPRESS)
-    parser.add_argument("--reference", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--launched", type=float, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(measure(args.one, args.repeat or 1, args.reference)))
+        print(json.dumps(measure(args.one, args.repeat or 1, args.launched or STARTED)))
         return
     repeat = args.repeat or (1 if args.quick else 3)
     names = [n for n in ("classroom", "default", "world") if (ROOT / "scenarios" / f"{n}.yaml").exists()] + ["large"]
     ladder = [n for n in LADDER if not (args.quick and n == "ladder-250k")]
     print(f"machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}")
-    header = (f"{'world':<12} {'members':>8} {'steps':>5} {'build s':>8} {'step ms':>8} {'run s':>7} "
-              f"{'peak MiB':>8} {'ref ms':>8} {'vec ms':>7} {'ref/vec':>7}")
+    header = (f"{'world':<12} {'members':>8} {'steps':>5} {'start s':>7} {'build s':>7} {'step ms':>8} {'run s':>6} "
+              f"{'write s':>7} {'peak MiB':>8} {'ref ms':>8} {'vec ms':>7} {'ref/vec':>7}")
     print(header)
     print("-" * len(header))
     rows = []
     for name in names + ladder:
-        reference = name in ("default", "world", "large") or name.startswith("ladder")
-        row = run_row(name, 1 if name in ("large", "ladder-250k") else repeat, reference)
+        row = run_row(name, 1 if name in ("large", "ladder-250k") else repeat)
         rows.append(row)
-        ref = (f"{row['ref_ms']:>8.1f} {row['vec_ms']:>7.2f} {row['ref_ms'] / row['vec_ms']:>7.0f}"
-               if "ref_ms" in row else f"{'':>8} {'':>7} {'':>7}")
-        print(f"{row['name']:<12} {row['memberships']:>8} {row['steps']:>5} {row['build_s']:>8.2f} "
-              f"{row['step_ms']:>8.2f} {row['run_s']:>7.2f} {row['peak_mib']:>8.0f} {ref}", flush=True)
+        write = f"{row['write_s']:>6.2f}{' ' if row['panel'] else '*'}"
+        print(f"{row['name']:<12} {row['memberships']:>8} {row['steps']:>5} {row['start_s']:>7.2f} "
+              f"{row['build_s']:>7.2f} {row['step_ms']:>8.2f} {row['run_s']:>6.2f} {write:>7} {row['peak_mib']:>8.0f} "
+              f"{row['ref_ms']:>8.1f} {row['vec_ms']:>7.2f} {row['ref_ms'] / row['vec_ms']:>7.0f}", flush=True)
+    print("(* memberships.csv is opt-in above 50,000 memberships: not written)")
     points = [(math.log(r["memberships"]), math.log(r["step_ms"])) for r in rows if r["name"].startswith("ladder")]
     if len(points) >= 2:
         mean_x = sum(x for x, _ in points) / len(points)
@@ -138,6 +201,11 @@ def main() -> None:
         slope = (sum((x - mean_x) * (y - mean_y) for x, y in points)
                  / sum((x - mean_x) ** 2 for x, _ in points))
         print(f"\ntime per step ∝ memberships^{slope:.2f} (fitted on the ladder)")
+    print(f"python run.py (the default scenario, set-up done): {run_py_seconds():.2f} s wall")
+    for row in rows:
+        if row["memory"]:
+            print(f"{row['name']} world's memory over its years: "
+                  + "; ".join(f"step {step}: {size} rows, {mib:.0f} MiB" for step, size, mib in row["memory"]))
 
 
 if __name__ == "__main__":
