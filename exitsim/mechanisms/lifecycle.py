@@ -202,13 +202,15 @@ class FoundingPool:
         score[np.arange(count), founders] = -np.inf
         ranked = np.argsort(-score, axis=1)  # continuous Gumbel noise: no ties
 
-        plans = []
+        plans, same_areas = [], {}  # a big state founds several: its organizations are looked up once
         for j in range(count):
             founder, area = int(founders[j]), self.areas[int(areas[j])]
             members = sorted([founder] + ranked[j, :int(sizes[j]) - 1].tolist())
-            area_index = ISSUE_AREAS.index(area) if area in ISSUE_AREAS else -1
-            own = self.orgs_of(founder)
-            same_area = distinct_sorted(own[self.org_issue_area[own] == area_index])
+            if (founder, area) not in same_areas:
+                area_index = ISSUE_AREAS.index(area) if area in ISSUE_AREAS else -1
+                own = self.orgs_of(founder)
+                same_areas[founder, area] = distinct_sorted(own[self.org_issue_area[own] == area_index])
+            same_area = same_areas[founder, area]
             copied_from, template = -1, None
             if len(same_area):
                 copied_from = int(same_area[min(int(picks[j] * len(same_area)), len(same_area) - 1)])
