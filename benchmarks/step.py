@@ -27,8 +27,9 @@ Columns:
   ratio; the reference runs where it finishes in reasonable time (all rows here).
 
 Then the exponent of step time against memberships, fitted on the ladder only; the wall time
-of the default scenario's ``python run.py`` (set-up done); and the large world's memory over
-its years (resident memory and edge-list rows at a few steps).
+of the default scenario's ``python run.py`` (set-up done); the large world's memory over its
+years (resident memory and edge-list rows at a few steps); and the memory of a run whose edge
+list keeps its size (the world scenario without foundings, 300 years), which stays flat.
 """
 
 from __future__ import annotations
@@ -152,6 +153,20 @@ def measure(name: str, repeat: int, launched: float) -> dict:
     return row
 
 
+def fixed_world_memory() -> list[tuple[int, int, float]]:
+    """The world scenario run 300 years with no foundings (so its edge list keeps its size):
+    (step, events logged, resident MiB) at a few steps — memory per run flat over the steps."""
+    from exitsim import ExitModel, load_scenario
+
+    model = ExitModel(load_scenario(ROOT / "scenarios" / "world.yaml"), steps=300, parameters={"founding_rate": 0.0})
+    points = []
+    for year in range(1, 301):
+        model.step()
+        if year in (1, 10, 100, 200, 300):
+            points.append((year, len(model.events), resident_mib()))
+    return points
+
+
 def run_row(name: str, repeat: int) -> dict:
     command = [sys.executable, __file__, "--one", name, "--repeat", str(repeat), "--launched", repr(time.time())]
     result = subprocess.run(command, capture_output=True, text=True, check=True)
@@ -174,6 +189,9 @@ def main() -> None:
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--launched", type=float, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.one == "fixed-world-memory":
+        print(json.dumps(fixed_world_memory()))
+        return
     if args.one:
         print(json.dumps(measure(args.one, args.repeat or 1, args.launched or STARTED)))
         return
@@ -204,8 +222,13 @@ def main() -> None:
     print(f"python run.py (the default scenario, set-up done): {run_py_seconds():.2f} s wall")
     for row in rows:
         if row["memory"]:
-            print(f"{row['name']} world's memory over its years: "
+            print(f"{row['name']} world's memory over its years (its edge list grows with foundings): "
                   + "; ".join(f"step {step}: {size} rows, {mib:.0f} MiB" for step, size, mib in row["memory"]))
+    fixed = subprocess.run([sys.executable, __file__, "--one", "fixed-world-memory"], capture_output=True, text=True,
+                           check=True)
+    print("world scenario without foundings (a fixed edge list), 300 years: "
+          + "; ".join(f"step {step}: {mib:.0f} MiB ({events} events)"
+                      for step, events, mib in json.loads(fixed.stdout.strip().splitlines()[-1])))
 
 
 if __name__ == "__main__":
