@@ -90,10 +90,9 @@ def layering(world: World) -> float:
     """Mean number of living same-area organizations per (state, issue area) pair with ≥ 1."""
     rows = world.active_rows()
     ms = world.memberships
-    key = ms.state[rows].astype(np.int64) * len(ISSUE_AREAS) + world.issue_area[ms.org[rows]]
-    counts = np.bincount(key)
-    counts = counts[counts > 0]
-    return float(counts.mean()) if len(counts) else 0.0
+    key = ms.state[rows] * len(ISSUE_AREAS) + world.issue_area[ms.org[rows]]
+    pairs = np.count_nonzero(np.bincount(key))  # (state, area) pairs with at least one
+    return len(rows) / pairs if pairs else 0.0
 
 
 #: Model measures that are whole numbers (integer columns of the model frame).

@@ -124,3 +124,19 @@ def test_bad_run_arguments_are_clear_errors():
         ExitModel(small(), steps=0)
     with pytest.raises(ValueError, match="seed must be a whole number ≥ 0"):
         ExitModel(small(), seed=-1)
+
+
+def test_layering_counts_living_same_area_organizations_per_state_and_area():
+    from exitsim.outcomes import layering
+    from exitsim.world import DEAD
+
+    scenario = Scenario.model_validate({
+        "name": "layers", "steps": 1,
+        "states": [{"code": "A", "power": 2.0}, {"code": "B", "power": 1.0}],
+        "organizations": [{"code": "T1", "issue_area": "trade", "members": ["A", "B"]},
+                          {"code": "T2", "issue_area": "trade", "members": ["A"]},
+                          {"code": "H", "issue_area": "health", "members": ["A"]}]})
+    world = ExitModel(scenario).world
+    assert layering(world) == pytest.approx(4 / 3)  # (A, trade) 2, (A, health) 1, (B, trade) 1
+    world.org_status[world.org_index("T2")] = DEAD
+    assert layering(world) == 1.0
