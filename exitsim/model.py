@@ -20,7 +20,7 @@ from .parameters import Params
 from .scenario import Scenario, ScenarioError, build_world, load_scenario
 from .streams import Streams
 from .timeline import ScheduledEvent, Timeline, TimelineError
-from .world import ALIVE, DEAD, HEGEMON, ISSUE_AREAS, MEMBERSHIP_STATUS, NOTICE, World
+from .world import ALIVE, HEGEMON, ISSUE_AREAS, MEMBERSHIP_STATUS, World
 
 
 class _OrganizationRules:
@@ -284,8 +284,7 @@ class ExitModel(mesa.Model):
 
         def orgs_of(founder: int) -> np.ndarray:  # a founder's active memberships
             rows = by_state.rows(founder)
-            rows = rows[(ms.status[rows] <= NOTICE) & (world.org_status[ms.org[rows]] != DEAD)]
-            return ms.org[rows]
+            return ms.org[rows[world.active_mask(rows)]]
 
         pool = lifecycle.FoundingPool(world.power, world.ideal_point, world.alliances, None, None,
                                       world.issue_area, _OrganizationRules(world), orgs_of=orgs_of,

@@ -258,9 +258,7 @@ class DecisionPhase:
         # the flows' rows are the active rows of organizations alive this year (none dies before phase 8)
         status = ms.status[flows.rows]
         member = status == MEMBER
-        non_treaty = self.org_clauses.kind[flows.org] == law.NON_TREATY
-        if len(self.reserved.kind):
-            non_treaty = self._kind(flows.rows) == law.NON_TREATY
+        non_treaty = self._kind(flows.rows) == law.NON_TREATY
         self.counts.at_risk = int(np.count_nonzero(member & ~non_treaty))
 
         # who chooses this year: the members at the start of the phase (a row whose notice is
@@ -276,13 +274,13 @@ class DecisionPhase:
         for event in timeline.at(year, "notice", "threat"):
             scheduled[self.model.row_of(event.state, event.organization)] = (
                 decision.NOTICE if event.kind == "notice" else decision.THREAT, event.month)
+        timed = _with_rows(np.zeros(len(ms), dtype=bool), list(scheduled))  # per edge-list row
         screened = self._may_choose_at_all(deciding, rows, window)
         if scheduled:
-            timed = _with_rows(np.zeros(len(ms), dtype=bool), list(scheduled))[rows]
-            screened |= timed
+            screened |= timed[rows]
         screened = np.flatnonzero(screened)
         deciding, rows, window = deciding[screened], rows[screened], window[screened]
-        timed = _with_rows(np.zeros(len(ms), dtype=bool), list(scheduled))[rows]
+        timed = timed[rows]
         pretext = self._pretext(deciding, rows)
         maybe = self._may_leave_or_threaten(deciding, window, pretext, timed)
         deciding, rows, window, pretext = deciding[maybe], rows[maybe], window[maybe], pretext[maybe]
@@ -490,7 +488,7 @@ def contagion_phase(model, counts: YearCounts) -> None:
     other members' rows (a one-year lag: it acts on next year's decisions)."""
     world, p = model.world, model.params
     ms = world.memberships
-    active = ms.active & (world.org_status[ms.org] != DEAD)
+    active = world.active_mask()
     ms.exposure = contagion.update_exposure(
         ms.exposure, ms.state, ms.org, _with_rows(active, counts.spreading_rows),
         world.issue_area, world.power, world.ideal_point, world.alliances, world.align_hegemon, world.align_rising,

@@ -228,10 +228,17 @@ class World:
         """N_k(t): each organization's need, indexed to world power since it was set."""
         return self.need_base * (self.world_power / self.need_world_power)
 
+    def active_mask(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """Whether membership rows (default: all) count this year: active members of
+        organizations not dead."""
+        ms = self.memberships
+        if rows is None:
+            return ms.active & (self.org_status[ms.org] != DEAD)
+        return (ms.status[rows] <= NOTICE) & (self.org_status[ms.org[rows]] != DEAD)
+
     def active_rows(self) -> np.ndarray:
         """Membership rows that count this year: active members of organizations not dead."""
-        ms = self.memberships
-        return np.flatnonzero(ms.active & (self.org_status[ms.org] != DEAD))
+        return np.flatnonzero(self.active_mask())
 
     def member_counts(self) -> np.ndarray:
         """|M_k|: active members per organization."""

@@ -53,13 +53,7 @@ def alignment_target(net_gain_rows: np.ndarray, leader_of_row_org: np.ndarray, p
 
     Example: gains (2, 1, −3) from organizations led by (pole, other, pole) → 2 / 3.
     """
-    if pole_index < 0:
-        return np.zeros(n_states)
-    positive = np.maximum(0.0, np.asarray(net_gain_rows, dtype=np.float64))
-    led = np.asarray(leader_of_row_org) == pole_index
-    numerator = group_sum(np.where(led, positive, 0.0), state_of_row, n_states)
-    denominator = group_sum(positive, state_of_row, n_states)
-    return np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1.0), 0.0)
+    return alignment_targets(net_gain_rows, leader_of_row_org, (pole_index,), state_of_row, n_states)[0]
 
 
 def drift(alignment: np.ndarray, target: np.ndarray, rate: float = 0.05) -> np.ndarray:

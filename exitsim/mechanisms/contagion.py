@@ -49,31 +49,21 @@ def affinity(leaver: int, ideal_point: np.ndarray, alliances: np.ndarray,
     or the rising power)``, with d the Euclidean distance of ideal points and alignment from
     :mod:`exitsim.mechanisms.alignment`. Values in [0, 1] (alignment is a share).
     """
-    n_states = len(ideal_point)
-    points = np.asarray(ideal_point, dtype=np.float64).reshape(n_states, -1)
-    distance = np.linalg.norm(points - points[leaver], axis=1)
-    value = np.maximum(partners(alliances, leaver, n_states).astype(np.float64),
-                       np.exp(-distance / proximity_scale))
-    if leaver == hegemon and hegemon >= 0:
-        value = np.maximum(value, align_hegemon)
-    if leaver == rising and rising >= 0:
-        value = np.maximum(value, align_rising)
-    return value
+    return affinities([leaver], ideal_point, alliances, align_hegemon, align_rising, hegemon, rising,
+                      proximity_scale)[0]
 
 
 def affinities(leavers: np.ndarray, ideal_point: np.ndarray, alliances: np.ndarray,
                align_hegemon: np.ndarray, align_rising: np.ndarray, hegemon: int, rising: int,
                proximity_scale: float = 0.5) -> np.ndarray:
     """:func:`affinity` for several leavers at once: row j is ``affinity(leavers[j], …)``
-    (n_leavers × n_states), with the alliances read once."""
+    (n_leavers × n_states), with the alliances read once. An ally's value is 1: exp(−d/s) ≤ 1."""
     leavers = np.asarray(leavers, dtype=np.int64).ravel()
     n_states = len(ideal_point)
     points = np.asarray(ideal_point, dtype=np.float64).reshape(n_states, -1)
     offset = points[None, :, :] - points[leavers][:, None, :]
     value = np.exp(-np.sqrt(np.add.reduce(offset * offset, axis=2)) / proximity_scale)
-    pairs = np.asarray(alliances, dtype=np.int64).reshape(-1, 2)
-    allies = GroupIndex(np.concatenate([pairs[:, 0], pairs[:, 1]]), np.concatenate([pairs[:, 1], pairs[:, 0]]),
-                        n_states)
+    allies = GroupIndex.of_pairs(alliances, n_states)
     for j, leaver in enumerate(leavers.tolist()):
         partner = allies.rows(leaver)
         value[j, partner[partner != leaver]] = 1.0  # max(1, exp(−d/s)) = 1 for an ally

@@ -28,10 +28,15 @@ from .grouping import group_sum
 UTILITY_TERMS = ("performance", "cost", "preferences")
 
 
-def _ratio(value: np.ndarray, c_star: np.ndarray) -> np.ndarray:
-    """value / c*, with c* guarded away from 0 (c* is always > 0 by construction)."""
+def _unit(c_star: np.ndarray) -> np.ndarray:
+    """c*, the unit of every term, guarded away from 0 (c* is always > 0 by construction)."""
     c_star = np.asarray(c_star, dtype=np.float64)
-    return np.asarray(value, dtype=np.float64) / np.where(c_star > 0, c_star, 1e-300)
+    return np.where(c_star > 0, c_star, 1e-300)
+
+
+def _ratio(value: np.ndarray, c_star: np.ndarray) -> np.ndarray:
+    """value / c*, with c* guarded away from 0."""
+    return np.asarray(value, dtype=np.float64) / _unit(c_star)
 
 
 def exit_terms(benefits: np.ndarray, dues: np.ndarray, compliance: np.ndarray, c_star: np.ndarray,
@@ -59,8 +64,7 @@ def exit_terms(benefits: np.ndarray, dues: np.ndarray, compliance: np.ndarray, c
     (:func:`exitsim.mechanisms.decision.decision_cause`).
     """
     inst = np.asarray(institutionalization, dtype=np.float64) / 3.0
-    c_star = np.asarray(c_star, dtype=np.float64)
-    unit = np.where(c_star > 0, c_star, 1e-300)  # c*, guarded away from 0 (as in _ratio)
+    unit = _unit(c_star)
     benefit_ratio = np.asarray(benefits, dtype=np.float64) / unit
     dues_ratio = np.asarray(dues, dtype=np.float64) / unit
     compliance_ratio = np.asarray(compliance, dtype=np.float64) / unit
@@ -105,8 +109,7 @@ def membership_utility(benefits: np.ndarray, dues: np.ndarray, compliance: np.nd
     Example: benefits 3, dues 2, compliance 0.5, c* 2, d 1, inst 3, nativist, λ 1, μ 0.5,
     no rival: ũ = 0.25 − 1 − 0.5 = −1.25.
     """
-    c_star = np.asarray(c_star, dtype=np.float64)
-    unit = np.where(c_star > 0, c_star, 1e-300)  # c*, guarded away from 0 (as in _ratio)
+    unit = _unit(c_star)
     net = (np.asarray(benefits, dtype=np.float64) - dues - compliance) / unit
     binding = (preference_cost * np.asarray(distance, dtype=np.float64)
                + nativist_cost * np.asarray(nativist_government, dtype=np.float64))

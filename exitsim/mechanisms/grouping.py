@@ -73,6 +73,13 @@ class GroupIndex:
         self._rows = rows
         self._bounds = np.searchsorted(keys, np.arange(n_groups + 1))
 
+    @classmethod
+    def of_pairs(cls, pairs: np.ndarray, n_groups: int) -> GroupIndex:
+        """Each member's partners in undirected pairs ((pairs, 2) indices, e.g. alliances):
+        ``rows(i)`` are the j of every pair {i, j}."""
+        pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        return cls(np.concatenate([pairs[:, 0], pairs[:, 1]]), np.concatenate([pairs[:, 1], pairs[:, 0]]), n_groups)
+
     def rows(self, group: int) -> np.ndarray:
         """The rows whose key is ``group`` (in their original order)."""
         if not 0 <= group < len(self._bounds) - 1:

@@ -142,9 +142,7 @@ class FoundingPool:
         cdf /= cdf[-1]
         self.cdf = cdf
         self.points = np.asarray(ideal_point, dtype=np.float64).reshape(n, -1)
-        pairs = np.asarray(alliances, dtype=np.int64).reshape(-1, 2)
-        self.allies = GroupIndex(np.concatenate([pairs[:, 0], pairs[:, 1]]),
-                                 np.concatenate([pairs[:, 1], pairs[:, 0]]), n)
+        self.allies = GroupIndex.of_pairs(alliances, n)
         self.orgs_of = orgs_of or GroupIndex(np.asarray(member_state), np.asarray(member_org), n).rows
         self.org_issue_area = np.asarray(org_issue_area)
         self.org_rules, self.templates = org_rules, templates

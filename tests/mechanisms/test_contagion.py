@@ -144,9 +144,16 @@ def test_affinities_of_several_leavers_are_each_ones_affinity():
     align_h, align_r = rng.random(9), rng.random(9)
     leavers = np.array([0, 5, 1, 0, 7, 2])  # 1 the hegemon, 7 the rising power
     matrix = contagion.affinities(leavers, ideal, alliances, align_h, align_r, 1, 7, proximity_scale=0.8)
+
+    def by_definition(leaver):  # max(ally, exp(−d/s), alignment with a pole that leaves)
+        value = np.maximum(contagion.partners(alliances, leaver, 9),
+                           np.exp(-np.linalg.norm(ideal - ideal[leaver], axis=1) / 0.8))
+        return np.maximum(value, align_h) if leaver == 1 else np.maximum(value, align_r) if leaver == 7 else value
+
     for j, leaver in enumerate(leavers):
+        np.testing.assert_array_equal(matrix[j], by_definition(leaver))
         np.testing.assert_array_equal(
-            matrix[j], contagion.affinity(leaver, ideal, alliances, align_h, align_r, 1, 7, proximity_scale=0.8))
+            contagion.affinity(leaver, ideal, alliances, align_h, align_r, 1, 7, proximity_scale=0.8), matrix[j])
     assert matrix[1, 5] == pytest.approx(1.0) and matrix[1, 2] == 1.0
 
 
