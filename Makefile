@@ -10,7 +10,7 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test dashboard bench lint clean
+.PHONY: run test golden dashboard bench lint clean
 
 # Create the virtualenv with a real Python 3.12 and install the package
 # (editable) with its test extras. Re-runs whenever pyproject.toml changes.
@@ -27,6 +27,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VPY) -m pytest $(PYTEST_ARGS)
+
+# Rewrite the golden runs (tests/golden/) after a change that alters results on purpose;
+# the commit that does so says which fix changed them and why.
+golden: $(STAMP)
+	$(VPY) tests/golden.py
 
 dashboard: $(STAMP)
 	$(VPY) run.py dashboard
