@@ -1,4 +1,4 @@
-# exitsim developer tasks. `make test` creates .venv on first use.
+# exitsim developer tasks. `make run` and `make test` create .venv on first use.
 
 # Optional: an explicit interpreter, e.g. make PYTHON=/opt/py312/bin/python3.12 test
 PYTHON ?=
@@ -9,17 +9,22 @@ RUN_ARGS ?=
 VENV := .venv
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The versions the tests pass with (make lock writes it): installs take exactly these, so the
+# same seed gives the same results on every machine that installs afresh.
+CONSTRAINTS := constraints.txt
+# The extras `make lock` resolves together, so that any of them installs at the locked versions.
+LOCK_EXTRAS := test,dashboard,parquet,cluster,analysis,bench
 
-.PHONY: run test golden dashboard bench lint clean
+.PHONY: run test golden bench lint lock clean
 
-# Create the virtualenv with a real Python 3.12 and install the package
-# (editable) with its test extras. Re-runs whenever pyproject.toml changes.
-$(STAMP): pyproject.toml scripts/find-python.sh
+# Create the virtualenv with a real Python 3.12 and install the package (editable) with its
+# test extras at the locked versions. Re-runs whenever pyproject.toml or the lock changes.
+$(STAMP): pyproject.toml $(CONSTRAINTS) scripts/find-python.sh
 	@py=$$(sh scripts/find-python.sh "$(PYTHON)") || exit 1; \
 	echo "Using $$py"; \
 	"$$py" -m venv $(VENV)
-	$(VPY) -m pip install --upgrade pip
-	$(VPY) -m pip install -e ".[test]"
+	$(VPY) -m pip install --quiet -c $(CONSTRAINTS) pip
+	$(VPY) -m pip install -c $(CONSTRAINTS) -e ".[test]"
 	touch $@
 
 run: $(STAMP)
@@ -33,14 +38,22 @@ test: $(STAMP)
 golden: $(STAMP)
 	$(VPY) tests/golden.py
 
-dashboard: $(STAMP)
-	$(VPY) run.py dashboard
-
 bench: $(STAMP)
 	$(VPY) benchmarks/step.py
 
 lint: $(STAMP)
 	$(VPY) -m ruff check .
 
+# Resolve every extra afresh in a scratch environment and record the versions in constraints.txt.
+# Run it after changing dependencies in pyproject.toml, then `make test`, and commit both.
+lock:
+	@py=$$(sh scripts/find-python.sh "$(PYTHON)") || exit 1; \
+	rm -rf .venv-lock && "$$py" -m venv .venv-lock && \
+	.venv-lock/bin/python -m pip install --quiet --upgrade pip && \
+	.venv-lock/bin/python -m pip install --quiet -e ".[$(LOCK_EXTRAS)]" && \
+	{ echo "# Versions the test suite passes with (Python 3.12). Written by make lock; do not edit by hand."; \
+	  .venv-lock/bin/python -m pip freeze --all --exclude-editable | grep -v '^exitsim'; } > $(CONSTRAINTS) && \
+	rm -rf .venv-lock && echo "wrote $(CONSTRAINTS)"
+
 clean:
-	rm -rf $(VENV) results/
+	rm -rf $(VENV) .venv-lock results/
