@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from . import process
 from .agents import Organization, State
+from .codes import ALIVE, HEGEMON, ISSUE_AREAS, MEMBERSHIP_STATUS
 from .events import Event, EventLog
 from .mechanisms import budget, contagion, domestic, law, lifecycle, power
 from .mechanisms.grouping import GroupIndex
@@ -20,7 +21,7 @@ from .parameters import Params
 from .scenario import Scenario, ScenarioError, build_world, load_scenario
 from .streams import Streams
 from .timeline import ScheduledEvent, Timeline, TimelineError
-from .world import ALIVE, HEGEMON, ISSUE_AREAS, MEMBERSHIP_STATUS, World
+from .world import World
 
 
 class _OrganizationRules:

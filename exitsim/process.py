@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .codes import DEAD, HEGEMON, INACTIVE, MEMBER, NEVER, NOTICE, RISING, WITHDRAWN
 from .events import Event
 from .mechanisms import alignment, budget, contagion, decision, domestic, evaluation, law, lifecycle, prospect
+from .mechanisms.coefficients import from_parameters
 from .mechanisms.grouping import GroupIndex
-from .world import DEAD, HEGEMON, INACTIVE, MEMBER, NOTICE, RISING, WITHDRAWN
 
 # Draw ids of the decision phase's stream (fixed: part of every run's random numbers).
 DRAW_CHOICE, DRAW_MONTH, DRAW_CONCEDE, DRAW_CONSENT, DRAW_ANSWER = range(5)
@@ -110,6 +111,7 @@ class DecisionPhase:
         self.org_clauses = model.clause_arrays()
         self.reserved = model.reservation_arrays()
         self.members = GroupIndex(self.flows.org, self.flows.state, len(self.flows.need))  # at the start of the year
+        self.choice = from_parameters(decision.ChoiceCoefficients, self.p)
 
     # --- the pieces of the choice ----------------------------------------------------------------
     def _kind(self, rows: np.ndarray) -> np.ndarray:
@@ -185,12 +187,8 @@ class DecisionPhase:
         p = self.p
         if not p.exit_decisions:
             return np.ones(len(pos), dtype=bool)
-        bound = decision.leave_or_threat_bound(
-            self.value.utility[pos], self.world.memberships.exposure[rows], window,
-            baseline_notice=p.baseline_notice, baseline_threat=p.baseline_threat, beta_utility=p.beta_utility,
-            beta_contagion=p.beta_contagion, beta_window=p.beta_window, beta_pretext=p.beta_pretext,
-            beta_nativism=p.beta_nativism, temperature=p.temperature, payoff_clip=p.payoff_clip,
-            horizon=p.planning_horizon)
+        bound = decision.leave_or_threat_bound(self.value.utility[pos], self.world.memberships.exposure[rows], window,
+                                               self.choice)
         return self.u[DRAW_CHOICE][rows] < bound
 
     def _may_leave_or_threaten(self, pos: np.ndarray, window: np.ndarray, pretext: np.ndarray,
@@ -219,10 +217,7 @@ class DecisionPhase:
         p, ms = self.p, self.world.memberships
         v_notice, v_threat = decision.choice_values(
             payoff, ms.exposure[rows], window, pretext, self.world.nativism[self.flows.state[pos]], p_concede,
-            concession, baseline_notice=p.baseline_notice, baseline_threat=p.baseline_threat,
-            beta_utility=p.beta_utility, beta_contagion=p.beta_contagion, beta_window=p.beta_window,
-            beta_pretext=p.beta_pretext, beta_nativism=p.beta_nativism, credibility_cost=p.credibility_cost,
-            temperature=p.temperature, payoff_clip=p.payoff_clip)
+            concession, self.choice)
         v_threat = np.where(self.year - ms.last_threat[rows] >= p.threat_interval, v_threat, -np.inf)
         return decision.choice_probabilities(v_notice, v_threat)
 
@@ -304,10 +299,7 @@ class DecisionPhase:
         named = decision.decision_cause(decision.notice_terms(
             self.value.terms_at(deciding[chose]), v["years"][chose],
             v["switching"][chose], ms.exposure[rows[chose]], window[chose], pretext[chose],
-            world.nativism[state[chose]], baseline_notice=p.baseline_notice, beta_utility=p.beta_utility,
-            beta_contagion=p.beta_contagion, beta_window=p.beta_window, beta_pretext=p.beta_pretext,
-            beta_nativism=p.beta_nativism, temperature=p.temperature, horizon=p.planning_horizon,
-            payoff_clip=p.payoff_clip))
+            world.nativism[state[chose]], self.choice))
         causes = dict(zip(chose.tolist(), named.tolist(), strict=True))
         for i in np.flatnonzero(choice == decision.THREAT):
             self._threat(deciding[i], rows[i], v, i, str(causes[i]))
@@ -367,8 +359,7 @@ class DecisionPhase:
             arg1 = 12 if route.by_amendment else c.arg1[0]
             effective = int(law.effective_months(np.array([rule]), np.array([arg1]), c.arg2, np.array([notice]))[0])
         ms.substantive[row], ms.procedural[row] = route.substantive, route.procedural
-        legal = dict(substantive=law.SUBSTANTIVE_NAMES[route.substantive],
-                     procedural=law.PROCEDURAL_NAMES[route.procedural], cause=cause)
+        legal = dict(substantive=route.substantive_name, procedural=route.procedural_name, cause=cause)
         if route.outcome in (law.LAWFUL_NOTICE, law.WALKOUT):
             self.counts.leavers.append(int(ms.state[row]))
         if route.outcome == law.LAWFUL_NOTICE:
@@ -559,7 +550,7 @@ def rejoin_phase(model, counts: YearCounts) -> None:
             world.power[i] = max(world.power[i] - ms.arrears[row], 0.5 * world.power[i])
             ms.arrears[row] = 0.0
         returning = ms.status[row] == INACTIVE
-        accession = ms.exit_year[row] < -1e5  # it never was a member: joins
+        accession = ms.exit_year[row] == NEVER  # it never was a member: joins
         ms.status[row] = MEMBER
         ms.substantive[row] = ms.procedural[row] = 0
         ms.consent_refused[row] = False

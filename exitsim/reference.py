@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from . import timeline as timeline_module
 from .clauses import CLAUSE_KINDS, EFFECTIVE_RULES, TENURE_BASES, load_templates
+from .codes import GOVERNMENTS
 from .parameters import GROUPS, Parameter, parameters_in_group
 from .scenario import (
     ClauseSpec,
@@ -37,7 +38,6 @@ from .scenario import (
     default_scenario_path,
 )
 from .timeline import NEEDS_ORGANIZATION, TIMELINE_KINDS
-from .world import GOVERNMENTS
 
 #: The first line of every shipped scenario: editors using yaml-language-server (VS Code's
 #: YAML extension, Neovim, …) then complete keys and check values as students type.

@@ -17,13 +17,13 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 from ruamel.yaml import YAML
 
 from .clauses import CLAUSE_KINDS, TENURE_BASES, ClauseError, parse_effective_rule
+from .codes import GOVERNMENTS, ISSUE_AREAS, NEVER, ROLES, VOTING_RULES
 from .generate import GenerateOptions, generate_organizations, generate_states
 from .loading import Document, Overrides, ScenarioError, apply_overrides, read_document, validate, yaml_reader
 from .mechanisms.budget import backcast_history
-from .mechanisms.domestic import NO_TURNOVER
 from .parameters import GROUPS, REGISTRY, Params, make_params, parameters_in_group, suggest
 from .timeline import TIMELINE_KINDS, ScheduledEvent, TimelineError
-from .world import GOVERNMENTS, ISSUE_AREAS, ROLES, VOTING_RULES, Memberships, World
+from .world import Memberships, World
 
 Code = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]{0,23}$",
                             description="A short unique code: letters, digits, _ or -, starting with a letter.")]
@@ -437,7 +437,7 @@ def build_world(scenario: Scenario, params: Params | None = None) -> World:
         alliances=np.array(ally_pairs, dtype=np.int64).reshape(-1, 2),
         election_phase=np.array([drawn_phase[i] if s.election_phase is None else s.election_phase
                                  for i, s in enumerate(states)], dtype=np.int64),
-        last_turnover=np.full(len(states), NO_TURNOVER, dtype=np.int64),
+        last_turnover=np.full(len(states), NEVER, dtype=np.int64),
         share_history=past / past.sum(axis=0),
         reputation=np.ones(len(states)),
         align_hegemon=np.zeros(len(states)),  # set to their targets by the model at the start

@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .world import GOVERNMENTS
+from .codes import GOVERNMENTS
 
 TIMELINE_KINDS = ("government", "nativism_shock", "withhold_dues", "power_shock", "threat", "notice", "rejoin")
 NEEDS_ORGANIZATION = {"withhold_dues", "threat", "notice", "rejoin"}

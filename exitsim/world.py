@@ -16,21 +16,27 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-# Membership status (MODEL.md §2).
-MEMBER, NOTICE, INACTIVE, WITHDRAWN = 0, 1, 2, 3
-MEMBERSHIP_STATUS = ("member", "notice", "inactive", "withdrawn")
-# Organization status.
-ALIVE, ZOMBIE, DEAD = 0, 1, 2
-ORGANIZATION_STATUS = ("alive", "zombie", "dead")
-# State roles.
-ROLES = ("other", "hegemon", "rising", "ally")
-OTHER, HEGEMON, RISING, ALLY = 0, 1, 2, 3
-# Issue areas of data/withdrawal_clauses.csv.
-ISSUE_AREAS = ("security", "health", "culture", "labour", "trade", "environment", "finance",
-               "economy", "justice", "general", "human_rights", "communications", "food")
-SECURITY = ISSUE_AREAS.index("security")
-VOTING_RULES = ("one_state_one_vote", "weighted")
-GOVERNMENTS = ("internationalist", "nativist")
+from .codes import (  # noqa: F401  (re-exported: the world's vocabulary)
+    ALIVE,
+    ALLY,
+    DEAD,
+    GOVERNMENTS,
+    HEGEMON,
+    INACTIVE,
+    ISSUE_AREAS,
+    MEMBER,
+    MEMBERSHIP_STATUS,
+    NEVER,
+    NOTICE,
+    ORGANIZATION_STATUS,
+    OTHER,
+    RISING,
+    ROLES,
+    SECURITY,
+    VOTING_RULES,
+    WITHDRAWN,
+    ZOMBIE,
+)
 
 # The membership edge list: column name -> (dtype, value of a fresh row).
 MEMBERSHIP_COLUMNS: dict[str, tuple[Any, Any]] = {
@@ -44,10 +50,10 @@ MEMBERSHIP_COLUMNS: dict[str, tuple[Any, Any]] = {
     "exposure": (np.float64, 0.0),    # contagion exposure X, acting on next year's decision (§4.8)
     "notice_month": (np.int64, -1),   # month index (12·year + month − 1) of a pending notice
     "effective_month": (np.int64, -1),  # month index at which the pending notice takes effect
-    "last_threat": (np.int64, -1_000_000),  # year of the last threat (one per two years)
-    "pretext_until": (np.int64, -1_000_000),  # a refused threat is a pretext until this year
-    "amendment_until": (np.int64, -1_000_000),  # Feinberg's amendment right is open before this year
-    "exit_year": (np.int64, -1_000_000),  # year the last exit took effect
+    "last_threat": (np.int64, NEVER),  # year of the last threat (one per two years)
+    "pretext_until": (np.int64, NEVER),  # a refused threat is a pretext until this year
+    "amendment_until": (np.int64, NEVER),  # Feinberg's amendment right is open before this year
+    "exit_year": (np.int64, NEVER),  # year the last exit took effect
     "substantive": (np.int8, 0),      # legality of the last exit or pending notice (law.SUBSTANTIVE_NAMES)
     "procedural": (np.int8, 0),       # (law.PROCEDURAL_NAMES)
     "ended_by_death": (np.bool_, False),  # the membership ended because the organization died
@@ -55,10 +61,6 @@ MEMBERSHIP_COLUMNS: dict[str, tuple[Any, Any]] = {
     "reservation": (np.intp, -1),    # index into World.reservations: the state's own clause, or −1
     "consent_refused": (np.bool_, False),  # consent to leave was refused: a later exit is a walk-out
 }
-
-#: A year that never was (no threat, no pretext, no exit yet).
-NO_YEAR = -1_000_000
-
 
 class Memberships:
     """The membership edge list: equal-length numpy columns, appended to, never reordered.

@@ -12,6 +12,7 @@ import pytest
 
 from exitsim import ExitModel, load_scenario
 from exitsim.mechanisms import decision
+from exitsim.mechanisms.coefficients import from_parameters
 from exitsim.process import DecisionPhase, YearCounts, evaluation_phase
 from exitsim.world import MEMBER
 
@@ -76,8 +77,7 @@ def test_exposure_one_multiplies_the_odds_of_notice_by_ten_to_thirty():
     def odds(exposure: float) -> np.ndarray:
         v_notice, v_threat = decision.choice_values(
             v["payoff"], np.full(len(deciding), exposure), 0.0, 0.0, 0.0, v["p_concede"],
-            np.maximum(v["discount_value"], v["policy_value"]), baseline_notice=p.baseline_notice,
-            baseline_threat=p.baseline_threat, beta_contagion=p.beta_contagion, credibility_cost=p.credibility_cost)
+            np.maximum(v["discount_value"], v["policy_value"]), from_parameters(decision.ChoiceCoefficients, p))
         p_notice, _ = decision.choice_probabilities(v_notice, v_threat)
         return p_notice / (1 - p_notice)
 

@@ -17,9 +17,6 @@ import numpy as np
 
 from .decision import logistic
 
-#: ``last_turnover`` value of a state that never had a turnover (no window open).
-NO_TURNOVER = -1_000_000
-
 
 def relative_decline(share_now: np.ndarray, share_5_years_ago: np.ndarray) -> np.ndarray:
     """max(0, (s_{t−5} − s_t) / s_{t−5}): the fall in world power share over 5 years, relative.
@@ -75,7 +72,7 @@ def new_government_nativist(n: np.ndarray, uniform: np.ndarray, slope: float = 6
 def window_open(last_turnover_year: np.ndarray, year: int) -> np.ndarray:
     """A window of opportunity is open in the year of a turnover and the next (definitions.md).
 
-    ``last_turnover_year`` per state (:data:`NO_TURNOVER` if none yet).
+    ``last_turnover_year`` per state (:data:`exitsim.codes.NEVER` if none yet).
     Source: institutional retrenchment (favourable conditions: a new government).
     """
     since = year - np.asarray(last_turnover_year, dtype=np.int64)

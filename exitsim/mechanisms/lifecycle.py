@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from ..clauses import Template, load_templates
-from ..world import ALIVE, DEAD, INACTIVE, ISSUE_AREAS, VOTING_RULES, WITHDRAWN, ZOMBIE
+from ..codes import ALIVE, DEAD, INACTIVE, ISSUE_AREAS, VOTING_RULES, WITHDRAWN, ZOMBIE
 from .grouping import GroupIndex, distinct_sorted
 
 

@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 
+from exitsim.codes import NEVER
 from exitsim.mechanisms import domestic
 
 
@@ -49,7 +50,7 @@ def test_new_government_is_nativist_with_a_logistic_probability():
 
 
 def test_window_is_open_in_the_turnover_year_and_the_next():
-    last = np.array([2024, 2023, 2022, domestic.NO_TURNOVER, 2025])
+    last = np.array([2024, 2023, 2022, NEVER, 2025])
     np.testing.assert_array_equal(domestic.window_open(last, 2024),
                                   [True, True, False, False, False])
 
