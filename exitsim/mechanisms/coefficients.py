@@ -20,9 +20,7 @@ Example(horizon=5.0, temperature=1.0)
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, TypeVar
-
-T = TypeVar("T")
+from typing import Any
 
 
 def parameter(name: str | None = None) -> Any:
@@ -36,7 +34,7 @@ def parameter_name(field: dataclasses.Field) -> str:
     return field.metadata.get("parameter") or field.name
 
 
-def from_parameters(cls: type[T], params: Any) -> T:
+def from_parameters[T](cls: type[T], params: Any) -> T:
     """An instance of the coefficient dataclass ``cls`` with every field read from ``params``
     (resolved :class:`~exitsim.parameters.Params`, or anything with those attributes)."""
     return cls(**{field.name: getattr(params, parameter_name(field)) for field in dataclasses.fields(cls)})
