@@ -83,9 +83,9 @@ def measure(name: str, repeat: int, launched: float) -> dict:
 
     from exitsim import ExitModel
     from exitsim.cli import LARGE_PANEL
-    from exitsim.mechanisms.institutions import institutions_phase
     from exitsim.mechanisms.power import update_power
     from exitsim.outputs import MembershipPanelWriter, write_run
+    from exitsim.phases import institutions
 
     imported = time.time()
     scenario = scenario_for(name)
@@ -142,7 +142,7 @@ def measure(name: str, repeat: int, launched: float) -> dict:
     vec = []
     for _ in range(5):
         t = time.perf_counter()
-        flows = institutions_phase(world, params, q)
+        flows = institutions.flows(world, params, q)
         update_power(world.power, world.growth, flows.net, e, params.power_noise, params.institutional_rate,
                      params.net_gain_clip)
         vec.append(time.perf_counter() - t)

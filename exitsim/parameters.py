@@ -334,6 +334,9 @@ _DEFINITIONS += [
     _p("amendment_right_years", "", "int", 2, 0, 10, "years",
        "law", "law.amendment_right", _LAW,
        "How long Feinberg's amendment right stays open."),
+    _p("debt_payment_limit", "", "float", 0.5, 0.0, 1.0, "share of power",
+       "law", "law.debt_payment", "Wu Libin (procedural legality: obligations before effect); MODEL.md §4.0 (power positive)",
+       "A debt that must be settled (arrears before an exit takes effect, a surviving debt before rejoining) is paid from at most this share of the state's power; the rest is forgiven."),
     # --- contagion (§4.8) ---------------------------------------------------------------------------
     _p("exposure_retained", "", "float", 0.5, 0.0, 1.0, "share a year",
        "contagion", "contagion.decay", _HELLO,

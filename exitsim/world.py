@@ -263,6 +263,13 @@ class World:
     def org_index(self, code: str) -> int:
         return self.org_code.index(code)
 
+    def row_of(self, state: str, organization: str) -> int:
+        """The membership row of a state (code) in an organization (code), or −1 if it never
+        was a member."""
+        ms = self.memberships
+        found = np.flatnonzero((ms.state == self.state_index(state)) & (ms.org == self.org_index(organization)))
+        return int(found[-1]) if len(found) else -1
+
     def membership_graph(self, active_only: bool = True) -> nx.Graph:
         """The bipartite state–organization network, derived from the edge list.
 

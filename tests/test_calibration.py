@@ -13,7 +13,7 @@ import pytest
 from exitsim import ExitModel, load_scenario
 from exitsim.mechanisms import decision
 from exitsim.mechanisms.coefficients import from_parameters
-from exitsim.process import DecisionPhase, YearCounts, evaluation_phase
+from exitsim.phases import decisions, evaluation
 from exitsim.world import MEMBER
 
 SEEDS = range(20)
@@ -60,7 +60,7 @@ def test_some_organizations_become_zombies_or_die_but_not_most(default_runs):
 @pytest.mark.parametrize("path", ["scenarios/default.yaml", "scenarios/world.yaml"])
 def test_no_organization_starts_with_a_fifth_of_its_members_deeply_negative(path):
     model = ExitModel(load_scenario(path))
-    utility = evaluation_phase(model).utility
+    utility = evaluation.run(model.context()).utility
     flows = model.flows
     deep = np.bincount(flows.org, weights=utility < -5, minlength=model.world.n_orgs)
     members = np.maximum(np.bincount(flows.org, minlength=model.world.n_orgs), 1)
@@ -69,15 +69,15 @@ def test_no_organization_starts_with_a_fifth_of_its_members_deeply_negative(path
 
 def test_exposure_one_multiplies_the_odds_of_notice_by_ten_to_thirty():
     model = ExitModel()
-    phase = DecisionPhase(model, evaluation_phase(model), YearCounts())
+    ctx = model.context()
     deciding = np.flatnonzero(model.world.memberships.status[model.flows.rows] == MEMBER)
-    v = phase._payoff(deciding, model.flows.rows[deciding])
+    v = decisions._payoffs(decisions._Year(ctx, evaluation.run(ctx)), deciding, model.flows.rows[deciding])
     p = model.params
 
     def odds(exposure: float) -> np.ndarray:
         v_notice, v_threat = decision.choice_values(
-            v["payoff"], np.full(len(deciding), exposure), 0.0, 0.0, 0.0, v["p_concede"],
-            np.maximum(v["discount_value"], v["policy_value"]), from_parameters(decision.ChoiceCoefficients, p))
+            v.payoff, np.full(len(deciding), exposure), 0.0, 0.0, 0.0, v.p_concede, v.concession,
+            from_parameters(decision.ChoiceCoefficients, p))
         p_notice, _ = decision.choice_probabilities(v_notice, v_threat)
         return p_notice / (1 - p_notice)
 

@@ -81,9 +81,9 @@ def test_decline_nativism_off_removes_the_effect_of_decline():
 
 
 def _utility(model):
-    from exitsim.process import evaluation_phase
+    from exitsim.phases import evaluation
 
-    return evaluation_phase(model)
+    return evaluation.run(model.context())
 
 
 def test_preference_cost_off_removes_divergence_from_the_evaluation():
@@ -130,7 +130,7 @@ def test_nativist_relief_off_keeps_nativism_after_notices():
 
     n = np.array([0.6, 0.6])
     np.testing.assert_array_equal(domestic.soothe(n, np.array([True, False]), REGISTRY["nativist_relief"].off), n)
-    assert domestic.soothe(n, np.array([True, False]))[0] < 0.6
+    assert domestic.soothe(n, np.array([True, False]), REGISTRY["nativist_relief"].default)[0] < 0.6
 
 
 def test_death_members_off_keeps_small_organizations_alive():

@@ -20,7 +20,8 @@ Every function is vectorized over membership rows and takes its random draws as 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 
@@ -285,3 +286,109 @@ def decision_cause(terms: dict[str, np.ndarray]) -> np.ndarray:
 
 
 _CAUSE_NAMES = np.array(CAUSES + (UNCLEAR,))
+
+
+# --- the year's candidates and their payoffs ------------------------------------------------------
+class _ParallelRows:
+    """Arrays over the same rows, filtered together by :meth:`take` (a field may be None, or a
+    tuple of arrays such as a :class:`~exitsim.mechanisms.law.Route`)."""
+
+    def take(self, which: np.ndarray | slice) -> Any:
+        """The same object over the rows ``which`` selects (a mask, indices or a slice)."""
+        values = {}
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if value is None:
+                values[field.name] = None
+            elif isinstance(value, tuple):
+                values[field.name] = type(value)(*(column[which] for column in value))
+            else:
+                values[field.name] = value[which]
+        return type(self)(**values)
+
+    def __len__(self) -> int:
+        return len(getattr(self, fields(self)[0].name))
+
+
+@dataclass(frozen=True)
+class Candidates(_ParallelRows):
+    """The memberships that may choose this year (MODEL.md §4.6), as parallel arrays filtered
+    together by :meth:`take`: ``position`` in the year's flows, edge-list ``row``, ``window``
+    (a window is open for the state), ``scheduled`` (the timeline chose for it) and ``pretext``
+    (None until computed for the few rows that need it).
+
+    >>> c = Candidates(np.arange(3), np.array([7, 8, 9]), np.array([True, False, True]), np.zeros(3, bool))
+    >>> c.take(c.window).row.tolist(), len(c.take(c.window))
+    ([7, 9], 2)
+    """
+
+    position: np.ndarray
+    row: np.ndarray
+    window: np.ndarray
+    scheduled: np.ndarray
+    pretext: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class Payoffs(_ParallelRows):
+    """What leaving would bring each candidate (MODEL.md §4.6–4.7), in years of its own dues:
+    ``payoff`` π, ``p_concede``, the values of a dues and of a policy concession, ``years`` D
+    until the effect, the ``switching`` cost S̃, the legal ``route`` (a
+    :class:`~exitsim.mechanisms.law.Route`), the ``notice`` and ``effective`` month indices and
+    whether an ``amendment`` right is open."""
+
+    payoff: np.ndarray
+    p_concede: np.ndarray
+    discount_value: np.ndarray
+    policy_value: np.ndarray
+    years: np.ndarray
+    switching: np.ndarray
+    route: Any
+    notice: np.ndarray
+    effective: np.ndarray
+    amendment: np.ndarray
+
+    @property
+    def concession(self) -> np.ndarray:
+        """The better of the two concessions, the one an organization would grant."""
+        return np.maximum(self.discount_value, self.policy_value)
+
+
+# --- rules of the year's choices -------------------------------------------------------------------
+def pretext(quality_now: np.ndarray, quality_before: np.ndarray, quality_drop: float, refused_until: np.ndarray,
+            year: int, leader_now: np.ndarray, leader_before: np.ndarray, rival: np.ndarray) -> np.ndarray:
+    """Whether a membership has a pretext to leave (合理化借口, MODEL.md §4.6): the organization's
+    performance fell by at least ``quality_drop`` (0.1) over the pretext years (``quality_before``
+    is its performance then), a threat of the state's was refused and its pretext lasts until
+    ``refused_until`` ≥ ``year``, or the state's rival (−1: none) took the lead of the
+    organization in that time (it leads now and did not then).
+    Source: institutional retrenchment (pretexts come first).
+
+    Example: q 0.5 → 0.38 with a drop of 0.1 is a pretext; 0.5 → 0.45 is not.
+    """
+    fell = np.asarray(quality_now) <= np.asarray(quality_before) - quality_drop
+    refused = np.asarray(refused_until) >= year
+    rival = np.asarray(rival)
+    took = (rival >= 0) & (np.asarray(leader_now) == rival) & (np.asarray(leader_before) != rival)
+    return fell | refused | took
+
+
+def grants_discount(discount_value: np.ndarray, policy_value: np.ndarray) -> np.ndarray:
+    """Which concession an organization grants (MODEL.md §4.6): the dues discount where it is
+    worth at least the policy move to the state and something at all, else the policy move."""
+    discount_value = np.asarray(discount_value)
+    return (discount_value >= np.asarray(policy_value)) & (discount_value > 0)
+
+
+def raised_discount(discount: np.ndarray, step: float, most: float) -> np.ndarray:
+    """A membership's dues discount after a concession: ``min(most, discount + step)`` (0.2 more,
+    at most 0.5 in all). Example: 0.4 → 0.5."""
+    return np.minimum(most, np.asarray(discount) + step)
+
+
+def moved_policy(offset: np.ndarray, ideal_point: np.ndarray, policy: np.ndarray, shift: float) -> np.ndarray:
+    """An organization's policy offset after a policy concession: moved by ``shift`` (0.2) of the
+    gap between the threatener's ideal point and the organization's policy, for good
+    (definitions.md). Example: offset 0, ideal 1, policy 0.5 → 0.1."""
+    return np.asarray(offset) + shift * (np.asarray(ideal_point) - np.asarray(policy))
+

@@ -31,8 +31,8 @@ def relative_decline(share_now: np.ndarray, share_5_years_ago: np.ndarray) -> np
 
 
 def update_nativism(n: np.ndarray, n_bar: np.ndarray, relative_decline: np.ndarray,
-                    noise: np.ndarray, reversion: float = 0.1, noise_scale: float = 0.05,
-                    decline_effect: float = 0.5) -> np.ndarray:
+                    noise: np.ndarray, reversion: float, noise_scale: float,
+                    decline_effect: float) -> np.ndarray:
     """n ← clip(n + 0.1 (n̄ − n) + 0.05 ε + 0.5 · relative decline over 5 years, 0, 1).
 
     Mean reversion toward the long-run level n̄ (``reversion``), a standard-normal shock ε per
@@ -45,8 +45,7 @@ def update_nativism(n: np.ndarray, n_bar: np.ndarray, relative_decline: np.ndarr
 
 
 def turnovers(year: int, democracy: np.ndarray, election_phase: np.ndarray, uniform: np.ndarray,
-              period: int = 4, autocratic_hazard: float = 0.05,
-              democracy_threshold: float = 0.5) -> np.ndarray:
+              period: int, autocratic_hazard: float, democracy_threshold: float) -> np.ndarray:
     """Which states change government this year (a boolean mask).
 
     Democracies (democracy ≥ 0.5) hold elections every ``period`` (4) years: a turnover when
@@ -61,7 +60,7 @@ def turnovers(year: int, democracy: np.ndarray, election_phase: np.ndarray, unif
     return np.where(democracy >= democracy_threshold, election, leader_change)
 
 
-def new_government_nativist(n: np.ndarray, uniform: np.ndarray, slope: float = 6.0) -> np.ndarray:
+def new_government_nativist(n: np.ndarray, uniform: np.ndarray, slope: float) -> np.ndarray:
     """At a turnover, the new government is nativist when u < logistic(6 (n − 0.5)).
 
     Example: n = 0.5 → probability 0.5; n = 1 → 0.95. Source: MODEL.md §4.9.
@@ -79,7 +78,7 @@ def window_open(last_turnover_year: np.ndarray, year: int) -> np.ndarray:
     return (since >= 0) & (since <= 1)
 
 
-def soothe(n: np.ndarray, gave_notice_nativist: np.ndarray, relief: float = 0.05) -> np.ndarray:
+def soothe(n: np.ndarray, gave_notice_nativist: np.ndarray, relief: float) -> np.ndarray:
     """n ← max(0, n − 0.05) for states whose nativist government gave notice this year.
 
     ``gave_notice_nativist`` per state is a flag or a count of such notices; a state is soothed

@@ -341,7 +341,7 @@ def tenure_satisfied(min_tenure_years, tenure_basis, year, founded, joined):
     return _plain(satisfied)
 
 
-def consent_granted(uniform, consent_probability: float = 0.5):
+def consent_granted(uniform, consent_probability: float):
     """Whether all parties consent (VCLT Art. 54(b)): ``u < consent_probability``.
 
     A request under a ``consent`` clause is answered in the year it is made (MODEL.md §4.6).
@@ -504,8 +504,8 @@ def route_rules(k: np.ndarray, tenure: np.ndarray, amended: np.ndarray, asked: n
     return Route(outcome, substantive, procedural, lawful, status, by_amendment)
 
 
-def amendment_right(utility_before, utility_after, year, obligations_rose=True,
-                    amendment_drop: float = 0.5, amendment_right_years: int = 2):
+def amendment_right(utility_before, utility_after, year, obligations_rose, amendment_drop: float,
+                    amendment_right_years: int):
     """Feinberg's amendment right: who gains a lawful implied right, and until when.
 
     When an organization's obligations rise (e.g. institutionalization raised by inclusive
@@ -558,6 +558,16 @@ def surviving_debt(arrears, obligations_survive):
     """
     survive = np.asarray(obligations_survive, dtype=bool)
     return _plain(np.where(survive, np.asarray(arrears, dtype=float), 0.0))
+
+
+def debt_payment(debt, power, limit: float):
+    """What a state pays of a debt that must be settled (arrears blocking an exit's effect, a
+    surviving debt before rejoining): all of it, but at most ``limit`` (0.5) of its power; the
+    rest is forgiven, so power stays positive (MODEL.md §4.0, §4.6).
+
+    Example: a debt of 3 with power 4 → 2 paid.
+    """
+    return _plain(np.minimum(np.asarray(debt, dtype=float), limit * np.asarray(power, dtype=float)))
 
 
 def may_rejoin(debt):

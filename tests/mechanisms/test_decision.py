@@ -116,7 +116,7 @@ def _notice_probability(distance):
     n = len(distance)
     u = evaluation.membership_utility(np.full(n, 1.2), np.ones(n), np.zeros(n), np.ones(n),
                                       distance, np.full(n, 3), np.zeros(n), np.zeros(n),
-                                      0.0, 1.0, 0.5)
+                                      0.0, 1.0, 0.5, ratio_clip=5.0)
     pi = decision.exit_payoff(u, np.ones(n), np.full(n, 0.2), horizon=5.0)
     p_concede = concede(np.full(n, 0.05), pi)
     v = decision.choice_values(pi, np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n), p_concede,
