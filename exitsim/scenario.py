@@ -461,4 +461,5 @@ def build_world(scenario: Scenario, params: Params | None = None) -> World:
         memberships=Memberships({"state": rows_state, "org": rows_org, "joined": rows_joined,
                                  "reservation": rows_reservation}),
         reservations=reservations,
+        history_years=params.pretext_years,  # the pretext looks back this far (MODEL.md §4.6)
     )

@@ -188,16 +188,17 @@ class World:
     need_world_power: np.ndarray = field(default=None)
     low_years: np.ndarray = field(default=None)  # consecutive years with q below the zombie level
     dying_years: np.ndarray = field(default=None)  # consecutive years with q below the death level
-    quality_history: np.ndarray = field(default=None)  # n_orgs × 3: q this year, 1 and 2 years ago
-    leader_history: np.ndarray = field(default=None)  # n_orgs × 3: leader this year, 1 and 2 years ago
+    quality_history: np.ndarray = field(default=None)  # n_orgs × (history_years + 1): q this year, 1, 2 … years ago
+    leader_history: np.ndarray = field(default=None)  # n_orgs × (history_years + 1): leader this year, 1, 2 … years ago
     reservations: list = field(default_factory=list)  # states' own clauses (membership column ``reservation``)
+    history_years: int = 2  # years of performance and leadership kept: the pretext years (``pretext_years``)
 
     def __post_init__(self):
         m = len(self.org_code)
         defaults = {"need_base": np.zeros(m), "need_world_power": np.ones(m),
                     "low_years": np.zeros(m, dtype=np.int64), "dying_years": np.zeros(m, dtype=np.int64),
-                    "quality_history": np.repeat(np.asarray(self.quality, float)[:, None], 3, axis=1),
-                    "leader_history": np.full((m, 3), -1, dtype=np.int64)}
+                    "quality_history": np.repeat(np.asarray(self.quality, float)[:, None], self.history_years + 1, axis=1),
+                    "leader_history": np.full((m, self.history_years + 1), -1, dtype=np.int64)}
         for name, value in defaults.items():
             if getattr(self, name) is None:
                 setattr(self, name, value)

@@ -344,6 +344,27 @@ def test_a_performance_fall_is_a_pretext():
     assert pretexts().tolist() == [True, False, False, False]
 
 
+def test_the_pretext_looks_back_as_many_years_as_asked():
+    # pretext_years 4: performance 0.6 four years ago, 0.45 two years ago and now: a fall of 0.15
+    # over the four years is a pretext (it is none over two)
+    from exitsim.mechanisms.decision import Candidates
+    from exitsim.phases import decisions, evaluation
+
+    model = lab("WHO", steps=3, pretext_years=4)
+    assert model.world.quality_history.shape[1] == 5 and model.world.leader_history.shape[1] == 5
+    model.step()
+    model.world.quality_history[0, :] = [0.45, 0.5, 0.45, 0.5, 0.6]
+    ctx = model.context()
+    n = len(model.flows.rows)
+    everyone = Candidates(np.arange(n), model.flows.rows, np.zeros(n, bool), np.zeros(n, bool))
+    assert decisions._with_pretext(decisions._Year(ctx, evaluation.run(ctx)), everyone).pretext.all()
+    short = lab("WHO", steps=3, pretext_years=2)
+    short.step()
+    short.world.quality_history[0, :] = [0.45, 0.5, 0.45]
+    ctx = short.context()
+    assert not decisions._with_pretext(decisions._Year(ctx, evaluation.run(ctx)), everyone).pretext.any()
+
+
 def test_a_turnover_between_internationalists_does_not_rescind_a_notice():
     timeline = [ScheduledEvent(2026, "notice", "B", "WHO", month=2),
                 ScheduledEvent(2027, "government", "B", value="internationalist")]  # it already was

@@ -161,7 +161,7 @@ def _with_pretext(the: _Year, candidates: Candidates) -> Candidates:
     """The candidates with their pretexts (:func:`decision.pretext`) over the pretext years."""
     world, flows, p = the.ctx.world, the.ctx.flows, the.ctx.params
     org = flows.org[candidates.position]
-    back = min(p.pretext_years, world.quality_history.shape[1] - 1)
+    back = p.pretext_years  # the histories keep that many years (World.history_years)
     found = decision.pretext(world.quality_history[org, 0], world.quality_history[org, back], p.pretext_quality_drop,
                              world.memberships.pretext_until[candidates.row], the.ctx.year,
                              world.leader_history[org, 0], world.leader_history[org, back],
