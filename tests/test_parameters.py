@@ -44,3 +44,22 @@ def test_params_are_frozen():
     params = make_params()
     with pytest.raises(AttributeError):
         params.leak = 0.5
+
+
+def test_every_mechanism_a_parameter_names_exists():
+    """The registry's ``mechanism`` field is a comma-separated list of functions (or classes),
+    each under ``exitsim.mechanisms`` or ``exitsim``: the docs and the ODD lead readers there."""
+    import importlib
+
+    def resolves(path: str) -> bool:
+        for base in ("exitsim.mechanisms.", "exitsim."):
+            module, _, name = (base + path).rpartition(".")
+            try:
+                return hasattr(importlib.import_module(module), name)
+            except ModuleNotFoundError:
+                continue
+        return False
+
+    missing = [(p.name, entry.strip()) for p in REGISTRY.values() for entry in p.mechanism.split(",")
+               if not resolves(entry.strip())]
+    assert not missing
