@@ -1,13 +1,21 @@
-"""The reference step: phase 2 (institutions) and phase 3 (power), loop by loop.
+"""The reference step: the deterministic mechanisms of a year, loop by loop.
 
-The obvious version of MODEL.md §4.1–4.4, written from the formulas (MODEL.md, the mechanisms'
-docstrings and ``notes/definitions.md``), not from the vectorized code: plain Python loops over
-organizations and their members, dicts, lists and :mod:`math`. It is kept as the oracle that
-:func:`exitsim.mechanisms.institutions.institutions_phase` and
-:func:`exitsim.mechanisms.power.update_power` are tested against (``tests/test_reference.py``)
-and as the performance baseline of the vectorized code.
+The obvious version of MODEL.md §4.1–4.8, written from the formulas (MODEL.md, the mechanisms'
+docstrings and ``docs/definitions.md``), not from the vectorized code: plain Python loops over
+organizations, their members and the year's notices, dicts, lists and :mod:`math`. It is kept
+as the oracle the vectorized code is tested against (``tests/test_reference.py``) and as the
+performance baseline of the vectorized code:
 
-It imports nothing from :mod:`exitsim.mechanisms` (only constants from :mod:`exitsim.world`),
+* :func:`reference_institutions` — phase 2 (:func:`exitsim.phases.institutions.flows`),
+  including dues withheld;
+* :func:`reference_power` — phase 3 (:func:`exitsim.mechanisms.power.update_power`);
+* :func:`reference_utility` — phase 4's ũ (:func:`exitsim.phases.evaluation.run`);
+* :func:`reference_choice` — phase 6's choice probabilities
+  (:func:`exitsim.mechanisms.decision.choice_values` and ``choice_probabilities``);
+* :func:`reference_exposure` — phase 7's exposure update
+  (:func:`exitsim.mechanisms.contagion.update_exposure`).
+
+It imports nothing from :mod:`exitsim.mechanisms` (only constants from :mod:`exitsim.codes`),
 so a mistake in a mechanism cannot hide by being copied here.
 
 Definitions, in the order a year's institutions are computed:
@@ -49,7 +57,7 @@ from __future__ import annotations
 
 import math
 
-from exitsim.world import DEAD, MEMBER, NOTICE, SECURITY
+from exitsim.codes import DEAD, HEGEMON, MEMBER, NOTICE, RISING, SECURITY
 
 
 def clip(value: float, low: float, high: float) -> float:
@@ -283,3 +291,105 @@ def reference_step(world, params, quality_noise, power_noise) -> tuple[dict, lis
     flows = reference_institutions(world, params, quality_noise)
     net = [s["net"] for s in flows["states"]]
     return flows, reference_power(world.power, world.growth, net, power_noise, params)
+
+
+def reference_utility(world, params, ref: dict) -> dict[int, float]:
+    """Phase 4 (MODEL.md §4.5): ũ of every active row, from the reference flows ``ref``.
+
+    ``ũ = clip((benefits − dues − compliance) / c*, ±ratio_clip) − λ d inst/3 − μ [nativist]
+    inst/3``, where benefits = public good + access + transfer received + the non-neutral gain
+    h_k if the state leads k, and dues include the commitment a security leader pays (γ = 0: no
+    strategy is active).
+    """
+    p = params
+    utility = {}
+    for r, row in ref["rows"].items():
+        org = ref["orgs"][row["org"]]
+        leads = org["leader"] == row["state"]
+        benefits = row["public_good"] + row["access"] + row["transfer"] + (org["nonneutral"] if leads else 0.0)
+        cost = row["dues"] + (org["commitment"] if leads else 0.0) + row["compliance"]
+        unit = row["c_star"] if row["c_star"] > 0 else 1e-300
+        inst = float(world.institutionalization[row["org"]]) / 3.0
+        nativist = 1.0 if bool(world.nativist_government[row["state"]]) else 0.0
+        utility[r] = (clip((benefits - cost) / unit, -p.ratio_clip, p.ratio_clip)
+                      - p.preference_cost * row["distance"] * inst - p.nativist_cost * nativist * inst)
+    return utility
+
+
+def reference_choice(payoff, exposure, window, pretext, nativism, p_concede, concession, threat_allowed,
+                     params) -> list[tuple[float, float]]:
+    """Phase 6 (MODEL.md §4.6): ``(p_notice, p_threat)`` of each row, a multinomial logit with
+    stay = 0:
+
+    * ``V_notice = [β0 + β_u clip(π, ±c) + β_c X + β_w window + β_p pretext + β_n n] / T``;
+    * ``V_threat = [β0_T + β_u clip(p_c · concession + (1 − p_c) max(0, π) − credibility, ±c)
+      + β_w window + β_p pretext] / T``, or −∞ where no threat is allowed;
+    * ``p(o) = e^{V_o} / (1 + e^{V_notice} + e^{V_threat})``.
+    """
+    p = params
+    c = p.payoff_clip
+    out = []
+    for pi, x, w, pre, n, pc, value, allowed in zip(payoff, exposure, window, pretext, nativism, p_concede,
+                                                      concession, threat_allowed, strict=True):
+        w, pre = float(bool(w)), float(bool(pre))
+        v_notice = (p.baseline_notice + p.beta_utility * clip(pi, -c, c) + p.beta_contagion * x + p.beta_window * w
+                    + p.beta_pretext * pre + p.beta_nativism * n) / p.temperature
+        threat = pc * value + (1.0 - pc) * max(0.0, pi) - p.credibility_cost
+        v_threat = ((p.baseline_threat + p.beta_utility * clip(threat, -c, c) + p.beta_window * w
+                     + p.beta_pretext * pre) / p.temperature if allowed else -math.inf)
+        top = max(0.0, v_notice, v_threat)
+        e_stay, e_notice = math.exp(-top), math.exp(v_notice - top)
+        e_threat = math.exp(v_threat - top) if allowed else 0.0
+        total = e_stay + e_notice + e_threat
+        out.append((e_notice / total, e_threat / total))
+    return out
+
+
+def reference_exposure(world, params, exposure, active, spreading_rows) -> list[float]:
+    """Phase 7 (MODEL.md §4.8): exposure decays, then each spreading notice adds to it.
+
+    Exposure first keeps ``exposure_retained`` of itself. For a notice by state L to organization
+    k: ``w_L = P_L / max(P of k's active members and L)``; each other active member j of k gains
+    ``w_L a_jL`` on its row of k, with ``a_jL = max(1 if j and L are allies, exp(−d(x_j, x_L) /
+    proximity_scale), j's alignment with L where L is the hegemon or the rising power)``; and on
+    its active rows of every other organization of k's issue area of which L is an active member,
+    ``same_issue_spill`` × that. Then everything is capped at ``exposure_cap``.
+    """
+    p = params
+    ms = world.memberships
+    n_rows = len(ms)
+    out = [p.exposure_retained * float(x) for x in exposure]
+    hegemon = next((i for i in range(world.n_states) if int(world.role[i]) == HEGEMON), -1)
+    rising = next((i for i in range(world.n_states) if int(world.role[i]) == RISING), -1)
+    allies = {(int(a), int(b)) for a, b in world.alliances} | {(int(b), int(a)) for a, b in world.alliances}
+
+    def affinity(j: int, leaver: int) -> float:
+        distance = math.sqrt(sum((float(world.ideal_point[j, d]) - float(world.ideal_point[leaver, d])) ** 2
+                                 for d in range(world.ideal_point.shape[1])))
+        value = math.exp(-distance / p.proximity_scale)
+        if (j, leaver) in allies and j != leaver:
+            value = max(value, 1.0)
+        if leaver == hegemon >= 0:
+            value = max(value, float(world.align_hegemon[j]))
+        if leaver == rising >= 0:
+            value = max(value, float(world.align_rising[j]))
+        return value
+
+    for r in spreading_rows:
+        leaver, k = int(ms.state[r]), int(ms.org[r])
+        in_k = [s for s in range(n_rows) if active[s] and int(ms.org[s]) == k]
+        members = {int(ms.state[s]) for s in in_k}
+        lead = max([float(world.power[i]) for i in members] + [float(world.power[leaver])])
+        weight = float(world.power[leaver]) / lead if lead > 0 else 0.0
+        gain = {j: weight * affinity(j, leaver) for j in members if j != leaver}
+        for s in in_k:
+            out[s] += gain.get(int(ms.state[s]), 0.0)
+        area = int(world.issue_area[k])
+        others = {int(ms.org[s]) for s in range(n_rows)
+                  if active[s] and int(ms.state[s]) == leaver and int(ms.org[s]) != k
+                  and int(world.issue_area[int(ms.org[s])]) == area}
+        for s in range(n_rows):
+            if active[s] and int(ms.org[s]) in others:
+                out[s] += p.same_issue_spill * gain.get(int(ms.state[s]), 0.0)
+    return [min(x, p.exposure_cap) for x in out]
+

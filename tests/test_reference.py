@@ -1,7 +1,7 @@
 """The vectorized phases 2 and 3 against the loop-by-loop reference (``reference_step.py``).
 
 Every per-row, per-organization and per-state quantity of
-:func:`exitsim.mechanisms.institutions.institutions_phase` must equal the reference's on random
+:func:`exitsim.phases.institutions.flows` must equal the reference's on random
 small worlds (``world_strategies.py``) and on hand-built edge cases; :func:`update_power` must
 equal :func:`reference_power`.
 """
