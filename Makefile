@@ -15,7 +15,7 @@ CONSTRAINTS := constraints.txt
 # The extras `make lock` resolves together, so that any of them installs at the locked versions.
 LOCK_EXTRAS := test,dashboard,parquet,cluster,analysis,bench
 
-.PHONY: run test golden bench lint lock clean
+.PHONY: run test test-fast golden bench lint lock clean
 
 # Create the virtualenv with a real Python 3.12 and install the package (editable) with its
 # test extras at the locked versions. Re-runs whenever pyproject.toml or the lock changes.
@@ -32,6 +32,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VPY) -m pytest $(PYTEST_ARGS)
+
+# The suite without the slow magnitude and calibration checks, on both cores: for quick feedback.
+test-fast: $(STAMP)
+	$(VPY) -m pytest -m "not slow" -n 2 $(PYTEST_ARGS)
 
 # Rewrite the golden runs (tests/golden/) after a change that alters results on purpose;
 # the commit that does so says which fix changed them and why.

@@ -29,27 +29,32 @@ def default_runs():
     return runs
 
 
+@pytest.mark.slow  # twenty runs of the default scenario
 def test_withdrawal_rate_median_is_within_a_factor_of_two_of_the_empirical_rate(default_runs):
     rates = [model.withdrawal_rate() for model, _ in default_runs]
     assert 0.0002 <= np.median(rates) <= 0.0008
 
 
+@pytest.mark.slow  # twenty runs of the default scenario
 def test_threats_are_of_the_order_of_notices(default_runs):
     threats = sum(frame["threats"].sum() for _, frame in default_runs)
     notices = sum(frame["notices"].sum() for _, frame in default_runs)
     assert 0.3 <= threats / notices <= 3
 
 
+@pytest.mark.slow  # twenty runs of the default scenario
 def test_concessions_happen_in_most_runs(default_runs):
     concessions = np.array([frame["concessions"].sum() for _, frame in default_runs])
     assert concessions.mean() >= 2
     assert (concessions >= 1).sum() >= 15
 
 
+@pytest.mark.slow  # twenty runs of the default scenario
 def test_no_year_has_more_than_a_tenth_of_memberships_under_notice(default_runs):
     assert max(frame["under_notice_share"].max() for _, frame in default_runs) <= 0.10
 
 
+@pytest.mark.slow  # twenty runs of the default scenario
 def test_some_organizations_become_zombies_or_die_but_not_most(default_runs):
     ended = [frame["organizations_zombie"].iloc[-1] + frame["organizations_dead"].iloc[-1] for _, frame in default_runs]
     total = [model.world.n_orgs for model, _ in default_runs]
