@@ -1,4 +1,4 @@
-"""Files a single run writes (ARCHITECTURE.md rule 7; columns in docs/outputs.md).
+"""Files a single run writes (docs/architecture.md, rule 7; columns in docs/outputs.md).
 
 ``timeseries.csv``, ``events.csv``, ``states.csv``, ``memberships.csv`` (streamed year by
 year), ``figure.png``, ``summary.md`` and ``run.json``. Every file is written to a temporary

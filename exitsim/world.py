@@ -1,4 +1,4 @@
-"""The arrays that are the single source of truth for one run (ARCHITECTURE.md rule 1).
+"""The arrays that are the single source of truth for one run (docs/architecture.md, rule 1).
 
 A :class:`World` holds one row per state, one per organization, and a membership edge list
 with one row per (state, organization) pair that ever had a tie. Rows are only ever appended

@@ -1,4 +1,4 @@
-"""Each mechanism's switch removes its effect (ARCHITECTURE.md rule 2)."""
+"""Each mechanism's switch removes its effect (docs/architecture.md, rule 2)."""
 
 import numpy as np
 import pytest
