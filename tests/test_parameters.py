@@ -63,3 +63,29 @@ def test_every_mechanism_a_parameter_names_exists():
     missing = [(p.name, entry.strip()) for p in REGISTRY.values() for entry in p.mechanism.split(",")
                if not resolves(entry.strip())]
     assert not missing
+
+
+def test_no_mechanism_writes_a_numeric_default_of_its_own():
+    """The registry is the only place a default lives: mechanisms take their numbers as arguments
+    or coefficient objects (exitsim/mechanisms/coefficients.py), never as literal defaults."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import exitsim.mechanisms
+
+    found = []
+    for info in pkgutil.iter_modules(exitsim.mechanisms.__path__):
+        module = importlib.import_module(f"exitsim.mechanisms.{info.name}")
+        for name, obj in vars(module).items():
+            if getattr(obj, "__module__", None) != module.__name__:
+                continue
+            functions = ([(name, obj)] if inspect.isfunction(obj) else
+                         [(f"{name}.{k}", v) for k, v in vars(obj).items() if inspect.isfunction(v)]
+                         if inspect.isclass(obj) else [])
+            for label, function in functions:
+                for parameter in inspect.signature(function).parameters.values():
+                    default = parameter.default
+                    if isinstance(default, int | float) and not isinstance(default, bool):
+                        found.append(f"{info.name}.{label}({parameter.name}={default!r})")
+    assert not found
