@@ -119,19 +119,9 @@ def reference_institutions(world, params, quality_noise, withheld=None) -> dict:
     p = params
     ms = world.memberships
     n_states, n_orgs = world.n_states, world.n_orgs
-    dims = world.ideal_point.shape[1]
     power = [float(world.power[i]) for i in range(n_states)]
     world_power = math.fsum(power)
-    ideal = [[float(world.ideal_point[i, d]) for d in range(dims)] for i in range(n_states)]
-    nu = p.absorptive_exponent
-
-    # --- who pays this year ----------------------------------------------------------------
-    dead = [int(world.org_status[k]) == DEAD for k in range(n_orgs)]
-    members: dict[int, list[int]] = {k: [] for k in range(n_orgs)}   # org -> active rows, in order
-    for r in range(len(ms)):
-        k = int(ms.org[r])
-        if int(ms.status[r]) in (MEMBER, NOTICE) and not dead[k]:
-            members[k].append(r)
+    members = _active_members(world)                  # org -> active rows, in order
     state_of = {r: int(ms.state[r]) for rows in members.values() for r in rows}
 
     # --- assessments and need (§4.1) ---------------------------------------------------------
@@ -139,17 +129,39 @@ def reference_institutions(world, params, quality_noise, withheld=None) -> dict:
     base = [sum(float(world.power_history[i, j]) for j in range(years)) / years for i in range(n_states)]
     c_star = {r: p.organization_weight * float(world.budget_rate[int(ms.org[r])]) * base[state_of[r]]
               for r in state_of}
+    dead = [int(world.org_status[k]) == DEAD for k in range(n_orgs)]
     need = [0.0 if dead[k] else float(world.need_base[k]) * world_power / float(world.need_world_power[k])
             for k in range(n_orgs)]
+    dues = _dues(world, p, members, c_star, need, withheld)
 
     row_out: dict[int, dict] = {}
     org_out: list[dict] = []
     leak = [0.0] * n_states
-
-    # --- dues (§4.1) ---------------------------------------------------------------------------
-    dues: dict[int, float] = {}
     for k in range(n_orgs):
-        rows = members[k]
+        org, rows = _organization(world, p, k, members[k], state_of, c_star, need[k], dues, power, world_power,
+                                  quality_noise, leak)
+        row_out.update(rows)
+        org_out.append(org)
+    return {"rows": dict(sorted(row_out.items())), "orgs": org_out, "states": _states(n_states, row_out, org_out, leak)}
+
+
+def _active_members(world) -> dict[int, list[int]]:
+    """Each organization's active rows in edge-list order: status ``member`` or ``notice``, not dead."""
+    ms = world.memberships
+    members: dict[int, list[int]] = {k: [] for k in range(world.n_orgs)}
+    for r in range(len(ms)):
+        k = int(ms.org[r])
+        if int(ms.status[r]) in (MEMBER, NOTICE) and int(world.org_status[k]) != DEAD:
+            members[k].append(r)
+    return members
+
+
+def _dues(world, p, members, c_star, need, withheld) -> dict[int, float]:
+    """Dues (§4.1): water-filled under the effective cap, the rise cap and the floor, less any share
+    withheld."""
+    ms = world.memberships
+    dues: dict[int, float] = {}
+    for k, rows in members.items():
         if not rows:
             continue
         cap = float(world.cap[k])
@@ -167,100 +179,100 @@ def reference_institutions(world, params, quality_noise, withheld=None) -> dict:
             lower.append(min(p.contribution_floor * need[k], up))
         for r, paid in zip(rows, water_fill(weights, lower, upper, need[k]), strict=True):
             dues[r] = paid * (1.0 - (float(withheld[r]) if withheld is not None else 0.0))
+    return dues
 
-    for k in range(n_orgs):
-        rows = members[k]
-        count = len(rows)
-        collected = math.fsum(dues[r] for r in rows)
-        shortfall = max(0.0, need[k] - collected)
-        adequacy = collected / need[k] if need[k] > 0 else 0.0
 
-        # --- performance and output (§4.2) ----------------------------------------------------
-        q_old = float(world.quality[k])
-        if dead[k]:
-            quality = q_old
-        else:
-            target = float(world.intrinsic_quality[k]) * min(1.0, adequacy)
-            quality = clip(q_old + p.performance_adjustment * (target - q_old)
-                           + p.performance_noise * float(quality_noise[k]), 0.0, 1.0)
-        output = float(world.value_multiplier[k]) * quality * collected
+def _leader(p, rows, dues, state_of, collected) -> tuple[int, float]:
+    """The largest contributor (ties: the first row) if it pays something and either is the only
+    member or pays at least ``leader_margin`` × the second; its share of what was collected."""
+    if not rows:
+        return -1, 0.0
+    best = rows[0]
+    for r in rows[1:]:
+        if dues[r] > dues[best]:        # strictly: ties stay with the earlier row
+            best = r
+    second = max((dues[r] for r in rows if r != best), default=0.0)
+    if dues[best] > 0 and (len(rows) == 1 or dues[best] >= p.leader_margin * second):
+        return state_of[best], dues[best] / collected
+    return -1, 0.0
 
-        # --- leader (§4.3) --------------------------------------------------------------------
-        leader, leader_share = -1, 0.0
-        if rows:
-            best = rows[0]
-            for r in rows[1:]:
-                if dues[r] > dues[best]:        # strictly: ties stay with the earlier row
-                    best = r
-            second = max((dues[r] for r in rows if r != best), default=0.0)
-            if dues[best] > 0 and (count == 1 or dues[best] >= p.leader_margin * second):
-                leader = state_of[best]
-                leader_share = dues[best] / collected
 
-        # --- votes and policy -----------------------------------------------------------------
-        weighted = bool(world.weighted_voting[k])
-        vote = {}
-        for r in rows:
-            if weighted and collected > 0:
-                vote[r] = dues[r] / collected
-            else:
-                vote[r] = 1.0 / count
-        policy = [sum(vote[r] * ideal[state_of[r]][d] for r in rows) + float(world.policy_offset[k, d])
-                  for d in range(dims)]
+def _organization(world, p, k, rows, state_of, c_star, need, dues, power, world_power, quality_noise, leak):
+    """One organization's year (§4.1–4.3): collected, performance, output, leader, votes and
+    policy, public goods (and its leak, added to ``leak``), access, compliance, commitment.
+    Returns its summary and its rows' flows."""
+    dims = world.ideal_point.shape[1]
+    ideal = {state_of[r]: [float(world.ideal_point[state_of[r], d]) for d in range(dims)] for r in rows}
+    nu = p.absorptive_exponent
+    count = len(rows)
+    collected = math.fsum(dues[r] for r in rows)
+    shortfall = max(0.0, need - collected)
+    adequacy = collected / need if need > 0 else 0.0
 
-        # --- public goods, leak and the non-neutral gain ----------------------------------------
-        member_states = {state_of[r] for r in rows}
-        non_members = [i for i in range(n_states) if i not in member_states]
-        fraction = 1.0 - p.leak if non_members else 1.0
-        if leader >= 0:
-            alpha = p.steering_share if weighted else p.equal_vote_steering * p.steering_share
-            nonneutral = alpha * output * max(0.0, leader_share - 1.0 / count)
-            nonneutral = min(nonneutral, fraction * output)
-        else:
-            nonneutral = 0.0
-        pool = fraction * output - nonneutral
-        member_weight = sum(power[state_of[r]] ** nu for r in rows)
-        public = {r: pool * power[state_of[r]] ** nu / member_weight for r in rows}
-        leaked = (1.0 - fraction) * output
-        if non_members and leaked > 0:
-            outside_weight = sum(power[j] ** nu for j in non_members)
-            for j in non_members:
-                leak[j] += leaked * power[j] ** nu / outside_weight
+    # --- performance and output (§4.2) ----------------------------------------------------
+    q_old = float(world.quality[k])
+    if int(world.org_status[k]) == DEAD:
+        quality = q_old
+    else:
+        target = float(world.intrinsic_quality[k]) * min(1.0, adequacy)
+        quality = clip(q_old + p.performance_adjustment * (target - q_old)
+                       + p.performance_noise * float(quality_noise[k]), 0.0, 1.0)
+    output = float(world.value_multiplier[k]) * quality * collected
+    leader, leader_share = _leader(p, rows, dues, state_of, collected)
 
-        # --- access spillover (§4.2) ----------------------------------------------------------
-        access = {}
-        for r in rows:
-            others = sum(power[state_of[s]] for s in rows if s != r)
-            access[r] = (p.access_spillover * p.organization_weight * quality * power[state_of[r]]
-                         * others / world_power)
+    # --- votes and policy (§4.3) ------------------------------------------------------------
+    weighted = bool(world.weighted_voting[k])
+    vote = {r: dues[r] / collected if weighted and collected > 0 else 1.0 / count for r in rows}
+    policy = [sum(vote[r] * ideal[state_of[r]][d] for r in rows) + float(world.policy_offset[k, d])
+              for d in range(dims)]
 
-        # --- compliance (§4.3) ----------------------------------------------------------------
-        distance, compliance = {}, {}
-        inst = float(world.institutionalization[k])
-        for r in rows:
-            distance[r] = math.sqrt(sum((ideal[state_of[r]][d] - policy[d]) ** 2 for d in range(dims)))
-            compliance[r] = p.compliance * distance[r] * inst / 3.0 * c_star[r]
+    # --- public goods, leak and the non-neutral gain ------------------------------------------
+    member_states = {state_of[r] for r in rows}
+    non_members = [i for i in range(world.n_states) if i not in member_states]
+    fraction = 1.0 - p.leak if non_members else 1.0
+    nonneutral = 0.0
+    if leader >= 0:
+        alpha = p.steering_share if weighted else p.equal_vote_steering * p.steering_share
+        nonneutral = min(alpha * output * max(0.0, leader_share - 1.0 / count), fraction * output)
+    pool = fraction * output - nonneutral
+    member_weight = sum(power[state_of[r]] ** nu for r in rows)
+    public = {r: pool * power[state_of[r]] ** nu / member_weight for r in rows}
+    leaked = (1.0 - fraction) * output
+    if non_members and leaked > 0:
+        outside_weight = sum(power[j] ** nu for j in non_members)
+        for j in non_members:
+            leak[j] += leaked * power[j] ** nu / outside_weight
 
-        # --- the security leader's commitment (§4.1) ------------------------------------------
-        transfer = dict.fromkeys(rows, 0.0)
-        commitment = 0.0
-        others = [r for r in rows if state_of[r] != leader]
-        if int(world.issue_area[k]) == SECURITY and leader >= 0 and others:
-            commitment = p.commitment_rate * need[k]
-            others_weight = sum(power[state_of[r]] ** nu for r in others)
-            for r in others:
-                transfer[r] = commitment * power[state_of[r]] ** nu / others_weight
+    # --- access spillover (§4.2) and compliance (§4.3) ---------------------------------------
+    access, distance, compliance = {}, {}, {}
+    inst = float(world.institutionalization[k])
+    for r in rows:
+        others = sum(power[state_of[s]] for s in rows if s != r)
+        access[r] = p.access_spillover * p.organization_weight * quality * power[state_of[r]] * others / world_power
+        distance[r] = math.sqrt(sum((ideal[state_of[r]][d] - policy[d]) ** 2 for d in range(dims)))
+        compliance[r] = p.compliance * distance[r] * inst / 3.0 * c_star[r]
 
-        for r in rows:
-            row_out[r] = {"state": state_of[r], "org": k, "c_star": c_star[r], "dues": dues[r],
-                          "public_good": public[r], "access": access[r], "transfer": transfer[r],
-                          "compliance": compliance[r], "distance": distance[r], "vote": vote[r]}
-        org_out.append({"need": need[k], "collected": collected, "shortfall": shortfall,
-                        "adequacy": adequacy, "quality": quality, "output": output,
-                        "leader": leader, "leader_share": leader_share, "member_count": count,
-                        "nonneutral": nonneutral, "commitment": commitment, "policy": policy})
+    # --- the security leader's commitment (§4.1) ------------------------------------------
+    transfer = dict.fromkeys(rows, 0.0)
+    commitment = 0.0
+    others = [r for r in rows if state_of[r] != leader]
+    if int(world.issue_area[k]) == SECURITY and leader >= 0 and others:
+        commitment = p.commitment_rate * need
+        others_weight = sum(power[state_of[r]] ** nu for r in others)
+        for r in others:
+            transfer[r] = commitment * power[state_of[r]] ** nu / others_weight
 
-    # --- each state's net flow (§4.4) --------------------------------------------------------------
+    row_out = {r: {"state": state_of[r], "org": k, "c_star": c_star[r], "dues": dues[r], "public_good": public[r],
+                   "access": access[r], "transfer": transfer[r], "compliance": compliance[r],
+                   "distance": distance[r], "vote": vote[r]} for r in rows}
+    org = {"need": need, "collected": collected, "shortfall": shortfall, "adequacy": adequacy, "quality": quality,
+           "output": output, "leader": leader, "leader_share": leader_share, "member_count": count,
+           "nonneutral": nonneutral, "commitment": commitment, "policy": policy}
+    return org, row_out
+
+
+def _states(n_states, row_out, org_out, leak) -> list[dict]:
+    """Each state's net flow (§4.4): its rows' flows, what leaked to it, and as a leader h − commitment."""
     net = list(leak)
     dues_total = [0.0] * n_states
     for row in row_out.values():
@@ -270,8 +282,7 @@ def reference_institutions(world, params, quality_noise, withheld=None) -> dict:
     for org in org_out:
         if org["leader"] >= 0:
             net[org["leader"]] += org["nonneutral"] - org["commitment"]
-    states = [{"leak": leak[i], "net": net[i], "dues_total": dues_total[i]} for i in range(n_states)]
-    return {"rows": dict(sorted(row_out.items())), "orgs": org_out, "states": states}
+    return [{"leak": leak[i], "net": net[i], "dues_total": dues_total[i]} for i in range(n_states)]
 
 
 def reference_power(power, growth, net, noise, params) -> list[float]:
