@@ -11,10 +11,12 @@ derived on demand (:meth:`World.membership_graph`), never kept twice.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 # Membership status (MODEL.md §2).
 MEMBER, NOTICE, INACTIVE, WITHDRAWN = 0, 1, 2, 3
@@ -268,6 +270,8 @@ class World:
         ``n_states … n_states+n_orgs−1`` (``bipartite=1``); each node carries ``code`` and
         ``kind``; each edge its membership ``row`` and ``status``.
         """
+        import networkx as nx  # only here: reading a scenario needs no networkx
+
         graph = nx.Graph()
         n = self.n_states
         graph.add_nodes_from(
