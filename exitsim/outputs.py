@@ -211,14 +211,16 @@ class MembershipPanelWriter:
             writer.write(table)
 
     def close(self) -> None:
+        """Finish the files (wait until every year is written)."""
         for writer in self._writers:
             writer.close()
 
     def __enter__(self) -> MembershipPanelWriter:
         return self
 
-    def __exit__(self, *exc_info) -> None:
-        self.close()
+    def __exit__(self, *exc_info) -> None:  # on an error, the years not yet written are dropped
+        for writer in self._writers:
+            writer.__exit__(*exc_info)
 
 
 def git_commit(directory: Path | None = None) -> str | None:

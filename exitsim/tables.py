@@ -19,6 +19,9 @@ numbers:
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -65,7 +68,7 @@ def round_significant(values: np.ndarray, digits: int = SIGNIFICANT_DIGITS) -> n
 def as_table(data: pd.DataFrame | pa.Table) -> pa.Table:
     """An Arrow table of a DataFrame's columns (its index left out); columns that are all
     missing and of no type become text."""
-    table = data if isinstance(data, pa.Table) else pa.Table.from_pandas(data, preserve_index=False)
+    table = data if isinstance(data, pa.Table) else pa.Table.from_pandas(data, preserve_index=False, nthreads=1)
     for i, field in enumerate(table.schema):
         if pa.types.is_null(field.type):
             table = table.set_column(i, pa.field(field.name, pa.string()), table.column(i).cast(pa.string()))
@@ -112,7 +115,85 @@ def csv_bytes(table: pa.Table | pa.RecordBatch, header: bool = False) -> bytes:
     return head + memoryview(lines.buffers()[2])[offsets[0]:offsets[-1]].tobytes()
 
 
-class CsvWriter:
+class _InOrder:
+    """Runs jobs one after another on a thread of its own, so that formatting, compressing and
+    writing (Arrow and numpy release the GIL) go on while the caller computes the next piece.
+    A job's error is raised by the next :meth:`submit` or by :meth:`finish`; at most
+    ``backlog`` jobs wait, so memory stays bounded when the disk is slower than the caller."""
+
+    def __init__(self, backlog: int = 8):
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="exitsim-writer")
+        self._jobs: deque[Future] = deque()
+        self._backlog = backlog
+
+    def submit(self, job: Callable[..., object], *args) -> None:
+        while self._jobs and (self._jobs[0].done() or len(self._jobs) >= self._backlog):
+            self._jobs.popleft().result()
+        self._jobs.append(self._executor.submit(job, *args))
+
+    def finish(self, cancel: bool = False) -> None:
+        """Wait for the jobs (or, with ``cancel``, for the running one only) and raise the first error."""
+        self._executor.shutdown(wait=True, cancel_futures=cancel)
+        jobs, self._jobs = self._jobs, deque()
+        if not cancel:
+            for job in jobs:
+                job.result()
+
+
+class _TableFile:
+    """A table file written in pieces with the same columns, on a writer thread (:class:`_InOrder`).
+
+    ``close`` waits for every piece to be written; leaving a ``with`` block on an error drops
+    the pieces not yet written and closes the file as it is."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._schema: pa.Schema | None = None
+        self._worker = _InOrder()
+        self._closed = False
+
+    def write(self, data: pd.DataFrame | pa.Table) -> None:
+        table = as_table(data)
+        if self._schema is None:
+            self._schema = table.schema
+        elif table.column_names != self._schema.names:
+            raise ValueError(f"{self.path.name}: columns {table.column_names} differ from {self._schema.names}")
+        elif not table.schema.equals(self._schema):
+            table = table.cast(self._schema)
+        self._worker.submit(self._append, table)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._worker.submit(self._finish)
+            self._worker.finish()
+
+    def abandon(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._worker.finish(cancel=True)
+            self._release()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, error_type, *exc_info) -> None:
+        if error_type is None:
+            self.close()
+        else:
+            self.abandon()
+
+    def _append(self, table: pa.Table) -> None:
+        raise NotImplementedError
+
+    def _finish(self) -> None:
+        raise NotImplementedError
+
+    def _release(self) -> None:
+        raise NotImplementedError
+
+
+class CsvWriter(_TableFile):
     """Writes a table to a CSV file, given whole or in pieces with the same columns.
 
     >>> with CsvWriter(path) as writer:  # doctest: +SKIP
@@ -121,28 +202,22 @@ class CsvWriter:
     """
 
     def __init__(self, path: Path):
-        self.path = Path(path)
+        super().__init__(path)
         self._file: BinaryIO = open(self.path, "wb")
-        self._columns: list[str] | None = None
+        self._header = True
 
-    def write(self, data: pd.DataFrame | pa.Table) -> None:
-        table = as_table(data)
-        if self._columns is None:
-            self._columns = table.column_names
+    def _append(self, table: pa.Table) -> None:
+        if self._header:
             self._file.write(csv_bytes(table.slice(0, 0), header=True))
-        elif table.column_names != self._columns:
-            raise ValueError(f"{self.path.name}: columns {table.column_names} differ from {self._columns}")
+            self._header = False
         for batch in table.to_batches(max_chunksize=CSV_BATCH_ROWS):
             self._file.write(csv_bytes(batch))
 
-    def close(self) -> None:
+    def _finish(self) -> None:
         self._file.close()
 
-    def __enter__(self) -> CsvWriter:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
+    def _release(self) -> None:
+        self._file.close()
 
 
 def write_csv(data: pd.DataFrame | pa.Table, path: Path) -> None:
@@ -153,25 +228,20 @@ def write_csv(data: pd.DataFrame | pa.Table, path: Path) -> None:
 
 # --- Parquet -------------------------------------------------------------------------------------
 
-class ParquetWriter:
-    """Writes a table to a Parquet file (zstd-compressed, text dictionary-encoded), given whole
-    or in pieces with the same columns; pieces are gathered into row groups of
-    :data:`PARQUET_ROW_GROUP_ROWS` rows."""
+class ParquetWriter(_TableFile):
+    """Writes a table to a Parquet file (zstd-compressed, dictionary-encoded where values
+    repeat), given whole or in pieces with the same columns; pieces are gathered into row
+    groups of :data:`PARQUET_ROW_GROUP_ROWS` rows."""
 
     def __init__(self, path: Path):
-        self.path = Path(path)
-        self._writer: pq.ParquetWriter | None = None
-        self._schema: pa.Schema | None = None
+        super().__init__(path)
+        self._file: pq.ParquetWriter | None = None
         self._pending: list[pa.Table] = []
         self._pending_rows = 0
 
-    def write(self, data: pd.DataFrame | pa.Table) -> None:
-        table = as_table(data)
-        if self._writer is None:
-            self._schema = table.schema
-            self._writer = pq.ParquetWriter(self.path, self._schema, compression="zstd")
-        elif not table.schema.equals(self._schema):
-            table = table.cast(self._schema)
+    def _append(self, table: pa.Table) -> None:
+        if self._file is None:
+            self._file = pq.ParquetWriter(self.path, table.schema, compression="zstd")
         self._pending.append(table)
         self._pending_rows += table.num_rows
         if self._pending_rows >= PARQUET_ROW_GROUP_ROWS:
@@ -179,20 +249,17 @@ class ParquetWriter:
 
     def _flush(self) -> None:
         if self._pending_rows:
-            self._writer.write_table(pa.concat_tables(self._pending), row_group_size=PARQUET_ROW_GROUP_ROWS)
+            self._file.write_table(pa.concat_tables(self._pending), row_group_size=PARQUET_ROW_GROUP_ROWS)
         self._pending, self._pending_rows = [], 0
 
-    def close(self) -> None:
-        if self._writer is None:
-            return
-        self._flush()
-        self._writer.close()
+    def _finish(self) -> None:
+        if self._file is not None:
+            self._flush()
+            self._file.close()
 
-    def __enter__(self) -> ParquetWriter:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
+    def _release(self) -> None:
+        if self._file is not None:
+            self._file.close()
 
 
 def write_parquet(data: pd.DataFrame | pa.Table, path: Path) -> None:
