@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from scenario_texts import SMALL
 
 from exitsim import ExitModel
 from exitsim.cli import main
@@ -17,24 +18,6 @@ from exitsim.outputs import EVENT_COLUMNS, MEMBERSHIP_PANEL_COLUMNS, OUTPUT_FILE
 ROOT = Path(__file__).resolve().parent.parent
 CSV_FILES = sorted(name for name in OUTPUT_FILES if not name.endswith(".parquet"))  # a small world's default
 
-SMALL = """\
-name: small
-steps: 4
-world_seed: 2
-seed: 9
-generate:
-  states: 12
-  organizations: 6
-  memberships_per_state: 3
-  min_memberships: 1
-"""
-
-
-@pytest.fixture
-def small_file(tmp_path):
-    path = tmp_path / "small.yaml"
-    path.write_text(SMALL, encoding="utf-8")
-    return path
 
 
 def test_run_writes_every_output(small_file, tmp_path):

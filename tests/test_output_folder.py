@@ -127,28 +127,33 @@ def test_ctrl_c_during_the_swap_waits_for_it_to_finish(tmp_path, monkeypatch):
     assert listing(out).keys() == {"a.csv", "b.csv", "run.json"}
 
 
-@pytest.mark.parametrize("case, message", [
-    ("file", "{out} is a file, not a folder: choose a folder for the results"),
-    ("inside a file", "cannot make the folder {out}: {parent} is a file, not a folder"),
-    ("a folder named like a file", "{out}/a.csv is a folder, where the run writes a file of that name: "
-                                   "move it away or choose another folder"),
-    ("empty", "the output folder's name is empty: give one, e.g. --out results/mine"),
-])
-def test_an_unusable_folder_is_refused_with_one_line_that_says_why(tmp_path, case, message):
-    out, parent = tmp_path / "out", tmp_path / "out"
-    if case == "file":
-        out.write_text("not a folder")
-    elif case == "inside a file":
-        parent.write_text("not a folder")
-        out = parent / "sub"
-    elif case == "a folder named like a file":
-        (out / "a.csv").mkdir(parents=True)
-    else:
-        out = ""
+UNUSABLE = ("a file", "inside a file", "a folder where a file goes", "an empty name")
+
+
+def unusable_folder(tmp_path: Path, case: str, file_name: str) -> tuple[str, str]:
+    """Make an output folder that cannot be used (one of :data:`UNUSABLE`): its path, and what
+    the refusal says."""
+    out = tmp_path / "out"
+    if case == "a file":
+        out.write_text("notes")
+        return str(out), f"{out} is a file, not a folder: choose a folder for the results"
+    if case == "inside a file":
+        out.write_text("notes")
+        return str(out / "sub"), f"cannot make the folder {out / 'sub'}: {out} is a file, not a folder"
+    if case == "a folder where a file goes":
+        (out / file_name).mkdir(parents=True)
+        return str(out), (f"{out / file_name} is a folder, where the run writes a file of that name: "
+                          "move it away or choose another folder")
+    return "", "the output folder's name is empty: give one, e.g. --out results/mine"
+
+
+@pytest.mark.parametrize("case", UNUSABLE)
+def test_an_unusable_folder_is_refused_with_one_line_that_says_why(tmp_path, case):
+    out, message = unusable_folder(tmp_path, case, "a.csv")
     before = sorted(tmp_path.rglob("*"))
     with pytest.raises(OutputFolderError) as error:
         OutputFolder(out, NAMES).__enter__()
-    assert str(error.value) == message.format(out=out, parent=parent)
+    assert str(error.value) == message
     assert sorted(tmp_path.rglob("*")) == before
 
 

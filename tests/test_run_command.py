@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from scenario_texts import SMALL
+from test_output_folder import UNUSABLE, run_unprivileged, unusable_folder
 
 from exitsim import ExitModel
 from exitsim import outputs as outputs_module
@@ -22,25 +24,6 @@ from exitsim.output_folder import LOCK_NAME, STAGING_NAME
 ROOT = Path(__file__).resolve().parent.parent
 RUN_PY = str(ROOT / "run.py")
 DEFAULT = str(ROOT / "scenarios" / "default.yaml")
-
-SMALL = """\
-name: small
-steps: 4
-world_seed: 2
-seed: 9
-generate:
-  states: 12
-  organizations: 6
-  memberships_per_state: 3
-  min_memberships: 1
-"""
-
-
-@pytest.fixture
-def small_file(tmp_path):
-    path = tmp_path / "small.yaml"
-    path.write_text(SMALL, encoding="utf-8")
-    return path
 
 
 def digests(folder: Path) -> dict[str, str]:
@@ -207,33 +190,21 @@ def test_ctrl_c_while_building_the_world_is_one_line(small_file, tmp_path, monke
     assert not out.exists()
 
 
-@pytest.mark.parametrize("case", ["a file", "inside a file", "timeseries.csv is a folder", "empty"])
+@pytest.mark.parametrize("case", UNUSABLE)
 def test_a_bad_out_is_one_line_and_exit_2_before_the_world_is_built(small_file, tmp_path, monkeypatch, capsys,
                                                                      case):
     def never(*args, **kwargs):
         raise AssertionError("the model was built")
 
     monkeypatch.setattr(ExitModel, "__init__", never)
-    out = tmp_path / "out"
-    if case == "a file":
-        out.write_text("notes")
-    elif case == "inside a file":
-        out.write_text("notes")
-        out = out / "sub"
-    elif case == "timeseries.csv is a folder":
-        (out / "timeseries.csv").mkdir(parents=True)
-    else:
-        out = ""
+    out, message = unusable_folder(tmp_path, case, "timeseries.csv")
     before = sorted(tmp_path.rglob("*"))
-    assert main(["run", str(small_file), "--out", str(out)]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("Cannot write the results: ") and err.count("\n") == 1 and "Traceback" not in err
+    assert main(["run", str(small_file), "--out", out]) == 2
+    assert capsys.readouterr().err == f"Cannot write the results: {message}.\n"
     assert sorted(tmp_path.rglob("*")) == before
 
 
 def test_a_read_only_out_is_one_line_and_exit_2_before_any_year(small_file, tmp_path):
-    from test_output_folder import run_unprivileged
-
     out = tmp_path / "ro"
     out.mkdir()
     out.chmod(0o555)
