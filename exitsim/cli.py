@@ -53,7 +53,12 @@ def _run(args: argparse.Namespace) -> int:
             print(f"Interrupted{when}; {where}.", file=sys.stderr)
         return 130
     except OSError as error:  # writing the files (a full disk, a file another program holds)
-        print(f"Could not write the results: {error}. {Path(out)}/ is as it was before this run.", file=sys.stderr)
+        if folder is not None and folder.swap_started:
+            print(f"Could not move the results into {folder.path}/: {error}. The next run into it completes the "
+                  "move; until then it has no run.json.", file=sys.stderr)
+        else:
+            print(f"Could not write the results: {error}. {Path(out)}/ is as it was before this run.",
+                  file=sys.stderr)
         return 1
     if not args.quiet:
         print((folder.path / "summary.md").read_text(encoding="utf-8"))

@@ -99,11 +99,12 @@ class OutputFolder:
         self.staging = self.path / STAGING_NAME
         self._lock: _Lock | None = None
         self._made = False
+        self.swap_started = False
         self.committed = False
 
     def __enter__(self) -> OutputFolder:
-        check_output_folder(self.given, self.names)
         try:
+            check_output_folder(self.given, self.names)
             self._made = not self.path.exists()
             self.path.mkdir(parents=True, exist_ok=True)
             self._lock = _Lock.acquire(self.path / LOCK_NAME)
@@ -118,7 +119,7 @@ class OutputFolder:
         return self
 
     def __exit__(self, *exc_info) -> None:
-        if not self.committed:
+        if not self.swap_started:  # a swap that failed half-way is completed by the next run
             shutil.rmtree(self.staging, ignore_errors=True)
         self._release()
 
@@ -128,8 +129,9 @@ class OutputFolder:
         if _finished_record(self.staging) is None:
             raise RuntimeError(f"nothing to commit: {RECORD_NAME} was not written to {self.staging}")
         with _interrupts_deferred():
+            self.swap_started = True
             _swap_in(self.staging, self.path, self.names)
-        self.committed = True
+            self.committed = True
 
     def _clear_stale(self) -> None:
         """What a killed run left: its staging folder (its swap completed if it got that far)
@@ -149,7 +151,7 @@ class OutputFolder:
             return
         lock, self._lock = self._lock, None
         try:  # a run that made the folder and wrote nothing leaves no empty folder behind
-            empty = not self.committed and self._made and [p.name for p in self.path.iterdir()] == [LOCK_NAME]
+            empty = not self.swap_started and self._made and [p.name for p in self.path.iterdir()] == [LOCK_NAME]
         except OSError:
             empty = False
         lock.release(unlink=True)

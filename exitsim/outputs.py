@@ -176,7 +176,8 @@ def outputs_markdown() -> str:
               "same folder stops at once with a message saying which run holds it. A run stopped with Ctrl-C "
               "leaves the folder as it was; a run killed outright leaves its staging folder, which the next "
               "run into the folder removes (or, if the run was killed while moving its files into place, "
-              "finishes moving).", ""]
+              "finishes moving). A run that cannot write its files (a full disk) says so and also leaves the "
+              "folder as it was.", ""]
     lines += section("timeseries", MODEL_MEASURES)
     lines += section("states", {"step": "years since the start", "year": "calendar year", "state": "state code",
                                 **STATE_MEASURES})

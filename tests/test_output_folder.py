@@ -196,3 +196,24 @@ def test_a_read_only_folder_is_refused(tmp_path, where):
 def test_check_output_folder_accepts_a_folder_to_be_made(tmp_path):
     check_output_folder(tmp_path / "a" / "b", NAMES)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_swap_that_fails_half_way_is_kept_and_completed_by_the_next_run(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    real_replace, moves = os.replace, []
+
+    def replace_failing_second(source, target):
+        moves.append(target)
+        if len(moves) == 2:
+            raise PermissionError(13, "Permission denied (the file is open in another program)")
+        real_replace(source, target)
+
+    with pytest.raises(PermissionError), OutputFolder(out, NAMES) as folder:
+        stage(folder, {"a.csv": "new a", "b.csv": "new b"})
+        monkeypatch.setattr(os, "replace", replace_failing_second)
+        folder.commit()
+    monkeypatch.undo()
+    assert (out / STAGING_NAME / "run.json").exists() and not (out / "run.json").exists()
+    with OutputFolder(out, NAMES):
+        pass
+    assert listing(out) == {"a.csv": "new a", "b.csv": "new b", "run.json": listing(out)["run.json"]}

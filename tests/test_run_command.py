@@ -204,6 +204,21 @@ def test_a_bad_out_is_one_line_and_exit_2_before_the_world_is_built(small_file, 
     assert sorted(tmp_path.rglob("*")) == before
 
 
+def test_a_failed_write_is_one_line_exit_1_and_changes_nothing(small_file, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "out"
+    assert main(["run", str(small_file), "--out", str(out), "--quiet"]) == 0
+    before = digests(out)
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(outputs_module, "write_figure", full_disk)
+    assert main(["run", str(small_file), "--out", str(out), "--quiet", "--seed", "4"]) == 1
+    assert capsys.readouterr().err == (f"Could not write the results: [Errno 28] No space left on device. {out}/ is "
+                                       "as it was before this run.\n")
+    assert digests(out) == before and sorted(p.name for p in out.iterdir()) == sorted(before)
+
+
 def test_a_read_only_out_is_one_line_and_exit_2_before_any_year(small_file, tmp_path):
     out = tmp_path / "ro"
     out.mkdir()
