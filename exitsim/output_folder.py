@@ -83,8 +83,9 @@ class OutputFolder:
     Use it as a context manager: on entry the folder is checked, made if needed and locked, a
     stale staging folder is cleared, and :attr:`staging` is ready for the run's files. Call
     :meth:`commit` once every file is written. On exit, a run that did not commit leaves the
-    folder as it was before it (its staging folder removed, and the folder itself if the run
-    made it and it is empty); the lock is released.
+    folder as it was before it (its staging folder removed, and the folders the run made, if
+    it wrote nothing else into them); a swap that failed half-way keeps its staging folder, for
+    the next run to complete. The lock is released.
 
     Args:
         path: The output folder (an empty name is refused, not taken as the current folder).
@@ -98,14 +99,14 @@ class OutputFolder:
         self.names = tuple(dict.fromkeys((*names, RECORD_NAME)))
         self.staging = self.path / STAGING_NAME
         self._lock: _Lock | None = None
-        self._made = False
+        self._made: list[Path] = []  # the folders this run made, innermost first
         self.swap_started = False
         self.committed = False
 
     def __enter__(self) -> OutputFolder:
         try:
             check_output_folder(self.given, self.names)
-            self._made = not self.path.exists()
+            self._made = [p for p in (self.path, *self.path.parents) if not p.exists()]
             self.path.mkdir(parents=True, exist_ok=True)
             self._lock = _Lock.acquire(self.path / LOCK_NAME)
             try:
@@ -150,16 +151,16 @@ class OutputFolder:
         if self._lock is None:
             return
         lock, self._lock = self._lock, None
-        try:  # a run that made the folder and wrote nothing leaves no empty folder behind
+        try:  # a run that made the folder and wrote nothing leaves no empty folders behind
             empty = not self.swap_started and self._made and [p.name for p in self.path.iterdir()] == [LOCK_NAME]
         except OSError:
             empty = False
         lock.release(unlink=True)
-        if empty:
+        for folder in self._made if empty else ():
             try:
-                self.path.rmdir()
+                folder.rmdir()
             except OSError:
-                pass
+                break
 
 
 def _swap_in(staging: Path, folder: Path, names: tuple[str, ...]) -> None:
