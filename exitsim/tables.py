@@ -196,9 +196,15 @@ class _TableFile:
 class CsvWriter(_TableFile):
     """Writes a table to a CSV file, given whole or in pieces with the same columns.
 
-    >>> with CsvWriter(path) as writer:  # doctest: +SKIP
-    ...     for year_frame in frames:
-    ...         writer.write(year_frame)
+    >>> import tempfile, pandas as pd
+    >>> path = Path(tempfile.mkdtemp()) / "shares.csv"
+    >>> with CsvWriter(path) as writer:
+    ...     writer.write(pd.DataFrame({"year": [2025], "share": [1 / 3]}))
+    ...     writer.write(pd.DataFrame({"year": [2026], "share": [0.5]}))
+    >>> print(path.read_text(), end="")
+    year,share
+    2025,0.3333333333
+    2026,0.5
     """
 
     def __init__(self, path: Path):
