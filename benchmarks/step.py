@@ -255,7 +255,7 @@ def main() -> None:
               f"{row['build_s']:>7.2f} {row['step_ms']:>8.2f} {row['run_s']:>6.2f} {row['csv_s']:>6.2f}{mark} "
               f"{row['pq_s']:>6.2f}{mark} {row['peak_mib']:>8.0f} "
               f"{row['ref_ms']:>8.1f} {row['vec_ms']:>7.2f} {row['ref_ms'] / row['vec_ms']:>7.0f}", flush=True)
-    print("(* memberships.csv is opt-in above 50,000 memberships: not written)")
+    print("(* the membership panel is opt-in above 50,000 memberships: not written)")
     points = [(math.log(r["memberships"]), math.log(r["step_ms"])) for r in rows if r["name"].startswith("ladder")]
     if len(points) >= 2:
         mean_x = sum(x for x, _ in points) / len(points)
