@@ -49,16 +49,14 @@ def _run(args: argparse.Namespace) -> int:
             print(f"Interrupted; the run had finished and its files are in {folder.path}/.", file=sys.stderr)
         else:
             when = f" in {model.year}" if model is not None else ""
-            where = f"{folder.path}/ is as it was before this run" if folder is not None else "nothing was written"
-            print(f"Interrupted{when}; {where}.", file=sys.stderr)
+            print(f"Interrupted{when}; {_untouched(folder)}.", file=sys.stderr)
         return 130
     except OSError as error:  # writing the files (a full disk, a file another program holds)
         if folder is not None and folder.swap_started:
             print(f"Could not move the results into {folder.path}/: {error}. The next run into it completes the "
                   "move; until then it has no run.json.", file=sys.stderr)
         else:
-            print(f"Could not write the results: {error}. {Path(out)}/ is as it was before this run.",
-                  file=sys.stderr)
+            print(f"Could not write the results: {error}; {_untouched(folder)}.", file=sys.stderr)
         return 1
     if not args.quiet:
         print((folder.path / "summary.md").read_text(encoding="utf-8"))
@@ -67,6 +65,13 @@ def _run(args: argparse.Namespace) -> int:
             print(f"(The membership panel was not written: {n_memberships:,} memberships; pass --memberships "
                   "to write it.)")
     return 0
+
+
+def _untouched(folder) -> str:
+    """What a run that stopped before its swap left (:class:`~exitsim.output_folder.OutputFolder` or None)."""
+    if folder is not None and folder.existed:
+        return f"{folder.path}/ is as it was before this run"
+    return "nothing was written"
 
 
 def _simulate(model, writer, progress: bool) -> None:

@@ -134,6 +134,11 @@ class OutputFolder:
             _swap_in(self.staging, self.path, self.names)
             self.committed = True
 
+    @property
+    def existed(self) -> bool:
+        """Whether the folder was there before this run (else the run made it)."""
+        return self.path not in self._made
+
     def _clear_stale(self) -> None:
         """What a killed run left: its staging folder (its swap completed if it got that far)
         and the ``.NAME.partial`` files of the earlier file layout."""

@@ -186,7 +186,7 @@ def test_ctrl_c_while_building_the_world_is_one_line(small_file, tmp_path, monke
     monkeypatch.setattr(ExitModel, "__init__", interrupted)
     out = tmp_path / "out"
     assert main(["run", str(small_file), "--out", str(out)]) == 130
-    assert capsys.readouterr().err == f"Interrupted; {out}/ is as it was before this run.\n"
+    assert capsys.readouterr().err == "Interrupted; nothing was written.\n"
     assert not out.exists()
 
 
@@ -214,7 +214,7 @@ def test_a_failed_write_is_one_line_exit_1_and_changes_nothing(small_file, tmp_p
 
     monkeypatch.setattr(outputs_module, "write_figure", full_disk)
     assert main(["run", str(small_file), "--out", str(out), "--quiet", "--seed", "4"]) == 1
-    assert capsys.readouterr().err == (f"Could not write the results: [Errno 28] No space left on device. {out}/ is "
+    assert capsys.readouterr().err == (f"Could not write the results: [Errno 28] No space left on device; {out}/ is "
                                        "as it was before this run.\n")
     assert digests(out) == before and sorted(p.name for p in out.iterdir()) == sorted(before)
 
