@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 # same seed gives the same results on every machine that installs afresh.
 CONSTRAINTS := constraints.txt
 # The extras `make lock` resolves together, so that any of them installs at the locked versions.
-LOCK_EXTRAS := test,dashboard,parquet,cluster,analysis,bench
+LOCK_EXTRAS := test,dashboard,cluster,analysis,bench
 
 .PHONY: run test test-fast golden bench lint lock clean
 

@@ -189,7 +189,9 @@ class GenerateSpec(_Strict):
 class Scenario(_Strict):
     """A scenario file: metadata, parameters, a world (generated and/or explicit)."""
 
-    name: str = Field("unnamed", description="Short name of the scenario.")
+    name: str = Field("unnamed", pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}$",
+                      description="The scenario's short name, which names its results folder: letters, digits, -, _ "
+                                  "and . only (at most 64, not starting with . or -), e.g. my-world.")
     description: str = Field("", description="What the scenario is about.")
     start_year: int = Field(2025, ge=1800, le=3000, description="Calendar year of step 0.")
     steps: int = Field(50, ge=1, le=1000, description="Years to simulate.")

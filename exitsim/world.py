@@ -11,9 +11,8 @@ derived on demand (:meth:`World.membership_graph`), never kept twice.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 
 from .codes import (  # noqa: F401  (re-exported: the world's vocabulary)
@@ -37,6 +36,9 @@ from .codes import (  # noqa: F401  (re-exported: the world's vocabulary)
     WITHDRAWN,
     ZOMBIE,
 )
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 # The membership edge list: column name -> (dtype, value of a fresh row).
 MEMBERSHIP_COLUMNS: dict[str, tuple[Any, Any]] = {
@@ -278,6 +280,8 @@ class World:
         ``n_states … n_states+n_orgs−1`` (``bipartite=1``); each node carries ``code`` and
         ``kind``; each edge its membership ``row`` and ``status``.
         """
+        import networkx as nx  # only here: reading a scenario needs no networkx
+
         graph = nx.Graph()
         n = self.n_states
         graph.add_nodes_from(

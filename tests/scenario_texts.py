@@ -1,4 +1,5 @@
-"""A tiny scenario text shared by the scenario-file tests, and a helper that writes one."""
+"""Small scenario texts shared by the tests (a tiny explicit world, a small generated one), and a
+helper that writes one."""
 
 from pathlib import Path
 
@@ -29,6 +30,19 @@ timeline:
     state: USA
     organization: WHO
     month: 3
+"""
+
+#: A small generated world that runs in a blink (the command-line tests).
+SMALL = """\
+name: small
+steps: 4
+world_seed: 2
+seed: 9
+generate:
+  states: 12
+  organizations: 6
+  memberships_per_state: 3
+  min_memberships: 1
 """
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from scenario_texts import SMALL
 
 from exitsim import ExitModel
 from exitsim.cli import main
@@ -15,31 +16,14 @@ from exitsim.outcomes import MODEL_MEASURES, STATE_MEASURES
 from exitsim.outputs import EVENT_COLUMNS, MEMBERSHIP_PANEL_COLUMNS, OUTPUT_FILES, outputs_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
+CSV_FILES = sorted(name for name in OUTPUT_FILES if not name.endswith(".parquet"))  # a small world's default
 
-SMALL = """\
-name: small
-steps: 4
-world_seed: 2
-seed: 9
-generate:
-  states: 12
-  organizations: 6
-  memberships_per_state: 3
-  min_memberships: 1
-"""
-
-
-@pytest.fixture
-def small_file(tmp_path):
-    path = tmp_path / "small.yaml"
-    path.write_text(SMALL, encoding="utf-8")
-    return path
 
 
 def test_run_writes_every_output(small_file, tmp_path):
     out = tmp_path / "out"
     assert main(["run", str(small_file), "--out", str(out), "--quiet"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES)
+    assert sorted(p.name for p in out.iterdir()) == CSV_FILES
     timeseries = pd.read_csv(out / "timeseries.csv")
     assert list(timeseries.columns) == list(MODEL_MEASURES)
     assert len(timeseries) == 5 and timeseries["year"].tolist() == [2025, 2026, 2027, 2028, 2029]
@@ -50,6 +34,7 @@ def test_run_writes_every_output(small_file, tmp_path):
     assert sorted(panel["year"].unique()) == list(range(2025, 2030))
     record = json.loads((out / "run.json").read_text())
     assert record["seed"] == 9 and record["world_seed"] == 2 and record["scenario"]["name"] == "small"
+    assert record["finished"] is True and record["files"] == CSV_FILES and record["format"] == "csv"
     assert {"exitsim", "mesa", "numpy", "python"} <= set(record["versions"])
     assert "# small" in (out / "summary.md").read_text()
 
@@ -73,7 +58,7 @@ def test_a_rerun_replaces_only_its_own_files(small_file, tmp_path):
     main(["run", str(small_file), "--out", str(out), "--quiet", "--no-memberships"])
     assert (out / "notes.txt").read_text() == "mine"
     assert not (out / "memberships.csv").exists()  # not left over from the first run
-    assert not any(p.name.endswith(".partial") for p in out.iterdir())
+    assert sorted(p.name for p in out.iterdir()) == sorted({*CSV_FILES, "notes.txt"} - {"memberships.csv"})
 
 
 def test_a_missing_scenario_is_a_clear_error_with_exit_code_2(tmp_path, capsys):
@@ -98,7 +83,7 @@ def test_run_py_without_arguments_runs_the_default_scenario(tmp_path):
                             text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "# default" in result.stdout
-    assert sorted(p.name for p in (tmp_path / "results" / "default").iterdir()) == sorted(OUTPUT_FILES)
+    assert sorted(p.name for p in (tmp_path / "results" / "default").iterdir()) == CSV_FILES
 
 
 def test_output_dictionary_matches_the_code_and_docs():
