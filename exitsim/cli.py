@@ -9,6 +9,7 @@ scenario that does not validate. Every command that reads a scenario takes
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from contextlib import nullcontext
@@ -243,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python run.py`` and the ``exitsim`` command.
 
     Exit codes: 0 done; 2 a problem to fix in the scenario, the command line or the output
-    folder (one message, no traceback); 1 the results could not be written; 130 interrupted.
+    folder (one message, no traceback); 1 the results could not be written; 130 interrupted;
+    141 the reader of the output stopped reading (``python run.py validate … | head``).
     """
     try:
         argv = sys.argv[1:] if argv is None else list(argv)
@@ -258,6 +260,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of our output went away (``| head``): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error when Python flushes at exit
+        return 141  # 128 + SIGPIPE, as a shell reports it
     except Exception as error:
         code = _explained(error)
         if code is None:

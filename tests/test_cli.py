@@ -1,6 +1,7 @@
 """The command line: `python run.py` and `python run.py run ...`."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -140,3 +141,16 @@ def test_the_summary_of_a_world_without_great_powers_says_so(tmp_path):
     assert main(["run", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 0
     summary = (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
     assert "No state is the hegemon or the rising power" in summary and "nan" not in summary
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    # like `python run.py validate … | head -1`: the pipe closes after the first line, while the
+    # command still has a hundred lines to write (unbuffered, so each is written as it comes)
+    files = [str(ROOT / "scenarios" / "default.yaml")] * 100
+    process = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "validate", *files], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    first = process.stdout.readline()
+    process.stdout.close()
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 141
+    assert first.endswith(b")\n") and "Traceback" not in error and "BrokenPipe" not in error
