@@ -123,10 +123,10 @@ def measure(name: str, repeat: int, launched: float) -> dict:
     years = []
     if row["panel"]:
         streamed = ExitModel(scenario, seed=0, steps=steps)
-        years.append(streamed.membership_panel())
+        years.append(streamed.membership_table())
         for _ in range(steps):
             streamed.step()
-            years.append(streamed.membership_panel())
+            years.append(streamed.membership_table())
     for file_format, column in (("csv", "csv_s"), ("parquet", "pq_s")):
         with tempfile.TemporaryDirectory() as folder:
             t = time.perf_counter()

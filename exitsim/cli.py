@@ -78,7 +78,7 @@ def _untouched(folder) -> str:
 def _simulate(model, writer, progress: bool) -> None:
     """Run the model's years, streaming each year's membership panel to ``writer`` (if any)."""
     if writer:
-        writer.write(model.membership_panel())
+        writer.write(model.membership_table())
     bar = None
     if progress:
         from tqdm import tqdm
@@ -88,7 +88,7 @@ def _simulate(model, writer, progress: bool) -> None:
         for _ in range(model.n_steps):
             model.step()
             if writer:
-                writer.write(model.membership_panel())
+                writer.write(model.membership_table())
             if bar is not None:
                 bar.update()
     finally:

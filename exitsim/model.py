@@ -7,6 +7,7 @@ from pathlib import Path
 import mesa
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from pydantic import ValidationError
 
 from .agents import Organization, State
@@ -196,16 +197,18 @@ class ExitModel(mesa.Model):
         return self
 
     # --- reading ----------------------------------------------------------------------------------
-    def membership_panel(self) -> pd.DataFrame:
-        """This year's state–organization rows: status and flows (memberships.csv's rows)."""
+    def membership_table(self) -> pa.Table:
+        """This year's state–organization rows, status and flows (``memberships.csv``'s rows), as
+        an Arrow table: built without Python objects, so a run writes its panel year by year at
+        little cost (columns in :data:`exitsim.outputs.MEMBERSHIP_PANEL_COLUMNS`)."""
         world, flows = self.world, self.flows
         ms = world.memberships
         rows = flows.rows
-        return pd.DataFrame({
-            "year": self.year,
-            "state": np.asarray(world.state_code, dtype=object)[ms.state[rows]],
-            "organization": np.asarray(world.org_code, dtype=object)[ms.org[rows]],
-            "status": np.asarray(MEMBERSHIP_STATUS, dtype=object)[ms.status[rows]],
+        return pa.table({
+            "year": np.full(len(rows), self.year, dtype=np.int64),
+            "state": pa.array(world.state_code, pa.string()).take(ms.state[rows]),
+            "organization": pa.array(world.org_code, pa.string()).take(ms.org[rows]),
+            "status": pa.array(MEMBERSHIP_STATUS, pa.string()).take(ms.status[rows]),
             "uncapped_dues": flows.c_star,
             "dues": flows.dues,
             "public_good": flows.public_good,
@@ -216,3 +219,8 @@ class ExitModel(mesa.Model):
             "policy_distance": flows.distance,
             "leads": flows.leader[flows.org] == flows.state,
         })
+
+    def membership_panel(self) -> pd.DataFrame:
+        """This year's state–organization rows: status and flows (:meth:`membership_table` as a
+        DataFrame)."""
+        return self.membership_table().to_pandas()

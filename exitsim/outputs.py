@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
 #: The table files written as CSV, Parquet or both.
 PANELS = ("states", "memberships", "events")
@@ -203,8 +204,8 @@ class MembershipPanelWriter:
         self.files = [f"memberships{suffix}" for suffix in suffixes(file_format)]
         self._writers = [writers[Path(name).suffix](Path(folder) / name) for name in self.files]
 
-    def write(self, frame: pd.DataFrame) -> None:
-        """Append one year's rows (:meth:`ExitModel.membership_panel`)."""
+    def write(self, frame: pd.DataFrame | pa.Table) -> None:
+        """Append one year's rows (:meth:`ExitModel.membership_table`, or its DataFrame)."""
         from .tables import as_table
 
         table = as_table(frame)

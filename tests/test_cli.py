@@ -154,3 +154,11 @@ def test_a_reader_that_stops_early_gets_no_traceback():
     error = process.stderr.read().decode()
     assert process.wait(timeout=60) == 141
     assert first.endswith(b")\n") and "Traceback" not in error and "BrokenPipe" not in error
+
+
+def test_the_membership_table_is_the_panel():
+    model = ExitModel(steps=2).run()
+    table = model.membership_table()
+    assert table.column_names == list(MEMBERSHIP_PANEL_COLUMNS)
+    pd.testing.assert_frame_equal(table.to_pandas(), model.membership_panel())
+    assert table.num_rows == len(model.flows.rows) and set(table.column("year").to_pylist()) == {model.year}
