@@ -199,6 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
                                            "from the code.")
     docs.add_argument("--root", default=".", help="the repository folder (default: here)")
     docs.set_defaults(handler=_docs)
+    from .sweep.command import register as register_sweep_commands
+
+    register_sweep_commands(commands, add_overrides_option)  # sweep, report
     return parser
 
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from exitsim.cli import main
 from exitsim.loading import ScenarioError
 from exitsim.parameters import REGISTRY
 from exitsim.sweep.designs import BASELINE, latin_hypercube, make_design
@@ -133,6 +134,16 @@ def test_unknown_outcomes_and_switches_are_located(tmp_path):
     text = BASE + "design:\n  kind: ablation\n  switches: [leek]\n"
     assert problems(text, tmp_path) == [(13, 14, "design.switches.0", "'leek' is not a switch of the registry; "
                                                                       "did you mean 'leak'?")]
+
+
+def test_the_command_line_reports_every_problem_with_exit_code_2(tmp_path, capsys):
+    path = tmp_path / "exp.yaml"
+    path.write_text(BASE.replace("[0.0, 3.2]", "[0.0, 12.5]").replace("replications: 2", "replications: 0"))
+    assert main(["sweep", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:10:17: seeds.replications: 0 is out of range: it must be between 1 and 100000" in err
+    assert "The experiment has 1 problem to fix; nothing was run or written." in err
+    assert "Traceback" not in err and not (tmp_path / "out").exists()
 
 
 # --- designs -------------------------------------------------------------------------------------
