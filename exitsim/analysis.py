@@ -343,7 +343,7 @@ class _Report:
             fig.tight_layout()
             name = f"levels_{_slug(column)}"
             _save(fig, self.out / self.figure(name))
-            self.lines += [f"![{outcome} by {column}]({self.figure(name)})", ""]
+            self.lines += [f"![outcomes by {column}]({self.figure(name)})", ""]
 
     def paired(self) -> None:
         self.lines += ["## Paired differences (common random numbers)", "",

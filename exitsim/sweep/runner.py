@@ -261,8 +261,8 @@ def _execute(executor: Executor, batches: Iterable[Batch], workers: int, store: 
                 batch = pending.pop(future)
                 records = _records(future, batch, where, summary)
                 store.append_status(records)
+                bar.set_postfix(done=summary.done, failed=len(summary.failed), skipped=summary.skipped, refresh=False)
                 bar.update(len(batch.runs))
-                bar.set_postfix(done=summary.done, failed=len(summary.failed), skipped=summary.skipped)
     except BaseException:
         for future in pending:
             future.cancel()
