@@ -14,7 +14,14 @@ from exitsim.parameters import REGISTRY
 from exitsim.sweep.designs import BASELINE, latin_hypercube, make_design
 from exitsim.sweep.experiment import (
     EXPERIMENT_SCHEMA_PATH,
+    RUN_MEASURES,
+    DesignSpec,
+    ExperimentSpec,
     Factor,
+    KeepSpec,
+    RangeSpec,
+    ReportSpec,
+    SeedsSpec,
     experiment_json_schema_text,
     load_experiment,
     parse_experiment,
@@ -301,3 +308,27 @@ def test_the_schema_checks_factor_values_against_the_registry():
     jsonschema.validate({"factors": {"parameters.decisions.beta_contagion": [0, 3.2]}}, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"factors": {"parameters.decisions.beta_contagion": [12.5]}}, schema)
+
+
+# --- documentation ------------------------------------------------------------------------------------
+
+SECTIONS = {"design": DesignSpec, "seeds": SeedsSpec, "keep": KeepSpec, "report": ReportSpec}
+
+
+@pytest.mark.parametrize("model", [ExperimentSpec, RangeSpec, *SECTIONS.values()], ids=lambda m: m.__name__)
+def test_every_experiment_field_is_described_and_unknown_keys_are_refused(model):
+    assert model.model_config.get("extra") == "forbid"
+    for name, field in model.model_fields.items():
+        assert field.description and "\n" not in field.description, f"{model.__name__}.{name}"
+
+
+def test_docs_explain_every_key_and_run_measure():
+    text = (ROOT / "docs" / "sweeps.md").read_text(encoding="utf-8")
+    for key in ExperimentSpec.model_fields:
+        assert f"| `{key}` |" in text or key in SECTIONS, key
+    for section, model in SECTIONS.items():
+        for key in model.model_fields:
+            assert f"| `{section}.{key}` |" in text, f"{section}.{key}"
+    for name in RUN_MEASURES:
+        assert f"| `{name}` | {RUN_MEASURES[name]} |" in text, name
+    assert "| `extends` |" in text
