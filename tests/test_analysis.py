@@ -6,31 +6,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scenario_texts import SWEEP_WORLD
 
 import exitsim
 from exitsim.analysis import load_results, mean_ci, paired_differences, sensitivity_indices, write_report
 
-SCENARIO = """\
-name: small
-steps: 4
-world_seed: 2
-organization_weight: 8
-parameters:
-  decisions:
-    baseline_notice: -5.0
-generate:
-  states: 16
-  organizations: 8
-  memberships_per_state: 4
-  min_memberships: 2
-  members_median: 5
-"""
-
 
 def run_experiment(tmp_path: Path, body: str) -> Path:
-    (tmp_path / "small.yaml").write_text(SCENARIO)
-    path = tmp_path / "exp.yaml"
-    path.write_text("scenario: small.yaml\n" + body)
+    (tmp_path / "small.yaml").write_text(SWEEP_WORLD)
+    path = tmp_path / "exp.yaml"  # a high propensity to leave, so that runs of 4 years have notices
+    path.write_text("scenario: small.yaml\nsteps: 4\noverrides:\n  parameters.decisions.baseline_notice: -5.0\n"
+                    + body)
     with ThreadPoolExecutor(2) as executor:
         summary = exitsim.sweep(path, executor, out=tmp_path / "out")
     assert summary.complete

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from scenario_texts import SWEEP_WORLD
 
 import exitsim
 from exitsim.analysis import load_events, load_failures, load_results, sweep_status, write_report
@@ -22,20 +23,6 @@ from exitsim.sweep.seeds import run_seed
 from exitsim.sweep.store import Store, StoreError
 
 ROOT = Path(__file__).resolve().parent.parent
-
-SCENARIO = """\
-name: small
-steps: 6
-world_seed: 2
-seed: 9
-organization_weight: 8
-generate:
-  states: 16
-  organizations: 8
-  memberships_per_state: 4
-  min_memberships: 2
-  members_median: 5
-"""
 
 EXPERIMENT = """\
 name: small
@@ -57,7 +44,7 @@ batch_size: 1
 
 
 def write_experiment(folder: Path, text: str = EXPERIMENT) -> Path:
-    (folder / "small.yaml").write_text(SCENARIO, encoding="utf-8")
+    (folder / "small.yaml").write_text(SWEEP_WORLD, encoding="utf-8")
     path = folder / "small_exp.yaml"
     path.write_text(text, encoding="utf-8")
     return path
