@@ -332,3 +332,38 @@ def test_docs_explain_every_key_and_run_measure():
     for name in RUN_MEASURES:
         assert f"| `{name}` | {RUN_MEASURES[name]} |" in text, name
     assert "| `extends` |" in text
+
+
+def test_a_categorical_registry_parameter_plugs_in_as_a_factor(monkeypatch, tmp_path):
+    """A parameter whose values are names (a strategy, say) is a factor by its values: checked by
+    the registry's own check, refused as a range, and drawn as levels by a sampled design."""
+    from exitsim.parameters import ParameterError
+    from exitsim.sweep import experiment as module
+
+    class Choice:
+        name, kind, group, low, high, switch, off = "hegemon_strategy", "choice", "strategies", None, None, "", None
+        options = ("status_quo", "exit_diplomacy", "inclusive", "exclusive")
+
+        def check(self, value):
+            if value not in self.options:
+                raise ParameterError(self.name, value, f"one of {', '.join(self.options)}")
+            return value
+
+    monkeypatch.setitem(module.PARAMETER_PATHS, "parameters.strategies.hegemon_strategy", Choice())
+    grid = _experiment("scenario: default.yaml\nfactors:\n  parameters.strategies.hegemon_strategy: "
+                       "[status_quo, exit_diplomacy]\n")
+    assert [p.parameters for p in make_design(grid).points] == [{"hegemon_strategy": "status_quo"},
+                                                                 {"hegemon_strategy": "exit_diplomacy"}]
+    assert problems("scenario: " + SCENARIO + "\nfactors:\n  parameters.strategies.hegemon_strategy: "
+                    "[status_quo, exit_diplomcy]\n", tmp_path) == [
+        (3, 56, "factors.parameters.strategies.hegemon_strategy.1", "'exit_diplomcy' is not a value of "
+         "hegemon_strategy: expected one of status_quo, exit_diplomacy, inclusive, exclusive")]
+    assert problems("scenario: " + SCENARIO + "\nfactors:\n  parameters.strategies.hegemon_strategy: "
+                    "{low: 0, high: 1}\n", tmp_path) == [
+        (3, 3, "factors.parameters.strategies.hegemon_strategy",
+         "parameters.strategies.hegemon_strategy takes set values, not a range: list its values")]
+    sampled = _experiment("scenario: default.yaml\nfactors:\n  parameters.strategies.hegemon_strategy: "
+                          "[status_quo, exit_diplomacy, inclusive, exclusive]\n"
+                          "design: {kind: latin_hypercube, samples: 8}\n")
+    drawn = [p.values["hegemon_strategy"] for p in make_design(sampled).points]
+    assert sorted(drawn) == sorted(Choice.options * 2)

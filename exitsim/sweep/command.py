@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from concurrent.futures import BrokenExecutor
 from pathlib import Path
 
 from ..loading import ScenarioError
@@ -52,6 +53,10 @@ def _sweep(args: argparse.Namespace) -> int:
     except (StoreError, ImportError, ConnectionError) as error:
         print(f"{error}", file=sys.stderr)
         return 2
+    except BrokenExecutor as error:
+        print(f"The executor broke ({type(error).__name__}: {error}); a worker may have run out of memory. "
+              "The runs done so far are kept; continue with --resume.", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("Interrupted: the runs done so far are kept; continue with --resume.", file=sys.stderr)
         return 130
