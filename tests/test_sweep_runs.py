@@ -172,9 +172,12 @@ def test_a_failing_run_is_recorded_and_the_others_complete(monkeypatch, tmp_path
     report = write_report(tmp_path / "out").read_text()
     assert "**6 done**, 2 failed" in report and "the scenario breaks in year 3" in report
     monkeypatch.setattr(ExitModel, "step", step)  # fixed: a resume runs only the failed ones
-    summary = exitsim.sweep(path, ThreadPoolExecutor(2), out=tmp_path / "out", resume=True)
+    summary = exitsim.sweep(path, ThreadPoolExecutor(2), out=tmp_path / "out", resume=True, progress=True)
     assert (summary.done, summary.skipped, summary.failed) == (2, 6, [])
     assert sweep_status(tmp_path / "out").finished
+    bar = capsys.readouterr().err.replace("\r", "\n").splitlines()[-1]  # the progress bar, last drawn
+    assert bar.startswith("small: 100%") and "2/2 [" in bar and "<00:00" in bar  # runs and time left
+    assert bar.endswith("done=2, failed=0, skipped=6]")
 
 
 def runner_status(planned, done, failed):
