@@ -186,27 +186,30 @@ def runner_status(planned, done, failed):
     return SweepStatus(planned, done, failed)
 
 
-def test_a_killed_sweep_resumes_to_the_uninterrupted_tables(reference, tmp_path):
-    path, out = reference
+def test_a_killed_sweep_resumes_to_the_uninterrupted_tables(tmp_path):
+    path = write_experiment(tmp_path)
+    longer = ["--set", "steps=30"]  # runs long enough to be killed in the middle of the sweep
+    with ThreadPoolExecutor(2) as executor:
+        assert exitsim.sweep(path, executor, out=tmp_path / "whole", overrides=["steps=30"]).complete
     killed = tmp_path / "killed"
-    process = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "sweep", str(path), "--out", str(killed),
-                                "--workers", "2", "--quiet"], start_new_session=True, cwd=tmp_path,
+    process = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "sweep", str(path), *longer, "--out",
+                                str(killed), "--workers", "2", "--quiet"], start_new_session=True, cwd=tmp_path,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     log = killed / "status.jsonl"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         if log.exists() and log.read_text().count('"status":"done"') >= 2:
             break
-        time.sleep(0.02)
-    os.killpg(process.pid, signal.SIGKILL)
+        time.sleep(0.01)
+    os.killpg(process.pid, signal.SIGKILL)  # the parent, the fork server and the workers
     process.wait()
     done_at_kill = log.read_text().count('"status":"done"')
     assert 2 <= done_at_kill < 8, f"the sweep was not killed mid-way ({done_at_kill} runs done)"
     with open(log, "ab") as handle:  # as if killed in the middle of writing a line
         handle.write(b'{"kind":"run","run":"0123456789abcdef","status":"do')
     assert sweep_status(killed).done == done_at_kill
-    assert main(["sweep", str(path), "--out", str(killed), "--resume", "--workers", "2", "--quiet"]) == 0
-    assert_same_tables(out, killed)
+    assert main(["sweep", str(path), *longer, "--out", str(killed), "--resume", "--workers", "2", "--quiet"]) == 0
+    assert_same_tables(tmp_path / "whole", killed)
     assert not list(killed.rglob(".*.partial"))
 
 
