@@ -37,7 +37,7 @@ ABLATION_COLUMN = "ablated"
 BASELINE = "none"  # the ablation column's value at the point with every mechanism on
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Point:
     """One design point: the factors' values by column, and the run inputs they make.
 

@@ -202,10 +202,9 @@ def sweep(experiment: Experiment | str | Path, executor: Executor | None = None,
                               "to_run": len(todo), "skipped": summary.skipped, "resume": resume,
                               "executor": type(executor).__name__, "workers": n_workers, "batch_size": size,
                               **({"code_changed": allowed} if allowed else {})}])
-        where = {run.run_id: (run.point, run.replication) for run in todo}
         try:
             _execute(executor, _batches(todo, size, _job(experiment, out), session), n_workers, store, summary,
-                     where, progress, experiment.name)
+                     len(todo), progress, experiment.name)
         except BaseException as error:
             store.append_status([{"kind": "end", "session": session, "time": _now(), "done": summary.done,
                                   "failed": len(summary.failed), "interrupted": type(error).__name__}])
@@ -238,11 +237,10 @@ def _write_design(store: Store, design: Design, planned: list[RunSpec]) -> None:
 
 
 def _execute(executor: Executor, batches: Iterable[Batch], workers: int, store: Store, summary: SweepSummary,
-             where: dict[str, tuple[int, int]], progress: bool, name: str) -> None:
+             total: int, progress: bool, name: str) -> None:
     """Submit batches a few at a time; log each as it comes back."""
     from tqdm import tqdm
 
-    total = len(where)
     bar = tqdm(total=total, desc=name, unit="run", disable=not progress, file=sys.stderr, dynamic_ncols=True)
     pending: dict[Future, Batch] = {}
     queue = iter(batches)
@@ -259,7 +257,7 @@ def _execute(executor: Executor, batches: Iterable[Batch], workers: int, store: 
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
                 batch = pending.pop(future)
-                records = _records(future, batch, where, summary)
+                records = _records(future, batch, summary)
                 store.append_status(records)
                 bar.set_postfix(done=summary.done, failed=len(summary.failed), skipped=summary.skipped, refresh=False)
                 bar.update(len(batch.runs))
@@ -271,8 +269,7 @@ def _execute(executor: Executor, batches: Iterable[Batch], workers: int, store: 
         bar.close()
 
 
-def _records(future: Future, batch: Batch, where: dict[str, tuple[int, int]], summary: SweepSummary
-             ) -> list[dict[str, Any]]:
+def _records(future: Future, batch: Batch, summary: SweepSummary) -> list[dict[str, Any]]:
     """The status-log lines of a batch that came back (or failed as a whole)."""
     time_now = _now()
     try:
@@ -282,10 +279,12 @@ def _records(future: Future, batch: Batch, where: dict[str, tuple[int, int]], su
         result = {"part": None, "worker": None, "done": [],
                   "failed": [{"run": r.run_id, "error": f"{type(error).__name__}: {error}", "traceback": text}
                              for r in batch.runs]}
+    where = {run.run_id: (run.point, run.replication) for run in batch.runs}
     records = []
-    for run, seconds in result["done"]:
+    for run, seconds, cpu_seconds in result["done"]:
         records.append({"kind": "run", "run": run, "status": "done", "part": result["part"],
-                        "worker": result["worker"], "seconds": seconds, "time": time_now})
+                        "worker": result["worker"], "seconds": seconds, "cpu_seconds": cpu_seconds,
+                        "time": time_now})
         summary.done += 1
     for failure in result["failed"]:
         point, replication = where.get(failure["run"], (None, None))

@@ -55,7 +55,7 @@ def run_id(scenario_hash: str, parameters: dict, overrides: dict, world_seed: in
     return hashlib.sha256(content.encode()).hexdigest()[:16]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RunSpec:
     """One run of a sweep: what a worker needs to make it."""
 

@@ -150,8 +150,11 @@ def run_batch(batch: Batch) -> dict[str, Any]:
     """Make a batch's runs, write their tables (one file each), and say what happened.
 
     Returns:
-        ``{"batch", "part", "worker", "done": [(run_id, seconds)], "failed": [{"run", "error",
-        "traceback"}], "files": [...]}``; a run that raised is in ``failed`` with its traceback.
+        ``{"batch", "part", "worker", "done": [(run_id, seconds, cpu_seconds)], "failed": [{"run",
+        "error", "traceback"}], "files": [...]}``; a run that raised is in ``failed`` with its
+        traceback. ``seconds`` is a run's wall time, ``cpu_seconds`` the worker's processor time
+        for it, its share of writing the batch's files included (wall time well above processor
+        time means the machine was busy with other work).
     """
     from .store import write_part
 
@@ -161,7 +164,7 @@ def run_batch(batch: Batch) -> dict[str, Any]:
     rows: dict[str, list[pd.DataFrame]] = defaultdict(list)
     done, failed = [], []
     for spec in batch.runs:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             tables = run_one(spec, job)
         except Exception as error:  # a failing run is recorded; the others go on
@@ -170,11 +173,14 @@ def run_batch(batch: Batch) -> dict[str, Any]:
             continue
         for table, frame in tables.items():
             rows[table].append(frame)
-        done.append((spec.run_id, round(time.perf_counter() - started, 4)))
+        done.append((spec.run_id, time.perf_counter() - started, time.process_time() - cpu))
+    started, cpu = time.perf_counter(), time.process_time()
     files = []
     for table, frames in rows.items():
         frames = [frame for frame in frames if len(frame)]
         if frames:
             files.append(write_part(job.store, table, part, pd.concat(frames, ignore_index=True)))
+    share = (time.perf_counter() - started) / max(len(done), 1), (time.process_time() - cpu) / max(len(done), 1)
+    done = [(run, round(wall + share[0], 4), round(used + share[1], 4)) for run, wall, used in done]
     return {"batch": batch.name, "part": part, "worker": worker, "done": done, "failed": failed,
             "files": [str(f) for f in files if f is not None]}
