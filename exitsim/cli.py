@@ -95,7 +95,7 @@ def _docs(args: argparse.Namespace) -> int:
     root = Path(args.root)
     (root / "docs").mkdir(parents=True, exist_ok=True)
     (root / "docs" / "outputs.md").write_text(outputs_markdown(), encoding="utf-8")
-    from .sweep.experiment import write_experiment_schema
+    from .sweep.schema import write_experiment_schema
 
     written = [root / "docs" / "outputs.md", *write_reference_files(root), write_experiment_schema(root)]
     print("Wrote " + ", ".join(str(p) for p in written) + ".")

@@ -13,7 +13,6 @@ from exitsim.loading import ScenarioError
 from exitsim.parameters import REGISTRY
 from exitsim.sweep.designs import BASELINE, latin_hypercube, make_design
 from exitsim.sweep.experiment import (
-    EXPERIMENT_SCHEMA_PATH,
     RUN_MEASURES,
     DesignSpec,
     ExperimentSpec,
@@ -22,10 +21,10 @@ from exitsim.sweep.experiment import (
     RangeSpec,
     ReportSpec,
     SeedsSpec,
-    experiment_json_schema_text,
     load_experiment,
     parse_experiment,
 )
+from exitsim.sweep.schema import EXPERIMENT_SCHEMA_COMMENT, EXPERIMENT_SCHEMA_PATH, experiment_json_schema_text
 from exitsim.sweep.seeds import plan_runs, run_seed, seed_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -292,7 +291,7 @@ def test_shipped_experiments_are_valid_against_the_schema(path):
     from ruamel.yaml import YAML
 
     schema = json.loads((ROOT / EXPERIMENT_SCHEMA_PATH).read_text(encoding="utf-8"))
-    assert path.read_text().startswith("# yaml-language-server: $schema=experiment.schema.json\n")
+    assert path.read_text().startswith(EXPERIMENT_SCHEMA_COMMENT + "\n")
     jsonschema.validate(YAML(typ="safe").load(path.read_text()), schema)
     assert len(make_design(load_experiment(path))) > 0
 

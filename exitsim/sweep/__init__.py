@@ -1,6 +1,7 @@
 """Sweeps: many runs of the model, on a laptop or a cluster, into a crash-safe store.
 
 * :mod:`~exitsim.sweep.experiment`: experiment files (factors, design, seeds, what to keep);
+* :mod:`~exitsim.sweep.schema`: their JSON Schema, for editors;
 * :mod:`~exitsim.sweep.designs`: grid, Latin hypercube, Sobol (Saltelli), Morris, ablation;
 * :mod:`~exitsim.sweep.seeds`: every run's seed spawned in the parent; content-addressed run ids;
 * :mod:`~exitsim.sweep.executors`: local processes, Dask (local or a running cluster);
