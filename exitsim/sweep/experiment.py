@@ -263,7 +263,7 @@ def _resolved(document: Document, path: Path, overrides: Any) -> Experiment:
     factors: list[Factor] = []
     if scenario is not None:
         for name, given in spec.factors.items():
-            factor, found = _factor(name, given, spec, scenario, document, path)
+            factor, found = _factor(name, given, scenario, document)
             problems += found
             if factor is not None:
                 factors.append(factor)
@@ -319,8 +319,7 @@ def _relocated(problem: Problem, document: Document, where: tuple, overrides: di
     return document.locate(where, problem.message)
 
 
-def _factor(name: str, given: Any, spec: ExperimentSpec, scenario: Scenario, document: Document,
-            path: Path) -> tuple[Factor | None, list[Problem]]:
+def _factor(name: str, given: Any, scenario: Scenario, document: Document) -> tuple[Factor | None, list[Problem]]:
     at = ("factors", name)
 
     def problem(message: str, *where: Any, key: bool = False) -> list[Problem]:
@@ -350,13 +349,13 @@ def _factor(name: str, given: Any, spec: ExperimentSpec, scenario: Scenario, doc
         if given.log and given.low <= 0:
             found += problem("a log scale needs a positive low end", "low")
         for end in ("low", "high"):
-            found += _check_value(name, parameter, getattr(given, end), scenario, spec, document, (*at, end))
+            found += _check_value(name, parameter, getattr(given, end), scenario, document, (*at, end))
         factor = Factor(name, column, parameter, None, given.low, given.high, given.log)
     else:
         if not given:
             return None, problem(f"{name} has no values: list at least one")
         for i, value in enumerate(given):
-            found += _check_value(name, parameter, value, scenario, spec, document, (*at, i))
+            found += _check_value(name, parameter, value, scenario, document, (*at, i))
         if parameter is not None and not found:
             given = [parameter.check(value) for value in given]
         elif name == "world_seed" and not found:
@@ -372,8 +371,8 @@ def _kind_words(parameter: Parameter) -> str:
     return {"bool": "true or false", "int": "whole numbers", "float": "numbers"}.get(parameter.kind, "set values")
 
 
-def _check_value(name: str, parameter: Parameter | None, value: Any, scenario: Scenario, spec: ExperimentSpec,
-                 document: Document, where: tuple) -> list[Problem]:
+def _check_value(name: str, parameter: Parameter | None, value: Any, scenario: Scenario, document: Document,
+                 where: tuple) -> list[Problem]:
     """A factor's value checked by the registry (a parameter) or by the scenario schema (anything else)."""
     if parameter is not None:
         try:
