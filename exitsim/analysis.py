@@ -282,7 +282,8 @@ class _Report:
         factors = ", ".join(f"`{f['column']}`" for f in design["factors"]) or "none"
         self.lines += [
             f"* Design: {self.kind.replace('_', ' ')}, {design['points']} points × {seeds['replications']} "
-            f"replications ({'common random numbers' if self.common else 'independent seeds'}), root seed "
+            f"replication{'s' if seeds['replications'] != 1 else ''} "
+            f"({'common random numbers' if self.common else 'independent seeds'}), root seed "
             f"{seeds['root']}, {m['steps']} years per run; factors: {factors}.",
             f"* Runs: {st.planned} planned, **{st.done} done**, {st.failed} failed, {st.missing} not run yet"
             + ("." if st.finished else " — the sweep is not finished: everything below uses the runs done so far."),
