@@ -108,10 +108,14 @@ def test_two_workers_and_a_dask_cluster_give_the_same_tables_bit_for_bit(referen
     executor, close = dask_local(2)
     try:
         on_dask = exitsim.sweep(path, executor, out=tmp_path / "dask")
+        address = executor._client.scheduler.address  # the same cluster, joined from the command line
+        assert address.startswith("tcp://127.0.0.1:")
+        assert main(["sweep", str(path), "--scheduler", address, "--out", str(tmp_path / "joined"), "--quiet"]) == 0
     finally:
         close()
     assert on_dask.complete
     assert_same_tables(out, tmp_path / "dask")
+    assert_same_tables(out, tmp_path / "joined")
 
 
 def test_an_existing_folder_is_refused_without_resume(reference, capsys):
