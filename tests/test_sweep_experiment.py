@@ -366,3 +366,28 @@ def test_a_categorical_registry_parameter_plugs_in_as_a_factor(monkeypatch, tmp_
                           "design: {kind: latin_hypercube, samples: 8}\n")
     drawn = [p.values["hegemon_strategy"] for p in make_design(sampled).points]
     assert sorted(drawn) == sorted(Choice.options * 2)
+
+
+def test_set_can_add_or_replace_a_factor(tmp_path):
+    path = tmp_path / "exp.yaml"
+    path.write_text(BASE)
+    experiment = load_experiment(path, ["factors.parameters.decisions.beta_contagion=[1.0, 2.0, 3.0]",
+                                        "factors.parameters.institutions.leak=[0.0, 0.1]"])
+    assert [(f.column, f.values) for f in experiment.factors] == [("beta_contagion", (1.0, 2.0, 3.0)),
+                                                                   ("leak", (0.0, 0.1))]
+    assert problems(BASE, tmp_path, ["factors.parameters.institutions.leak=[0.0, 2.0]"]) == [
+        (None, None, "factors.parameters.institutions.leak.1", "2.0 is not a value of leak: expected at most 1")]
+
+
+def test_an_experiment_extends_another_and_changes_what_differs(tmp_path):
+    (tmp_path / "base.yaml").write_text(BASE)
+    child = tmp_path / "more.yaml"
+    child.write_text("extends: base.yaml\nname: more\nseeds:\n  replications: 10\n")
+    experiment = load_experiment(child)
+    assert (experiment.name, experiment.spec.seeds.replications, experiment.spec.seeds.root) == ("more", 10, 4)
+    assert set(experiment.text) == {str(child), str(tmp_path / "base.yaml")}
+    child.write_text("extends: bse.yaml\n")
+    with pytest.raises(ScenarioError) as caught:
+        load_experiment(child)
+    assert [(p.line, p.col, p.message) for p in caught.value.problems] == [
+        (1, 10, "cannot read 'bse.yaml': no such file (more.yaml → bse.yaml)")]

@@ -252,8 +252,31 @@ def parse_experiment(text: str, source: str = "<experiment>", overrides: Any = N
     return _resolved(read_document(Path(source), source, text), Path(source), overrides)
 
 
+def _flatten_factors(document: Document) -> None:
+    """Factors written as nested mappings (as ``--set factors.parameters.decisions.beta_window=[0, 1]``
+    makes them) become dotted names, each node keeping its place in the file; a later entry for the
+    same factor replaces an earlier one."""
+    factors = document.root.value.get("factors")
+    if factors is None or not isinstance(factors.value, dict):
+        return
+    flat: dict[str, Any] = {}
+
+    def walk(name: str, node: Any) -> None:
+        if isinstance(node.value, dict) and node.value and not set(node.value) <= set(RangeSpec.model_fields):
+            for key, child in node.value.items():
+                walk(f"{name}.{key}", child)
+        else:
+            flat[name] = node
+
+    for key, child in factors.value.items():
+        walk(key, child)
+    factors.value = flat
+    document._nodes = None  # the index of nodes by path is made afresh
+
+
 def _resolved(document: Document, path: Path, overrides: Any) -> Experiment:
     apply_overrides(document, overrides, ExperimentSpec)
+    _flatten_factors(document)
     spec, problems = validate(document, ExperimentSpec, None)
     problems = document.problems + problems
     if spec is None or problems:
