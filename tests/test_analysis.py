@@ -96,3 +96,27 @@ keep: {every_year: [notices], at_horizon: [notices_total]}
     assert "### `beta_window (quartile)`" in text and text.count("| 4 | ") == 4
     assert np.array_equal(np.sort(np.floor(pd.read_parquet(out / "design_units.parquet")["beta_window"] * 16)),
                           np.arange(16))
+
+
+def test_the_memberships_table_is_each_runs_panel_year_by_year(tmp_path):
+    from exitsim.model import ExitModel
+    from exitsim.scenario import load_scenario
+    from exitsim.sweep.seeds import run_seed
+
+    out = run_experiment(tmp_path, """factors:
+  parameters.decisions.beta_window: [0.7]
+seeds: {root: 6, replications: 2}
+keep: {every_year: [], at_horizon: [notices_total], memberships: true}
+""")
+    stored = load_results(out, "memberships")
+    assert sorted(stored["replication"].unique()) == [0, 1]
+    model = ExitModel(load_scenario(tmp_path / "small.yaml", ["parameters.decisions.baseline_notice=-5.0"]),
+                      seed=run_seed(6, (1,)), steps=4, parameters={"beta_window": 0.7})
+    panels = [model.membership_panel()]
+    for _ in range(4):
+        model.step()
+        panels.append(model.membership_panel())
+    expected = pd.concat(panels, ignore_index=True)
+    mine = stored[stored.replication == 1][list(expected.columns)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(mine, expected, check_dtype=False)
+    assert load_results(out).empty  # no yearly outcomes were kept
