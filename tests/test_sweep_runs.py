@@ -118,13 +118,19 @@ def test_two_workers_and_a_dask_cluster_give_the_same_tables_bit_for_bit(referen
     assert_same_tables(out, tmp_path / "joined")
 
 
-def test_an_existing_folder_is_refused_without_resume(reference, capsys):
+def test_an_existing_folder_is_refused_without_resume(reference, tmp_path, capsys):
     path, out = reference
     before = (out / "status.jsonl").read_bytes()
     assert main(["sweep", str(path), "--out", str(out), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert f"{out} already holds the results of a sweep: pass --resume to continue that sweep" in err
     assert (out / "status.jsonl").read_bytes() == before
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / "mine.txt").write_text("my notes")
+    assert main(["sweep", str(path), "--out", str(other), "--quiet"]) == 2
+    assert f"{other} already holds other files" in capsys.readouterr().err
+    assert [p.name for p in other.iterdir()] == ["mine.txt"]
 
 
 def test_resuming_another_experiment_is_refused(reference, tmp_path, capsys):

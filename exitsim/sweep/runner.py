@@ -183,6 +183,8 @@ def sweep(experiment: Experiment | str | Path, executor: Executor | None = None,
     out = Path(out) if out is not None else Path("results") / experiment.name
     store = Store(out)
     manifest = manifest_of(experiment, design, len(unique), command)
+    if not resume and store.exists():  # refused before anything (even the lock file) is written there
+        _prepare(store, experiment, manifest, resume, allow_code_change)
     with store.lock():
         allowed = _prepare(store, experiment, manifest, resume, allow_code_change)
         if not (out / "runs.parquet").is_file():
