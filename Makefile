@@ -21,7 +21,8 @@ TEST_EXTRAS := test,parquet,cluster,analysis
 .PHONY: run test golden bench lint lock clean
 
 # Create the virtualenv with a real Python 3.12 and install the package (editable) with its
-# test extras (TEST_EXTRAS) at the locked versions. Re-runs whenever pyproject.toml or the lock changes.
+# test extras (TEST_EXTRAS) at the locked versions. Re-runs whenever pyproject.toml, the lock or this
+# Makefile (its TEST_EXTRAS) changes.
 $(STAMP): pyproject.toml $(CONSTRAINTS) Makefile scripts/find-python.sh
 	@py=$$(sh scripts/find-python.sh "$(PYTHON)") || exit 1; \
 	echo "Using $$py"; \
