@@ -14,17 +14,21 @@ STAMP := $(VENV)/.installed
 CONSTRAINTS := constraints.txt
 # The extras `make lock` resolves together, so that any of them installs at the locked versions.
 LOCK_EXTRAS := test,dashboard,cluster,analysis,bench
+# The extras `make test` installs: the tests exercise the Dask executor (cluster) and the
+# sensitivity indices (analysis) as well as the model.
+TEST_EXTRAS := test,cluster,analysis
 
 .PHONY: run test test-fast golden bench lint lock clean
 
 # Create the virtualenv with a real Python 3.12 and install the package (editable) with its
-# test extras at the locked versions. Re-runs whenever pyproject.toml or the lock changes.
-$(STAMP): pyproject.toml $(CONSTRAINTS) scripts/find-python.sh
+# test extras (TEST_EXTRAS) at the locked versions. Re-runs whenever pyproject.toml, the lock or this
+# Makefile (its TEST_EXTRAS) changes.
+$(STAMP): pyproject.toml $(CONSTRAINTS) Makefile scripts/find-python.sh
 	@py=$$(sh scripts/find-python.sh "$(PYTHON)") || exit 1; \
 	echo "Using $$py"; \
 	"$$py" -m venv $(VENV)
 	$(VPY) -m pip install --quiet -c $(CONSTRAINTS) pip
-	$(VPY) -m pip install -c $(CONSTRAINTS) -e ".[test]"
+	$(VPY) -m pip install -c $(CONSTRAINTS) -e ".[$(TEST_EXTRAS)]"
 	touch $@
 
 run: $(STAMP)

@@ -133,7 +133,9 @@ def _docs(args: argparse.Namespace) -> int:
     root = Path(args.root)
     (root / "docs").mkdir(parents=True, exist_ok=True)
     (root / "docs" / "outputs.md").write_text(outputs_markdown(), encoding="utf-8")
-    written = [root / "docs" / "outputs.md", *write_reference_files(root)]
+    from .sweep.schema import write_experiment_schema
+
+    written = [root / "docs" / "outputs.md", *write_reference_files(root), write_experiment_schema(root)]
     print("Wrote " + ", ".join(str(p) for p in written) + ".")
     return 0
 
@@ -233,10 +235,14 @@ def build_parser() -> argparse.ArgumentParser:
                         help="where to write it (default: scenarios/scenario.schema.json)")
     schema.set_defaults(handler=_schema)
     docs = commands.add_parser("docs", help="regenerate the generated documentation and schema",
-                               description="Regenerate docs/outputs.md, docs/scenarios.md and "
-                                           "scenarios/scenario.schema.json from the code.")
+                               description="Regenerate docs/outputs.md, docs/scenarios.md, "
+                                           "scenarios/scenario.schema.json and experiments/experiment.schema.json "
+                                           "from the code.")
     docs.add_argument("--root", default=".", help="the repository folder (default: here)")
     docs.set_defaults(handler=_docs)
+    from .sweep.command import register as register_sweep_commands
+
+    register_sweep_commands(commands, add_overrides_option)  # sweep, report
     return parser
 
 

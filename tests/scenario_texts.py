@@ -1,5 +1,5 @@
-"""Small scenario texts shared by the tests (a tiny explicit world, a small generated one), and a
-helper that writes one."""
+"""Scenario texts shared by the tests (a tiny explicit one for the scenario-file tests, small
+generated worlds for the command-line and sweep tests), and a helper that writes one."""
 
 from pathlib import Path
 
@@ -43,6 +43,21 @@ generate:
   organizations: 6
   memberships_per_state: 3
   min_memberships: 1
+"""
+
+#: A small generated world whose runs take a few hundredths of a second (the sweep tests).
+SWEEP_WORLD = """\
+name: small
+steps: 6
+world_seed: 2
+seed: 9
+organization_weight: 8
+generate:
+  states: 16
+  organizations: 8
+  memberships_per_state: 4
+  min_memberships: 2
+  members_median: 5
 """
 
 
