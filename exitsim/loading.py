@@ -158,7 +158,10 @@ def describe(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list | tuple):
         return "a list"
-    return str(value)
+    text = str(value)
+    if isinstance(value, int) and len(text) > 20:
+        return f"a number of {len(text.lstrip('-'))} digits"
+    return text
 
 
 def _key_text(key: Any) -> str:
@@ -730,6 +733,9 @@ def _explained(error: dict, path: KeyPath, message: str | None, data: Any, model
                       + (f"; did you mean {hint!r}?" if hint else ""))
     if kind in _RANGE:
         return path, f"{describe(value)} is out of range: it must be {_range(annotation, info, kind, context)}"
+    if kind == "finite_number" or (kind == "float_type" and isinstance(value, int) and not isinstance(value, bool)):
+        bounds = _range(annotation, info, kind, context)  # an integer too large for a float lands here too
+        return path, f"{describe(value)} is not a finite number: it must be " + (bounds or "a finite number")
     if kind in _EXPECTED:
         message = f"expected {_EXPECTED[kind]}, got {describe(value)}"
         if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
@@ -838,6 +844,8 @@ def _range(annotation: Any, info: FieldInfo | None, kind: str, context: dict) ->
         elif isinstance(item, annotated_types.Lt):
             high = ("less than", item.lt)
     if low is None and high is None:
+        if kind not in _RANGE:
+            return ""
         key, words = _RANGE[kind]
         return f"{words} {_number(context.get(key))}"
     if low and high and low[0] == "at least" and high[0] == "at most":

@@ -26,6 +26,7 @@ from . import timeline as timeline_module
 from .clauses import CLAUSE_KINDS, EFFECTIVE_RULES, TENURE_BASES, load_templates
 from .parameters import GROUPS, Parameter, parameters_in_group
 from .scenario import (
+    EFFECTIVE_RULE_LIMITS,
     ClauseSpec,
     GenerateSpec,
     MemberSpec,
@@ -36,7 +37,7 @@ from .scenario import (
     TimelineEventSpec,
     default_scenario_path,
 )
-from .timeline import NEEDS_ORGANIZATION, TIMELINE_KINDS
+from .timeline import MAX_POWER_SHOCK, NEEDS_ORGANIZATION, TIMELINE_KINDS
 from .world import GOVERNMENTS
 
 #: The first line of every shipped scenario: editors using yaml-language-server (VS Code's
@@ -108,10 +109,27 @@ CROSS_CHECKS = [
 
 # --- the JSON Schema ------------------------------------------------------------------------------
 
+def _at_most(limit: int) -> str:
+    """A regular expression for the whole numbers 0 … ``limit`` (leading zeros allowed).
+
+    >>> import re; [bool(re.fullmatch(_at_most(1200), t)) for t in ("0", "999", "1199", "1200", "1201", "0012")]
+    [True, True, True, True, False, True]
+    """
+    digits = str(limit)
+    forms = [f"[0-9]{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    for i, d in enumerate(digits):
+        low = 1 if i == 0 and len(digits) > 1 else 0
+        if int(d) > low:
+            forms.append(digits[:i] + f"[{low}-{int(d) - 1}]" + "[0-9]" * (len(digits) - i - 1))
+    forms.append(digits)
+    return "0*(" + "|".join(forms) + ")"
+
+
 def _effective_rule_pattern() -> str:
     month = "(0?[1-9]|1[0-2])"
     months_only = {"cutoff", "fiscal_year_end"}
-    forms = [name + "".join(f":{month if name in months_only else '[0-9]+'}" for _ in range(n))
+    forms = [name + "".join(f":{month if name in months_only else _at_most(EFFECTIVE_RULE_LIMITS[name])}"
+                            for _ in range(n))
              for name, n in EFFECTIVE_RULES.items()]
     return r"^\s*(" + "|".join(forms) + r")\s*$"
 
@@ -145,7 +163,7 @@ def _timeline_rules() -> list[dict]:
         when(needs, {"required": ["organization"], "properties": {"organization": {"type": "string"}}}),
         when(["government"], value({"enum": list(GOVERNMENTS)})),
         when(["nativism_shock"], value({"type": "number", "minimum": -1, "maximum": 1})),
-        when(["power_shock"], value({"type": "number", "exclusiveMinimum": 0})),
+        when(["power_shock"], value({"type": "number", "exclusiveMinimum": 0, "maximum": MAX_POWER_SHOCK})),
         when(["withhold_dues"], value({"type": "number", "minimum": 0, "maximum": 1})),
     ]
 
@@ -332,7 +350,7 @@ _TIMELINE_VALUES = {
     "government": "`nativist` or `internationalist`",
     "nativism_shock": "the change, −1 … 1",
     "withhold_dues": "the share withheld, 0 … 1",
-    "power_shock": "the factor, > 0",
+    "power_shock": f"the factor, > 0 and at most {MAX_POWER_SHOCK:g}",
 }
 
 
@@ -474,7 +492,9 @@ organizations:
     out += ["", "Kinds of clause (`kind:`):", "", "| kind | what leaving means |", "|---|---|"]
     out += [f"| `{k}` | {_cell(CLAUSE_KIND_NOTES.get(k, 'see exitsim/data/README.md'))} |" for k in CLAUSE_KINDS]
     out += ["", "The effective rule (`effective:`) is a name and its whole-number arguments separated by "
-                "colons, with no spaces; months run from 1 to 12:", "",
+                "colons, with no spaces; months run from 1 to 12, and a notice takes effect within a century "
+                f"(at most {EFFECTIVE_RULE_LIMITS['months_after']} months or "
+                f"{EFFECTIVE_RULE_LIMITS['end_of_year_after']} years):", "",
             "| rule | written | when the exit takes effect |", "|---|---|---|"]
     for rule, n in EFFECTIVE_RULES.items():
         written, meaning = EFFECTIVE_RULE_NOTES.get(rule, (rule + ":N" * n, "see exitsim/data/README.md"))

@@ -4,6 +4,10 @@ A scenario is YAML read with ruamel.yaml (never a loader that can construct Pyth
 and validated by pydantic models with ``extra="forbid"``. The ``parameters:`` section is
 made from the parameter registry (:mod:`exitsim.parameters`), one sub-section per group, so
 every parameter has the registry's type, range, default and description.
+
+Types are strict and every number is bounded: a whole number is not ``true`` or ``5.0``, a
+number is finite (no ``.inf`` or ``.nan``) and in its range, so nothing a file says can turn
+into an overflow or a NaN in a run.
 """
 
 from __future__ import annotations
@@ -22,16 +26,32 @@ from .loading import Document, Overrides, ScenarioError, apply_overrides, read_d
 from .mechanisms.budget import backcast_history
 from .mechanisms.domestic import NO_TURNOVER
 from .parameters import GROUPS, REGISTRY, Params, make_params, parameters_in_group, suggest
-from .timeline import TIMELINE_KINDS, ScheduledEvent, TimelineError
+from .timeline import MAX_POWER_SHOCK, TIMELINE_KINDS, ScheduledEvent, TimelineError
 from .world import GOVERNMENTS, ISSUE_AREAS, ROLES, VOTING_RULES, Memberships, World
 
 Code = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]{0,23}$",
                             description="A short unique code: letters, digits, _ or -, starting with a letter.")]
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 
+MAX_POWER = 1e9
+"""The largest power a state can be given (any unit: only ratios matter)."""
+MAX_SEED = 2**63 - 1
+"""The largest seed (a 64-bit signed integer, so seeds survive every file format)."""
+MAX_IDEAL_POINT = 10.0
+"""Ideal points lie within ± this (generated ones are standard normal)."""
+EFFECTIVE_RULE_LIMITS = {"months_after": 1200, "end_of_year_after": 100, "negotiated_or_months": 1200}
+"""The largest number each effective rule takes: a notice takes effect within a century."""
+
+IdealCoordinate = Annotated[float, Field(ge=-MAX_IDEAL_POINT, le=MAX_IDEAL_POINT)]
+EventValue = Annotated[float, Field(ge=-1.0, le=MAX_POWER_SHOCK)]
+
+#: Every model of the schema: unknown keys refused, types strict (no true for 1, no "5" for 5),
+#: numbers finite.
+STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_default=True)
+    model_config = ConfigDict(**STRICT, validate_default=True)
 
 
 # --- the schema ---------------------------------------------------------------------------------
@@ -42,12 +62,12 @@ def _parameter_group_model(group: str) -> type[BaseModel]:
         python_type = {"float": float, "int": int, "bool": bool}[p.kind]
         fields[p.name] = (python_type, Field(default=p.default, ge=p.low, le=p.high,
                                              description=f"{p.description} [{p.unit}]"))
-    return create_model(f"{group.title()}Parameters", __config__=ConfigDict(extra="forbid"), **fields)
+    return create_model(f"{group.title()}Parameters", __config__=STRICT, **fields)
 
 
 _GROUP_MODELS = {g: _parameter_group_model(g) for g in GROUPS if g != "scale"}
 ParametersSpec = create_model(
-    "ParametersSpec", __config__=ConfigDict(extra="forbid"),
+    "ParametersSpec", __config__=STRICT,
     **{g: (model, Field(default_factory=model, description=GROUPS[g])) for g, model in _GROUP_MODELS.items()})
 
 
@@ -65,9 +85,13 @@ class ClauseSpec(_Strict):
     @model_validator(mode="after")
     def _rule(self):
         try:
-            parse_effective_rule(self.effective)
+            name, numbers = parse_effective_rule(self.effective)
         except ClauseError as error:
             raise ValueError(str(error)) from None
+        limit = EFFECTIVE_RULE_LIMITS.get(name)
+        if limit is not None and numbers[0] > limit:
+            unit = "years" if name == "end_of_year_after" else "months"
+            raise ValueError(f"effective rule {self.effective!r}: at most {limit} {unit}")
         return self
 
 
@@ -81,9 +105,9 @@ class StateSpec(_Strict):
 
     code: Code
     name: str | None = Field(None, description="Display name (default: the code).")
-    power: float = Field(gt=0, description="Material power P (any unit; only ratios matter).")
+    power: float = Field(gt=0, le=MAX_POWER, description="Material power P (any unit; only ratios matter).")
     growth: float = Field(0.03, ge=-0.5, le=0.5, description="Yearly growth rate g of power.")
-    ideal_point: float | list[float] = Field(0.0, description="Policy ideal point (one number, or a list of 2).")
+    ideal_point: IdealCoordinate | list[IdealCoordinate] = Field(0.0, description="Policy ideal point (one number, or a list of 2).")
     nativism: Fraction = Field(0.3, description="Domestic nativist pressure n in [0, 1].")
     nativism_mean: Fraction | None = Field(None, description="Long-run level n̄ of nativism (default: nativism).")
     democracy: Fraction = Field(0.5, description="Democracy in [0, 1]; 0.5 and above hold elections.")
@@ -119,7 +143,7 @@ class TimelineEventSpec(_Strict):
     state: Code = Field(description="The state concerned.")
     organization: Code | None = Field(None, description="The organization (needed for withhold_dues, threat, notice, rejoin).")
     month: int = Field(0, ge=0, le=12, description="Month of a notice (1–12; 0: drawn).")
-    value: float | str | None = Field(None, description="government: nativist or internationalist; nativism_shock: change; power_shock: factor; withhold_dues: share.")
+    value: EventValue | str | None = Field(None, description="government: nativist or internationalist; nativism_shock: change; power_shock: factor; withhold_dues: share.")
 
     @model_validator(mode="after")
     def _event(self):
@@ -163,20 +187,20 @@ class GenerateSpec(_Strict):
     states: int = Field(0, ge=0, le=10000, description="Number of states to generate.")
     organizations: int = Field(0, ge=0, le=20000, description="Number of organizations to generate.")
     power_gini: float = Field(0.83, gt=0, lt=1, description="Inequality of power: the Gini of the generated power values (the real capability shares: 0.83).")
-    total_power: float = Field(1000.0, gt=0, description="Sum of the generated states' power (any unit; only ratios matter).")
-    memberships_per_state: float = Field(63.0, ge=0, description="Average number of organizations a state belongs to (real: 63).")
+    total_power: float = Field(1000.0, ge=1, le=MAX_POWER, description="Sum of the generated states' power (any unit; only ratios matter).")
+    memberships_per_state: float = Field(63.0, ge=0, le=20000, description="Average number of organizations a state belongs to (real: 63).")
     memberships_spread: float = Field(0.25, ge=0, le=5, description="Spread of memberships per state, as a share of the average.")
     memberships_per_tenfold_power: float = Field(11.0, ge=-100, le=100, description="Extra memberships for every tenfold power (real: about 11).")
-    min_memberships: int = Field(5, ge=0, description="Every state belongs to at least this many organizations.")
-    members_median: float = Field(17.5, gt=0, description="Median of the target sizes of organizations; filling them raises the median by about 1.5 (17.5 gives the real 19).")
-    min_members: int = Field(3, ge=1, description="Every organization gets at least this many members (its nearest states are added).")
-    proximity_scale: float = Field(1.5, gt=0, description="How far from an organization's ideological centre states still join it (ideal-point units).")
-    dimensions: Literal[1, 2] = Field(1, description="Dimensions of the ideal-point space: 1 or 2.")
-    cap_min_members: int = Field(50, ge=1, description="An organization copies its template's contribution cap only if it has at least this many members.")
+    min_memberships: int = Field(5, ge=0, le=20000, description="Every state belongs to at least this many organizations.")
+    members_median: float = Field(17.5, gt=0, le=10000, description="Median of the target sizes of organizations; filling them raises the median by about 1.5 (17.5 gives the real 19).")
+    min_members: int = Field(3, ge=1, le=10000, description="Every organization gets at least this many members (its nearest states are added).")
+    proximity_scale: float = Field(1.5, gt=0, le=100, description="How far from an organization's ideological centre states still join it (ideal-point units).")
+    dimensions: int = Field(1, ge=1, le=2, description="Dimensions of the ideal-point space: 1 or 2.")
+    cap_min_members: int = Field(50, ge=1, le=10000, description="An organization copies its template's contribution cap only if it has at least this many members.")
     growth_mean: float = Field(0.03, ge=-0.5, le=0.5, description="Mean yearly growth rate of the states other than the hegemon and the rising power.")
     growth_sd: float = Field(0.01, ge=0, le=0.5, description="Standard deviation of their growth rates.")
     hegemon: bool = Field(True, description="Make the most powerful state the hegemon and the second the rising power.")
-    hegemon_rising_ratio: float = Field(2.5, ge=1, description="The hegemon's power over the rising power's (1: equals).")
+    hegemon_rising_ratio: float = Field(2.5, ge=1, le=1000, description="The hegemon's power over the rising power's (1: equals).")
     hegemon_growth: float = Field(0.02, ge=-0.5, le=0.5, description="The hegemon's yearly growth rate.")
     rising_growth: float = Field(0.05, ge=-0.5, le=0.5, description="The rising power's yearly growth rate.")
     ally_share: Fraction = Field(0.15, description="Share of the other states, nearest the hegemon's ideal point, that become its allies.")
@@ -193,8 +217,8 @@ class Scenario(_Strict):
     description: str = Field("", description="What the scenario is about.")
     start_year: int = Field(2025, ge=1800, le=3000, description="Calendar year of step 0.")
     steps: int = Field(50, ge=1, le=1000, description="Years to simulate.")
-    world_seed: int = Field(0, ge=0, description="Seed of the generated world.")
-    seed: int = Field(0, ge=0, description="Seed of the dynamics.")
+    world_seed: int = Field(0, ge=0, le=MAX_SEED, description="Seed of the generated world.")
+    seed: int = Field(0, ge=0, le=MAX_SEED, description="Seed of the dynamics.")
     organization_weight: float = Field(
         REGISTRY["organization_weight"].default, ge=REGISTRY["organization_weight"].low,
         le=REGISTRY["organization_weight"].high, description=REGISTRY["organization_weight"].description)

@@ -11,7 +11,7 @@ kind                phase   effect
 ``nativism_shock``  1       the state's nativism changes by ``value`` (clipped to [0, 1])
 ``withhold_dues``   2       the state withholds ``value`` (a share) of its dues to the
                             organization this year; the unpaid part becomes arrears
-``power_shock``     3       the state's power is multiplied by ``value`` (> 0)
+``power_shock``     3       the state's power is multiplied by ``value`` (> 0, at most 100)
 ``threat``          6       the state threatens to leave the organization (answered as any threat)
 ``notice``          6       the state gives notice to the organization (in ``month``, or a
                             drawn month); the law decides what it becomes
@@ -21,6 +21,8 @@ kind                phase   effect
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,6 +31,10 @@ from .world import GOVERNMENTS
 
 TIMELINE_KINDS = ("government", "nativism_shock", "withhold_dues", "power_shock", "threat", "notice", "rejoin")
 NEEDS_ORGANIZATION = {"withhold_dues", "threat", "notice", "rejoin"}
+NEEDS_MEMBERSHIP = ("notice", "threat", "withhold_dues")
+"""Kinds that act on a membership the state holds at the start of the run."""
+MAX_POWER_SHOCK = 100.0
+"""The largest factor a ``power_shock`` multiplies power by."""
 
 
 class TimelineError(ValueError):
@@ -47,6 +53,7 @@ class ScheduledEvent:
     value: float | str | None = None
 
     def __post_init__(self):
+        _check_types(self)
         where = f"timeline event {self.kind!r} of {self.state!r} in {self.year}"
         if self.kind not in TIMELINE_KINDS:
             raise TimelineError(f"unknown timeline event kind {self.kind!r}; expected one of: {', '.join(TIMELINE_KINDS)}")
@@ -54,14 +61,54 @@ class ScheduledEvent:
             raise TimelineError(f"{where}: needs an organization")
         if not 0 <= self.month <= 12:
             raise TimelineError(f"{where}: month must be 1–12 (or 0: drawn), got {self.month}")
+        number = None if self.value is None or isinstance(self.value, str) else float(self.value)
         if self.kind == "government" and self.value not in GOVERNMENTS:
             raise TimelineError(f"{where}: value must be one of {', '.join(GOVERNMENTS)}, got {self.value!r}")
-        if self.kind == "power_shock" and not (isinstance(self.value, (int, float)) and self.value > 0):
-            raise TimelineError(f"{where}: value must be a positive factor, got {self.value!r}")
-        if self.kind == "withhold_dues" and not (isinstance(self.value, (int, float)) and 0 <= self.value <= 1):
+        if self.kind == "power_shock" and not (number is not None and 0 < number <= MAX_POWER_SHOCK):
+            raise TimelineError(f"{where}: value must be a positive factor of at most {MAX_POWER_SHOCK:g}, "
+                                f"got {self.value!r}")
+        if self.kind == "withhold_dues" and not (number is not None and 0 <= number <= 1):
             raise TimelineError(f"{where}: value must be a share between 0 and 1, got {self.value!r}")
-        if self.kind == "nativism_shock" and not (isinstance(self.value, (int, float)) and -1 <= self.value <= 1):
+        if self.kind == "nativism_shock" and not (number is not None and -1 <= number <= 1):
             raise TimelineError(f"{where}: value must be a change between −1 and 1, got {self.value!r}")
+
+
+def _check_types(event: ScheduledEvent) -> None:
+    """Raise TypeError for an argument of the wrong type, naming it (numpy's numbers are made
+    Python ones); a value that is not a finite number is a TimelineError."""
+    def whole(name: str, what: str) -> None:
+        value = getattr(event, name)
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise TypeError(f"ScheduledEvent {name} must be a whole number ({what}), got {_shown(value)}")
+        object.__setattr__(event, name, int(value))
+
+    whole("year", "a calendar year")
+    for name in ("kind", "state", "organization"):
+        value = getattr(event, name)
+        if not isinstance(value, str):
+            raise TypeError(f"ScheduledEvent {name} must be text (a code), got {_shown(value)}")
+    whole("month", "1–12, or 0 for a drawn month")
+    value = event.value
+    if value is None or isinstance(value, str):
+        return
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"ScheduledEvent value must be a number, a government or None, got {_shown(value)}")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise TimelineError(f"timeline event {event.kind!r} of {event.state!r} in {event.year}: "
+                            f"value must be a finite number, got {value!r}")
+    if not isinstance(value, int | float):
+        object.__setattr__(event, "value", number)
+
+
+def _shown(value: object) -> str:
+    """A value and its type, short: ``'2018' (text)``, ``2018.0 (float)``."""
+    text = repr(value)
+    text = text if len(text) <= 40 else text[:30] + "…"
+    return f"{text} ({'text' if isinstance(value, str) else type(value).__name__})"
 
 
 class Timeline:
