@@ -19,7 +19,7 @@ from .outcomes import Outcomes
 from .parameters import Params
 from .scenario import Scenario, ScenarioError, build_world, load_scenario
 from .streams import Streams
-from .timeline import ScheduledEvent, Timeline, TimelineError
+from .timeline import ScheduledEvent, Timeline
 from .world import ALIVE, HEGEMON, ISSUE_AREAS, MEMBERSHIP_STATUS, World
 
 
@@ -92,11 +92,7 @@ class ExitModel(mesa.Model):
         scheduled += list(timeline) if timeline is not None else []
         self.timeline = Timeline(scheduled)
         self.timeline.check(self.world.state_code, self.world.org_code, scenario.start_year + 1,
-                            scenario.start_year + scenario.steps)
-        for event in scheduled:  # a notice, threat or withheld dues needs a membership to act on
-            if event.kind in ("notice", "threat", "withhold_dues") and self.row_of(event.state, event.organization) < 0:
-                raise TimelineError(f"timeline event {event.kind!r} of {event.state!r} in {event.year}: "
-                                    f"{event.state} is not a member of {event.organization}")
+                            scenario.start_year + scenario.steps, lambda state, org: self.row_of(state, org) >= 0)
         self._clauses = None
         self.notice_records: list[dict] = []
         self.year_counts: process.YearCounts = process.YearCounts()

@@ -100,10 +100,13 @@ CROSS_CHECKS = [
     "At most one state is the `hegemon` and at most one the `rising` power (a generated world already has "
     "both unless `generate.hegemon` is false).",
     "All ideal points have the same number of dimensions.",
+    "A scenario has at least 1 organization (explicit or generated).",
     "Timeline events name states and organizations of the scenario and fall in the run's years: after "
     "`start_year`, up to `start_year + steps`.",
-    "Organizations with fewer members than the `death_members` parameter (3) die in the first year: give "
-    "every organization at least 3 members.",
+    "A `notice`, `threat` or `withhold_dues` event is by a member of its organization (at the start of the run).",
+    "Every organization has at least as many members as the `death_members` parameter (3), or it would die in "
+    "the first year: list at least 3 members (for generated organizations, `generate.min_members` at least 3), "
+    "or lower `death_members` (0 switches these deaths off).",
 ]
 
 

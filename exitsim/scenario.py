@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 from ruamel.yaml import YAML
 
 from .clauses import CLAUSE_KINDS, TENURE_BASES, ClauseError, parse_effective_rule
@@ -26,7 +26,7 @@ from .loading import Document, Overrides, ScenarioError, apply_overrides, read_d
 from .mechanisms.budget import backcast_history
 from .mechanisms.domestic import NO_TURNOVER
 from .parameters import GROUPS, REGISTRY, Params, make_params, parameters_in_group, suggest
-from .timeline import MAX_POWER_SHOCK, TIMELINE_KINDS, ScheduledEvent, TimelineError
+from .timeline import MAX_POWER_SHOCK, TIMELINE_KINDS, ScheduledEvent, TimelineError, membership_ok, not_a_member
 from .world import GOVERNMENTS, ISSUE_AREAS, ROLES, VOTING_RULES, Memberships, World
 
 Code = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]{0,23}$",
@@ -291,12 +291,61 @@ def _validated(document: Document, overrides: ScenarioOverrides | None) -> Scena
 
 
 def _checks_across_fields(scenario: Scenario) -> list[tuple[tuple, str]]:
-    """:func:`cross_check` on the whole world: explicit entries may name generated states."""
+    """:func:`cross_check` on the whole world (explicit entries may name generated states), and
+    the sizes of organizations, which a run would accept but dissolve at once."""
     try:
         states, organizations = all_specs(scenario)
+    except ValidationError as error:  # a generated value out of its range: say which, not pydantic's dump
+        first = error.errors()[0]
+        where = ".".join(map(str, first["loc"]))
+        return [(("generate",), f"cannot generate this world: a generated {error.title.removesuffix('Spec').lower()} "
+                                f"would have {where} = {first.get('input')!r} ({first['msg'].lower()}); "
+                                "change the generate settings")]
     except ValueError as error:
         return [(("generate",), f"cannot generate this world: {error}")]
-    return cross_check(scenario, states, organizations)
+    return cross_check(scenario, states, organizations) + run_checks(scenario, states, organizations)
+
+
+def run_checks(scenario: Scenario, states: list[StateSpec], organizations: list[OrganizationSpec]) -> list[Problem]:
+    """What a run of the file would refuse or waste, beyond :func:`cross_check`: a timeline
+    event acting on a membership the state does not hold (the model refuses it), a world without
+    organizations (whose dues and shares are 0/0), organizations too small to outlive the first
+    year (``death_members``). ``states`` and ``organizations`` are all of them, generated first.
+
+    The model itself accepts the last two (a world without organizations is a test bed for the
+    domestic and power phases); a scenario file is held to them.
+    """
+    codes = {s.code for s in states}
+    members = {o.code: set(o.member_codes()) for o in organizations}
+    problems: list[Problem] = []
+    for t, spec in enumerate(scenario.timeline):
+        event = spec.to_event()
+        if event.state in codes and event.organization in members and not membership_ok(event, lambda state, org: state in members[org]):
+            problems.append((("timeline", t, "state"), not_a_member(event)))
+    if not organizations:
+        where = ("generate", "organizations") if scenario.generate is not None else ("organizations",)
+        problems.append((where, "a scenario needs at least 1 organization for its states to belong to (listed "
+                                "under organizations, or generated with generate.organizations); it has none"))
+    smallest = scenario.params().death_members
+    if smallest == 0:  # deaths by lack of members are switched off
+        return problems
+    why = (f"an organization with fewer than {smallest} members (the death_members parameter) dies in "
+           "the first year")
+    explicit = organizations[len(organizations) - len(scenario.organizations):]
+    for k, o in enumerate(explicit):
+        n = len(o.members)
+        if n < smallest:
+            problems.append((("organizations", k, "members"),
+                             f"{o.code} has {n} member{'s' if n != 1 else ''}: {why}; list at least {smallest}, "
+                             "or lower parameters.life_cycle.death_members"))
+    generated = organizations[: len(organizations) - len(explicit)]
+    if any(len(o.members) < smallest for o in generated):
+        states = scenario.generate.states + len(scenario.states)
+        problems.append((("generate", "min_members"),
+                         f"generated organizations would have fewer than {smallest} members: {why}; "
+                         + (f"raise generate.min_members to {smallest}" if scenario.generate.min_members < smallest
+                            else f"the world has only {states} states")))
+    return problems
 
 
 def _parameter_hint(parent: tuple, key: str, keys: list[str]) -> str | None:
@@ -336,6 +385,7 @@ def cross_check(scenario: Scenario, states: list[StateSpec] | None = None,
     problems: list[Problem] = []
     if len(states) < 2:
         problems.append((("states",), f"a scenario needs at least 2 states, it has {len(states)}"))
+
     first_seen: dict[str, int] = {}
     for i, s in enumerate(states):
         if s.code in first_seen and i >= offset_s:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .world import GOVERNMENTS
@@ -126,9 +126,11 @@ class Timeline:
         """The events of a year (of the given kinds), in the order they were scheduled."""
         return [e for e in self._by_year.get(year, []) if not kinds or e.kind in kinds]
 
-    def check(self, state_codes: list[str], org_codes: list[str], first_year: int, last_year: int) -> None:
+    def check(self, state_codes: list[str], org_codes: list[str], first_year: int, last_year: int,
+              is_member: Callable[[str, str], bool] | None = None) -> None:
         """Raise :class:`TimelineError` listing every event that names an unknown state or
-        organization or falls outside the run's years (``first_year`` … ``last_year``)."""
+        organization, falls outside the run's years (``first_year`` … ``last_year``) or, when
+        ``is_member(state, organization)`` is given, acts on a membership the state does not hold."""
         problems = []
         states, orgs = set(state_codes), set(org_codes)
         for year in sorted(self._by_year):
@@ -138,7 +140,21 @@ class Timeline:
                     problems.append(f"{where}: no state {e.state!r} in the scenario")
                 if e.organization and e.organization not in orgs:
                     problems.append(f"{where}: no organization {e.organization!r} in the scenario")
+                elif e.state in states and is_member is not None and not membership_ok(e, is_member):
+                    problems.append(f"{where}: {not_a_member(e)}")
                 if not first_year <= e.year <= last_year:
                     problems.append(f"{where}: the run covers {first_year}–{last_year}")
         if problems:
             raise TimelineError("\n".join(problems))
+
+
+def membership_ok(event: ScheduledEvent, is_member: Callable[[str, str], bool]) -> bool:
+    """False for a notice, threat or withholding by a state that is not a member of the
+    organization at the start of the run (there is nothing for it to act on)."""
+    return event.kind not in NEEDS_MEMBERSHIP or is_member(event.state, event.organization)
+
+
+def not_a_member(event: ScheduledEvent) -> str:
+    """Why an event that fails :func:`membership_ok` cannot happen."""
+    what = {"notice": "a notice", "threat": "a threat", "withhold_dues": "withholding dues"}[event.kind]
+    return f"{event.state} is not a member of {event.organization}: {what} needs a membership to act on"
