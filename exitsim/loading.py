@@ -2,7 +2,13 @@
 
 A file is read with ruamel.yaml's round-trip loader (plain data only; never a loader that can
 construct Python objects; duplicate keys rejected) into a tree of :class:`Node` objects that
-remember where each value, and each mapping entry's key, starts in which file. On that tree:
+remember where each value, and each mapping entry's key, starts in which file. Whatever the
+text and wherever it comes from (a file, a ``--set`` value, a page that pastes YAML), reading
+it is bounded: at most :data:`MAX_FILE_BYTES`, :data:`MAX_VALUES` values, :data:`MAX_DEPTH`
+levels of nesting and :data:`MAX_ALIAS_NODES` values repeated by aliases, and no tag but the
+plain scalar ones (:data:`PLAIN_TAGS`); each refusal is a located problem, found as the text is
+read, before anything is expanded.
+On that tree:
 
 * ``extends: other.yaml`` (relative to the file) is resolved: mappings are merged deeply, any
   other value (lists included) is replaced wholesale, the extending file wins; chains are
@@ -22,6 +28,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
+import reprlib
 import types
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -33,10 +40,12 @@ import annotated_types
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, SequenceNode
+from ruamel.yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.nodes import Node as YamlNode
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarbool import ScalarBoolean
@@ -48,6 +57,25 @@ KeyPath = tuple[str | int, ...]
 
 EXTENDS = "extends"
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+
+# --- limits: what any text read here may hold ---------------------------------------------------------
+
+MAX_FILE_BYTES = 512 * 1024
+"""The largest scenario text, in bytes (UTF-8): a 200-state world written out in full is about
+a quarter of this. Larger text is refused before it is parsed."""
+MAX_VALUES = 50_000
+"""The most values (numbers, texts, lists and mappings) a text may hold: today's 193 states and
+335 organizations written out in full hold about 24,000. Parsing costs time per value, so this,
+more than the size, bounds how long a text of unknown origin can take."""
+MAX_DEPTH = 20
+"""The deepest nesting of mappings and lists (a scenario needs six: organizations, an entry,
+its reservations, an entry, its clause …), aliases expanded."""
+MAX_ALIAS_NODES = 10_000
+"""How many values aliases (``*name``) may repeat in all, counting every value inside what each
+alias repeats: anchors and aliases can save typing, not build a billion values from a few lines."""
+PLAIN_TAGS = {f"tag:yaml.org,2002:{name}": f"!!{name}" for name in ("str", "int", "float", "bool", "null")}
+"""The only tags allowed (on scalars): they say what a plain value is. Any other tag (``!!python/…``,
+``!!binary``, ``!!set``, ``!!map`` or one of your own) is refused."""
 
 
 # --- problems -----------------------------------------------------------------------------------
@@ -185,9 +213,13 @@ class _Builder:
 
     def build(self, data: Any, at: Location, key_at: Location | None, path: KeyPath) -> Node:
         if isinstance(data, dict | list):
-            if id(data) in self._active:
-                self.problems.append(_problem(at, path, "an alias refers to a mapping or list that contains it",
+            if len(path) >= MAX_DEPTH:  # (a file's text was bounded by the composer; Python values are here)
+                self.problems.append(_problem(at, path, f"the data nest more than {MAX_DEPTH} levels deep",
                                               self.sources))
+                return Node(None, at, key_at)
+            if id(data) in self._active:
+                self.problems.append(_problem(at, path, "a value cannot contain itself (this list or mapping is "
+                                              "inside itself)", self.sources))
                 return Node(None, at, key_at)
             self._active.add(id(data))
             try:
@@ -199,6 +231,8 @@ class _Builder:
                         name = _key_text(key)
                         key_pos = self._lc(lc and lc.key, key, at)
                         value_pos = self._lc(lc and lc.value, key, key_pos)
+                        if data[key] is None and value_pos.line != key_pos.line:
+                            value_pos = key_pos  # an empty value: YAML places it at the next line's token
                         value[name] = self.build(data[key], value_pos, key_pos, (*path, name))
                     return Node(value, at, key_at, block)
                 return Node([self.build(item, self._lc(lc and lc.item, i, at), None, (*path, i))
@@ -213,6 +247,8 @@ class _Builder:
             return Node(float(data), at, key_at)
         if isinstance(data, str):
             return Node(str(data), at, key_at)
+        if isinstance(data, TaggedScalar) and str(data.tag) in PLAIN_TAGS:  # !!str: the only one kept tagged
+            return Node(str(data.value), at, key_at)
         if isinstance(data, _dt.date):  # an unquoted date: keep its text
             return Node(data.isoformat(), at, key_at)
         tag = getattr(getattr(data, "tag", None), "value", None) or type(data).__name__
@@ -244,11 +280,106 @@ def _problem(at: Location, path: KeyPath | str, message: str, sources: Mapping[s
 
 # --- reading a file -------------------------------------------------------------------------------
 
+class LimitError(MarkedYAMLError):
+    """Text that breaks a limit of this module; ``problem`` says which, ``problem_mark`` where."""
+
+
+class _BoundedComposer(Composer):
+    """ruamel.yaml's composer, refusing (with :class:`LimitError`) more than :data:`MAX_VALUES`
+    values, nesting deeper than :data:`MAX_DEPTH`, aliases that repeat more than
+    :data:`MAX_ALIAS_NODES` values, and tags other than :data:`PLAIN_TAGS` — as the events
+    arrive, before anything is expanded or constructed (its own recursion then stays shallow too)."""
+
+    def compose_document(self) -> Any:
+        self._values = 0  # values read so far
+        self._repeated = 0  # values repeated by aliases so far
+        self._measured: dict[int, tuple[int, int]] = {}  # id(node) -> (values, levels) with aliases expanded
+        return super().compose_document()
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent):
+            node = super().compose_node(parent, index)
+            if isinstance(node, MappingNode | SequenceNode) and node.end_mark is None:  # still being read
+                raise LimitError(None, None, f"the alias *{event.anchor} is inside the value &{event.anchor} it "
+                                             "repeats: a value cannot contain itself", event.start_mark)
+            values, levels = self._measure(node)
+            self._repeated += values
+            if self._repeated > MAX_ALIAS_NODES:
+                raise LimitError(None, None, f"aliases repeat more than {MAX_ALIAS_NODES} values in all: write the "
+                                             "values out instead of repeating them", event.start_mark)
+            if self.depth + levels > MAX_DEPTH:
+                raise LimitError(None, None, f"the alias *{event.anchor} nests the data more than {MAX_DEPTH} "
+                                             "levels deep", event.start_mark)
+            return node
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            self._check_tag(event, str(tag))
+        if isinstance(event, MappingStartEvent | SequenceStartEvent) and self.depth >= MAX_DEPTH:
+            raise LimitError(None, None, f"the data nest more than {MAX_DEPTH} levels deep here: check the "
+                                         "brackets and the indentation", event.start_mark)
+        self._values += 1
+        if self._values > MAX_VALUES:
+            raise LimitError(None, None, f"the text holds more than {MAX_VALUES:,} values (MAX_VALUES): generate "
+                                         "a world this large with 'generate:' instead of listing it", event.start_mark)
+        return super().compose_node(parent, index)
+
+    def _check_tag(self, event: Any, tag: str) -> None:
+        """A tag is allowed on a scalar only, only a plain one, and only on a value it fits
+        (``!!int 5``, not ``!!int x``)."""
+        if not (isinstance(event, ScalarEvent) and tag in PLAIN_TAGS):
+            raise LimitError(None, None, f"the tag {_tag_text(tag)} cannot be used: a scenario holds plain "
+                                         f"values (the only tags allowed are {', '.join(PLAIN_TAGS.values())})",
+                             event.start_mark)
+        if tag == "tag:yaml.org,2002:str":
+            return
+        plain = str(self.resolver.resolve(ScalarNode, event.value, (True, False)))
+        if plain != tag and not (tag == "tag:yaml.org,2002:float" and plain == "tag:yaml.org,2002:int"):
+            what = {"int": "a whole number", "float": "a number", "bool": "true or false", "null": "nothing"}
+            raise LimitError(None, None, f"{event.value!r} is not what the tag {_tag_text(tag)} says it is "
+                                         f"({what[tag.rsplit(':', 1)[-1]]}): remove the tag or change the value",
+                             event.start_mark)
+
+    def _measure(self, node: YamlNode) -> tuple[int, int]:
+        """(values, levels of nesting) of a complete node with its aliases expanded (no node
+        contains itself: such an alias is refused before)."""
+        if id(node) in self._measured:
+            return self._measured[id(node)]
+        values, levels = 1, 0
+        if isinstance(node, MappingNode | SequenceNode):
+            children = [c for pair in node.value for c in pair] if isinstance(node, MappingNode) else node.value
+            levels = 1
+            for child in children:
+                v, n = self._measure(child)
+                values, levels = values + v, max(levels, n + 1)
+        self._measured[id(node)] = (values, levels)
+        return values, levels
+
+
+def _tag_text(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
 def yaml_reader() -> YAML:
-    """ruamel.yaml's round-trip reader: plain data only, duplicate keys rejected, positions kept."""
+    """ruamel.yaml's round-trip reader: plain data only, duplicate keys rejected, positions kept,
+    values, nesting, aliases and tags bounded (see :data:`MAX_VALUES`, :data:`MAX_DEPTH`,
+    :data:`MAX_ALIAS_NODES`, :data:`PLAIN_TAGS`); pair it with :func:`check_size` for text of
+    unknown origin."""
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
+    yaml.Composer = _BoundedComposer
     return yaml
+
+
+def check_size(text: str, name: str) -> None:
+    """Raise :class:`ScenarioError` for text longer than :data:`MAX_FILE_BYTES`."""
+    if len(text) > MAX_FILE_BYTES // 4 and len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        raise ScenarioError(problems=[Problem(name, None, None, "", _too_large(len(text.encode("utf-8"))))])
+
+
+def _too_large(size: int) -> str:
+    return (f"the text is {size:,} bytes; a scenario can be at most {MAX_FILE_BYTES:,} bytes (MAX_FILE_BYTES): "
+            "generate large worlds with 'generate:' instead of listing them")
 
 
 def read_text(path: Path, name: str) -> str:
@@ -258,14 +389,19 @@ def read_text(path: Path, name: str) -> str:
 
     if path.is_dir():
         raise fail("is a folder, not a scenario file")
+    if path.exists() and not path.is_file():
+        raise fail("is not a regular file (a device or a pipe), so it cannot be a scenario file")
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise fail("no such file") from None
     except PermissionError:
         raise fail("cannot be read: permission denied") from None
     except OSError as error:
         raise fail(f"cannot be read: {error.strerror or error}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise fail(_too_large(path.stat().st_size).replace("the text is", "the file is"))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -284,9 +420,12 @@ def source_lines(text: str) -> list[str]:
 
 def parse_yaml(text: str, name: str, sources: dict[str, list[str]]) -> Node:
     """Parse one file's text into a located mapping node; raise :class:`ScenarioError` if it is not one."""
+    check_size(text, name)
     sources[name] = source_lines(text)
     try:
         data = yaml_reader().load(text)
+    except LimitError as error:
+        raise ScenarioError(problems=[_limit_problem(error, name, sources)]) from None
     except DuplicateKeyError as error:  # find them all, each with the line of the first
         raise ScenarioError(problems=_duplicate_keys(text, name, sources)
                             or [_syntax_problem(error, name, sources)]) from None
@@ -300,6 +439,8 @@ def parse_yaml(text: str, name: str, sources: dict[str, list[str]]) -> Node:
                                               "allowed in YAML; remove it", sources[name][line - 1])]) from None
     except YAMLError as error:  # pragma: no cover - ruamel's other errors are marked
         raise ScenarioError(problems=[Problem(name, None, None, "", f"not valid YAML: {error}")]) from None
+    except (ValueError, TypeError, ArithmeticError) as error:  # pragma: no cover - a value the composer let by
+        raise ScenarioError(problems=[Problem(name, None, None, "", f"a value cannot be read: {error}")]) from None
     if data is None:
         raise ScenarioError(problems=[Problem(name, None, None, "", "the file is empty; a scenario needs at "
                                               "least 'states' or 'generate'")])
@@ -315,6 +456,13 @@ def parse_yaml(text: str, name: str, sources: dict[str, list[str]]) -> Node:
     if problems:
         raise ScenarioError(problems=problems)
     return root
+
+
+def _limit_problem(error: LimitError, name: str, sources: dict[str, list[str]]) -> Problem:
+    mark = error.problem_mark
+    lines = sources[name]
+    text = lines[mark.line] if 0 <= mark.line < len(lines) else ""
+    return Problem(name, mark.line + 1, mark.column + 1, "", str(error.problem), text)
 
 
 def _first_content(lines: list[str]) -> tuple[int, int]:
@@ -505,6 +653,8 @@ def merge(base: Node, child: Node) -> Node:
     return Node(value, child.at, child.key_at, child.block)
 
 
+_SHORT = reprlib.Repr(maxlevel=3, maxstring=40, maxother=40, maxlong=40)  # a Python value in a label
+
 Overrides = Sequence[str] | Mapping[str, Any]
 """``["path=value", ...]`` (values read as YAML) or ``{"path": value}`` (values used as they are)."""
 
@@ -522,7 +672,7 @@ def apply_overrides(document: Document, overrides: Overrides | None, model: type
     if not overrides:
         return
     if isinstance(overrides, Mapping):
-        pairs = [(f"override {key}={value!r}", str(key), value, False) for key, value in overrides.items()]
+        pairs = [(f"override {key}={_SHORT.repr(value)}", str(key), value, False) for key, value in overrides.items()]
     else:
         pairs = []
         for text in overrides:
@@ -546,13 +696,17 @@ def _apply(document: Document, label: str, path_text: str, value: Any, is_text: 
     if is_text:
         text = value
         flow = text.strip().startswith(("[", "{", '"', "'"))
+        if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+            return fail(_too_large(len(text.encode("utf-8"))))
         try:
             value = yaml_reader().load(text)
+        except LimitError as error:
+            return fail(f"cannot use the value {text[:40]!r}{'…' if len(text) > 40 else ''}: {error.problem}")
         except MarkedYAMLError as error:
             if flow:
                 return fail(f"cannot read the value {text!r}: {_hint(str(error.problem or error))}")
             value = text.strip()
-        except YAMLError as error:
+        except (YAMLError, ValueError, TypeError, ArithmeticError) as error:
             return fail(f"cannot read the value {text!r}: {error}")
         if isinstance(value, CommentedMap | CommentedSeq) and not flow:
             value = text.strip()  # "a: b" or "- a" on a command line: text, not a block collection
@@ -563,7 +717,9 @@ def _apply(document: Document, label: str, path_text: str, value: Any, is_text: 
     document._nodes = None
     problems: list[Problem] = []
     new = _Builder(label, problems, document.sources, fixed=where).build(value, where, None, target)
-    document.problems.extend(problems)
+    if problems:  # the value cannot be used: say so once, and leave the document as it was
+        document.problems.extend(problems)
+        return None
     node = document.root
     for part in target[:-1]:
         if isinstance(node.value, dict):

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from . import timeline as timeline_module
 from .clauses import CLAUSE_KINDS, EFFECTIVE_RULES, TENURE_BASES, load_templates
+from .loading import MAX_ALIAS_NODES, MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES, PLAIN_TAGS
 from .parameters import GROUPS, Parameter, parameters_in_group
 from .scenario import (
     EFFECTIVE_RULE_LIMITS,
@@ -383,7 +384,15 @@ def scenarios_markdown() -> str:
         "organizations by code; the value is read as YAML).",
         "* Every key below is optional unless marked **required**; anything left out has the default shown.",
         "* A misspelt key, a value out of range or a code that names nothing is reported with the "
-        "line to fix, and nothing is run.", "",
+        "line to fix, and nothing is run.",
+        "* Types are strict and numbers finite: a whole number is not `true`, `10.0` or `'10'`, and `.inf` or "
+        "`.nan` is refused wherever a number goes.",
+        f"* A file holds plain data and is bounded: at most {MAX_FILE_BYTES:,} bytes and {MAX_VALUES:,} values "
+        f"(numbers, texts, lists, mappings; today's world written out in full has about 24,000), nested at most "
+        f"{MAX_DEPTH} levels deep; anchors and aliases (`&name`, `*name`, `<<: *name`) may repeat at most "
+        f"{MAX_ALIAS_NODES:,} values in all; the only tags are {', '.join(f'`{t}`' for t in PLAIN_TAGS.values())} "
+        "(`!!python/…` and every other tag is refused). The limits are `MAX_FILE_BYTES`, `MAX_VALUES`, "
+        "`MAX_DEPTH`, `MAX_ALIAS_NODES` and `PLAIN_TAGS` in `exitsim/loading.py`.", "",
         "**Editor support.** Every shipped scenario starts with", "",
         "```yaml", SCHEMA_COMMENT, "```", "",
         "so editors that use yaml-language-server (VS Code with Red Hat's YAML extension, Neovim, "
