@@ -11,8 +11,11 @@ read, before anything is expanded.
 On that tree:
 
 * ``extends: other.yaml`` (relative to the file) is resolved: mappings are merged deeply, any
-  other value (lists included) is replaced wholesale, the extending file wins; chains are
-  allowed, a cycle or a missing file is an error showing the chain;
+  other value (lists included) is replaced wholesale, the extending file wins; chains of up to
+  :data:`MAX_EXTENDS` files are allowed, a cycle or a missing file is an error showing the
+  chain. A file extends only ``.yaml``/``.yml`` files in its own folder (or below it) or in the
+  shared folders its reader names (the shipped scenarios), never a file elsewhere, so an error
+  can only ever show lines of a scenario;
 * ``--set path=value`` overrides are applied (the value read as a YAML scalar or flow value;
   a list of mappings can be addressed by an entry's ``code`` as well as by its index);
 * the plain data are validated by a pydantic model, and each validation error is turned into
@@ -73,6 +76,10 @@ its reservations, an entry, its clause …), aliases expanded."""
 MAX_ALIAS_NODES = 10_000
 """How many values aliases (``*name``) may repeat in all, counting every value inside what each
 alias repeats: anchors and aliases can save typing, not build a billion values from a few lines."""
+MAX_EXTENDS = 8
+"""The longest chain of files that ``extends:`` one another."""
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+"""What the name of a file that ``extends:`` names must end with."""
 PLAIN_TAGS = {f"tag:yaml.org,2002:{name}": f"!!{name}" for name in ("str", "int", "float", "bool", "null")}
 """The only tags allowed (on scalars): they say what a plain value is. Any other tag (``!!python/…``,
 ``!!binary``, ``!!set``, ``!!map`` or one of your own) is refused."""
@@ -181,7 +188,7 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return repr(value)
+        return repr(value) if len(value) <= 60 else f"{value[:40]!r}… ({len(value):,} characters)"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list | tuple):
@@ -586,22 +593,29 @@ class Document:
         return sorted(problems, key=lambda p: (order.get(p.file, len(order)), p.line or 0, p.col or 0))
 
 
-def read_document(path: Path, name: str | None = None, text: str | None = None) -> Document:
+def read_document(path: Path, name: str | None = None, text: str | None = None,
+                  shared: Sequence[Path] = ()) -> Document:
     """Read a YAML file (or ``text`` said to come from it) and the files it ``extends:``.
+
+    ``extends:`` names a file relative to the file that writes it, which must lie in that file's
+    folder (or a folder below it) or in one of the ``shared`` folders; a name not found there is
+    looked up in the ``shared`` folders (so ``extends: default.yaml`` works from anywhere).
 
     Raises:
         ScenarioError: the file (or one it extends) cannot be read, is not YAML or not a mapping,
-            or ``extends:`` names a missing file or forms a cycle.
+            or ``extends:`` names a missing file, a file outside those folders or one that is not
+            ``.yaml``/``.yml``, forms a cycle or a chain longer than :data:`MAX_EXTENDS`.
     """
     name = str(path) if name is None else name
     sources: dict[str, list[str]] = {}
     files: list[str] = []
-    root = _read_chain(path, name, text, Path(name).name, sources, files, [])
+    roots = [_real(Path(folder)) for folder in shared]
+    root = _read_chain(path, name, text, Path(name).name, sources, files, [], roots)
     return Document(root, sources, files)
 
 
 def _read_chain(path: Path, name: str, text: str | None, shown: str, sources: dict[str, list[str]],
-                files: list[str], chain: list[tuple[Path, str]]) -> Node:
+                files: list[str], chain: list[tuple[Path, str]], shared: list[Path]) -> Node:
     """Read one file of an ``extends`` chain and, first, the files it extends; ``chain`` lists the
     files that led here, as (resolved path, name as written)."""
     text = read_text(path, name) if text is None else text
@@ -617,12 +631,18 @@ def _read_chain(path: Path, name: str, text: str | None, shown: str, sources: di
                                                   "'extends: default.yaml'")])
     written = extends.value.strip()
     links = " → ".join([s for _, s in chain] + [written])
-    target = path.parent / written
-    if _real(target) in {p for p, _ in chain}:
+    if len(chain) >= MAX_EXTENDS:
+        raise ScenarioError(problems=[_with(here, f"a chain of extends can be at most {MAX_EXTENDS} files long: "
+                                                  f"{links}")])
+    target, message = _extended_file(path, written, shared)
+    if message:
+        raise ScenarioError(problems=[_with(here, message)])
+    if target in {p for p, _ in chain}:
         raise ScenarioError(problems=[_with(here, f"the files extend each other in a cycle: {links}")])
-    target_name = os.path.normpath(os.path.join(os.path.dirname(name), written))
+    near = _real(path.parent / written) == target
+    target_name = os.path.normpath(os.path.join(os.path.dirname(name), written)) if near else str(target)
     try:
-        parent = _read_chain(target, target_name, None, written, sources, files, chain)
+        parent = _read_chain(target, target_name, None, written, sources, files, chain, shared)
     except ScenarioError as error:
         first = error.problems[0]
         if len(error.problems) == 1 and first.file == target_name and first.line is None:
@@ -630,6 +650,26 @@ def _read_chain(path: Path, name: str, text: str | None, shown: str, sources: di
                 from None
         raise
     return merge(parent, root)
+
+
+def _extended_file(path: Path, written: str, shared: list[Path]) -> tuple[Path, str]:
+    """The file ``extends: written`` names from the file at ``path``, or why it cannot be read."""
+    if not written.lower().endswith(SCENARIO_SUFFIXES):
+        return path, (f"extends must name a scenario file ({' or '.join(SCENARIO_SUFFIXES)}), not {written!r}")
+    folder = _real(path.parent)
+    allowed = [folder, *shared]
+    near = _real(folder / written)
+    inside = any(near.is_relative_to(root) for root in allowed)
+    if inside and near.exists():
+        return near, ""
+    for root in shared:
+        candidate = _real(root / written)
+        if candidate.is_relative_to(root) and candidate.is_file():
+            return candidate, ""
+    if not inside:
+        return path, (f"extends can only name a scenario file in this file's folder (or a folder below it) or a "
+                      f"shipped scenario such as 'default.yaml'; {written!r} is outside them")
+    return near, ""  # missing: reading it says so, with the chain
 
 
 def _real(path: Path) -> Path:

@@ -24,7 +24,7 @@ from pydantic import BaseModel
 
 from . import timeline as timeline_module
 from .clauses import CLAUSE_KINDS, EFFECTIVE_RULES, TENURE_BASES, load_templates
-from .loading import MAX_ALIAS_NODES, MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES, PLAIN_TAGS
+from .loading import MAX_ALIAS_NODES, MAX_DEPTH, MAX_EXTENDS, MAX_FILE_BYTES, MAX_VALUES, PLAIN_TAGS
 from .parameters import GROUPS, Parameter, parameters_in_group
 from .scenario import (
     EFFECTIVE_RULE_LIMITS,
@@ -53,9 +53,10 @@ DOCS_PATH = Path("docs") / "scenarios.md"
 # ``definitions`` and no keywords beside a ``$ref``.
 JSON_SCHEMA_DRAFT = "http://json-schema.org/draft-07/schema#"
 
-EXTENDS_DESCRIPTION = ("Another scenario file to start from (a path relative to this one): this file's keys are "
-                       "merged into it, mapping by mapping; a list (states, organizations, timeline) replaces "
-                       "the other file's list whole.")
+EXTENDS_DESCRIPTION = ("Another scenario file to start from (a .yaml or .yml path relative to this one, in its "
+                       "folder or a folder below it, or a shipped scenario such as default.yaml; at most "
+                       f"{MAX_EXTENDS} files in a chain): this file's keys are merged into it, mapping by mapping; "
+                       "a list (states, organizations, timeline) replaces the other file's list whole.")
 
 #: The clause kinds of ``exitsim/data/README.md``.
 CLAUSE_KIND_NOTES = {

@@ -253,13 +253,24 @@ def default_scenario_path() -> Path:
     return Path(str(resources.files("exitsim.scenarios").joinpath("default.yaml")))
 
 
+def shipped_scenario_folders() -> tuple[Path, ...]:
+    """The folders of the shipped scenarios, which any scenario may ``extends:`` (besides its
+    own folder): the packaged one (``default.yaml``) and, when exitsim runs from its source
+    tree, the repository's ``scenarios/``."""
+    folders = [default_scenario_path().parent]
+    checkout = Path(__file__).resolve().parent.parent / "scenarios"
+    if (checkout / "scenario.schema.json").is_file():
+        folders.append(checkout)
+    return tuple(folders)
+
+
 def parse_scenario(text: str, source: str = "<scenario>", overrides: ScenarioOverrides | None = None) -> Scenario:
     """Validate scenario YAML text said to come from ``source`` (``extends:`` is relative to it).
 
     Raises:
         ScenarioError: listing every problem, each located in the text (or the override).
     """
-    return _validated(read_document(Path(source), source, text), overrides)
+    return _validated(read_document(Path(source), source, text, shipped_scenario_folders()), overrides)
 
 
 def load_scenario(path: str | Path | None = None, overrides: ScenarioOverrides | None = None) -> Scenario:
@@ -276,7 +287,7 @@ def load_scenario(path: str | Path | None = None, overrides: ScenarioOverrides |
             path and message of each.
     """
     path = Path(path) if path is not None else default_scenario_path()
-    return _validated(read_document(path), overrides)
+    return _validated(read_document(path, shared=shipped_scenario_folders()), overrides)
 
 
 def _validated(document: Document, overrides: ScenarioOverrides | None) -> Scenario:
