@@ -709,6 +709,7 @@ def apply_overrides(document: Document, overrides: Overrides | None, model: type
     read (``a text: with a colon``) is taken as it is. ``model`` (optional) tells a list the
     document lacks from a mapping, for a clearer message.
     """
+    overrides = check_overrides(overrides)
     if not overrides:
         return
     if isinstance(overrides, Mapping):
@@ -720,6 +721,29 @@ def apply_overrides(document: Document, overrides: Overrides | None, model: type
             pairs.append((f"--set {text}", path_text if equals else "", value_text, True))
     for label, path_text, value, is_text in pairs:
         _apply(document, label, path_text.strip(), value, is_text, model)
+
+
+def check_overrides(overrides: Any) -> Overrides | None:
+    """``overrides`` as a mapping of text paths to values or a list of ``"PATH=VALUE"`` texts (an
+    iterable of texts is made a list), or None; raise TypeError for anything else."""
+    expected = ("overrides must be a list of 'PATH=VALUE' texts (e.g. ['steps=30']) or a mapping of paths to "
+                "values (e.g. {'steps': 30})")
+    if overrides is None:
+        return None
+    if isinstance(overrides, str | bytes):
+        raise TypeError(f"{expected}, not a single text: write overrides=[{_SHORT.repr(overrides)}]")
+    if isinstance(overrides, Mapping):
+        keys = [key for key in overrides if not isinstance(key, str)]
+        if keys:
+            raise TypeError(f"{expected}; a path must be text, got {_SHORT.repr(keys[0])}")
+        return overrides
+    if not isinstance(overrides, Iterable):
+        raise TypeError(f"{expected}, got {_SHORT.repr(overrides)} ({type(overrides).__name__})")
+    texts = list(overrides)
+    others = [item for item in texts if not isinstance(item, str)]
+    if others:
+        raise TypeError(f"{expected}; got {_SHORT.repr(others[0])} ({type(others[0]).__name__}) among them")
+    return texts
 
 
 def _apply(document: Document, label: str, path_text: str, value: Any, is_text: bool,

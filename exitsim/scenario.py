@@ -12,6 +12,7 @@ into an overflow or a NaN in a run.
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
@@ -22,7 +23,16 @@ from ruamel.yaml import YAML
 
 from .clauses import CLAUSE_KINDS, TENURE_BASES, ClauseError, parse_effective_rule
 from .generate import GenerateOptions, generate_organizations, generate_states
-from .loading import Document, Overrides, ScenarioError, apply_overrides, read_document, validate, yaml_reader
+from .loading import (
+    Document,
+    Overrides,
+    ScenarioError,
+    apply_overrides,
+    check_overrides,
+    read_document,
+    validate,
+    yaml_reader,
+)
 from .mechanisms.budget import backcast_history
 from .mechanisms.domestic import NO_TURNOVER
 from .parameters import GROUPS, REGISTRY, Params, make_params, parameters_in_group, suggest
@@ -35,6 +45,8 @@ Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 
 MAX_POWER = 1e9
 """The largest power a state can be given (any unit: only ratios matter)."""
+MAX_STEPS = 1000
+"""The longest run, in years."""
 MAX_SEED = 2**63 - 1
 """The largest seed (a 64-bit signed integer, so seeds survive every file format)."""
 MAX_IDEAL_POINT = 10.0
@@ -216,7 +228,7 @@ class Scenario(_Strict):
     name: str = Field("unnamed", description="Short name of the scenario.")
     description: str = Field("", description="What the scenario is about.")
     start_year: int = Field(2025, ge=1800, le=3000, description="Calendar year of step 0.")
-    steps: int = Field(50, ge=1, le=1000, description="Years to simulate.")
+    steps: int = Field(50, ge=1, le=MAX_STEPS, description="Years to simulate.")
     world_seed: int = Field(0, ge=0, le=MAX_SEED, description="Seed of the generated world.")
     seed: int = Field(0, ge=0, le=MAX_SEED, description="Seed of the dynamics.")
     organization_weight: float = Field(
@@ -269,7 +281,15 @@ def parse_scenario(text: str, source: str = "<scenario>", overrides: ScenarioOve
 
     Raises:
         ScenarioError: listing every problem, each located in the text (or the override).
+        TypeError: ``text`` is not text, ``source`` not a path, or ``overrides`` of another form.
     """
+    if not isinstance(text, str):
+        raise TypeError(f"parse_scenario text must be the YAML text (str), got {type(text).__name__}"
+                        + ("; decode it first, e.g. text.decode('utf-8')" if isinstance(text, bytes) else ""))
+    if not isinstance(source, str | os.PathLike):
+        raise TypeError(f"parse_scenario source must be the name or path the text comes from, got "
+                        f"{type(source).__name__}")
+    overrides = check_overrides(overrides)
     return _validated(read_document(Path(source), source, text, shipped_scenario_folders()), overrides)
 
 
@@ -285,7 +305,12 @@ def load_scenario(path: str | Path | None = None, overrides: ScenarioOverrides |
     Raises:
         ScenarioError: listing every problem at once; ``error.problems`` has file, line, column,
             path and message of each.
+        TypeError: ``path`` is not a path, or ``overrides`` of another form.
     """
+    if path is not None and not isinstance(path, str | os.PathLike):
+        raise TypeError(f"load_scenario path must be a scenario file's path (str or Path) or None (the default "
+                        f"scenario), got {type(path).__name__}")
+    overrides = check_overrides(overrides)
     path = Path(path) if path is not None else default_scenario_path()
     return _validated(read_document(path, shared=shipped_scenario_folders()), overrides)
 

@@ -116,7 +116,9 @@ class Timeline:
 
     def __init__(self, events: Iterable[ScheduledEvent] = ()):
         self._by_year: dict[int, list[ScheduledEvent]] = defaultdict(list)
-        for event in events:
+        for i, event in enumerate(events):
+            if not isinstance(event, ScheduledEvent):
+                raise TypeError(f"a Timeline holds ScheduledEvent entries; entry {i} is {_shown(event)}")
             self._by_year[event.year].append(event)
 
     def __len__(self) -> int:
