@@ -55,6 +55,7 @@ EFFECTIVE_RULE_LIMITS = {"months_after": 1200, "end_of_year_after": 100, "negoti
 """The largest number each effective rule takes: a notice takes effect within a century."""
 
 IdealCoordinate = Annotated[float, Field(ge=-MAX_IDEAL_POINT, le=MAX_IDEAL_POINT)]
+IdealPoint = Annotated[list[IdealCoordinate], Field(min_length=1, max_length=2)]
 EventValue = Annotated[float, Field(ge=-1.0, le=MAX_POWER_SHOCK)]
 
 #: Every model of the schema: unknown keys refused, types strict (no true for 1, no "5" for 5),
@@ -119,7 +120,7 @@ class StateSpec(_Strict):
     name: str | None = Field(None, description="Display name (default: the code).")
     power: float = Field(gt=0, le=MAX_POWER, description="Material power P (any unit; only ratios matter).")
     growth: float = Field(0.03, ge=-0.5, le=0.5, description="Yearly growth rate g of power.")
-    ideal_point: IdealCoordinate | list[IdealCoordinate] = Field(0.0, description="Policy ideal point (one number, or a list of 2).")
+    ideal_point: IdealCoordinate | IdealPoint = Field(0.0, description="Policy ideal point (one number, or a list of 2).")
     nativism: Fraction = Field(0.3, description="Domestic nativist pressure n in [0, 1].")
     nativism_mean: Fraction | None = Field(None, description="Long-run level n̄ of nativism (default: nativism).")
     democracy: Fraction = Field(0.5, description="Democracy in [0, 1]; 0.5 and above hold elections.")
@@ -127,13 +128,6 @@ class StateSpec(_Strict):
     role: Literal[ROLES] = Field("other", description="hegemon, rising, ally or other.")
     alliances: list[Code] = Field(default_factory=list, description="Codes of allied states (alliances are symmetric).")
     election_phase: int | None = Field(None, ge=0, le=19, description="Elections fall in years where (year − phase) is a multiple of the period (default: drawn).")
-
-    @model_validator(mode="after")
-    def _ideal(self):
-        point = self.ideal_point if isinstance(self.ideal_point, list) else [self.ideal_point]
-        if not 1 <= len(point) <= 2:
-            raise ValueError("ideal_point must be one number or a list of 1 or 2 numbers")
-        return self
 
     def point(self) -> list[float]:
         return list(self.ideal_point) if isinstance(self.ideal_point, list) else [self.ideal_point]
