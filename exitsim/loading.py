@@ -87,6 +87,9 @@ PLAIN_TAGS = {f"tag:yaml.org,2002:{name}": f"!!{name}" for name in ("str", "int"
 
 # --- problems -----------------------------------------------------------------------------------
 
+SHOWN_LINE = 100
+"""The most characters of a source line a problem shows (a longer one is cut around the column)."""
+
 @dataclass(frozen=True)
 class Location:
     """Where a value comes from: a file position (1-based) or a ``--set`` override."""
@@ -109,7 +112,8 @@ class Problem:
     source: str | None = field(default=None, compare=False)  # the offending line, shown with a caret
 
     def format(self) -> str:
-        """``FILE:LINE:COL: path: message``, then the source line and a caret under the column."""
+        """``FILE:LINE:COL: path: message``, then the source line and a caret under the column
+        (a line longer than :data:`SHOWN_LINE` characters is cut around the column)."""
         where = self.file or ""
         if self.line is not None:
             where += f":{self.line}:{self.col}"
@@ -117,8 +121,14 @@ class Problem:
         if self.source is None or self.line is None:
             return head
         number = str(self.line)
-        pad = "".join("\t" if c == "\t" else " " for c in self.source[: max((self.col or 1) - 1, 0)])
-        return f"{head}\n {number} | {self.source}\n {' ' * len(number)} | {pad}^"
+        source, col = self.source, max((self.col or 1) - 1, 0)
+        if len(source) > SHOWN_LINE:
+            start = max(0, min(col - SHOWN_LINE // 2, len(source) - SHOWN_LINE))
+            cut = source[start:start + SHOWN_LINE]
+            source = ("…" if start else "") + cut + ("…" if start + SHOWN_LINE < len(self.source) else "")
+            col = col - start + (1 if start else 0)
+        pad = "".join("\t" if c == "\t" else " " for c in source[:col])
+        return f"{head}\n {number} | {source}\n {' ' * len(number)} | {pad}^"
 
 
 class ScenarioError(Exception):
@@ -299,6 +309,7 @@ class _BoundedComposer(Composer):
 
     def compose_document(self) -> Any:
         self._values = 0  # values read so far
+        self._open = 0  # mappings and lists around the value being read
         self._repeated = 0  # values repeated by aliases so far
         self._measured: dict[int, tuple[int, int]] = {}  # id(node) -> (values, levels) with aliases expanded
         return super().compose_document()
@@ -315,21 +326,26 @@ class _BoundedComposer(Composer):
             if self._repeated > MAX_ALIAS_NODES:
                 raise LimitError(None, None, f"aliases repeat more than {MAX_ALIAS_NODES} values in all: write the "
                                              "values out instead of repeating them", event.start_mark)
-            if self.depth + levels > MAX_DEPTH:
+            if self._open + levels > MAX_DEPTH:
                 raise LimitError(None, None, f"the alias *{event.anchor} nests the data more than {MAX_DEPTH} "
                                              "levels deep", event.start_mark)
             return node
         tag = getattr(event, "tag", None)
         if tag is not None:
             self._check_tag(event, str(tag))
-        if isinstance(event, MappingStartEvent | SequenceStartEvent) and self.depth >= MAX_DEPTH:
+        collection = isinstance(event, MappingStartEvent | SequenceStartEvent)
+        if collection and self._open >= MAX_DEPTH:
             raise LimitError(None, None, f"the data nest more than {MAX_DEPTH} levels deep here: check the "
                                          "brackets and the indentation", event.start_mark)
         self._values += 1
         if self._values > MAX_VALUES:
             raise LimitError(None, None, f"the text holds more than {MAX_VALUES:,} values (MAX_VALUES): generate "
                                          "a world this large with 'generate:' instead of listing it", event.start_mark)
-        return super().compose_node(parent, index)
+        self._open += collection
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._open -= collection
 
     def _check_tag(self, event: Any, tag: str) -> None:
         """A tag is allowed on a scalar only, only a plain one, and only on a value it fits

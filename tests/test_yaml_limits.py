@@ -203,3 +203,15 @@ def test_an_empty_value_at_the_end_of_the_file_is_located_at_its_key():
 def test_an_empty_value_before_more_keys_is_located_at_its_key():
     text = TINY.replace("members: [USA, GBR, CHN]", "members:\n\n    # the members go here\n")
     assert problems(text)[0] == (17, 5, "organizations.0.members", "expected a list, got nothing (the value is empty)")
+
+
+def test_a_long_line_is_shown_cut_around_the_column():
+    text = "name: [" + "1, " * 100 + "!!binary aGVsbG8=, " + "2, " * 100 + "3]\n"
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(text, "s.yaml")
+    head, line, caret = caught.value.messages[0].splitlines()
+    column = text.index("!!binary") + 1
+    assert head.startswith(f"s.yaml:1:{column}: the tag !!binary cannot be used")
+    shown, under = line.removeprefix(" 1 | "), caret.removeprefix("   | ")
+    assert shown.startswith("…") and shown.endswith("…") and len(shown) == loading.SHOWN_LINE + 2
+    assert shown[len(under) - 1:].startswith("!!binary aGVsbG8=")  # the caret under the tag
