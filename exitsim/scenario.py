@@ -322,18 +322,34 @@ def _validated(document: Document, overrides: ScenarioOverrides | None) -> Scena
 
 def _checks_across_fields(scenario: Scenario) -> list[tuple[tuple, str]]:
     """:func:`cross_check` on the whole world (explicit entries may name generated states), and
-    the sizes of organizations, which a run would accept but dissolve at once."""
+    :func:`run_checks`: what a run of the file would refuse or waste."""
     try:
         states, organizations = all_specs(scenario)
     except ValidationError as error:  # a generated value out of its range: say which, not pydantic's dump
-        first = error.errors()[0]
-        where = ".".join(map(str, first["loc"]))
-        return [(("generate",), f"cannot generate this world: a generated {error.title.removesuffix('Spec').lower()} "
-                                f"would have {where} = {first.get('input')!r} ({first['msg'].lower()}); "
-                                "change the generate settings")]
+        return [_generated_out_of_range(error)]
     except ValueError as error:
         return [(("generate",), f"cannot generate this world: {error}")]
     return cross_check(scenario, states, organizations) + run_checks(scenario, states, organizations)
+
+
+def _generated_out_of_range(error: ValidationError) -> Problem:
+    """A generated state or organization that fails its schema, as a problem of the generate
+    settings it was drawn from."""
+    first = error.errors()[0]
+    key = str(first["loc"][0])
+    value = first.get("input")
+    shown = f"{value:.3g}" if isinstance(value, float) else repr(value)
+    settings = _GENERATED_FROM.get(key, ())
+    return (("generate", *settings[:1]),
+            f"cannot generate this world: a generated {error.title.removesuffix('Spec').lower()}'s {key} would be "
+            f"{shown}, but it must be {first['msg'].lower().removeprefix('input should be ')}; change "
+            + (", ".join(f"generate.{s}" for s in settings) if settings else "the generate settings"))
+
+
+_GENERATED_FROM = {  # a generated field -> the generate settings it is drawn from
+    "growth": ("growth_mean", "growth_sd", "hegemon_growth", "rising_growth"),
+    "power": ("total_power", "power_gini", "hegemon_rising_ratio"),
+}
 
 
 def run_checks(scenario: Scenario, states: list[StateSpec], organizations: list[OrganizationSpec]) -> list[Problem]:
@@ -492,8 +508,12 @@ def all_specs(scenario: Scenario) -> tuple[list[StateSpec], list[OrganizationSpe
 
 def resolve_world_specs(scenario: Scenario) -> tuple[list[StateSpec], list[OrganizationSpec]]:
     """Generated and explicit states and organizations, sorted by code and cross-checked."""
-    states, organizations = all_specs(scenario)
-    problems = cross_check(scenario, states, organizations)
+    try:
+        states, organizations = all_specs(scenario)
+    except ValidationError as error:  # e.g. another world seed than the one validated
+        problems = [_generated_out_of_range(error)]
+    else:
+        problems = cross_check(scenario, states, organizations)
     if problems:
         raise ScenarioError([f"{'.'.join(map(str, path))}: {message}" for path, message in problems])
     return sorted(states, key=lambda s: s.code), sorted(organizations, key=lambda o: o.code)

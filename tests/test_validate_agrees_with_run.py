@@ -7,7 +7,7 @@ from scenario_texts import TINY, write
 
 from exitsim import ExitModel
 from exitsim.cli import main
-from exitsim.scenario import ScenarioError, load_scenario, parse_scenario
+from exitsim.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
 from exitsim.timeline import ScheduledEvent, TimelineError
 
 FOUR = TINY.replace("  - code: CHN\n", "  - code: IND\n    power: 2\n  - code: CHN\n")  # IND: in no organization
@@ -98,3 +98,20 @@ def test_a_world_without_organizations_is_refused(text, where):
     message = ("a scenario needs at least 1 organization for its states to belong to (listed under organizations, "
                "or generated with generate.organizations); it has none")
     assert problems(text) == [(*where, message)]
+
+
+def test_a_generated_value_out_of_its_range_names_the_settings_that_drew_it():
+    text = "steps: 3\ngenerate:\n  states: 30\n  organizations: 3\n  growth_mean: 0.5\n  growth_sd: 0.5\n"
+    [(line, col, where, message)] = problems(text)
+    assert (line, col, where) == (5, 16, "generate.growth_mean")
+    assert message.startswith("cannot generate this world: a generated state's growth would be 0.")
+    assert message.endswith(", but it must be less than or equal to 0.5; change generate.growth_mean, "
+                            "generate.growth_sd, generate.hegemon_growth, generate.rising_growth")
+
+
+def test_the_model_says_the_same_of_a_generated_value_out_of_range():
+    scenario = Scenario.model_validate({"steps": 3, "generate": {"states": 30, "organizations": 3,
+                                                                 "growth_mean": 0.5, "growth_sd": 0.5}})
+    with pytest.raises(ScenarioError, match=r"^generate.growth_mean: cannot generate this world: a generated "
+                                            r"state's growth would be 0\.\d+, but it must be less than"):
+        ExitModel(scenario)
