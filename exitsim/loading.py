@@ -29,6 +29,7 @@ the source line and a caret under the column. Nothing here knows the scenario sc
 from __future__ import annotations
 
 import datetime as _dt
+import numbers
 import os
 import re
 import reprlib
@@ -40,6 +41,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import annotated_types
+import numpy as np
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from ruamel.yaml import YAML
@@ -256,11 +258,11 @@ class _Builder:
                              for i, item in enumerate(data)], at, key_at, block)
             finally:
                 self._active.discard(id(data))
-        if isinstance(data, bool | ScalarBoolean) or data is None:
+        if isinstance(data, bool | ScalarBoolean | np.bool_) or data is None:
             return Node(None if data is None else bool(data), at, key_at)
-        if isinstance(data, int):
+        if isinstance(data, numbers.Integral):  # numpy's too, from Python overrides
             return Node(int(data), at, key_at)
-        if isinstance(data, float):
+        if isinstance(data, numbers.Real):
             return Node(float(data), at, key_at)
         if isinstance(data, str):
             return Node(str(data), at, key_at)

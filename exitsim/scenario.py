@@ -63,7 +63,20 @@ EventValue = Annotated[float, Field(ge=-1.0, le=MAX_POWER_SHOCK)]
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
-class _Strict(BaseModel):
+class _Plain(BaseModel):
+    """A strict model that takes numpy's numbers (``np.int64(3)``) as the Python ones they are."""
+
+    model_config = STRICT
+
+    @model_validator(mode="before")
+    @classmethod
+    def _numpy_as_python(cls, data):
+        if isinstance(data, dict):
+            return {key: value.item() if isinstance(value, np.generic) else value for key, value in data.items()}
+        return data
+
+
+class _Strict(_Plain):
     model_config = ConfigDict(**STRICT, validate_default=True)
 
 
@@ -75,12 +88,12 @@ def _parameter_group_model(group: str) -> type[BaseModel]:
         python_type = {"float": float, "int": int, "bool": bool}[p.kind]
         fields[p.name] = (python_type, Field(default=p.default, ge=p.low, le=p.high,
                                              description=f"{p.description} [{p.unit}]"))
-    return create_model(f"{group.title()}Parameters", __config__=STRICT, **fields)
+    return create_model(f"{group.title()}Parameters", __base__=_Plain, **fields)
 
 
 _GROUP_MODELS = {g: _parameter_group_model(g) for g in GROUPS if g != "scale"}
 ParametersSpec = create_model(
-    "ParametersSpec", __config__=STRICT,
+    "ParametersSpec", __base__=_Plain,
     **{g: (model, Field(default_factory=model, description=GROUPS[g])) for g, model in _GROUP_MODELS.items()})
 
 

@@ -10,7 +10,7 @@ from scenario_texts import TINY, write
 
 from exitsim import ExitModel
 from exitsim.parameters import ParameterError
-from exitsim.scenario import ScenarioError, load_scenario, parse_scenario
+from exitsim.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
 from exitsim.timeline import ScheduledEvent, Timeline, TimelineError
 
 
@@ -158,3 +158,15 @@ def test_a_timeline_holds_only_scheduled_events():
     with pytest.raises(TypeError, match=exactly("a Timeline holds ScheduledEvent entries; entry 1 is (2030, "
                                                 "'notice') (tuple)")):
         Timeline([ScheduledEvent(2030, "threat", "A", "X"), (2030, "notice")])
+
+
+def test_numpy_numbers_are_plain_numbers_in_a_scenario_and_its_overrides(tmp_path):
+    scenario = Scenario.model_validate({
+        "steps": np.int64(3), "seed": np.uint32(4), "parameters": {"decisions": {"threat_interval": np.int16(3),
+                                                                                 "exit_decisions": np.bool_(False)}},
+        "states": [{"code": "A", "power": np.float32(2.0), "election_phase": np.int8(1)}, {"code": "B", "power": 1}]})
+    assert (scenario.steps, scenario.seed, scenario.states[1].power) == (3, 4, 1.0)
+    assert scenario.params().threat_interval == 3 and scenario.params().exit_decisions is False
+    loaded = load_scenario(write(tmp_path, TINY), overrides={"steps": np.int64(12), "states.USA.power": np.float64(5),
+                                                            "generate.hegemon": np.bool_(False)})
+    assert (loaded.steps, loaded.states[0].power, loaded.generate.hegemon) == (12, 5.0, False)
