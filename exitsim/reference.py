@@ -176,17 +176,13 @@ def _timeline_rules() -> list[dict]:
 def json_schema() -> dict:
     """The JSON Schema (draft-07) of a scenario file, made from :class:`~exitsim.scenario.Scenario`.
 
-    It adds what the pydantic models check in Python code: the grammar of effective rules, one
-    or two coordinates of an ideal point, what each kind of timeline event needs, and the
-    top-level ``extends:`` the loader accepts. Cross-field checks (unknown codes, mutual
+    It adds what the pydantic models check in Python code: the grammar of effective rules, what
+    each kind of timeline event needs, and the top-level ``extends:`` the loader accepts. Cross-field checks (unknown codes, mutual
     alliances …) stay with the loader.
     """
     raw = Scenario.model_json_schema(ref_template="#/definitions/{model}")
     definitions = raw.pop("$defs")
     definitions["ClauseSpec"]["properties"]["effective"]["pattern"] = _effective_rule_pattern()
-    for option in definitions["StateSpec"]["properties"]["ideal_point"]["anyOf"]:
-        if option.get("type") == "array":
-            option.update(minItems=1, maxItems=2)
     definitions["TimelineEventSpec"]["allOf"] = _timeline_rules()
     properties = {"extends": {"type": "string", "title": "Extends", "description": EXTENDS_DESCRIPTION},
                   **raw.pop("properties")}
