@@ -7,8 +7,7 @@ text and wherever it comes from (a file, a ``--set`` value, a page that pastes Y
 it is bounded: at most :data:`MAX_FILE_BYTES`, :data:`MAX_VALUES` values, :data:`MAX_DEPTH`
 levels of nesting and :data:`MAX_ALIAS_NODES` values repeated by aliases, and no tag but the
 plain scalar ones (:data:`PLAIN_TAGS`); each refusal is a located problem, found as the text is
-read, before anything is expanded.
-On that tree:
+read, before anything is expanded. On that tree:
 
 * ``extends: other.yaml`` (relative to the file) is resolved: mappings are merged deeply, any
   other value (lists included) is replaced wholesale, the extending file wins; chains of up to
@@ -91,6 +90,7 @@ PLAIN_TAGS = {f"tag:yaml.org,2002:{name}": f"!!{name}" for name in ("str", "int"
 
 SHOWN_LINE = 100
 """The most characters of a source line a problem shows (a longer one is cut around the column)."""
+
 
 @dataclass(frozen=True)
 class Location:

@@ -176,9 +176,9 @@ def _timeline_rules() -> list[dict]:
 def json_schema() -> dict:
     """The JSON Schema (draft-07) of a scenario file, made from :class:`~exitsim.scenario.Scenario`.
 
-    It adds what the pydantic models check in Python code: the grammar of effective rules, what
-    each kind of timeline event needs, and the top-level ``extends:`` the loader accepts. Cross-field checks (unknown codes, mutual
-    alliances …) stay with the loader.
+    It adds what the pydantic models check in Python code: the grammar of effective rules (and
+    their limits), what each kind of timeline event needs, and the top-level ``extends:`` the
+    loader accepts. Cross-field checks (unknown codes, mutual alliances …) stay with the loader.
     """
     raw = Scenario.model_json_schema(ref_template="#/definitions/{model}")
     definitions = raw.pop("$defs")

@@ -376,10 +376,15 @@ def run_checks(scenario: Scenario, states: list[StateSpec], organizations: list[
     """
     codes = {s.code for s in states}
     members = {o.code: set(o.member_codes()) for o in organizations}
+
+    def is_member(state: str, organization: str) -> bool:
+        return state in members[organization]
+
     problems: list[Problem] = []
     for t, spec in enumerate(scenario.timeline):
         event = spec.to_event()
-        if event.state in codes and event.organization in members and not membership_ok(event, lambda state, org: state in members[org]):
+        known = event.state in codes and event.organization in members  # else cross_check says so
+        if known and not membership_ok(event, is_member):
             problems.append((("timeline", t, "state"), not_a_member(event)))
     if not organizations:
         where = ("generate", "organizations") if scenario.generate is not None else ("organizations",)
@@ -444,7 +449,6 @@ def cross_check(scenario: Scenario, states: list[StateSpec] | None = None,
     problems: list[Problem] = []
     if len(states) < 2:
         problems.append((("states",), f"a scenario needs at least 2 states, it has {len(states)}"))
-
     first_seen: dict[str, int] = {}
     for i, s in enumerate(states):
         if s.code in first_seen and i >= offset_s:
