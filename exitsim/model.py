@@ -8,9 +8,9 @@ import mesa
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from pydantic import ValidationError
 
 from .agents import Organization, State
+from .arguments import checked_arguments
 from .cascades import NoticeLog, cascades
 from .clauses import load_templates
 from .codes import HEGEMON, MEMBERSHIP_STATUS
@@ -33,9 +33,9 @@ from .phases import (
     strategies,
 )
 from .phases.context import Lookups, StepContext, YearCounts
-from .scenario import Scenario, ScenarioError, build_world, load_scenario
+from .scenario import Scenario, build_world
 from .streams import Streams
-from .timeline import ScheduledEvent, Timeline, TimelineError
+from .timeline import ScheduledEvent, Timeline
 from .world import World
 
 
@@ -56,6 +56,12 @@ class ExitModel(mesa.Model):
             scenario's own ``timeline:``, checked against the world's states, organizations and
             the run's years.
 
+    Raises:
+        TypeError: an argument of the wrong type (named, with what it should be).
+        ScenarioError: a scenario file with problems, or a seed or ``steps`` out of range.
+        ParameterError: an unknown parameter or a value outside its range.
+        TimelineError: a scheduled event that cannot happen in this world.
+
     Attributes:
         world: The arrays that are the run's state (:class:`~exitsim.world.World`).
         params: The resolved parameters.
@@ -69,18 +75,9 @@ class ExitModel(mesa.Model):
                  seed: int | np.random.SeedSequence | None = None, world_seed: int | None = None,
                  steps: int | None = None, parameters: dict | None = None, collect_states: bool = True,
                  timeline: list[ScheduledEvent] | None = None):
-        scenario = config if isinstance(config, Scenario) else load_scenario(config)
-        updates = {k: v for k, v in (("world_seed", world_seed), ("steps", steps)) if v is not None}
-        if steps is not None:  # a run shortened with ``steps`` leaves out the file's later events
-            updates["timeline"] = [e.model_dump() for e in scenario.timeline if e.year <= scenario.start_year + steps]
-        if updates:
-            try:
-                scenario = Scenario.model_validate(scenario.model_dump() | updates)
-            except ValidationError as error:
-                raise ScenarioError([f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]) from None
-        if seed is not None and not isinstance(seed, np.random.SeedSequence) and (
-                isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
-            raise ValueError(f"seed must be a whole number ≥ 0 or a numpy SeedSequence, got {seed!r}")
+        scenario, timeline = checked_arguments(  # a run shortened with ``steps`` leaves out later events
+            config, seed=seed, world_seed=world_seed, steps=steps, parameters=parameters,
+            collect_states=collect_states, timeline=timeline)
         self.config: Scenario = scenario
         self.params: Params = scenario.params().replace(**(parameters or {}))
         self.seed = scenario.seed if seed is None else seed
@@ -93,11 +90,8 @@ class ExitModel(mesa.Model):
         scheduled += list(timeline) if timeline is not None else []
         self.timeline = Timeline(scheduled)
         self.timeline.check(self.world.state_code, self.world.org_code, scenario.start_year + 1,
-                            scenario.start_year + scenario.steps)
-        for event in scheduled:  # a notice, threat or withheld dues needs a membership to act on
-            if event.kind in ("notice", "threat", "withhold_dues") and self.world.row_of(event.state, event.organization) < 0:
-                raise TimelineError(f"timeline event {event.kind!r} of {event.state!r} in {event.year}: "
-                                    f"{event.state} is not a member of {event.organization}")
+                            scenario.start_year + scenario.steps,
+                            lambda state, org: self.world.row_of(state, org) >= 0)
         self.notices = NoticeLog()
         self.lookups = Lookups(self.world)
         self._set_initial_budgets()

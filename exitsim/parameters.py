@@ -14,9 +14,13 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
+import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +32,9 @@ class Parameter:
         symbol: The symbol MODEL.md uses for it (for the docs), or "".
         kind: ``"float"``, ``"int"`` or ``"bool"``.
         default: The default value.
-        low: Smallest allowed value (inclusive), or None.
-        high: Largest allowed value (inclusive), or None.
+        low: Smallest allowed value (inclusive); None only for a ``bool``. Every number is finite
+            and in ``low`` … ``high``.
+        high: Largest allowed value (inclusive); None only for a ``bool``.
         unit: What the number measures.
         group: The scenario section it belongs to (MODEL.md's grouping).
         mechanism: The function(s) that read it.
@@ -53,25 +58,43 @@ class Parameter:
     switch: str = ""
     off: Any = None
 
-    def check(self, value: Any) -> Any:
-        """Return ``value`` converted to this parameter's type, or raise ParameterError."""
+    def __post_init__(self):
+        if self.kind not in ("float", "int", "bool"):
+            raise ValueError(f"parameter {self.name!r}: kind must be float, int or bool, not {self.kind!r}")
         if self.kind == "bool":
-            if isinstance(value, bool):
-                return value
+            return
+        bounds = (self.low, self.high)
+        if any(b is None or not math.isfinite(b) for b in bounds) or not self.low <= self.default <= self.high:
+            raise ValueError(f"parameter {self.name!r}: a number needs finite bounds low <= default <= high, "
+                             f"not {self.low} <= {self.default} <= {self.high}")
+
+    def check(self, value: Any) -> Any:
+        """Return ``value`` converted to this parameter's type, or raise ParameterError.
+
+        Numbers (numpy's too) must be finite and within ``low`` … ``high``; a whole number is
+        needed for an ``int``; only ``True``/``False`` for a ``bool``.
+        """
+        if self.kind == "bool":
+            if isinstance(value, bool | np.bool_):
+                return bool(value)
             raise ParameterError(self.name, value, "true or false")
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ParameterError(self.name, value, f"a number ({self.kind})")
+        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+            raise ParameterError(self.name, value, f"a number ({self.kind}) between {self.low:g} and {self.high:g}")
+        try:
+            number = float(value)
+        except OverflowError:  # an integer too large for a float
+            number = math.inf
+        if not math.isfinite(number):
+            raise ParameterError(self.name, value, f"a finite number between {self.low:g} and {self.high:g}")
         if self.kind == "int":
-            if isinstance(value, float) and not value.is_integer():
+            if not number.is_integer():
                 raise ParameterError(self.name, value, "a whole number")
             value = int(value)
         else:
-            value = float(value)
-            if value != value or value in (float("inf"), float("-inf")):
-                raise ParameterError(self.name, value, "a finite number")
-        if self.low is not None and value < self.low:
+            value = number
+        if value < self.low:
             raise ParameterError(self.name, value, f"at least {self.low:g}")
-        if self.high is not None and value > self.high:
+        if value > self.high:
             raise ParameterError(self.name, value, f"at most {self.high:g}")
         return value
 
@@ -81,7 +104,10 @@ class ParameterError(ValueError):
 
     def __init__(self, name: str, value: Any, expected: str):
         self.name, self.value, self.expected = name, value, expected
-        super().__init__(f"parameter {name!r} = {value!r}: expected {expected}")
+        shown = repr(value)
+        if len(shown) > 40:  # e.g. an integer of a hundred digits
+            shown = shown[:20] + "…" + shown[-10:]
+        super().__init__(f"parameter {name!r} = {shown}: expected {expected}")
 
 
 GROUPS = {

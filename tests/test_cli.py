@@ -138,7 +138,8 @@ def test_bad_command_line_numbers_are_clear_errors(flag, value, message, capsys)
 
 def test_the_summary_of_a_world_without_great_powers_says_so(tmp_path):
     path = tmp_path / "plain.yaml"
-    path.write_text("name: plain\nsteps: 2\nstates:\n  - {code: A, power: 1}\n  - {code: B, power: 2}\n", encoding="utf-8")
+    path.write_text("name: plain\nsteps: 2\nstates:\n  - {code: A, power: 1}\n  - {code: B, power: 2}\n"
+                    "  - {code: C, power: 3}\norganizations:\n  - {code: X, members: [A, B, C]}\n", encoding="utf-8")
     assert main(["run", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 0
     summary = (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
     assert "No state is the hegemon or the rising power" in summary and "nan" not in summary

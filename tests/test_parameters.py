@@ -30,14 +30,49 @@ def test_unknown_name_suggests_the_closest():
     ("leak", 1.5, "at most 1"),
     ("budget_rate", -1.0, "at least 0"),
     ("assessment_years", 2.5, "a whole number"),
-    ("leak", "much", "a number (float)"),
-    ("leak", True, "a number (float)"),
-    ("leak", float("nan"), "a finite number"),
+    ("leak", "much", "a number (float) between 0 and 1"),
+    ("leak", True, "a number (float) between 0 and 1"),
+    ("leak", float("nan"), "a finite number between 0 and 1"),
+    ("leak", float("-inf"), "a finite number between 0 and 1"),
+    ("assessment_years", float("inf"), "a finite number between 1 and 30"),
+    ("assessment_years", True, "a number (int) between 1 and 30"),
+    ("rejoining", 1, "true or false"),
 ])
 def test_bad_values_name_the_parameter_and_what_was_expected(name, value, expected):
     with pytest.raises(ParameterError) as error:
         make_params(**{name: value})
     assert str(error.value) == f"parameter {name!r} = {value!r}: expected {expected}"
+
+
+def test_a_huge_integer_is_refused_as_not_finite_and_shown_short():
+    with pytest.raises(ParameterError) as error:
+        make_params(leak=10**400)
+    assert str(error.value) == "parameter 'leak' = 10000000000000000000…0000000000: expected a finite number between 0 and 1"
+
+
+def test_numpy_numbers_are_accepted_as_plain_ones():
+    import numpy as np
+
+    params = make_params(leak=np.float64(0.25), assessment_years=np.int64(4), rejoining=np.bool_(False))
+    assert (params.leak, params.assessment_years, params.rejoining) == (0.25, 4, False)
+    assert type(params.assessment_years) is int and type(params.rejoining) is bool
+
+
+def test_every_number_in_the_registry_has_finite_bounds_around_its_default():
+    import math
+
+    for p in REGISTRY.values():
+        if p.kind != "bool":
+            assert math.isfinite(p.low) and math.isfinite(p.high) and p.low <= p.default <= p.high, p.name
+
+
+def test_a_definition_without_bounds_is_refused():
+    from exitsim.parameters import Parameter
+
+    with pytest.raises(ValueError, match="'x': a number needs finite bounds"):
+        Parameter("x", "", "float", 1.0, 0.0, None, "unit", "power", "m", "s", "d")
+    with pytest.raises(ValueError, match="'y': a number needs finite bounds"):
+        Parameter("y", "", "int", 50, 0, 10, "unit", "power", "m", "s", "d")
 
 
 def test_params_are_frozen():

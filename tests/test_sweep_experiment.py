@@ -101,7 +101,7 @@ def test_a_scenario_factor_is_checked_by_the_scenario_schema(tmp_path):
     text = BASE.replace("  parameters.decisions.beta_contagion: [0.0, 3.2]\n",
                         "  generate.hegemon_rising_ratio: [0.5, 2]\n  generate.hegemn: [1]\n")
     assert problems(text, tmp_path) == [
-        (7, 35, "factors.generate.hegemon_rising_ratio.0", "0.5 is out of range: it must be at least 1"),
+        (7, 35, "factors.generate.hegemon_rising_ratio.0", "0.5 is out of range: it must be between 1 and 1000"),
         (8, 3, "factors.generate.hegemn", "unknown factor 'generate.hegemn': unknown key 'hegemn'; did you mean "
                                           "'hegemon'?"),
     ]
