@@ -21,7 +21,7 @@ from .codes import GOVERNMENTS, ISSUE_AREAS, NEVER, ROLES, VOTING_RULES
 from .generate import GenerateOptions, generate_organizations, generate_states
 from .loading import Document, Overrides, ScenarioError, apply_overrides, read_document, validate, yaml_reader
 from .mechanisms.budget import backcast_history
-from .parameters import GROUPS, REGISTRY, Params, make_params, parameters_in_group, suggest
+from .parameters import GROUPS, PYTHON_TYPES, REGISTRY, Params, make_params, parameters_in_group, suggest
 from .timeline import TIMELINE_KINDS, ScheduledEvent, TimelineError
 from .world import Memberships, World
 
@@ -39,7 +39,7 @@ class _Strict(BaseModel):
 def _parameter_group_model(group: str) -> type[BaseModel]:
     fields = {}
     for p in parameters_in_group(group):
-        python_type = {"float": float, "int": int, "bool": bool}[p.kind]
+        python_type = Literal[p.choices] if p.kind == "choice" else PYTHON_TYPES[p.kind]
         fields[p.name] = (python_type, Field(default=p.default, ge=p.low, le=p.high,
                                              description=f"{p.description} [{p.unit}]"))
     return create_model(f"{group.title()}Parameters", __config__=ConfigDict(extra="forbid"), **fields)
