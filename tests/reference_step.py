@@ -92,11 +92,17 @@ def water_fill(weights: list[float], lower: list[float], upper: list[float], nee
     return payments(high)
 
 
-def reference_institutions(world, params, quality_noise, withheld=None) -> dict:
+def reference_institutions(world, params, quality_noise, withheld=None, voluntary=None, short_base=None) -> dict:
     """Phase 2 (MODEL.md §4.1–4.3), loop by loop.
 
     ``withheld`` (per edge-list row, default none) is the share of its assessed dues a member
     withholds this year: it pays the rest, and only what is paid counts as collected.
+
+    The great powers' strategies (MODEL.md §4.11): ``voluntary`` (``{edge-list row: amount}``,
+    default none) is paid on top of the row's dues: collected, counted in the contributions that
+    decide the leader, its share and weighted votes, and taken from the payer's net gain;
+    ``short_base`` (``(one flag per organization, years)``, default none) assesses the members of
+    the flagged organizations on the mean of their last ``years`` of power.
 
     Returns a dict with
 
@@ -131,6 +137,13 @@ def reference_institutions(world, params, quality_noise, withheld=None) -> dict:
     base = [sum(float(world.power_history[i, j]) for j in range(years)) / years for i in range(n_states)]
     c_star = {r: p.organization_weight * float(world.budget_rate[int(ms.org[r])]) * base[state_of[r]]
               for r in state_of}
+    if short_base is not None:
+        flags, short_years = short_base
+        for r in c_star:
+            if flags[int(ms.org[r])]:
+                i = state_of[r]
+                short = sum(float(world.power_history[i, j]) for j in range(short_years)) / short_years
+                c_star[r] = p.organization_weight * float(world.budget_rate[int(ms.org[r])]) * short
     need = [0.0 if dead[k] else float(world.need_base[k]) * world_power / float(world.need_world_power[k])
             for k in range(n_orgs)]
 
@@ -160,10 +173,12 @@ def reference_institutions(world, params, quality_noise, withheld=None) -> dict:
         for r, paid in zip(rows, water_fill(weights, lower, upper, need[k]), strict=True):
             dues[r] = paid * (1.0 - (float(withheld[r]) if withheld is not None else 0.0))
 
+    gift = {r: float((voluntary or {}).get(r, 0.0)) for r in dues}
+    paid_in = {r: dues[r] + gift[r] for r in dues}   # dues and voluntary contributions
     for k in range(n_orgs):
         rows = members[k]
         count = len(rows)
-        collected = math.fsum(dues[r] for r in rows)
+        collected = math.fsum(paid_in[r] for r in rows)
         shortfall = max(0.0, need[k] - collected)
         adequacy = collected / need[k] if need[k] > 0 else 0.0
 
@@ -182,19 +197,19 @@ def reference_institutions(world, params, quality_noise, withheld=None) -> dict:
         if rows:
             best = rows[0]
             for r in rows[1:]:
-                if dues[r] > dues[best]:        # strictly: ties stay with the earlier row
+                if paid_in[r] > paid_in[best]:        # strictly: ties stay with the earlier row
                     best = r
-            second = max((dues[r] for r in rows if r != best), default=0.0)
-            if dues[best] > 0 and (count == 1 or dues[best] >= p.leader_margin * second):
+            second = max((paid_in[r] for r in rows if r != best), default=0.0)
+            if paid_in[best] > 0 and (count == 1 or paid_in[best] >= p.leader_margin * second):
                 leader = state_of[best]
-                leader_share = dues[best] / collected
+                leader_share = paid_in[best] / collected
 
         # --- votes and policy -----------------------------------------------------------------
         weighted = bool(world.weighted_voting[k])
         vote = {}
         for r in rows:
             if weighted and collected > 0:
-                vote[r] = dues[r] / collected
+                vote[r] = paid_in[r] / collected
             else:
                 vote[r] = 1.0 / count
         policy = [sum(vote[r] * ideal[state_of[r]][d] for r in rows) + float(world.policy_offset[k, d])
@@ -259,6 +274,8 @@ def reference_institutions(world, params, quality_noise, withheld=None) -> dict:
         i = row["state"]
         net[i] += row["public_good"] + row["access"] + row["transfer"] - row["dues"] - row["compliance"]
         dues_total[i] += row["dues"]
+    for r, amount in gift.items():   # voluntary contributions are paid out of the payer's power
+        net[state_of[r]] -= amount
     for org in org_out:
         if org["leader"] >= 0:
             net[org["leader"]] += org["nonneutral"] - org["commitment"]
