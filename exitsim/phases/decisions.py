@@ -24,6 +24,8 @@ order whatever the row's status (MODEL.md §4.0).
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 
 from ..codes import MEMBER, NOTICE, WITHDRAWN
@@ -41,14 +43,15 @@ DRAW_CHOICE, DRAW_MONTH, DRAW_CONCEDE, DRAW_CONSENT, DRAW_ANSWER = range(5)
 
 class _Draws(dict):
     """The phase's uniforms, one per edge-list row for each draw id, drawn on first use (a year
-    without threats draws no concession uniforms; the values do not depend on when)."""
+    without threats draws no concession uniforms; the values do not depend on when). ``phase``:
+    whose stream (the strategies' own threats and notices draw from theirs)."""
 
-    def __init__(self, ctx: StepContext):
+    def __init__(self, ctx: StepContext, phase: str = "decisions"):
         super().__init__()
-        self.ctx, self.n_rows = ctx, len(ctx.world.memberships)
+        self.ctx, self.n_rows, self.phase = ctx, len(ctx.world.memberships), phase
 
     def __missing__(self, draw: int) -> np.ndarray:
-        self[draw] = values = self.ctx.streams.uniform(self.ctx.step, "decisions", self.n_rows, draw=draw)
+        self[draw] = values = self.ctx.streams.uniform(self.ctx.step, self.phase, self.n_rows, draw=draw)
         return values
 
 
@@ -56,12 +59,16 @@ class _Year:
     """What the phase's steps share for one year: the context, the value of memberships, the
     draws, the coefficients and the members of each organization at the start of the year."""
 
-    def __init__(self, ctx: StepContext, value: Evaluation):
+    def __init__(self, ctx: StepContext, value: Evaluation, phase: str = "decisions"):
         self.ctx, self.value = ctx, value
-        self.u = _Draws(ctx)
+        self.u = _Draws(ctx, phase)
         self.choice = from_parameters(decision.ChoiceCoefficients, ctx.params)
-        flows = ctx.flows
-        self.members = GroupIndex(flows.org, flows.state, len(flows.need))
+
+    @cached_property
+    def members(self) -> GroupIndex:
+        """The members of each organization at the start of the year (made when a notice needs it)."""
+        flows = self.ctx.flows
+        return GroupIndex(flows.org, flows.state, len(flows.need))
 
 
 def run(ctx: StepContext, value: Evaluation, taken: np.ndarray | None = None) -> None:
@@ -407,3 +414,40 @@ def _mature(ctx: StepContext) -> None:
         ctx.counts.withdrawals += 1
         ctx.events.add(Event(year, "withdrawal", s, k, month=int(months[j]),
                              detail=f"arrears of {paid:.4g} paid first" if paid > 0 else "", **legal))
+
+
+# --- for phase 5: a strategy's own threats and notices --------------------------------------------------
+class Deliberation:
+    """The payoff rule and the law of this phase for the memberships a great power's strategy
+    acts on (phase 5, :mod:`exitsim.phases.strategies`): the same payoffs, legal routes and
+    notices as every state's, with the uniforms drawn from the strategies' stream (the same draw
+    ids: the notice month, the answer to a request for consent …), so a strategy never shifts
+    this phase's draws.
+
+    Args:
+        ctx: The year's context. value: Phase 4's evaluation.
+    """
+
+    def __init__(self, ctx: StepContext, value: Evaluation):
+        self._the = _Year(ctx, value, phase="strategies")
+
+    def uniform(self, draw: int) -> np.ndarray:
+        """The strategies' uniforms of draw id ``draw``, one per edge-list row."""
+        return self._the.u[draw]
+
+    def payoffs(self, positions: np.ndarray) -> Payoffs:
+        """π, p_concede, the concessions' values and the legal route of leaving now, for the rows
+        at flows ``positions`` (:func:`_payoffs`)."""
+        return _payoffs(self._the, positions, self._the.ctx.flows.rows[positions])
+
+    def pretext(self, positions: np.ndarray) -> np.ndarray:
+        """Whether each row at flows ``positions`` has a pretext (:func:`decision.pretext`)."""
+        ctx = self._the.ctx
+        rows = ctx.flows.rows[positions]
+        blank = np.zeros(len(positions), dtype=bool)
+        return _with_pretext(self._the, Candidates(positions, rows, blank, blank)).pretext
+
+    def notice(self, position: int, payoff: Payoffs, cause: str) -> None:
+        """The row at flows ``position`` gives notice by its legal route (:func:`_notice`: a lawful
+        notice, a request for consent, a walk-out or a non-treaty exit), ``cause`` in the log."""
+        _notice(self._the, position, int(self._the.ctx.flows.rows[position]), payoff, cause, 0)
