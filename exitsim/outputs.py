@@ -42,13 +42,13 @@ MEMBERSHIP_PANEL_COLUMNS = {
 #: events.csv: column -> description.
 EVENT_COLUMNS = {
     "year": "calendar year",
-    "kind": "what happened (notice, threat, concession, refusal, withdrawal, rescission, walkout, rejoin, return, founding, death, turnover, consent, shock)",
+    "kind": "what happened (notice, threat, concession, refusal, withdrawal, rescission, walkout, rejoin, return, founding, death, turnover, consent, shock; the strategies' strategy, reform, admission, amendment, assessment, contribution)",
     "state": "state code, or empty",
     "organization": "organization code, or empty",
     "month": "month of a legal date (1–12), 0 when the event has none",
     "substantive": "substantive legality of an exit: explicit_clause, implied_right, consent, contested or non_treaty",
     "procedural": "procedural legality of an exit: followed or violated",
-    "cause": "the largest positive term of the decision (performance, cost, preferences, contagion, window, pretext), else unclear",
+    "cause": "the largest positive term of the decision (performance, cost, preferences, contagion, window, pretext), else unclear; for a great power's strategic action, the strategy (exit_diplomacy, inclusive, exclusive, gap_filling, counter_institutions)",
     "detail": "free text",
 }
 
@@ -75,7 +75,7 @@ FILE_DESCRIPTIONS = {
 
 def outputs_markdown() -> str:
     """docs/outputs.md: the data dictionary of a run's files (made from the code's own tables)."""
-    from .outcomes import MODEL_MEASURES, STATE_MEASURES
+    from .outcomes import MODEL_MEASURES, STATE_MEASURES, STRATEGY_MEASURES
 
     def table(columns: dict[str, str]) -> list[str]:
         return ["| column | meaning (unit) |", "|---|---|", *(f"| `{k}` | {v} |" for k, v in columns.items())]
@@ -87,7 +87,7 @@ def outputs_markdown() -> str:
              "(or `--out DIR`). A run replaces only its own files there. Power is in the scenario's "
              "own units (only ratios matter); flows are per year.", ""]
     lines += ["| file | what it holds |", "|---|---|", *(f"| `{k}` | {v} |" for k, v in FILE_DESCRIPTIONS.items()), ""]
-    lines += ["## `timeseries.csv`", "", *table(MODEL_MEASURES), ""]
+    lines += ["## `timeseries.csv`", "", *table(MODEL_MEASURES | STRATEGY_MEASURES), ""]
     lines += ["## `states.csv`", "", *table({"step": "years since the start", "year": "calendar year",
                                              "state": "state code", **STATE_MEASURES}), ""]
     lines += ["## `memberships.csv`", "", *table(MEMBERSHIP_PANEL_COLUMNS), ""]
@@ -234,6 +234,49 @@ def _great_power_lines(first, last, transition) -> list[str]:
     return lines or ["* No state is the hegemon or the rising power in this scenario."]
 
 
+#: How the summary names what each strategy did (event kind -> words), in this order.
+_STRATEGY_DEEDS = {
+    "exit_diplomacy": (("notice", "notices"), ("walkout", "walk-outs"), ("threat", "threats"),
+                       ("reform granted", "reforms granted"), ("rejoin", "returns"), ("rescission", "notices rescinded"),
+                       ("return", "seats resumed")),
+    "inclusive": (("admission granted", "admissions of the rising power"), ("admission refused", "admissions refused"),
+                  ("assessment", "assessments on current power"), ("amendment", "amendments")),
+    "exclusive": (("founding", "clubs founded"),),
+    "gap_filling": (("contribution", "gaps filled"),),
+    "counter_institutions": (("founding", "counter-institutions founded"),),
+}
+
+
+def _strategy_lines(model, timeseries: pd.DataFrame, events: pd.DataFrame) -> list[str]:
+    """The summary's lines on the great powers' strategies: which, when active, what they did."""
+    params, state = model.params, model.strategy
+    if state.inert:
+        return ["* Strategies: none (status_quo and passive): the hegemon and the rising power decide like any state."]
+    chosen = f"the hegemon's {params.hegemon_strategy} and the rising power's {params.rising_strategy}"
+    if not state.active:
+        return [f"* Strategies: {chosen}, never active (the hegemon's lead stayed above {params.strategy_trigger:g})."]
+    lines = [f"* Strategies: {chosen}, active from {state.active_since} (the hegemon's lead fell below "
+             f"{params.strategy_trigger:g}); {int(timeseries.strategic_actions.sum())} strategic actions."]
+    for strategy in (params.hegemon_strategy, params.rising_strategy):
+        if strategy not in _STRATEGY_DEEDS:
+            continue
+        mine = events[events.cause == strategy]
+        kind = mine.kind + np.where(mine.kind.isin(["reform", "admission"]),
+                                    np.where(mine.detail.str.contains("refused"), " refused",
+                                             np.where(mine.detail.str.startswith("granted")
+                                                      | mine.detail.str.contains("consent"), " granted", "")), "")
+        counts = kind.value_counts()
+        deeds = [f"{int(counts.get(name, 0))} {words}" for name, words in _STRATEGY_DEEDS[strategy]]
+        lines.append(f"  * {strategy}: " + ", ".join(deeds) + ".")
+    paid = [(who, timeseries[f"{who}_voluntary"].sum()) for who in ("hegemon", "rising")]
+    if any(total > 0 for _, total in paid):
+        lines.append("  * Voluntary contributions paid: " + ", ".join(
+            f"{'hegemon' if who == 'hegemon' else 'rising power'} {total:.4g}" for who, total in paid)
+            + f" (power units); clubs alive at the end {int(timeseries.club_organizations.iloc[-1])}, "
+              f"counter-institutions {int(timeseries.counter_institutions.iloc[-1])}.")
+    return lines
+
+
 def summary_text(model, timeseries: pd.DataFrame, events: pd.DataFrame, cascades: pd.DataFrame) -> str:
     """A short Markdown account of the run."""
     first, last = timeseries.iloc[0], timeseries.iloc[-1]
@@ -248,6 +291,7 @@ def summary_text(model, timeseries: pd.DataFrame, events: pd.DataFrame, cascades
         f"{int(first.memberships_active)} memberships at the start, {world.n_orgs} organizations ever by the end; "
         f"world seed {model.config.world_seed}, seed {model.seed}.",
         *_great_power_lines(first, last, transition),
+        *_strategy_lines(model, timeseries, events),
         f"* The median state gains {last.median_net_gain_rate:.2%} of its power a year from institutions; "
         f"hierarchy of leadership {first.hierarchy:.2f} → {last.hierarchy:.2f}.",
         f"* Gini of power {first.gini_power:.3f} → {last.gini_power:.3f}; "
@@ -270,7 +314,7 @@ def write_run(model, out: Path, membership_writer: MembershipPanelWriter | None,
               elapsed_seconds: float) -> dict[str, Path]:
     """Write every output of a finished run into ``out``; return the files written."""
     out.mkdir(parents=True, exist_ok=True)
-    timeseries = model.datacollector.get_model_vars_dataframe()
+    timeseries = model.timeseries()
     events = model.events.to_frame()
     cascades = model.cascades()
     written = {}

@@ -50,6 +50,8 @@ class StrategyState:
         founded_by: Per organization, :data:`CLUB`, :data:`COUNTER_INSTITUTION` or
             :data:`NOT_STRATEGIC`.
         filling: Per organization, whether the rising power fills the hegemon's gap there.
+        reformed: Per organization, whether it granted the reform exit diplomacy demands (it is
+            then no longer a target: the demand is met).
         last_offer: Per organization, the year the rising power was last offered admission.
         demands: Pending reform demands, by the hegemon's edge-list row.
         actions: This year's actions of the hegemon's and the rising power's strategies.
@@ -63,6 +65,7 @@ class StrategyState:
     short_base: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     founded_by: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
     filling: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    reformed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     last_offer: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     demands: dict[int, ReformDemand] = field(default_factory=dict)
     actions: list[int] = field(default_factory=lambda: [0, 0])
@@ -96,6 +99,7 @@ class StrategyState:
         self.short_base = np.concatenate([self.short_base, np.zeros(extra, dtype=bool)])
         self.founded_by = np.concatenate([self.founded_by, np.zeros(extra, dtype=np.int8)])
         self.filling = np.concatenate([self.filling, np.zeros(extra, dtype=bool)])
+        self.reformed = np.concatenate([self.reformed, np.zeros(extra, dtype=bool)])
         self.last_offer = np.concatenate([self.last_offer, np.full(extra, NEVER, dtype=np.int64)])
 
     def begin_year(self, n_orgs: int) -> None:

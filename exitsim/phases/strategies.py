@@ -11,7 +11,8 @@ phase 6 (:func:`run` returns their rows). The hegemon:
   the worst by the payoff rule of §4.6 under the organization's real clause
   (:class:`~exitsim.phases.decisions.Deliberation`), demanding reform (a lower cap, weighted
   voting): a threat is answered at once; after a notice the demand is answered every year, and
-  when it is granted the hegemon rescinds, rejoins or returns;
+  when it is granted the hegemon rescinds, rejoins or returns. A reformed organization is no
+  longer a target (the demand is met);
 * ``inclusive`` — in turn offers the rising power admission to its organizations (the members
   consent by a draw, likelier the more aligned they are with it), shortens an organization's
   assessment base so the rising power pays on its current power, and amends one to raise its
@@ -186,7 +187,8 @@ def _exit_diplomacy(the: _Year) -> None:
     _answer_demands(the)
     ctx, world, ms, flows, p = the.ctx, the.ctx.world, the.ctx.world.memberships, the.ctx.flows, the.ctx.params
     mine = the.positions(the.hegemon)
-    mine = mine[ms.status[flows.rows[mine]] == MEMBER]
+    rows = flows.rows[mine]
+    mine = mine[(ms.status[rows] == MEMBER) & ~the.state.reformed[flows.org[mine]] & ~np.isin(rows, the.taken)]
     if not len(mine) or not the.left(HEGEMON_POLE):
         return
     m = world.n_orgs
@@ -241,6 +243,7 @@ def _reform(the: _Year, org: int, share: float) -> None:
     terms = _reform_terms(the, org, share)
     world.cap[org] = strategies.reformed_cap(world.cap[org], share, the.c.reform_cap_cut)
     world.weighted_voting[org] = True
+    the.state.reformed[org] = True  # the demand is met: no longer a target
     the.log("reform", the.hegemon, org, "exit_diplomacy", f"granted: {terms}")
 
 
@@ -402,12 +405,10 @@ def _amend(the: _Year, org: int) -> None:
 def _exclusive(the: _Year) -> None:
     """Clubs in the issue areas where the rival gains most (one living club per area), with the
     states aligned with the hegemon, without the rival, weighted voting."""
-    ctx, world, flows = the.ctx, the.ctx.world, the.ctx.flows
+    world, flows = the.ctx.world, the.ctx.flows
     gains = group_sum(np.where(flows.state == the.rising, the.net, 0.0), world.issue_area[flows.org],
                       len(ISSUE_AREAS))
     eligible = strategies.club_eligible(world.align_hegemon, the.c.club_alignment, the.hegemon, the.rising)
-    if eligible.sum() + 1 < ctx.params.founding_min_members:
-        return
     affinity = strategies.invitation_affinity(world.align_hegemon, 0.0, the.c.invitation_weight)
     _found(the, HEGEMON_POLE, CLUB, gains, eligible, affinity, DRAW_CLUBS, "exclusive")
 
@@ -428,8 +429,11 @@ def _counter_institutions(the: _Year) -> None:
 def _found(the: _Year, pole: int, kind: int, area_score: np.ndarray, eligible: np.ndarray, affinity: np.ndarray,
            draw: int, cause: str) -> None:
     """Found up to the actions left, one per issue area not yet holding a living one of ``kind``,
-    best area first, by the life cycle's founding plan (:func:`exitsim.phases.lifecycle.found`)."""
+    best area first, by the life cycle's founding plan (:func:`exitsim.phases.lifecycle.found`);
+    nothing when fewer states may be invited than a founding needs (``founding_min_members``)."""
     ctx, world, state = the.ctx, the.ctx.world, the.state
+    if eligible.sum() + 1 < ctx.params.founding_min_members:  # too few to found with
+        return
     founder = the.hegemon if pole == HEGEMON_POLE else the.rising
     held = np.zeros(len(ISSUE_AREAS), dtype=bool)
     mine = np.flatnonzero((state.founded_by == kind) & (world.org_status != DEAD))
