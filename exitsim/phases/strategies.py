@@ -58,8 +58,10 @@ from ..codes import (
 from ..events import Event
 from ..mechanisms import alignment, decision, law, lifecycle, strategies
 from ..mechanisms.coefficients import from_parameters
+from ..mechanisms.flows import Flows
 from ..mechanisms.grouping import group_sum
 from ..strategy_state import CLUB, COUNTER_INSTITUTION, HEGEMON_POLE, RISING_POLE, ReformDemand, StrategyState
+from ..world import World
 from . import lifecycle as lifecycle_phase
 from .context import StepContext
 from .decisions import DRAW_ANSWER, DRAW_CONCEDE, Deliberation
@@ -108,6 +110,88 @@ def run(ctx: StepContext, value: Evaluation) -> np.ndarray:
     return np.asarray(sorted(set(the.taken)), dtype=np.int64)
 
 
+# --- what the strategies weigh (read by their actions and by the loop-by-loop reference) ------------
+def net_gains(flows: Flows) -> np.ndarray:
+    """Each active row's net institutional gain this year: benefits − dues − compliance −
+    commitment paid − voluntary contributions paid (MODEL.md §4.4, row by row)."""
+    net = alignment.row_net_gain(flows.benefits(), flows.dues, flows.compliance, flows.leader_commitment())
+    return net if flows.voluntary is None else net - flows.voluntary
+
+
+def relative_gains(world: World, flows: Flows, net: np.ndarray, hegemon: int, rising: int) -> np.ndarray:
+    """Exit diplomacy's relative-gains balance (:func:`strategies.relative_gains_balance`) of every
+    active row, meaningful on the hegemon's: the rival's net gain from the row's organization,
+    plus the drifting allies' (the hegemon's alliance partners more aligned with the rival,
+    :func:`strategies.drifting`), minus the row's own, in years of its dues."""
+    allied = np.zeros(world.n_states, dtype=bool)
+    pairs = world.alliances
+    allied[pairs[:, 1][pairs[:, 0] == hegemon]] = True
+    allied[pairs[:, 0][pairs[:, 1] == hegemon]] = True
+    drifting = strategies.drifting(allied, world.align_hegemon, world.align_rising)
+    m = len(flows.need)
+    rival = group_sum(np.where(flows.state == rising, net, 0.0), flows.org, m)
+    drift = group_sum(np.where(drifting[flows.state], net, 0.0), flows.org, m)
+    return strategies.relative_gains_balance(net, rival[flows.org], drift[flows.org], flows.c_star)
+
+
+def admission_chances(world: World, flows: Flows, hegemon: int, base: float) -> np.ndarray:
+    """Per organization, the probability its members consent to admit the rising power
+    (:func:`strategies.admission_probability`): from their vote-weighted mean alignment with it,
+    the hegemon's own vote left out."""
+    others = flows.state != hegemon
+    m = len(flows.need)
+    weight = group_sum(np.where(others, flows.vote, 0.0), flows.org, m)
+    aligned = group_sum(np.where(others, flows.vote * world.align_rising[flows.state], 0.0), flows.org, m)
+    return strategies.admission_probability(np.where(weight > 0, aligned / np.where(weight > 0, weight, 1.0), 0.0),
+                                            base)
+
+
+def amendment_rights(world: World, flows: Flows, org: int, params, year: int) -> tuple[np.ndarray, np.ndarray]:
+    """An amendment raising ``org``'s institutionalization by one: the flows positions of the
+    members that gain Feinberg's amendment right (:func:`strategies.amended_utility`,
+    :func:`law.amendment_right`), and the year each right expires."""
+    p = params
+    at = np.flatnonzero(flows.org == org)
+    before, after = strategies.amended_utility(
+        flows.benefits()[at], flows.dues[at] + flows.leader_commitment()[at], flows.compliance[at], flows.c_star[at],
+        flows.distance[at], np.full(len(at), world.institutionalization[org]), world.nativist_government[flows.state[at]],
+        p.preference_cost, p.nativist_cost, p.ratio_clip)
+    objects, expires = law.amendment_right(before, after, year, True, p.amendment_drop, p.amendment_right_years)
+    objects = np.asarray(objects, dtype=bool)
+    return at[objects], np.asarray(expires)[objects]
+
+
+def rival_gains_by_area(world: World, flows: Flows, net: np.ndarray, rising: int) -> np.ndarray:
+    """Per issue area, the rival's net gain from its organizations there (exclusive: clubs go
+    where it gains most)."""
+    return group_sum(np.where(flows.state == rising, net, 0.0), world.issue_area[flows.org], len(ISSUE_AREAS))
+
+
+def led_output_by_area(world: World, flows: Flows, hegemon: int) -> np.ndarray:
+    """Per issue area, the output of the living organizations the hegemon leads there (the
+    counter-institutions go where it leads most)."""
+    m = len(flows.leader)
+    led = (flows.leader == hegemon) & (world.org_status[:m] != DEAD)
+    return group_sum(np.where(led, flows.output, 0.0), world.issue_area[:m], len(ISSUE_AREAS))
+
+
+def gap_pledges(world: World, flows: Flows, utility: np.ndarray, hegemon_status: np.ndarray, rising: int,
+                fill_fraction: float) -> tuple[np.ndarray, np.ndarray]:
+    """The gaps the rising power may fill: the flows positions of its rows (status ``member``,
+    ũ > 0) in organizations the hegemon left (its row there withdrawn or inactive; per
+    organization ``hegemon_status``), and the pledge for each (:func:`strategies.gap_pledge` of
+    the need less the dues collected)."""
+    ms = world.memberships
+    gone = (hegemon_status == WITHDRAWN) | (hegemon_status == INACTIVE)
+    mine = np.flatnonzero(flows.state == rising)
+    mine = mine[(ms.status[flows.rows[mine]] == MEMBER) & (utility[mine] > 0)]
+    mine = mine[gone[flows.org[mine]]]
+    voluntary = 0.0 if flows.voluntary is None else group_sum(flows.voluntary, flows.org, len(flows.need))
+    dues_collected = flows.collected - voluntary
+    org = flows.org[mine]
+    return mine, strategies.gap_pledge(flows.need[org], dues_collected[org], fill_fraction)
+
+
 class _Year:
     """What the strategies share for one year: the context, phase 4's evaluation, the run's
     strategy state, the two great powers, the coefficients, and the rows the actions took."""
@@ -125,11 +209,8 @@ class _Year:
 
     @cached_property
     def net(self) -> np.ndarray:
-        """Each active row's net institutional gain this year (benefits − dues − compliance −
-        commitment paid − voluntary contributions paid)."""
-        flows = self.ctx.flows
-        net = alignment.row_net_gain(flows.benefits(), flows.dues, flows.compliance, flows.leader_commitment())
-        return net if flows.voluntary is None else net - flows.voluntary
+        """Each active row's net institutional gain this year (:func:`net_gains`)."""
+        return net_gains(self.ctx.flows)
 
     def positions(self, state: int) -> np.ndarray:
         """The flows positions (active rows) of one state."""
@@ -191,16 +272,7 @@ def _exit_diplomacy(the: _Year) -> None:
     mine = mine[(ms.status[rows] == MEMBER) & ~the.state.reformed[flows.org[mine]] & ~np.isin(rows, the.taken)]
     if not len(mine) or not the.left(HEGEMON_POLE):
         return
-    m = world.n_orgs
-    rival = group_sum(np.where(flows.state == the.rising, the.net, 0.0), flows.org, m)
-    allied = np.zeros(world.n_states, dtype=bool)
-    pairs = world.alliances
-    allied[pairs[:, 1][pairs[:, 0] == the.hegemon]] = True
-    allied[pairs[:, 0][pairs[:, 1] == the.hegemon]] = True
-    drifting = strategies.drifting(allied, world.align_hegemon, world.align_rising)
-    drift = group_sum(np.where(drifting[flows.state], the.net, 0.0), flows.org, m)
-    org = flows.org[mine]
-    balance = strategies.relative_gains_balance(the.net[mine], rival[org], drift[org], flows.c_star[mine])
+    balance = relative_gains(world, flows, the.net, the.hegemon, the.rising)[mine]
     worst = mine[strategies.ranked(balance, np.ones(len(mine), dtype=bool), 4 * the.left(HEGEMON_POLE))]
     if not len(worst):
         return
@@ -345,10 +417,7 @@ def _offer_admission(the: _Year, org: int) -> None:
     """The hegemon proposes the rising power; the members consent by a draw."""
     ctx, world, flows = the.ctx, the.ctx.world, the.ctx.flows
     the.state.last_offer[org] = ctx.year
-    rows = np.flatnonzero((flows.org == org) & (flows.state != the.hegemon))
-    weight = flows.vote[rows].sum()
-    aligned = float((flows.vote[rows] * world.align_rising[flows.state[rows]]).sum() / weight) if weight > 0 else 0.0
-    chance = float(strategies.admission_probability(aligned, the.c.admission_consent))
+    chance = float(admission_chances(world, flows, the.hegemon, the.c.admission_consent)[org])
     draw = ctx.streams.uniform(ctx.step, "strategies", world.n_orgs, draw=DRAW_ADMISSION)[org]
     if draw >= chance:
         the.log("admission", the.rising, org, "inclusive",
@@ -382,19 +451,12 @@ def _amend(the: _Year, org: int) -> None:
     """Institutionalization raised by one: the rules bind harder, and the members the amendment
     hurts gain Feinberg's amendment right (MODEL.md §4.7)."""
     ctx, world, flows, p = the.ctx, the.ctx.world, the.ctx.flows, the.ctx.params
-    ms = world.memberships
-    at = np.flatnonzero(flows.org == org)
     inst = int(world.institutionalization[org])
-    before, after = strategies.amended_utility(
-        flows.benefits()[at], flows.dues[at] + flows.leader_commitment()[at], flows.compliance[at], flows.c_star[at],
-        flows.distance[at], np.full(len(at), inst), world.nativist_government[flows.state[at]],
-        p.preference_cost, p.nativist_cost, p.ratio_clip)
-    objects, expires = law.amendment_right(before, after, ctx.year, True, p.amendment_drop, p.amendment_right_years)
-    objects = np.asarray(objects, dtype=bool)
-    rows = flows.rows[at][objects]
-    ms.amendment_until[rows] = np.asarray(expires)[objects]
+    at, expires = amendment_rights(world, flows, org, p, ctx.year)
+    rows = flows.rows[at]
+    world.memberships.amendment_until[rows] = expires
     world.institutionalization[org] = inst + 1
-    objectors = " ".join(world.state_code[i] for i in flows.state[at][objects])
+    objectors = " ".join(world.state_code[i] for i in flows.state[at])
     the.log("amendment", the.hegemon, org, "inclusive",
             f"institutionalization {inst} → {inst + 1}; "
             + (f"amendment right for {objectors} until {ctx.year + p.amendment_right_years}" if len(rows)
@@ -405,9 +467,8 @@ def _amend(the: _Year, org: int) -> None:
 def _exclusive(the: _Year) -> None:
     """Clubs in the issue areas where the rival gains most (one living club per area), with the
     states aligned with the hegemon, without the rival, weighted voting."""
-    world, flows = the.ctx.world, the.ctx.flows
-    gains = group_sum(np.where(flows.state == the.rising, the.net, 0.0), world.issue_area[flows.org],
-                      len(ISSUE_AREAS))
+    world = the.ctx.world
+    gains = rival_gains_by_area(world, the.ctx.flows, the.net, the.rising)
     eligible = strategies.club_eligible(world.align_hegemon, the.c.club_alignment, the.hegemon, the.rising)
     affinity = strategies.invitation_affinity(world.align_hegemon, 0.0, the.c.invitation_weight)
     _found(the, HEGEMON_POLE, CLUB, gains, eligible, affinity, DRAW_CLUBS, "exclusive")
@@ -417,8 +478,7 @@ def _counter_institutions(the: _Year) -> None:
     """The rising power's own organizations in the issue areas where the hegemon leads most
     output (one living one per area), inviting by alignment with it and need."""
     world, flows = the.ctx.world, the.ctx.flows
-    led = (flows.leader == the.hegemon) & (world.org_status[:len(flows.leader)] != DEAD)
-    output = group_sum(np.where(led, flows.output, 0.0), world.issue_area[:len(flows.leader)], len(ISSUE_AREAS))
+    output = led_output_by_area(world, flows, the.hegemon)
     eligible = np.ones(world.n_states, dtype=bool)
     eligible[[the.hegemon, the.rising]] = False
     need = strategies.institutional_need(flows.net / world.power)
@@ -479,17 +539,10 @@ def _gap_filling(the: _Year) -> None:
     """Fund ``fill_fraction`` of the shortfall of each organization the hegemon left where the
     rising power is a member and gains (ũ > 0); new gaps, the largest first, are actions."""
     world, flows, state = the.ctx.world, the.ctx.flows, the.state
-    ms = world.memberships
-    hegemon_status = the.statuses(the.hegemon)
-    gone = (hegemon_status == WITHDRAWN) | (hegemon_status == INACTIVE)
-    mine = the.positions(the.rising)
-    mine = mine[(ms.status[flows.rows[mine]] == MEMBER) & (the.value.utility[mine] > 0)]
-    mine = mine[gone[flows.org[mine]]]
+    mine, pledge = gap_pledges(world, flows, the.value.utility, the.statuses(the.hegemon), the.rising,
+                               the.c.fill_fraction)
     m = world.n_orgs
-    voluntary = 0.0 if flows.voluntary is None else group_sum(flows.voluntary, flows.org, len(flows.need))
-    dues_collected = flows.collected - voluntary
     org = flows.org[mine]
-    pledge = strategies.gap_pledge(flows.need[org], dues_collected[org], the.c.fill_fraction)
     keep = state.filling[org] & (pledge > 0)
     fresh = strategies.ranked(pledge, ~state.filling[org], the.left(RISING_POLE))
     filling = np.zeros(m, dtype=bool)
