@@ -49,7 +49,8 @@ def strategic_years(draw):
                         short_base=np.zeros(m, dtype=bool), short_years=1)
     flows = institutions.flows(world, params, noise, terms=terms)
     ms = world.memberships
-    voluntary = dict(zip(flows.rows.tolist(), flows.voluntary.tolist(), strict=True))
+    paid = np.zeros(len(flows.rows)) if flows.voluntary is None else flows.voluntary
+    voluntary = dict(zip(flows.rows.tolist(), paid.tolist(), strict=True))
     ref = reference_institutions(world, params, noise, voluntary=voluntary)
     paid = {r: row["dues"] + voluntary[r] for r, row in ref["rows"].items()}
     for k in range(m):   # a leader on the margin's edge: not a fair comparison
@@ -73,18 +74,24 @@ def test_net_gains_and_the_relative_gains_balance_equal_the_reference(year):
     expected = reference_net(ref, voluntary)
     rows = flows.rows.tolist()
     np.testing.assert_allclose(net, [expected[r] for r in rows], rtol=1e-8, atol=1e-12 * _scale(ref))
-    balance = strategies.relative_gains(world, flows, net, HEGEMON_INDEX, RISING_INDEX)
     reference = reference_balance(world, ref, expected, HEGEMON_INDEX, RISING_INDEX)
     unit = np.maximum(flows.c_star, 1e-300)
-    np.testing.assert_allclose(balance * unit, [reference[r] * unit[i] for i, r in enumerate(rows)], rtol=1e-8,
-                               atol=1e-12 * _scale(ref))
+    for positions in (np.arange(len(rows)), np.flatnonzero(flows.state == HEGEMON_INDEX)):
+        for given_net in (None, net):
+            balance = strategies.relative_gains(world, flows, HEGEMON_INDEX, RISING_INDEX, positions, given_net)
+            np.testing.assert_allclose(balance * unit[positions], [reference[rows[i]] * unit[i] for i in positions],
+                                       rtol=1e-8, atol=1e-12 * _scale(ref))
 
 
 @given(strategic_years(), finite(0.0, 1.0))
 def test_admission_chances_equal_the_reference(year, base):
     world, _, flows, ref, _, _, _ = year
-    np.testing.assert_allclose(strategies.admission_chances(world, flows, HEGEMON_INDEX, base),
-                               reference_admission(world, ref, HEGEMON_INDEX, base), rtol=1e-9, atol=1e-12)
+    expected = reference_admission(world, ref, HEGEMON_INDEX, base)
+    np.testing.assert_allclose(strategies.admission_chances(world, flows, HEGEMON_INDEX, base), expected,
+                               rtol=1e-9, atol=1e-12)
+    some = np.arange(0, world.n_orgs, 2)
+    np.testing.assert_allclose(strategies.admission_chances(world, flows, HEGEMON_INDEX, base, some),
+                               [expected[k] for k in some], rtol=1e-9, atol=1e-12)
 
 
 @given(strategic_years(), finite(0.0, 2.0), st.integers(0, 5))
@@ -123,8 +130,7 @@ def test_gap_pledges_equal_the_reference(year, fill):
 @given(strategic_years())
 def test_the_issue_areas_scores_equal_the_reference(year):
     world, _, flows, ref, voluntary, _, _ = year
-    net = strategies.net_gains(flows)
-    np.testing.assert_allclose(strategies.rival_gains_by_area(world, flows, net, RISING_INDEX),
+    np.testing.assert_allclose(strategies.rival_gains_by_area(world, flows, RISING_INDEX),
                                reference_area_gains(world, ref, reference_net(ref, voluntary), RISING_INDEX,
                                                     len(ISSUE_AREAS)), rtol=1e-8, atol=1e-12 * _scale(ref))
     np.testing.assert_allclose(strategies.led_output_by_area(world, flows, HEGEMON_INDEX),

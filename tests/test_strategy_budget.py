@@ -86,7 +86,7 @@ def test_the_budget_terms_equal_the_reference(data):
     flows = institutions.flows(world, params, noise, terms=terms)
     ms = world.memberships
     pledged = terms.row_pledges(ms.state, ms.org)
-    voluntary = {r: float(pledged[r]) for r in flows.rows.tolist()}
+    voluntary = {r: 0.0 if pledged is None else float(pledged[r]) for r in flows.rows.tolist()}
     ref = reference_institutions(world, params, noise, voluntary=voluntary,
                                  short_base=(terms.short_base.tolist(), terms.short_years))
     note(f"contributors {terms.contributors.tolist()} pledge {terms.pledge.tolist()}")

@@ -269,12 +269,14 @@ class BudgetTerms:
     short_base: np.ndarray
     short_years: int
 
-    def row_pledges(self, state: np.ndarray, org: np.ndarray) -> np.ndarray:
-        """Per membership row, the voluntary contribution its state pays its organization."""
-        paid = np.zeros(len(state))
+    def row_pledges(self, state: np.ndarray, org: np.ndarray) -> np.ndarray | None:
+        """Per membership row, the voluntary contribution its state pays its organization; None
+        when nobody pledged anything."""
+        paid = None
         for pole, contributor in enumerate(self.contributors.tolist()):
             if contributor >= 0 and self.pledge[pole].any():
-                paid += np.where(state == contributor, self.pledge[pole][org], 0.0)
+                mine = np.where(state == contributor, self.pledge[pole][org], 0.0)
+                paid = mine if paid is None else paid + mine
         return paid
 
     def short_assessment_base(self, power_history: np.ndarray) -> np.ndarray:

@@ -38,30 +38,54 @@ from .context import StepContext
 from .evaluation import Evaluation, rival_of
 
 # Draw ids of the decision phase's stream (fixed: part of every run's random numbers).
-DRAW_CHOICE, DRAW_MONTH, DRAW_CONCEDE, DRAW_CONSENT, DRAW_ANSWER = range(5)
+DRAW_CHOICE, DRAW_MONTH, DRAW_CONCEDE, DRAW_CONSENT, DRAW_ANSWER = DRAW_IDS = range(5)
 
 
 class _Draws(dict):
     """The phase's uniforms, one per edge-list row for each draw id, drawn on first use (a year
-    without threats draws no concession uniforms; the values do not depend on when). ``phase``:
-    whose stream (the strategies' own threats and notices draw from theirs)."""
+    without threats draws no concession uniforms; the values do not depend on when)."""
 
-    def __init__(self, ctx: StepContext, phase: str = "decisions"):
+    def __init__(self, ctx: StepContext):
         super().__init__()
-        self.ctx, self.n_rows, self.phase = ctx, len(ctx.world.memberships), phase
+        self.ctx, self.n_rows = ctx, len(ctx.world.memberships)
 
     def __missing__(self, draw: int) -> np.ndarray:
-        self[draw] = values = self.ctx.streams.uniform(self.ctx.step, self.phase, self.n_rows, draw=draw)
+        self[draw] = values = self.ctx.streams.uniform(self.ctx.step, "decisions", self.n_rows, draw=draw)
         return values
+
+
+class _OrganizationDraws(dict):
+    """The strategies' uniforms for the few memberships a great power's strategy acts on, read by
+    edge-list row (``draws[draw][rows]``): one value per organization (a great power holds one
+    row in each) for each of this phase's draw ids, drawn at once on first use as a matrix of
+    ``len(DRAW_IDS)`` rows by organizations from the strategies' stream (draw id 0)."""
+
+    class _ByRow:
+        def __init__(self, values: np.ndarray, org: np.ndarray):
+            self.values, self.org = values, org
+
+        def __getitem__(self, rows):
+            return self.values[self.org[rows]]
+
+    def __init__(self, ctx: StepContext):
+        super().__init__()
+        self.ctx = ctx
+
+    def __missing__(self, draw: int) -> _ByRow:
+        ctx = self.ctx
+        matrix = ctx.streams.generator(ctx.step, "strategies", 0).random((len(DRAW_IDS), ctx.world.n_orgs))
+        for which in DRAW_IDS:
+            self[which] = self._ByRow(matrix[which], ctx.world.memberships.org)
+        return self[draw]
 
 
 class _Year:
     """What the phase's steps share for one year: the context, the value of memberships, the
     draws, the coefficients and the members of each organization at the start of the year."""
 
-    def __init__(self, ctx: StepContext, value: Evaluation, phase: str = "decisions"):
+    def __init__(self, ctx: StepContext, value: Evaluation, draws: dict | None = None):
         self.ctx, self.value = ctx, value
-        self.u = _Draws(ctx, phase)
+        self.u = _Draws(ctx) if draws is None else draws
         self.choice = from_parameters(decision.ChoiceCoefficients, ctx.params)
 
     @cached_property
@@ -420,19 +444,25 @@ def _mature(ctx: StepContext) -> None:
 class Deliberation:
     """The payoff rule and the law of this phase for the memberships a great power's strategy
     acts on (phase 5, :mod:`exitsim.phases.strategies`): the same payoffs, legal routes and
-    notices as every state's, with the uniforms drawn from the strategies' stream (the same draw
-    ids: the notice month, the answer to a request for consent …), so a strategy never shifts
-    this phase's draws.
+    notices as every state's, with the uniforms drawn from the strategies' stream — with the same
+    draw ids (the notice month, the answer to a request for consent …), one value per
+    organization (:class:`_OrganizationDraws`) — so a strategy never shifts this phase's draws.
 
     Args:
         ctx: The year's context. value: Phase 4's evaluation.
     """
 
     def __init__(self, ctx: StepContext, value: Evaluation):
-        self._the = _Year(ctx, value, phase="strategies")
+        self._the = _Year(ctx, value, _OrganizationDraws(ctx))
+        self._the.members = self  # a strategy's one or two notices: each organization's members by a scan
 
-    def uniform(self, draw: int) -> np.ndarray:
-        """The strategies' uniforms of draw id ``draw``, one per edge-list row."""
+    def rows(self, org: int) -> np.ndarray:
+        """The states that are members of ``org`` this year (what a notice records for the cascades)."""
+        flows = self._the.ctx.flows
+        return flows.state[flows.org == org]
+
+    def uniform(self, draw: int):
+        """The strategies' uniforms of draw id ``draw``, read by edge-list row (``[rows]``)."""
         return self._the.u[draw]
 
     def payoffs(self, positions: np.ndarray) -> Payoffs:

@@ -28,12 +28,13 @@ contributions are pledged here and paid in next year's phase 2
 (:meth:`~exitsim.strategy_state.StrategyState.budget_terms`).
 
 Every action is an event whose ``cause`` names the strategy. Draws come from the strategies'
-stream: the exit-diplomacy moves use the decision phase's draw ids on it (1 the notice month,
-2 the answer to a reform demanded by a threat, 3 the answer to a request for consent, 4 the
-yearly answer to a pending reform demand; one value per edge-list row), then
-:data:`DRAW_ADMISSION` (one per organization), :data:`DRAW_CLUBS` and :data:`DRAW_COUNTER`
-(the foundings' draws, as the life cycle's). Under ``status_quo`` and ``passive`` this phase
-does nothing and draws nothing.
+stream, one value per organization (a great power holds one membership in each): draw 0 is a
+matrix of uniforms whose rows are the decision phase's draw ids, for the exit-diplomacy moves
+(row 1 the notice month, 2 the answer to a reform demanded by a threat, 3 the answer to a
+request for consent, 4 the yearly answer to a pending reform demand;
+:class:`~exitsim.phases.decisions.Deliberation`); then :data:`DRAW_ADMISSION`, and
+:data:`DRAW_CLUBS` and :data:`DRAW_COUNTER` (the foundings' draws, as the life cycle's). Under
+``status_quo`` and ``passive`` this phase does nothing and draws nothing.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ from .context import StepContext
 from .decisions import DRAW_ANSWER, DRAW_CONCEDE, Deliberation
 from .evaluation import Evaluation
 
-#: The strategies' own draw ids (1–4 are the decision phase's, used by exit diplomacy's moves).
+#: The strategies' own draw ids (0 is exit diplomacy's matrix of the decision phase's draws).
 DRAW_ADMISSION, DRAW_CLUBS, DRAW_COUNTER = 5, 6, 7
 STATUS_QUO, PASSIVE = HEGEMON_STRATEGIES[0], RISING_STRATEGIES[0]
 
@@ -111,39 +112,54 @@ def run(ctx: StepContext, value: Evaluation) -> np.ndarray:
 
 
 # --- what the strategies weigh (read by their actions and by the loop-by-loop reference) ------------
-def net_gains(flows: Flows) -> np.ndarray:
-    """Each active row's net institutional gain this year: benefits − dues − compliance −
-    commitment paid − voluntary contributions paid (MODEL.md §4.4, row by row)."""
-    net = alignment.row_net_gain(flows.benefits(), flows.dues, flows.compliance, flows.leader_commitment())
-    return net if flows.voluntary is None else net - flows.voluntary
+def net_gains(flows: Flows, positions: np.ndarray | None = None) -> np.ndarray:
+    """Each active row's net institutional gain this year (or the rows' at flows ``positions``):
+    benefits − dues − compliance − commitment paid − voluntary contributions paid (MODEL.md §4.4,
+    row by row)."""
+    at = slice(None) if positions is None else positions
+    net = alignment.row_net_gain(flows.benefits()[at], flows.dues[at], flows.compliance[at],
+                                 flows.leader_commitment()[at])
+    return net if flows.voluntary is None else net - flows.voluntary[at]
 
 
-def relative_gains(world: World, flows: Flows, net: np.ndarray, hegemon: int, rising: int) -> np.ndarray:
-    """Exit diplomacy's relative-gains balance (:func:`strategies.relative_gains_balance`) of every
-    active row, meaningful on the hegemon's: the rival's net gain from the row's organization,
-    plus the drifting allies' (the hegemon's alliance partners more aligned with the rival,
-    :func:`strategies.drifting`), minus the row's own, in years of its dues."""
+def relative_gains(world: World, flows: Flows, hegemon: int, rising: int, positions: np.ndarray,
+                   net: np.ndarray | None = None, rival_positions: np.ndarray | None = None) -> np.ndarray:
+    """Exit diplomacy's relative-gains balance (:func:`strategies.relative_gains_balance`) of the
+    active rows at flows ``positions`` (the hegemon's): the rival's net gain from the row's
+    organization, plus the drifting allies' (the hegemon's alliance partners more aligned with
+    the rival, :func:`strategies.drifting`), minus the row's own, in years of its dues. ``net``:
+    every row's net gain if the caller has it (else computed for the rows needed only);
+    ``rival_positions``: the rising power's flows positions if the caller has them."""
     allied = np.zeros(world.n_states, dtype=bool)
     pairs = world.alliances
     allied[pairs[:, 1][pairs[:, 0] == hegemon]] = True
     allied[pairs[:, 0][pairs[:, 1] == hegemon]] = True
     drifting = strategies.drifting(allied, world.align_hegemon, world.align_rising)
     m = len(flows.need)
-    rival = group_sum(np.where(flows.state == rising, net, 0.0), flows.org, m)
-    drift = group_sum(np.where(drifting[flows.state], net, 0.0), flows.org, m)
-    return strategies.relative_gains_balance(net, rival[flows.org], drift[flows.org], flows.c_star)
+    others = np.flatnonzero(flows.state == rising) if rival_positions is None else rival_positions
+    if drifting.any():
+        others = np.concatenate([others, np.flatnonzero(drifting[flows.state])])
+    needed = np.concatenate([positions, others])
+    gains = net_gains(flows, needed) if net is None else net[needed]
+    own, theirs = gains[:len(positions)], gains[len(positions):]
+    rival = group_sum(theirs, flows.org[others], m)   # the rival's and the drifting allies' together
+    return strategies.relative_gains_balance(own, rival[flows.org[positions]], 0.0, flows.c_star[positions])
 
 
-def admission_chances(world: World, flows: Flows, hegemon: int, base: float) -> np.ndarray:
-    """Per organization, the probability its members consent to admit the rising power
-    (:func:`strategies.admission_probability`): from their vote-weighted mean alignment with it,
-    the hegemon's own vote left out."""
-    others = flows.state != hegemon
+def admission_chances(world: World, flows: Flows, hegemon: int, base: float,
+                      orgs: np.ndarray | None = None) -> np.ndarray:
+    """Per organization (or the ones in ``orgs``), the probability its members consent to admit
+    the rising power (:func:`strategies.admission_probability`): from their vote-weighted mean
+    alignment with it, the hegemon's own vote left out."""
     m = len(flows.need)
-    weight = group_sum(np.where(others, flows.vote, 0.0), flows.org, m)
-    aligned = group_sum(np.where(others, flows.vote * world.align_rising[flows.state], 0.0), flows.org, m)
-    return strategies.admission_probability(np.where(weight > 0, aligned / np.where(weight > 0, weight, 1.0), 0.0),
-                                            base)
+    at = slice(None) if orgs is None else np.flatnonzero(np.isin(flows.org, orgs))
+    state, org, vote = flows.state[at], flows.org[at], flows.vote[at]
+    others = state != hegemon
+    weight = group_sum(np.where(others, vote, 0.0), org, m)
+    aligned = group_sum(np.where(others, vote * world.align_rising[state], 0.0), org, m)
+    chances = strategies.admission_probability(np.where(weight > 0, aligned / np.where(weight > 0, weight, 1.0), 0.0),
+                                               base)
+    return chances if orgs is None else chances[orgs]
 
 
 def amendment_rights(world: World, flows: Flows, org: int, params, year: int) -> tuple[np.ndarray, np.ndarray]:
@@ -161,10 +177,11 @@ def amendment_rights(world: World, flows: Flows, org: int, params, year: int) ->
     return at[objects], np.asarray(expires)[objects]
 
 
-def rival_gains_by_area(world: World, flows: Flows, net: np.ndarray, rising: int) -> np.ndarray:
+def rival_gains_by_area(world: World, flows: Flows, rising: int) -> np.ndarray:
     """Per issue area, the rival's net gain from its organizations there (exclusive: clubs go
     where it gains most)."""
-    return group_sum(np.where(flows.state == rising, net, 0.0), world.issue_area[flows.org], len(ISSUE_AREAS))
+    mine = np.flatnonzero(flows.state == rising)
+    return group_sum(net_gains(flows, mine), world.issue_area[flows.org[mine]], len(ISSUE_AREAS))
 
 
 def led_output_by_area(world: World, flows: Flows, hegemon: int) -> np.ndarray:
@@ -208,13 +225,19 @@ class _Year:
         return Deliberation(self.ctx, self.value)
 
     @cached_property
-    def net(self) -> np.ndarray:
-        """Each active row's net institutional gain this year (:func:`net_gains`)."""
-        return net_gains(self.ctx.flows)
+    def admission_draws(self) -> np.ndarray:
+        """The year's uniforms of the members' answers to admission offers, one per organization."""
+        ctx = self.ctx
+        return ctx.streams.uniform(ctx.step, "strategies", ctx.world.n_orgs, draw=DRAW_ADMISSION)
+
+    @cached_property
+    def _positions(self) -> dict[int, np.ndarray]:
+        flows = self.ctx.flows
+        return {pole: np.flatnonzero(flows.state == pole) for pole in (self.hegemon, self.rising)}
 
     def positions(self, state: int) -> np.ndarray:
-        """The flows positions (active rows) of one state."""
-        return np.flatnonzero(self.ctx.flows.state == state)
+        """The flows positions (active rows) of one of the great powers."""
+        return self._positions[state]
 
     def left(self, pole: int) -> int:
         """How many actions the pole's strategy may still take this year."""
@@ -231,17 +254,24 @@ class _Year:
         self.ctx.events.add(Event(self.ctx.year, kind, world.state_code[state] if state >= 0 else "",
                                   world.org_code[org] if org >= 0 else "", cause=cause, detail=detail))
 
+    @cached_property
+    def rows(self) -> dict[int, np.ndarray]:
+        """Every edge-list row of each great power (found by one scan: the phase appends rows,
+        so it does not build the run's index by state that phase 7 would build again)."""
+        ms = self.ctx.world.memberships
+        return {pole: np.flatnonzero(ms.state == pole) for pole in (self.hegemon, self.rising)}
+
     def row_of(self, state: int, org: int) -> int:
-        """The edge-list row of ``state`` in ``org`` (−1: never a member)."""
-        rows = self.ctx.rows_by_state().rows(state)
+        """The edge-list row of a great power in ``org`` (−1: never a member)."""
+        rows = self.rows[state]
         found = rows[self.ctx.world.memberships.org[rows] == org]
         return int(found[-1]) if len(found) else -1
 
     def statuses(self, state: int) -> np.ndarray:
-        """Per organization, the status of ``state``'s row in it (−1: never a member)."""
+        """Per organization, the status of a great power's row in it (−1: never a member)."""
         ms = self.ctx.world.memberships
         status = np.full(self.ctx.world.n_orgs, -1, dtype=np.int64)
-        rows = self.ctx.rows_by_state().rows(state)
+        rows = self.rows[state]
         status[ms.org[rows]] = ms.status[rows]
         return status
 
@@ -269,10 +299,11 @@ def _exit_diplomacy(the: _Year) -> None:
     ctx, world, ms, flows, p = the.ctx, the.ctx.world, the.ctx.world.memberships, the.ctx.flows, the.ctx.params
     mine = the.positions(the.hegemon)
     rows = flows.rows[mine]
-    mine = mine[(ms.status[rows] == MEMBER) & ~the.state.reformed[flows.org[mine]] & ~np.isin(rows, the.taken)]
+    keep = (ms.status[rows] == MEMBER) & ~the.state.reformed[flows.org[mine]]
+    mine = mine[keep & ~np.isin(rows, the.taken)] if the.taken else mine[keep]
     if not len(mine) or not the.left(HEGEMON_POLE):
         return
-    balance = relative_gains(world, flows, the.net, the.hegemon, the.rising)[mine]
+    balance = relative_gains(world, flows, the.hegemon, the.rising, mine, rival_positions=the.positions(the.rising))
     worst = mine[strategies.ranked(balance, np.ones(len(mine), dtype=bool), 4 * the.left(HEGEMON_POLE))]
     if not len(worst):
         return
@@ -283,8 +314,13 @@ def _exit_diplomacy(the: _Year) -> None:
     threat = decision.threat_payoff(payoffs.payoff, payoffs.p_concede, reform, p.credibility_cost)
     allowed = ctx.year - ms.last_threat[rows] >= p.threat_interval
     window = np.full(len(worst), bool(ctx.window_open()[the.hegemon]))
-    moves = strategies.strategic_choice(payoffs.payoff, threat, allowed, window, the.deliberation.pretext(worst),
-                                        p.beta_utility, p.beta_window, p.beta_pretext, p.payoff_clip)
+    pretext = np.zeros(len(worst), dtype=bool)
+    moves = strategies.strategic_choice(payoffs.payoff, threat, allowed, window, pretext, p.beta_utility,
+                                        p.beta_window, p.beta_pretext, p.payoff_clip)
+    if (moves == decision.STAY).any():  # a pretext only tips a move that does not pay by itself
+        pretext = the.deliberation.pretext(worst)
+        moves = strategies.strategic_choice(payoffs.payoff, threat, allowed, window, pretext, p.beta_utility,
+                                            p.beta_window, p.beta_pretext, p.payoff_clip)
     share = _contribution_share(the, worst)
     for i in np.flatnonzero(moves != decision.STAY):
         if not the.left(HEGEMON_POLE):
@@ -415,11 +451,10 @@ def _inclusive(the: _Year) -> None:
 
 def _offer_admission(the: _Year, org: int) -> None:
     """The hegemon proposes the rising power; the members consent by a draw."""
-    ctx, world, flows = the.ctx, the.ctx.world, the.ctx.flows
+    ctx, world = the.ctx, the.ctx.world
     the.state.last_offer[org] = ctx.year
-    chance = float(admission_chances(world, flows, the.hegemon, the.c.admission_consent)[org])
-    draw = ctx.streams.uniform(ctx.step, "strategies", world.n_orgs, draw=DRAW_ADMISSION)[org]
-    if draw >= chance:
+    chance = float(admission_chances(world, ctx.flows, the.hegemon, the.c.admission_consent, np.array([org]))[0])
+    if the.admission_draws[org] >= chance:
         the.log("admission", the.rising, org, "inclusive",
                 f"proposed by {world.state_code[the.hegemon]}; refused by the members (p = {chance:.2f})")
         return
@@ -427,6 +462,7 @@ def _offer_admission(the: _Year, org: int) -> None:
     row = the.row_of(the.rising, org)
     if row < 0:
         row = int(ms.append(state=the.rising, org=org, status=MEMBER, joined=ctx.year + 1)[0])
+        the.rows[the.rising] = np.append(the.rows[the.rising], row)
     ms.status[row] = MEMBER
     ms.joined[row] = ctx.year + 1
     ms.dues[row] = 0.0
@@ -468,7 +504,7 @@ def _exclusive(the: _Year) -> None:
     """Clubs in the issue areas where the rival gains most (one living club per area), with the
     states aligned with the hegemon, without the rival, weighted voting."""
     world = the.ctx.world
-    gains = rival_gains_by_area(world, the.ctx.flows, the.net, the.rising)
+    gains = rival_gains_by_area(world, the.ctx.flows, the.rising)
     eligible = strategies.club_eligible(world.align_hegemon, the.c.club_alignment, the.hegemon, the.rising)
     affinity = strategies.invitation_affinity(world.align_hegemon, 0.0, the.c.invitation_weight)
     _found(the, HEGEMON_POLE, CLUB, gains, eligible, affinity, DRAW_CLUBS, "exclusive")

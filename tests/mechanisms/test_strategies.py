@@ -124,6 +124,7 @@ def test_budget_terms_pay_pledges_only_on_the_contributors_rows():
                                    short_base=np.array([False, True]), short_years=1)
     state, org = np.array([0, 1, 2, 0, 2]), np.array([0, 0, 0, 1, 1])
     np.testing.assert_allclose(terms.row_pledges(state, org), [1.0, 0.0, 0.0, 0.0, 3.0])
+    assert replace(terms, pledge=np.zeros((2, 2))).row_pledges(state, org) is None
     history = np.array([[4.0, 2.0, 0.0], [1.0, 1.0, 1.0], [9.0, 3.0, 3.0]])
     np.testing.assert_allclose(terms.short_assessment_base(history), [4.0, 1.0, 9.0])
     two = replace(terms, short_years=2)
