@@ -237,8 +237,8 @@ def _great_power_lines(first, last, transition) -> list[str]:
 #: How the summary names what each strategy did (event kind -> words), in this order.
 _STRATEGY_DEEDS = {
     "exit_diplomacy": (("notice", "notices"), ("walkout", "walk-outs"), ("threat", "threats"),
-                       ("reform granted", "reforms granted"), ("rejoin", "returns"), ("rescission", "notices rescinded"),
-                       ("return", "seats resumed")),
+                       ("reform granted", "reforms granted"), ("rescission", "notices rescinded on reform"),
+                       ("rejoin", "rejoins on reform"), ("return", "seats resumed on reform")),
     "inclusive": (("admission granted", "admissions of the rising power"), ("admission refused", "admissions refused"),
                   ("assessment", "assessments on current power"), ("amendment", "amendments")),
     "exclusive": (("founding", "clubs founded"),),
@@ -266,8 +266,8 @@ def _strategy_lines(model, timeseries: pd.DataFrame, events: pd.DataFrame) -> li
                                              np.where(mine.detail.str.startswith("granted")
                                                       | mine.detail.str.contains("consent"), " granted", "")), "")
         counts = kind.value_counts()
-        deeds = [f"{int(counts.get(name, 0))} {words}" for name, words in _STRATEGY_DEEDS[strategy]]
-        lines.append(f"  * {strategy}: " + ", ".join(deeds) + ".")
+        deeds = [f"{int(counts[name])} {words}" for name, words in _STRATEGY_DEEDS[strategy] if counts.get(name, 0)]
+        lines.append(f"  * {strategy}: " + (", ".join(deeds) if deeds else "no action") + ".")
     paid = [(who, timeseries[f"{who}_voluntary"].sum()) for who in ("hegemon", "rising")]
     if any(total > 0 for _, total in paid):
         lines.append("  * Voluntary contributions paid: " + ", ".join(
