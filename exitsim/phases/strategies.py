@@ -152,7 +152,10 @@ def admission_chances(world: World, flows: Flows, hegemon: int, base: float,
     the rising power (:func:`strategies.admission_probability`): from their vote-weighted mean
     alignment with it, the hegemon's own vote left out."""
     m = len(flows.need)
-    at = slice(None) if orgs is None else np.flatnonzero(np.isin(flows.org, orgs))
+    if orgs is None:
+        at = slice(None)
+    else:
+        at = np.flatnonzero(flows.org == orgs[0]) if len(orgs) == 1 else np.flatnonzero(np.isin(flows.org, orgs))
     state, org, vote = flows.state[at], flows.org[at], flows.vote[at]
     others = state != hegemon
     weight = group_sum(np.where(others, vote, 0.0), org, m)
@@ -218,6 +221,8 @@ class _Year:
         self.hegemon, self.rising = hegemon, rising
         self.c = from_parameters(strategies.StrategyCoefficients, ctx.params)
         self.taken: list[int] = []
+        self._positions: dict[int, np.ndarray] = {}
+        self._rows: dict[int, np.ndarray] = {}
 
     @cached_property
     def deliberation(self) -> Deliberation:
@@ -230,13 +235,10 @@ class _Year:
         ctx = self.ctx
         return ctx.streams.uniform(ctx.step, "strategies", ctx.world.n_orgs, draw=DRAW_ADMISSION)
 
-    @cached_property
-    def _positions(self) -> dict[int, np.ndarray]:
-        flows = self.ctx.flows
-        return {pole: np.flatnonzero(flows.state == pole) for pole in (self.hegemon, self.rising)}
-
     def positions(self, state: int) -> np.ndarray:
-        """The flows positions (active rows) of one of the great powers."""
+        """The flows positions (active rows) of one of the great powers (found once a year)."""
+        if state not in self._positions:
+            self._positions[state] = np.flatnonzero(self.ctx.flows.state == state)
         return self._positions[state]
 
     def left(self, pole: int) -> int:
@@ -254,16 +256,17 @@ class _Year:
         self.ctx.events.add(Event(self.ctx.year, kind, world.state_code[state] if state >= 0 else "",
                                   world.org_code[org] if org >= 0 else "", cause=cause, detail=detail))
 
-    @cached_property
-    def rows(self) -> dict[int, np.ndarray]:
-        """Every edge-list row of each great power (found by one scan: the phase appends rows,
-        so it does not build the run's index by state that phase 7 would build again)."""
-        ms = self.ctx.world.memberships
-        return {pole: np.flatnonzero(ms.state == pole) for pole in (self.hegemon, self.rising)}
+    def rows(self, state: int) -> np.ndarray:
+        """Every edge-list row of one of the great powers (found by a scan once a year: the phase
+        appends rows, so it does not build the run's index by state, which phase 7 would build
+        again)."""
+        if state not in self._rows:
+            self._rows[state] = np.flatnonzero(self.ctx.world.memberships.state == state)
+        return self._rows[state]
 
     def row_of(self, state: int, org: int) -> int:
         """The edge-list row of a great power in ``org`` (−1: never a member)."""
-        rows = self.rows[state]
+        rows = self.rows(state)
         found = rows[self.ctx.world.memberships.org[rows] == org]
         return int(found[-1]) if len(found) else -1
 
@@ -271,7 +274,7 @@ class _Year:
         """Per organization, the status of a great power's row in it (−1: never a member)."""
         ms = self.ctx.world.memberships
         status = np.full(self.ctx.world.n_orgs, -1, dtype=np.int64)
-        rows = self.rows[state]
+        rows = self.rows(state)
         status[ms.org[rows]] = ms.status[rows]
         return status
 
@@ -462,7 +465,7 @@ def _offer_admission(the: _Year, org: int) -> None:
     row = the.row_of(the.rising, org)
     if row < 0:
         row = int(ms.append(state=the.rising, org=org, status=MEMBER, joined=ctx.year + 1)[0])
-        the.rows[the.rising] = np.append(the.rows[the.rising], row)
+        the._rows[the.rising] = np.append(the.rows(the.rising), row)
     ms.status[row] = MEMBER
     ms.joined[row] = ctx.year + 1
     ms.dues[row] = 0.0
