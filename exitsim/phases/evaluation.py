@@ -55,11 +55,12 @@ def rival_gains(world: World, flows: Flows, gamma: np.ndarray) -> tuple[np.ndarr
     gains from each of its organizations (MODEL.md §4.5; definitions.md: the rival's public
     good + access + h + transfers − dues − compliance in k, less any voluntary contribution it
     paid there). Zeros where γ is 0. Only the great powers' own rows are read."""
-    row_gamma = gamma[flows.state]
+    row_gamma = np.zeros(len(flows.rows))
     rival_gain = np.zeros(len(flows.rows))
     for pole in np.flatnonzero(gamma > 0):  # at most the two great powers
         rival = int(rival_of(world, np.array([pole]))[0])
         mine = np.flatnonzero(flows.state == pole)
+        row_gamma[mine] = gamma[pole]
         both = np.concatenate([mine, np.flatnonzero(flows.state == rival)])
         net = alignment.row_net_gain(flows.benefits()[both], flows.dues[both], flows.compliance[both],
                                      flows.leader_commitment()[both])
