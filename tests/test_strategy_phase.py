@@ -82,6 +82,24 @@ def test_the_hegemons_exit_raises_the_others_dues_or_cuts_output_and_cuts_their_
         assert leave.flows.access[after[s]] < stay.flows.access[before[s]]
 
 
+def test_while_its_reform_is_pending_the_hegemon_does_not_rejoin_by_itself():
+    m = model(EXIT_WORLD, hegemon_strategy="exit_diplomacy", rejoining=True, rejoin_threshold=-10.0,
+              concession_intercept=-20.0)   # the reform is never granted; rejoining would pay
+    m.world.last_turnover[:] = m.config.start_year + 1   # a window open in the first two years
+    for _ in range(3):
+        m.step()
+    row = m.world.row_of("H", "K")
+    assert m.world.memberships.status[row] == 3 and row in m.strategy.demands
+    assert not (events(m).query("kind == 'rejoin'").state == "H").any()
+    quo = model(EXIT_WORLD, hegemon_strategy="exit_diplomacy", rejoining=True, rejoin_threshold=-10.0,
+                concession_intercept=-20.0)
+    quo.world.last_turnover[:] = quo.config.start_year + 1
+    quo.step()
+    quo.strategy.demands.clear()   # no demand pending: the ordinary rule brings it back
+    quo.step()
+    assert (events(quo).query("kind == 'rejoin'").state == "H").any()
+
+
 def test_a_granted_reform_brings_the_hegemon_back():
     m = model(EXIT_WORLD, hegemon_strategy="exit_diplomacy")
     for _ in range(4):

@@ -3,7 +3,8 @@
 * **Rejoining** (:func:`rejoin`): a withdrawn state rejoins when a window is open and its
   evaluation as a member exceeds the rejoin threshold (hysteresis), once any surviving debt is
   paid; an inactive member returns when the same holds, without a window or accession; the
-  timeline's scheduled rejoins happen whatever the evaluation. Effective next year.
+  timeline's scheduled rejoins happen whatever the evaluation. Effective next year. A hegemon
+  that left by exit diplomacy comes back only when its reform is granted (phase 5).
 * **Life cycle** (:func:`run`): zombies and deaths (dead organizations stay, their memberships
   end with cause ``death``, not counted as withdrawals), then the year's background foundings,
   planned together from the life cycle's stream (:func:`found`).
@@ -28,6 +29,8 @@ def rejoin(ctx: StepContext) -> None:
     rows = np.flatnonzero(ms.status >= INACTIVE)  # the few rows out of their organizations
     rows = rows[((ms.status[rows] == INACTIVE) | ~ms.ended_by_death[rows])
                 & (world.org_status[ms.org[rows]] != DEAD) & (ms.exit_year[rows] < year)]
+    if ctx.strategy is not None and ctx.strategy.demands:  # exit diplomacy returns only on its reform (§4.11)
+        rows = rows[~np.isin(rows, list(ctx.strategy.demands))]
     forced = set()
     for event in ctx.timeline.at(year, "rejoin"):
         if world.org_status[world.org_index(event.organization)] == DEAD:
