@@ -318,6 +318,8 @@ def _field_table(model: type[BaseModel], definitions: dict, properties: dict | N
 def _parameter_range(p: Parameter) -> str:
     if p.kind == "bool":
         return "true / false"
+    if p.kind == "choice":
+        return ", ".join(f"`{choice}`" for choice in p.choices)
     low = "−∞" if p.low is None else _num(p.low)
     high = "∞" if p.high is None else _num(p.high)
     return f"{low} … {high}"
@@ -325,7 +327,7 @@ def _parameter_range(p: Parameter) -> str:
 
 def _parameter_tables(group: str) -> list[str]:
     params = parameters_in_group(group)
-    kinds = {"float": "number", "int": "whole number", "bool": "true/false"}
+    kinds = {"float": "number", "int": "whole number", "bool": "true/false", "choice": "one of"}
     lines = ["| parameter | symbol | type | range | default | unit | description |",
              "|---|---|---|---|---|---|---|"]
     lines += [f"| `{p.name}` | {p.symbol or ''} | {kinds[p.kind]} | {_parameter_range(p)} | `{_num(p.default)}` "

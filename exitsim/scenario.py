@@ -35,7 +35,7 @@ from .loading import (
     yaml_reader,
 )
 from .mechanisms.budget import backcast_history
-from .parameters import GROUPS, REGISTRY, Params, make_params, parameters_in_group, suggest
+from .parameters import GROUPS, PYTHON_TYPES, REGISTRY, Params, make_params, parameters_in_group, suggest
 from .timeline import MAX_POWER_SHOCK, TIMELINE_KINDS, ScheduledEvent, TimelineError, membership_ok, not_a_member
 from .world import Memberships, World
 
@@ -85,7 +85,7 @@ class _Strict(_Plain):
 def _parameter_group_model(group: str) -> type[BaseModel]:
     fields = {}
     for p in parameters_in_group(group):
-        python_type = {"float": float, "int": int, "bool": bool}[p.kind]
+        python_type = Literal[p.choices] if p.kind == "choice" else PYTHON_TYPES[p.kind]
         fields[p.name] = (python_type, Field(default=p.default, ge=p.low, le=p.high,
                                              description=f"{p.description} [{p.unit}]"))
     return create_model(f"{group.title()}Parameters", __base__=_Plain, **fields)

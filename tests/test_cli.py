@@ -14,7 +14,7 @@ from scenario_texts import SMALL
 from exitsim import ExitModel
 from exitsim.cli import main
 from exitsim.events import COLUMNS as EVENT_FIELDS
-from exitsim.outcomes import MODEL_MEASURES, STATE_MEASURES
+from exitsim.outcomes import MODEL_MEASURES, STATE_MEASURES, STRATEGY_MEASURES
 from exitsim.outputs import EVENT_COLUMNS, MEMBERSHIP_PANEL_COLUMNS, OUTPUT_FILES, outputs_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +27,7 @@ def test_run_writes_every_output(small_file, tmp_path):
     assert main(["run", str(small_file), "--out", str(out), "--quiet"]) == 0
     assert sorted(p.name for p in out.iterdir()) == CSV_FILES
     timeseries = pd.read_csv(out / "timeseries.csv")
-    assert list(timeseries.columns) == list(MODEL_MEASURES)
+    assert list(timeseries.columns) == list(MODEL_MEASURES) + list(STRATEGY_MEASURES)
     assert len(timeseries) == 5 and timeseries["year"].tolist() == [2025, 2026, 2027, 2028, 2029]
     states = pd.read_csv(out / "states.csv")
     assert list(states.columns) == ["step", "year", "state", *STATE_MEASURES] and len(states) == 5 * 12
@@ -47,7 +47,7 @@ def test_run_results_match_the_model_api(small_file, tmp_path):
     from exitsim.scenario import load_scenario
 
     model = ExitModel(load_scenario(small_file), seed=5, steps=3).run()
-    expected = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    expected = model.timeseries().reset_index(drop=True)
     written = pd.read_csv(out / "timeseries.csv")
     pd.testing.assert_frame_equal(written, expected, check_dtype=False, rtol=1e-9)
 
