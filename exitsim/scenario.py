@@ -448,63 +448,106 @@ def cross_check(scenario: Scenario, states: list[StateSpec] | None = None,
     states = explicit_states if states is None else states
     organizations = explicit_orgs if organizations is None else organizations
     offset_s, offset_o = len(states) - len(explicit_states), len(organizations) - len(explicit_orgs)
-    problems: list[Problem] = []
-    if len(states) < 2:
-        problems.append((("states",), f"a scenario needs at least 2 states, it has {len(states)}"))
-    first_seen: dict[str, int] = {}
-    for i, s in enumerate(states):
-        if s.code in first_seen and i >= offset_s:
-            problems.append((("states", i - offset_s, "code"), f"state code {s.code!r} is used twice"))
-        first_seen.setdefault(s.code, i)
-    seen_orgs: set[str] = set()
-    for k, o in enumerate(organizations):
-        if o.code in seen_orgs and k >= offset_o:
-            problems.append((("organizations", k - offset_o, "code"), f"organization code {o.code!r} is used twice"))
-        seen_orgs.add(o.code)
     known = {s.code: s for s in states}
+    problems = _too_few_states(states)
+    problems += _codes_used_twice(states, offset_s, "states", "state")
+    problems += _codes_used_twice(organizations, offset_o, "organizations", "organization")
     for k, o in enumerate(explicit_orgs):
-        members = o.member_codes()
-        listed: set[str] = set()
-        for j, code in enumerate(members):
-            if code not in known:
-                hint = suggest(code, known)
-                problems.append((("organizations", k, "members", j),
-                                 f"{code!r} is not a state of the scenario" + (f" (did you mean {hint!r}?)" if hint else "")))
-            elif code in listed:
-                problems.append((("organizations", k, "members", j),
-                                 f"{code!r} is listed twice among the members of {o.code}"))
-            listed.add(code)
-        for j, reservation in enumerate(o.reservations):
-            if reservation.state not in members:
-                problems.append((("organizations", k, "reservations", j, "state"),
-                                 f"{reservation.state!r} holds a reservation but is not a member of {o.code}"))
+        problems += _member_problems(k, o, known) + _reservation_problems(k, o)
+    problems += _alliance_problems(explicit_states, known)
+    problems += _great_powers_named_twice(states, offset_s)
+    problems += _ideal_point_dimension_problems(states, explicit_states)
+    problems += _timeline_problems(scenario, known, {o.code for o in organizations})
+    return problems
+
+
+def _too_few_states(states: list[StateSpec]) -> list[Problem]:
+    if len(states) < 2:
+        return [(("states",), f"a scenario needs at least 2 states, it has {len(states)}")]
+    return []
+
+
+def _codes_used_twice(entries: list[StateSpec] | list[OrganizationSpec], offset: int, section: str,
+                      noun: str) -> list[Problem]:
+    """An explicit entry (from ``offset`` on) whose code an earlier entry has."""
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(entries):
+        if entry.code in seen and i >= offset:
+            problems.append(((section, i - offset, "code"), f"{noun} code {entry.code!r} is used twice"))
+        seen.add(entry.code)
+    return problems
+
+
+def _not_a_state(code: str, known: dict[str, StateSpec]) -> str:
+    hint = suggest(code, known)
+    return f"{code!r} is not a state of the scenario" + (f" (did you mean {hint!r}?)" if hint else "")
+
+
+def _member_problems(k: int, organization: OrganizationSpec, known: dict[str, StateSpec]) -> list[Problem]:
+    """Members that are no state of the scenario, or listed twice."""
+    problems: list[Problem] = []
+    listed: set[str] = set()
+    for j, code in enumerate(organization.member_codes()):
+        if code not in known:
+            problems.append((("organizations", k, "members", j), _not_a_state(code, known)))
+        elif code in listed:
+            problems.append((("organizations", k, "members", j),
+                             f"{code!r} is listed twice among the members of {organization.code}"))
+        listed.add(code)
+    return problems
+
+
+def _reservation_problems(k: int, organization: OrganizationSpec) -> list[Problem]:
+    """Reservations held by states that are not members."""
+    members = organization.member_codes()
+    return [(("organizations", k, "reservations", j, "state"),
+             f"{reservation.state!r} holds a reservation but is not a member of {organization.code}")
+            for j, reservation in enumerate(organization.reservations) if reservation.state not in members]
+
+
+def _alliance_problems(explicit_states: list[StateSpec], known: dict[str, StateSpec]) -> list[Problem]:
+    """Allies that are no state of the scenario, or do not list the state back."""
+    problems: list[Problem] = []
     for i, s in enumerate(explicit_states):
         for j, ally in enumerate(s.alliances):
             if ally not in known:
-                hint = suggest(ally, known)
-                problems.append((("states", i, "alliances", j),
-                                 f"{ally!r} is not a state of the scenario" + (f" (did you mean {hint!r}?)" if hint else "")))
+                problems.append((("states", i, "alliances", j), _not_a_state(ally, known)))
             elif s.code not in known[ally].alliances:
                 problems.append((("states", i, "alliances", j),
                                  f"alliances are mutual: {ally} must also list {s.code} among its alliances"))
+    return problems
+
+
+def _great_powers_named_twice(states: list[StateSpec], offset: int) -> list[Problem]:
+    """A second hegemon or rising power (a generated one is the generate block's doing)."""
+    problems: list[Problem] = []
     for role in ("hegemon", "rising"):
         holders = [i for i, s in enumerate(states) if s.role == role]
         for i in holders[1:]:
-            path = ("states", i - offset_s, "role") if i >= offset_s else ("generate", "hegemon")
+            path = ("states", i - offset, "role") if i >= offset else ("generate", "hegemon")
             name = "hegemon" if role == "hegemon" else "rising power"
             problems.append((path, f"at most one state can be the {name}; {states[holders[0]].code} already is"))
+    return problems
+
+
+def _ideal_point_dimension_problems(states: list[StateSpec], explicit_states: list[StateSpec]) -> list[Problem]:
+    """Explicit ideal points with another number of dimensions than the first state's."""
     dims = len(states[0].point()) if states else 1
-    for i, s in enumerate(explicit_states):
-        if len(s.point()) != dims:
-            problems.append((("states", i, "ideal_point"),
-                             f"all ideal points must have the same number of dimensions ({dims} here)"))
-    orgs = {o.code for o in organizations}
+    return [(("states", i, "ideal_point"), f"all ideal points must have the same number of dimensions ({dims} here)")
+            for i, s in enumerate(explicit_states) if len(s.point()) != dims]
+
+
+def _timeline_problems(scenario: Scenario, known: dict[str, StateSpec], organizations: set[str]) -> list[Problem]:
+    """Events naming an unknown state or organization, or falling outside the run."""
+    problems: list[Problem] = []
     last = scenario.start_year + scenario.steps
     for t, event in enumerate(scenario.timeline):
         if event.state not in known:
             problems.append((("timeline", t, "state"), f"{event.state!r} is not a state of the scenario"))
-        if event.organization and event.organization not in orgs:
-            problems.append((("timeline", t, "organization"), f"{event.organization!r} is not an organization of the scenario"))
+        if event.organization and event.organization not in organizations:
+            problems.append((("timeline", t, "organization"),
+                             f"{event.organization!r} is not an organization of the scenario"))
         if not scenario.start_year < event.year <= last:
             problems.append((("timeline", t, "year"),
                              f"{event.year} is outside the run: events fall in {scenario.start_year + 1}–{last} "
