@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+from pydantic import BaseModel, Field, ValidationError, create_model, model_validator
 from ruamel.yaml import YAML
 
 from .clauses import CLAUSE_KINDS, TENURE_BASES, ClauseError, parse_effective_rule
 from .codes import GOVERNMENTS, ISSUE_AREAS, NEVER, ROLES, VOTING_RULES
-from .generate import GenerateOptions, generate_organizations, generate_states
+from .generate import GenerateSpec, generate_organizations, generate_states
 from .loading import (
     Document,
     Overrides,
@@ -36,15 +36,13 @@ from .loading import (
 )
 from .mechanisms.budget import backcast_history
 from .parameters import GROUPS, REGISTRY, Params, make_params, parameters_in_group, suggest
+from .strict import MAX_POWER, Fraction, Spec, StrictModel
 from .timeline import MAX_POWER_SHOCK, TIMELINE_KINDS, ScheduledEvent, TimelineError, membership_ok, not_a_member
 from .world import Memberships, World
 
 Code = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]{0,23}$",
                             description="A short unique code: letters, digits, _ or -, starting with a letter.")]
-Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 
-MAX_POWER = 1e9
-"""The largest power a state can be given (any unit: only ratios matter)."""
 MAX_STEPS = 1000
 """The longest run, in years."""
 MAX_SEED = 2**63 - 1
@@ -58,28 +56,6 @@ IdealCoordinate = Annotated[float, Field(ge=-MAX_IDEAL_POINT, le=MAX_IDEAL_POINT
 IdealPoint = Annotated[list[IdealCoordinate], Field(min_length=1, max_length=2)]
 EventValue = Annotated[float, Field(ge=-1.0, le=MAX_POWER_SHOCK)]
 
-#: Every model of the schema: unknown keys refused, types strict (no true for 1, no "5" for 5),
-#: numbers finite.
-STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
-
-
-class _Plain(BaseModel):
-    """A strict model that takes numpy's numbers (``np.int64(3)``) as the Python ones they are."""
-
-    model_config = STRICT
-
-    @model_validator(mode="before")
-    @classmethod
-    def _numpy_as_python(cls, data):
-        if isinstance(data, dict):
-            return {key: value.item() if isinstance(value, np.generic) else value for key, value in data.items()}
-        return data
-
-
-class _Strict(_Plain):
-    model_config = ConfigDict(**STRICT, validate_default=True)
-
-
 # --- the schema ---------------------------------------------------------------------------------
 
 def _parameter_group_model(group: str) -> type[BaseModel]:
@@ -88,16 +64,16 @@ def _parameter_group_model(group: str) -> type[BaseModel]:
         python_type = {"float": float, "int": int, "bool": bool}[p.kind]
         fields[p.name] = (python_type, Field(default=p.default, ge=p.low, le=p.high,
                                              description=f"{p.description} [{p.unit}]"))
-    return create_model(f"{group.title()}Parameters", __base__=_Plain, **fields)
+    return create_model(f"{group.title()}Parameters", __base__=StrictModel, **fields)
 
 
 _GROUP_MODELS = {g: _parameter_group_model(g) for g in GROUPS if g != "scale"}
 ParametersSpec = create_model(
-    "ParametersSpec", __base__=_Plain,
+    "ParametersSpec", __base__=StrictModel,
     **{g: (model, Field(default_factory=model, description=GROUPS[g])) for g, model in _GROUP_MODELS.items()})
 
 
-class ClauseSpec(_Strict):
+class ClauseSpec(Spec):
     """An organization's withdrawal clause (``exitsim/data/README.md``'s grammar)."""
 
     kind: Literal[CLAUSE_KINDS] = Field("implied", description="explicit, implied, consent, none or non_treaty.")
@@ -121,12 +97,12 @@ class ClauseSpec(_Strict):
         return self
 
 
-class MemberSpec(_Strict):
+class MemberSpec(Spec):
     state: Code = Field(description="The member state's code.")
     joined: int | None = Field(None, ge=1800, le=3000, description="Year it joined (default: the organization's founding year).")
 
 
-class StateSpec(_Strict):
+class StateSpec(Spec):
     """One state (MODEL.md §2)."""
 
     code: Code
@@ -146,7 +122,7 @@ class StateSpec(_Strict):
         return list(self.ideal_point) if isinstance(self.ideal_point, list) else [self.ideal_point]
 
 
-class ReservationSpec(_Strict):
+class ReservationSpec(Spec):
     """A state's own withdrawal terms for one organization (e.g. the United States' 1948 WHO
     reservation: one year's notice, the current year's dues paid in full)."""
 
@@ -154,7 +130,7 @@ class ReservationSpec(_Strict):
     clause: ClauseSpec = Field(description="Its own withdrawal terms, replacing the organization's clause for it.")
 
 
-class TimelineEventSpec(_Strict):
+class TimelineEventSpec(Spec):
     """A scheduled event (see exitsim/timeline.py for what each kind does and when)."""
 
     year: int = Field(ge=1800, le=3000, description="Calendar year; must fall within the run (after start_year).")
@@ -176,7 +152,7 @@ class TimelineEventSpec(_Strict):
         return ScheduledEvent(self.year, self.kind, self.state, self.organization or "", self.month, self.value)
 
 
-class OrganizationSpec(_Strict):
+class OrganizationSpec(Spec):
     """One intergovernmental organization (MODEL.md §2)."""
 
     code: Code
@@ -200,36 +176,7 @@ class OrganizationSpec(_Strict):
         return [m if isinstance(m, str) else m.state for m in self.members]
 
 
-class GenerateSpec(_Strict):
-    """A generated world (distributions of ``world_facts.md``), to which explicit entries are added."""
-
-    states: int = Field(0, ge=0, le=10000, description="Number of states to generate.")
-    organizations: int = Field(0, ge=0, le=20000, description="Number of organizations to generate.")
-    power_gini: float = Field(0.83, gt=0, lt=1, description="Inequality of power: the Gini of the generated power values (the real capability shares: 0.83).")
-    total_power: float = Field(1000.0, ge=1, le=MAX_POWER, description="Sum of the generated states' power (any unit; only ratios matter).")
-    memberships_per_state: float = Field(63.0, ge=0, le=20000, description="Average number of organizations a state belongs to (real: 63).")
-    memberships_spread: float = Field(0.25, ge=0, le=5, description="Spread of memberships per state, as a share of the average.")
-    memberships_per_tenfold_power: float = Field(11.0, ge=-100, le=100, description="Extra memberships for every tenfold power (real: about 11).")
-    min_memberships: int = Field(5, ge=0, le=20000, description="Every state belongs to at least this many organizations.")
-    members_median: float = Field(17.5, gt=0, le=10000, description="Median of the target sizes of organizations; filling them raises the median by about 1.5 (17.5 gives the real 19).")
-    min_members: int = Field(3, ge=1, le=10000, description="Every organization gets at least this many members (its nearest states are added).")
-    proximity_scale: float = Field(1.5, gt=0, le=100, description="How far from an organization's ideological centre states still join it (ideal-point units).")
-    dimensions: int = Field(1, ge=1, le=2, description="Dimensions of the ideal-point space: 1 or 2.")
-    cap_min_members: int = Field(50, ge=1, le=10000, description="An organization copies its template's contribution cap only if it has at least this many members.")
-    growth_mean: float = Field(0.03, ge=-0.5, le=0.5, description="Mean yearly growth rate of the states other than the hegemon and the rising power.")
-    growth_sd: float = Field(0.01, ge=0, le=0.5, description="Standard deviation of their growth rates.")
-    hegemon: bool = Field(True, description="Make the most powerful state the hegemon and the second the rising power.")
-    hegemon_rising_ratio: float = Field(2.5, ge=1, le=1000, description="The hegemon's power over the rising power's (1: equals).")
-    hegemon_growth: float = Field(0.02, ge=-0.5, le=0.5, description="The hegemon's yearly growth rate.")
-    rising_growth: float = Field(0.05, ge=-0.5, le=0.5, description="The rising power's yearly growth rate.")
-    ally_share: Fraction = Field(0.15, description="Share of the other states, nearest the hegemon's ideal point, that become its allies.")
-    founded_from: int = Field(1945, ge=1800, le=3000, description="Earliest founding year of generated organizations.")
-
-    def options(self) -> GenerateOptions:
-        return GenerateOptions(**self.model_dump())
-
-
-class Scenario(_Strict):
+class Scenario(Spec):
     """A scenario file: metadata, parameters, a world (generated and/or explicit)."""
 
     name: str = Field("unnamed", pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}$",
@@ -561,11 +508,10 @@ def all_specs(scenario: Scenario) -> tuple[list[StateSpec], list[OrganizationSpe
     if scenario.generate is None:
         return states, organizations
     rng = np.random.default_rng(scenario.world_seed)
-    options = scenario.generate.options()
-    generated = generate_states(options, rng)
+    generated = generate_states(scenario.generate, rng)
     return ([StateSpec.model_validate(s) for s in generated] + states,
             [OrganizationSpec.model_validate(o)
-             for o in generate_organizations(options, generated, scenario.start_year, rng)] + organizations)
+             for o in generate_organizations(scenario.generate, generated, scenario.start_year, rng)] + organizations)
 
 
 def resolve_world_specs(scenario: Scenario) -> tuple[list[StateSpec], list[OrganizationSpec]]:
