@@ -19,7 +19,6 @@ from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import BaseModel, Field, ValidationError, create_model, model_validator
-from ruamel.yaml import YAML
 
 from .clauses import CLAUSE_KINDS, TENURE_BASES, ClauseError, parse_effective_rule
 from .codes import GOVERNMENTS, ISSUE_AREAS, NEVER, ROLES, VOTING_RULES
@@ -32,7 +31,6 @@ from .loading import (
     check_overrides,
     read_document,
     validate,
-    yaml_reader,
 )
 from .mechanisms.budget import backcast_history
 from .parameters import GROUPS, REGISTRY, Params, make_params, parameters_in_group, suggest
@@ -210,10 +208,6 @@ class Scenario(Spec):
 
 ScenarioOverrides = Overrides
 """``["steps=30", "states.USA.nativism=0.8", ...]`` (values read as YAML) or ``{"steps": 30, ...}``."""
-
-
-def _yaml() -> YAML:
-    return yaml_reader()  # round-trip: plain data only, duplicate keys rejected, lines known
 
 
 def default_scenario_path() -> Path:
