@@ -34,17 +34,13 @@ from .loading import (
 )
 from .mechanisms.budget import backcast_history
 from .parameters import GROUPS, REGISTRY, Params, make_params, parameters_in_group, suggest
-from .strict import MAX_POWER, Fraction, Spec, StrictModel
+from .strict import MAX_POWER, MAX_SEED, MAX_STEPS, Fraction, Spec, StrictModel
 from .timeline import MAX_POWER_SHOCK, TIMELINE_KINDS, ScheduledEvent, TimelineError, membership_ok, not_a_member
 from .world import Memberships, World
 
 Code = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]{0,23}$",
                             description="A short unique code: letters, digits, _ or -, starting with a letter.")]
 
-MAX_STEPS = 1000
-"""The longest run, in years."""
-MAX_SEED = 2**63 - 1
-"""The largest seed (a 64-bit signed integer, so seeds survive every file format)."""
 MAX_IDEAL_POINT = 10.0
 """Ideal points lie within ± this (generated ones are standard normal)."""
 EFFECTIVE_RULE_LIMITS = {"months_after": 1200, "end_of_year_after": 100, "negotiated_or_months": 1200}

@@ -1,9 +1,10 @@
-"""The strict base of every scenario model, and the bounds the scenario and its generator share.
+"""The strict base of every scenario model, and the bounds read beyond the schema.
 
 A scenario file's models refuse unknown keys, take their types strictly (no ``true`` for 1, no
 ``"5"`` for 5) and finite numbers only, so nothing a file says can turn into an overflow or a
 NaN in a run. Both :mod:`exitsim.scenario` (the file's sections) and :mod:`exitsim.generate`
-(its ``generate:`` block) build on them; this module imports neither.
+(its ``generate:`` block) build on them; this module imports neither, so the generator and the
+command line read the bounds without loading the schema.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 
 MAX_POWER = 1e9
 """The largest power a state can be given (any unit: only ratios matter)."""
+MAX_STEPS = 1000
+"""The longest run, in years."""
+MAX_SEED = 2**63 - 1
+"""The largest seed (a 64-bit signed integer, so seeds survive every file format)."""
 
 #: Every model of the schema: unknown keys refused, types strict (no true for 1, no "5" for 5),
 #: numbers finite.

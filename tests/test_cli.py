@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from scenario_texts import SMALL
 
-from exitsim import ExitModel
+from exitsim import ExitModel, cli
 from exitsim.cli import main
 from exitsim.events import COLUMNS as EVENT_FIELDS
 from exitsim.outcomes import MODEL_MEASURES, STATE_MEASURES
@@ -125,15 +125,30 @@ def test_a_run_shortened_with_steps_leaves_out_later_timeline_events(tmp_path):
     assert events["year"].max() <= 2019
 
 
-@pytest.mark.parametrize("flag, value, message", [("--steps", "0", "must be between 1 and 1000, got 0"),
-                                                  ("--seed", "-1", "must be at least 0, got -1"),
-                                                  ("--world-seed", "x", "expected a whole number, got 'x'")])
+@pytest.mark.parametrize("flag, value, message", [
+    ("--steps", "0", "must be between 1 and 1000, got 0"),
+    ("--seed", "-1", "must be between 0 and 9223372036854775807, got -1"),
+    ("--seed", "9223372036854775808", "must be between 0 and 9223372036854775807, got 9223372036854775808"),
+    ("--world-seed", "9223372036854775808", "must be between 0 and 9223372036854775807, got 9223372036854775808"),
+    ("--world-seed", "x", "expected a whole number, got 'x'")])
 def test_bad_command_line_numbers_are_clear_errors(flag, value, message, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["run", flag, value])
     assert exit_.value.code == 2
     err = capsys.readouterr().err
-    assert message in err and "Traceback" not in err
+    assert f"argument {flag}: {message}" in err and "Traceback" not in err
+
+
+def test_the_command_line_takes_its_bounds_from_the_shared_constants(monkeypatch, capsys, tmp_path):
+    monkeypatch.chdir(tmp_path)  # were a bound not applied, the run would write here
+    monkeypatch.setattr(cli, "MAX_STEPS", 40)
+    monkeypatch.setattr(cli, "MAX_SEED", 99)
+    for flag, value, message in (("--steps", "41", "must be between 1 and 40, got 41"),
+                                 ("--seed", "100", "must be between 0 and 99, got 100"),
+                                 ("--world-seed", "100", "must be between 0 and 99, got 100")):
+        with pytest.raises(SystemExit):
+            main(["run", flag, value])
+        assert f"argument {flag}: {message}" in capsys.readouterr().err
 
 
 def test_the_summary_of_a_world_without_great_powers_says_so(tmp_path):

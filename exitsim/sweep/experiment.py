@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..loading import Document, Problem, ScenarioError, apply_overrides, read_document, read_text, validate
 from ..outcomes import MODEL_MEASURES
 from ..parameters import REGISTRY, Parameter, ParameterError, suggest
-from ..scenario import Scenario, default_scenario_path, load_scenario
+from ..scenario import MAX_STEPS, Scenario, default_scenario_path, load_scenario
 
 DESIGN_KINDS = ("grid", "latin_hypercube", "sobol", "morris", "ablation")
 
@@ -112,7 +112,7 @@ class ExperimentSpec(_Strict):
     description: str = Field("", description="The research question the experiment answers.")
     scenario: str | None = Field(None, description="The base scenario file, relative to this file (default: the built-in default scenario).")
     overrides: dict[str, Any] = Field(default_factory=dict, description="Changes to the base scenario, named as --set names them: {PATH: VALUE}.")
-    steps: int | None = Field(None, ge=1, le=1000, description="Years each run lasts (default: the scenario's steps).")
+    steps: int | None = Field(None, ge=1, le=MAX_STEPS, description="Years each run lasts (default: the scenario's steps).")
     factors: dict[str, list[FactorValue] | RangeSpec] = Field(default_factory=dict, description="What varies, named as --set names it (parameters.GROUP.NAME, organization_weight, world_seed, generate.…): a list of values, or a range {low, high} for sampled designs.")
     design: DesignSpec = Field(default_factory=DesignSpec, description="How design points are made.")
     seeds: SeedsSpec = Field(default_factory=SeedsSpec, description="Root seed, replications, common random numbers.")
