@@ -319,10 +319,12 @@ def _great_power_lines(first, last, transition) -> list[str]:
     """The summary's lines on the hegemon and the rising power (what exists of them)."""
     lines = []
     if math.isfinite(first.hegemon_power_share):
+        dues = (f"it pays {last.budget_share_hegemon:.1%} of all dues ({last.hegemon_dues_rate:.2%} of its power a year)"
+                if math.isfinite(last.budget_share_hegemon)  # no share of nothing: no dues were paid that year
+                else f"no state paid dues in {int(last.year)}")
         lines.append(f"* Hegemon's share of world power {first.hegemon_power_share:.1%} → {last.hegemon_power_share:.1%}; "
                      f"output led by it {first.hegemon_leadership_share:.1%} → {last.hegemon_leadership_share:.1%}; "
-                     f"it pays {last.budget_share_hegemon:.1%} of all dues ({last.hegemon_dues_rate:.2%} of its "
-                     f"power a year).")
+                     f"{dues}.")
     if math.isfinite(first.rising_power_share):
         lines.append(f"* Rising power's share of world power {first.rising_power_share:.1%} → "
                      f"{last.rising_power_share:.1%}; output led by it {first.rising_leadership_share:.1%} → "
