@@ -1,18 +1,30 @@
-"""The calibration and magnitude figures of MODEL.md §7, printed (the tests assert the bands).
+"""The calibration and magnitude figures of MODEL.md §7 and the dynamics of issue 10, printed
+(the tests assert the bands that are cheap enough to test).
 
-    python benchmarks/calibration.py
+    python benchmarks/calibration.py              # 20 seeds a scenario, 2 worker processes
+    python benchmarks/calibration.py --seeds 5    # fewer seeds, for a quick look
+    python benchmarks/calibration.py --workers 4
 
 1. The institutional layer on generated worlds of world_facts density (193 states, 335
    organizations, organization_weight 1) and on the default scenario: the hegemon's dues, the
    median and extreme net institutional gains, the Gini of power over 50 years of equal growth.
 2. The exit process over 20 dynamics seeds of the default world (50 years): the withdrawal rate
    against the empirical 0.0004, threats against notices, concessions, the share under notice,
-   zombies and deaths; and the world scenario over 3 seeds (70 years).
+   zombies and deaths; and the world scenario over as many seeds (70 years).
+3. The dynamics a researcher must be able to trust, each figure beside its target: nativism's
+   drift and who exits.
+
+Every run is independent, so the runs are spread over worker processes; the figures do not
+depend on their number. Times depend on the machine's load.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -21,11 +33,74 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from exitsim import ExitModel, Scenario, load_scenario  # noqa: E402
+from exitsim.codes import DEAD, MEMBER  # noqa: E402
+from exitsim.mechanisms import law  # noqa: E402
 from exitsim.world import HEGEMON  # noqa: E402
 
 
+# --- runs ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Run:
+    """One run to make: a shipped scenario, a dynamics seed and parameter overrides."""
+
+    scenario: str
+    seed: int
+    parameters: tuple = ()
+    steps: int | None = None
+
+
+@dataclass
+class Record:
+    """What the figures read from one finished run."""
+
+    run: Run
+    timeseries: object = None
+    events: object = None
+    cascades: object = None
+    exits_by_government: dict = field(default_factory=dict)
+    withdrawal_rate: float = 0.0
+    n_orgs_ever: int = 0
+    organization_weight: float = 1.0
+
+
+def simulate(run: Run) -> Record:
+    """Run one scenario year by year, noting who governed each exit and each member-year at risk."""
+    model = ExitModel(load_scenario(ROOT / run.scenario), seed=run.seed, steps=run.steps,
+                      parameters=dict(run.parameters), collect_states=False)
+    world = model.world
+    counts = {"nativist": [0, 0], "internationalist": [0, 0]}  # [exits, member-years at risk]
+    for _ in range(model.n_steps):
+        ms = world.memberships  # at risk before this year's decisions: members of living treaty bodies
+        rows = np.flatnonzero((ms.status == MEMBER) & (world.org_status[ms.org] != DEAD))
+        rows = rows[model.context().binding_kind(rows) != law.NON_TREATY]
+        before = len(model.events)
+        model.step()
+        nativist = world.nativist_government  # governments of this year's decisions (phase 1 comes first)
+        for government, flag in (("nativist", True), ("internationalist", False)):
+            counts[government][1] += int(np.sum(nativist[ms.state[rows]] == flag))
+        for event in list(model.events)[before:]:
+            if event.kind in ("notice", "walkout"):
+                counts["nativist" if nativist[world.state_index(event.state)] else "internationalist"][0] += 1
+    return Record(run, model.datacollector.get_model_vars_dataframe(), model.events.to_frame(), model.cascades(),
+                  counts, model.withdrawal_rate(), world.n_orgs, model.params.organization_weight)
+
+
+def simulate_all(runs: list[Run], workers: int) -> dict[Run, Record]:
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return dict(zip(runs, pool.map(simulate, runs, chunksize=2), strict=True))
+
+
+def seeds_of(records: dict[Run, Record], scenario: str, parameters: tuple = ()) -> list[Record]:
+    return [r for run, r in records.items() if run.scenario == scenario and run.parameters == parameters]
+
+
+def verdict(ok: bool) -> str:
+    return "meets it" if ok else "MISSES it"
+
+
+# --- 1. the institutional layer ----------------------------------------------------------------------
 def institutions() -> None:
-    print("Institutional layer at the start (MODEL.md §7 bands: dues 0.1–0.5%, median gain 0.2–1.5%, ≤1% above 5%)")
+    print("1. Institutional layer at the start (MODEL.md §7 bands: dues 0.1–0.5%, median gain 0.2–1.5%, ≤1% above 5%)")
     print(f"{'world':<16} {'hegemon dues':>13} {'median gain':>12} {'above 5%':>9} {'Gini 50y (equal growth)':>24}")
     for label, scenario, equal in [
         *[(f"world seed {s}", {"name": "w", "steps": 50, "world_seed": s,
@@ -44,28 +119,64 @@ def institutions() -> None:
               f"{np.median(rate):>12.3%} {(rate > 0.05).mean():>9.1%} {gini:>24}")
 
 
-def exits(path: str, seeds: range, label: str) -> None:
-    rows = []
-    for seed in seeds:
-        model = ExitModel(load_scenario(ROOT / path), seed=seed, collect_states=False).run()
-        frame = model.datacollector.get_model_vars_dataframe()
-        rows.append((model.withdrawal_rate(), frame.notices.sum(), frame.threats.sum(), frame.concessions.sum(),
-                     frame.under_notice_share.max(),
-                     frame.organizations_zombie.iloc[-1] + frame.organizations_dead.iloc[-1], model.world.n_orgs,
-                     frame.walkouts_contested.sum() + frame.walkouts_violated.sum(),
-                     frame.rejoins.sum() + frame.returns.sum()))
+# --- 2. the exit process ---------------------------------------------------------------------------
+def exits(records: list[Record], label: str) -> None:
+    rows = [(r.withdrawal_rate, r.timeseries.notices.sum(), r.timeseries.threats.sum(), r.timeseries.concessions.sum(),
+             r.timeseries.under_notice_share.max(),
+             r.timeseries.organizations_zombie.iloc[-1] + r.timeseries.organizations_dead.iloc[-1], r.n_orgs_ever,
+             r.timeseries.walkouts_contested.sum() + r.timeseries.walkouts_violated.sum(),
+             r.timeseries.rejoins.sum() + r.timeseries.returns.sum()) for r in records]
     r = np.array(rows, dtype=float)
-    print(f"\n{label}: {len(seeds)} seeds")
+    print(f"\n{label}: {len(records)} seeds")
     print(f"  withdrawal rate: median {np.median(r[:, 0]):.5f} (range {r[:, 0].min():.5f}–{r[:, 0].max():.5f}; "
-          f"empirical 0.0004)")
+          f"empirical 0.0004, target within a factor of 2)")
     print(f"  per run: notices {r[:, 1].mean():.1f}, threats {r[:, 2].mean():.1f} (threats/notices "
-          f"{r[:, 2].sum() / r[:, 1].sum():.2f}), concessions {r[:, 3].mean():.1f} (runs with one: "
-          f"{int((r[:, 3] >= 1).sum())}/{len(seeds)}), walk-outs {r[:, 7].mean():.1f}, rejoins/returns {r[:, 8].mean():.1f}")
+          f"{r[:, 2].sum() / max(r[:, 1].sum(), 1):.2f}), concessions {r[:, 3].mean():.1f} (runs with one: "
+          f"{int((r[:, 3] >= 1).sum())}/{len(records)}), walk-outs {r[:, 7].mean():.1f}, rejoins/returns {r[:, 8].mean():.1f}")
     print(f"  most memberships under notice in a year: {r[:, 4].max():.2%}")
     print(f"  organizations zombie or dead at the end: {r[:, 5].mean():.1f} of {r[:, 6].mean():.0f} ever")
 
 
-if __name__ == "__main__":
+# --- 3. the dynamics of issue 10 -------------------------------------------------------------------------
+def nativism(records: dict[Run, Record], scenarios: list[str]) -> None:
+    print("\n3.1 Nativism (MODEL.md §4.9): mean nativism at the horizon within 0.1 of its start, over the seeds;"
+          " nativist governments exit more than internationalist ones")
+    for scenario in scenarios:
+        runs = seeds_of(records, scenario)
+        start = np.array([r.timeseries.mean_nativism.iloc[0] for r in runs])
+        end = np.array([r.timeseries.mean_nativism.iloc[-1] for r in runs])
+        drift = end.mean() - start.mean()
+        share = [(r.timeseries.nativist_government_share.iloc[0], r.timeseries.nativist_government_share.iloc[-1])
+                 for r in runs]
+        print(f"  {scenario:<26} mean nativism {start.mean():.3f} → {end.mean():.3f} (drift {drift:+.3f}; seeds "
+              f"{(end - start).min():+.3f} to {(end - start).max():+.3f}): {verdict(abs(drift) <= 0.1)}; "
+              f"nativist governments {np.mean([s for s, _ in share]):.0%} → {np.mean([e for _, e in share]):.0%}")
+        rates = {}
+        for government in ("nativist", "internationalist"):
+            exits_, at_risk = (sum(r.exits_by_government[government][j] for r in runs) for j in (0, 1))
+            rates[government] = (exits_ / at_risk if at_risk else float("nan"), exits_, at_risk)
+        (n_rate, n_exits, n_risk), (i_rate, i_exits, i_risk) = rates["nativist"], rates["internationalist"]
+        print(f"  {'':<26} exits (notices and walk-outs) per 1,000 member-years at risk: nativist governments "
+              f"{1000 * n_rate:.2f} ({n_exits} in {n_risk:,}), internationalist {1000 * i_rate:.2f} "
+              f"({i_exits} in {i_risk:,}): {verdict(n_rate > i_rate)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seeds", type=int, default=20, help="dynamics seeds per scenario (default 20)")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    default, classroom, world = "scenarios/default.yaml", "scenarios/classroom.yaml", "scenarios/world.yaml"
+    runs = [Run(default, s) for s in range(args.seeds)] + [Run(classroom, s) for s in range(args.seeds)]
+    runs += [Run(world, s) for s in range(1, args.seeds + 1)]
+    records = simulate_all(runs, args.workers)
     institutions()
-    exits("scenarios/default.yaml", range(20), "Default world, 50 years")
-    exits("scenarios/world.yaml", range(1, 4), "World scenario, 70 years")
+    exits(seeds_of(records, default), "2. Default world, 50 years")
+    exits(seeds_of(records, world), "   World scenario, 70 years")
+    nativism(records, [default, classroom, world])
+    print(f"\n({len(runs)} runs in {time.perf_counter() - started:.0f} s on {args.workers} workers; times vary with load.)")
+
+
+if __name__ == "__main__":
+    main()
