@@ -161,6 +161,41 @@ def nativism(records: dict[Run, Record], scenarios: list[str]) -> None:
               f"({i_exits} in {i_risk:,}): {verdict(n_rate > i_rate)}")
 
 
+def _exit_payoffs(events, kind: str) -> np.ndarray:
+    """The exit payoffs π written in the details of a run's threat or notice events."""
+    details = events.loc[events.kind == kind, "detail"]
+    return details.str.extract(r"exit payoff π = ([-+0-9.]+)")[0].astype(float).to_numpy()
+
+
+def rescissions(records: dict[Run, Record], scenarios: list[str]) -> None:
+    print("\n3.2 Rescissions (MODEL.md §4.6): 5–25% of notices, most after a change of government; a notice no"
+          " likelier to win a concession than a threat")
+    for scenario in scenarios:
+        runs = seeds_of(records, scenario)
+        notices = sum(int(r.timeseries.notices.sum()) for r in runs)
+        threats = sum(int(r.timeseries.threats.sum()) for r in runs)
+        reasons: dict[str, int] = {}
+        to_threats = to_notices = 0
+        for r in runs:
+            events = r.events
+            for reason, n in events.loc[events.kind == "rescission", "detail"].value_counts().items():
+                reasons[reason] = reasons.get(reason, 0) + int(n)
+            threatened = set(map(tuple, events.loc[events.kind == "threat", ["year", "state", "organization"]].to_numpy()))
+            conceded = [tuple(x) for x in events.loc[events.kind == "concession", ["year", "state", "organization"]].to_numpy()]
+            to_threats += sum(c in threatened for c in conceded)
+            to_notices += sum(c not in threatened for c in conceded)
+        total = sum(reasons.values())
+        government = reasons.get("a new internationalist government", 0)
+        share = total / notices if notices else 0.0
+        print(f"  {scenario:<26} {total} of {notices} notices rescinded ({share:.1%}): "
+              f"{verdict(0.05 <= share <= 0.25)}; after a change of government {government} "
+              f"({government / total if total else 0:.0%}): {verdict(government > total / 2)}; "
+              + ", ".join(f"{reason} {n}" for reason, n in sorted(reasons.items()) if reason != "a new internationalist government"))
+        print(f"  {'':<26} concessions won: {to_notices / notices if notices else 0:.1%} of notices, "
+              f"{to_threats / threats if threats else 0:.1%} of threats: "
+              f"{verdict(to_notices / max(notices, 1) <= to_threats / max(threats, 1))}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=20, help="dynamics seeds per scenario (default 20)")
@@ -175,6 +210,7 @@ def main() -> None:
     exits(seeds_of(records, default), "2. Default world, 50 years")
     exits(seeds_of(records, world), "   World scenario, 70 years")
     nativism(records, [default, classroom, world])
+    rescissions(records, [default, world])
     print(f"\n({len(runs)} runs in {time.perf_counter() - started:.0f} s on {args.workers} workers; times vary with load.)")
 
 

@@ -126,6 +126,31 @@ def test_a_row_whose_notice_is_rescinded_does_not_choose_again_that_year():
     assert choices == [(2026, "notice"), (2028, "notice")]
 
 
+def test_a_notice_is_answered_once_in_its_year_and_bought_back_only_when_the_concession_outweighs_leaving():
+    """Everyone gives notice in 2026 (β0 = 5, payoffs ignored: β_u = 0) to UNESCO (effective 31 December of the next year)
+    and organizations concede whenever they answer (ζ0 = 20). A, B and D gain from the
+    membership: the concession outweighs leaving, so each notice is bought back in its own
+    year. C, with a nativist government that loathes binding institutions (μ = 10), gains far
+    more by leaving than by any concession: its notice stands, is never answered again, and
+    takes effect."""
+    model = lab("UNESCO", [ScheduledEvent(2026, "government", "C", value="nativist")], steps=2, exit_decisions=True,
+                baseline_notice=5.0, beta_utility=0.0, baseline_threat=-30.0, concession_intercept=20.0,
+                nativist_cost=10.0)
+    model.run()
+    for state in "ABD":
+        kinds = [e.kind for e in model.events if e.state == state and e.year == 2026 and e.kind != "turnover"]
+        assert kinds == ["notice", "concession", "rescission"]
+    kinds = [(e.year, e.kind) for e in model.events if e.state == "C" and e.kind != "turnover"]
+    assert kinds == [(2026, "notice"), (2027, "withdrawal")]
+
+
+def test_a_scheduled_notice_is_not_answered():
+    model = lab("WHO", [ScheduledEvent(2026, "notice", "B", "WHO", month=2)], steps=2, concession_intercept=20.0,
+                nativist_cost=0.0).run()
+    assert not events(model, "concession") and not events(model, "rescission")
+    assert [(e.year, e.month) for e in events(model, "withdrawal")] == [(2027, 2)]
+
+
 def test_an_irrevocable_notice_is_not_rescinded():
     timeline = [ScheduledEvent(2026, "government", "B", value="nativist"),
                 ScheduledEvent(2026, "notice", "B", "WHO", month=2),

@@ -380,6 +380,15 @@ def grants_discount(discount_value: np.ndarray, policy_value: np.ndarray) -> np.
     return (discount_value >= np.asarray(policy_value)) & (discount_value > 0)
 
 
+def accepts_concession(concession: np.ndarray, payoff: np.ndarray) -> np.ndarray:
+    """Whether a state that gave notice takes the concession its organization offers and
+    rescinds (MODEL.md §4.6): when the concession is worth at least what leaving brings it,
+    ``value ≥ π`` (both in years of its own dues), since leaving would forgo the concession.
+    Example: a 20% discount worth 1 year of dues buys back a notice with π = 0.8, not one with
+    π = 2.8. Source: institutional retrenchment (threats and exit as bargaining); US–UPU 2019."""
+    return np.asarray(concession, dtype=np.float64) >= np.asarray(payoff, dtype=np.float64)
+
+
 def raised_discount(discount: np.ndarray, step: float, most: float) -> np.ndarray:
     """A membership's dues discount after a concession: ``min(most, discount + step)`` (0.2 more,
     at most 0.5 in all). Example: 0.4 → 0.5."""

@@ -579,8 +579,9 @@ def rescinded(revocable, turned_internationalist, utility, conceded):
     """Which notices are withdrawn before they take effect (MODEL.md §4.6).
 
     A revocable notice (VCLT Art. 68, unless the clause says otherwise) is rescinded when the
-    government turns internationalist, when ũ turns positive, or when the organization,
-    answering the notice like a threat, grants a concession (US–UPU 2019, US–WHO 2021):
+    government turns internationalist (US–WHO 2021), when ũ turns positive, or when the
+    organization, answering the notice once in the year it is given, grants a concession the
+    state takes (US–UPU 2019):
 
         rescinded = revocable ∧ (turned_internationalist ∨ ũ > 0 ∨ conceded)
     """

@@ -91,15 +91,13 @@ def run(ctx: StepContext, value: Evaluation, taken: np.ndarray | None = None) ->
                             scheduled=_marked(len(ms), list(scheduled))[flows.rows[deciding]])
     candidates = _may_choose(the, candidates)
 
-    # revocable notices from earlier years, which may be rescinded first; their payoffs and the
-    # choices' in one pass (a rescission touches only its own row and next year's policy)
+    # revocable notices from earlier years may be rescinded first (a rescission touches only its
+    # own row: it does not choose again this year)
     pending = np.flatnonzero(status == NOTICE)
     pending = pending[(law.year_of(ms.notice_month[flows.rows[pending]]) < year)
                       & ctx.binding_clause(flows.rows[pending]).revocable]
-    both = _payoffs(the, np.concatenate([pending, candidates.position]),
-                    np.concatenate([flows.rows[pending], candidates.row]))
-    _rescind(the, pending, both.take(slice(0, len(pending))))
-    payoffs = both.take(slice(len(pending), None))
+    _rescind(the, pending)
+    payoffs = _payoffs(the, candidates.position, candidates.row)
 
     p_notice, p_threat = _choice_probabilities(the, candidates, payoffs.payoff, payoffs.p_concede, payoffs.concession)
     choice = decision.choose(p_notice, p_threat, the.u[DRAW_CHOICE][candidates.row])
@@ -112,7 +110,8 @@ def run(ctx: StepContext, value: Evaluation, taken: np.ndarray | None = None) ->
     for i in np.flatnonzero(choice == decision.THREAT):
         _threat(the, candidates.position[i], candidates.row[i], payoffs.take(i), causes[i])
     for i in np.flatnonzero(choice == decision.NOTICE):
-        _notice(the, candidates.position[i], candidates.row[i], payoffs.take(i), causes[i], int(month[i]))
+        _notice(the, candidates.position[i], candidates.row[i], payoffs.take(i), causes[i], int(month[i]),
+                scheduled=bool(candidates.scheduled[i]))
 
     left = np.zeros(world.n_states, dtype=bool)
     left[ctx.counts.leavers] = True
@@ -271,7 +270,7 @@ def _threat(the: _Year, position: int, row: int, payoff: Payoffs, cause: str) ->
     s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
     ms.last_threat[row] = year
     ctx.counts.threats += 1
-    ctx.events.add(Event(year, "threat", s, k, cause=cause))
+    ctx.events.add(Event(year, "threat", s, k, cause=cause, detail=_stakes(payoff)))
     if the.u[DRAW_CONCEDE][row] < payoff.p_concede:
         ctx.counts.concessions += 1
         ctx.events.add(Event(year, "concession", s, k, detail=_concede(the, position, row, payoff)))
@@ -280,10 +279,19 @@ def _threat(the: _Year, position: int, row: int, payoff: Payoffs, cause: str) ->
         ctx.events.add(Event(year, "refusal", s, k))
 
 
+def _stakes(payoff: Payoffs) -> str:
+    """What a threat or a notice stakes, for its event: the payoff π of leaving and the chance
+    that the organization concedes, in the words of ``events.csv``."""
+    return f"exit payoff π = {float(payoff.payoff):+.2f} years of dues, concession chance {float(payoff.p_concede):.2f}"
+
+
 # --- notices and walk-outs -------------------------------------------------------------------------------
-def _notice(the: _Year, position: int, row: int, payoff: Payoffs, cause: str, month: int) -> None:
+def _notice(the: _Year, position: int, row: int, payoff: Payoffs, cause: str, month: int,
+            scheduled: bool = False) -> None:
     """A decision to leave takes its legal route: a lawful notice, a request for consent, a
-    walk-out, or an immediate exit from a non-treaty body. ``month`` 0: the drawn month."""
+    walk-out, or an immediate exit from a non-treaty body. ``month`` 0: the drawn month. A lawful
+    notice of the state's own (not ``scheduled`` by the timeline, which replays what happened) is
+    answered by the organization in the same year (:func:`_answer`)."""
     ctx = the.ctx
     world, ms, year = ctx.world, ctx.world.memberships, ctx.year
     s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
@@ -314,8 +322,10 @@ def _notice(the: _Year, position: int, row: int, payoff: Payoffs, cause: str, mo
         ctx.counts.spreading_rows.append(int(row))
         ctx.notices.record(year, int(ms.state[row]), int(ms.org[row]), world.power, members)
         y, m = law.split_month_index(effective)
-        ctx.events.add(Event(year, "notice", s, k, month=law.month_of(notice), detail=f"effective {y}-{m:02d}",
-                             **legal))
+        ctx.events.add(Event(year, "notice", s, k, month=law.month_of(notice),
+                             detail=f"effective {y}-{m:02d}; {_stakes(payoff)}", **legal))
+        if not scheduled and effective > notice and ctx.binding_field(row, "revocable"):
+            _answer(the, position, row, payoff)
     elif route.outcome == law.IMMEDIATE_EXIT:  # a non-treaty body: leave at will, not a withdrawal
         _exit(ctx, row, WITHDRAWN)
         ctx.counts.non_treaty_exits += 1
@@ -348,38 +358,55 @@ def _exit(ctx: StepContext, row: int, status: int, survive: bool | None = None) 
 
 
 # --- pending notices ---------------------------------------------------------------------------------------
-def _rescind(the: _Year, pending: np.ndarray, payoffs: Payoffs) -> None:
-    """Before this year's choices: revocable notices from earlier years (at flows positions
-    ``pending``) are rescinded when the government turned internationalist, ũ turned positive,
-    or the organization, answering the notice like a threat, concedes (§4.6)."""
+def _answer(the: _Year, position: int, row: int, payoff: Payoffs) -> None:
+    """The organization answers a revocable notice once, in the year it is given (MODEL.md §4.6):
+    it offers the concession a threat would win, with the chance a threat would have (the row's
+    p_concede, one uniform of draw 4), and the state takes it and rescinds its notice when the
+    concession is worth at least what leaving would bring it (value ≥ π: staying with the
+    concession is then no worse than leaving). A state that gave notice has weighed leaving
+    (π is usually well above a concession's value), so most notices are kept (US–UPU 2019 is the
+    exception that was bought back)."""
     ctx = the.ctx
-    world, ms, flows, year = ctx.world, ctx.world.memberships, ctx.flows, ctx.year
+    if not (the.u[DRAW_ANSWER][row] < payoff.p_concede and decision.accepts_concession(payoff.concession,
+                                                                                          payoff.payoff)):
+        return
+    ms, world, year = ctx.world.memberships, ctx.world, ctx.year
+    s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
+    ctx.counts.concessions += 1
+    ctx.events.add(Event(year, "concession", s, k, detail=_concede(the, position, row, payoff)))
+    _withdraw_notice(ctx, row, "the organization conceded")
+
+
+def _rescind(the: _Year, pending: np.ndarray) -> None:
+    """Before this year's choices: revocable notices from earlier years (at flows positions
+    ``pending``) are rescinded when the government turned internationalist this year or ũ turned
+    positive (MODEL.md §4.6; the organization's answer came in the notice's own year)."""
+    ctx = the.ctx
+    world, ms, flows = ctx.world, ctx.world.memberships, ctx.flows
     if len(pending) == 0:
         return
     rows = flows.rows[pending]
     state = flows.state[pending]
     turned = ctx.turnovers[state] & ctx.was_nativist[state] & ~world.nativist_government[state]
-    conceded = the.u[DRAW_ANSWER][rows] < payoffs.p_concede
     utility = the.value.utility[pending]
     turned_positive = np.where(ms.utility_at_notice[rows] <= 0, utility, 0.0)  # ũ was ≤ 0 at notice, now > 0
-    undo = law.rescinded(True, turned, turned_positive, conceded)  # pending notices are revocable ones
+    undo = law.rescinded(True, turned, turned_positive, False)  # pending notices are revocable ones
     for i in np.flatnonzero(np.asarray(undo, bool)):
-        row = rows[i]
-        s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
-        if turned[i]:
-            why = "a new internationalist government"
-        elif turned_positive[i] > 0:
-            why = "membership is worth it again"
-        else:  # the organization answered the notice like a threat (US–UPU 2019)
-            why = "the organization conceded"
-            ctx.counts.concessions += 1
-            ctx.events.add(Event(year, "concession", s, k, detail=_concede(the, pending[i], row, payoffs.take(i))))
-        ms.status[row] = MEMBER
-        ms.notice_month[row] = ms.effective_month[row] = -1
-        ms.utility_at_notice[row] = np.nan
-        ms.substantive[row] = ms.procedural[row] = 0
-        ctx.counts.rescissions += 1
-        ctx.events.add(Event(year, "rescission", s, k, detail=why))
+        _withdraw_notice(ctx, int(rows[i]), "a new internationalist government" if turned[i]
+                         else "membership is worth it again")
+
+
+def _withdraw_notice(ctx: StepContext, row: int, why: str) -> None:
+    """A pending notice is rescinded: the row is a member again (dates, ũ at notice and legality
+    cleared) and does not choose again this year."""
+    world, ms = ctx.world, ctx.world.memberships
+    ms.status[row] = MEMBER
+    ms.notice_month[row] = ms.effective_month[row] = -1
+    ms.utility_at_notice[row] = np.nan
+    ms.substantive[row] = ms.procedural[row] = 0
+    ctx.counts.rescissions += 1
+    ctx.events.add(Event(ctx.year, "rescission", world.state_code[ms.state[row]], world.org_code[ms.org[row]],
+                         detail=why))
 
 
 def _mature(ctx: StepContext) -> None:

@@ -76,6 +76,12 @@ def test_choice_values_by_hand():
     np.testing.assert_allclose([v_notice[0], v_threat[0]], [-3.0, -3.0])
 
 
+def test_a_notice_is_bought_back_only_by_a_concession_worth_leaving_for():
+    # a 1-year concession buys back a notice whose exit brings 0.8 years of dues, not one bringing 2.8
+    np.testing.assert_array_equal(decision.accepts_concession(np.array([1.0, 1.0, 1.2]), np.array([0.8, 2.8, 1.2])),
+                                  [True, False, True])
+
+
 def test_choice_probabilities_are_the_multinomial_logit():
     v_notice = np.array([0.0, math.log(2), -np.inf])
     v_threat = np.array([0.0, math.log(3), 1.0])
