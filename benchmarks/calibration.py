@@ -24,7 +24,7 @@ import argparse
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +35,8 @@ sys.path.insert(0, str(ROOT))
 from exitsim import ExitModel, Scenario, load_scenario  # noqa: E402
 from exitsim.codes import DEAD, MEMBER  # noqa: E402
 from exitsim.mechanisms import law  # noqa: E402
+from exitsim.mechanisms.decision import Candidates  # noqa: E402
+from exitsim.phases import decisions, evaluation  # noqa: E402
 from exitsim.world import HEGEMON  # noqa: E402
 
 
@@ -47,6 +49,7 @@ class Run:
     seed: int
     parameters: tuple = ()
     steps: int | None = None
+    propensities: bool = False  # also sum each year's p_threat and p_notice over the choosing rows
 
 
 @dataclass
@@ -61,6 +64,7 @@ class Record:
     withdrawal_rate: float = 0.0
     n_orgs_ever: int = 0
     organization_weight: float = 1.0
+    expected: tuple = (0.0, 0.0)  # Σ p_threat, Σ p_notice over every choosing membership and year
 
 
 def simulate(run: Run) -> Record:
@@ -69,7 +73,10 @@ def simulate(run: Run) -> Record:
                       parameters=dict(run.parameters), collect_states=False)
     world = model.world
     counts = {"nativist": [0, 0], "internationalist": [0, 0]}  # [exits, member-years at risk]
+    expected = np.zeros(2)
     for _ in range(model.n_steps):
+        if run.propensities:
+            expected += _propensities(model)
         ms = world.memberships  # at risk before this year's decisions: members of living treaty bodies
         rows = np.flatnonzero((ms.status == MEMBER) & (world.org_status[ms.org] != DEAD))
         rows = rows[model.context().binding_kind(rows) != law.NON_TREATY]
@@ -82,7 +89,23 @@ def simulate(run: Run) -> Record:
             if event.kind in ("notice", "walkout"):
                 counts["nativist" if nativist[world.state_index(event.state)] else "internationalist"][0] += 1
     return Record(run, model.datacollector.get_model_vars_dataframe(), model.events.to_frame(), model.cascades(),
-                  counts, model.withdrawal_rate(), world.n_orgs, model.params.organization_weight)
+                  counts, model.withdrawal_rate(), world.n_orgs, model.params.organization_weight, tuple(expected))
+
+
+def _propensities(model: ExitModel) -> np.ndarray:
+    """Σ p_threat and Σ p_notice (MODEL.md §4.6) over every membership that chooses this year,
+    with last year's flows and evaluation: the expected numbers of threats and notices, free of
+    the luck of the draws."""
+    ctx = model.context()
+    the = decisions._Year(ctx, evaluation.run(ctx))
+    deciding = np.flatnonzero(model.world.memberships.status[model.flows.rows] == MEMBER)
+    rows = model.flows.rows[deciding]
+    candidates = decisions._with_pretext(the, Candidates(deciding, rows, ctx.window_open()[model.flows.state[deciding]],
+                                                         np.zeros(len(rows), dtype=bool)))
+    payoffs = decisions._payoffs(the, deciding, rows)
+    p_notice, p_threat = decisions._choice_probabilities(the, candidates, payoffs.payoff, payoffs.p_concede,
+                                                         payoffs.concession)
+    return np.array([p_threat.sum(), p_notice.sum()])
 
 
 def simulate_all(runs: list[Run], workers: int) -> dict[Run, Record]:
@@ -196,6 +219,32 @@ def rescissions(records: dict[Run, Record], scenarios: list[str]) -> None:
               f"{verdict(to_notices / max(notices, 1) <= to_threats / max(threats, 1))}")
 
 
+def threats(records: dict[Run, Record], scenarios: list[str], default: str, costs: list[float]) -> None:
+    print("\n3.3 Threats (MODEL.md §4.6): threats by states whose exit payoff π is below −1 year of dues under 10%;"
+          " a costlier exit shifts actions from notices to threats")
+    for scenario in scenarios:
+        runs = seeds_of(records, scenario)
+        pi = np.concatenate([_exit_payoffs(r.events, "threat") for r in runs])
+        notice_pi = np.concatenate([_exit_payoffs(r.events, "notice") for r in runs])
+        share = float(np.mean(pi < -1)) if len(pi) else 0.0
+        print(f"  {scenario:<26} {len(pi)} threats, {share:.1%} with π < −1: {verdict(share < 0.1)} "
+              f"(median π of threats {np.median(pi):+.2f}, of the model's own notices {np.median(notice_pi):+.2f})")
+    realized, expected = [], []
+    for cost in costs:
+        runs = seeds_of(records, default, (("domestic_switching_cost", cost),) if cost != costs[0] else ())
+        t = sum(int(r.timeseries.threats.sum()) for r in runs)
+        n = sum(int(r.timeseries.notices.sum()) for r in runs)
+        e_t, e_n = (sum(r.expected[j] for r in runs) for j in (0, 1))
+        realized.append(t / (t + n) if t + n else 0.0)
+        expected.append(e_t / (e_t + e_n) if e_t + e_n else 0.0)
+        print(f"  {default:<26} domestic switching cost {cost:g} years of dues per unit of democracy: expected "
+              f"threats {expected[-1]:.1%} of actions (Σ p over every choice); drawn: {t} threats, {n} notices, "
+              f"threats {realized[-1]:.1%}")
+    print(f"  {'':<26} the expected threat share rises with the exit cost: "
+          f"{verdict(bool(np.all(np.diff(expected) > 0)))}; the drawn one "
+          f"{'rises too' if np.all(np.diff(realized) > 0) else 'does not rise at every step (luck of the draws)'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=20, help="dynamics seeds per scenario (default 20)")
@@ -205,12 +254,17 @@ def main() -> None:
     default, classroom, world = "scenarios/default.yaml", "scenarios/classroom.yaml", "scenarios/world.yaml"
     runs = [Run(default, s) for s in range(args.seeds)] + [Run(classroom, s) for s in range(args.seeds)]
     runs += [Run(world, s) for s in range(1, args.seeds + 1)]
+    costs = [0.2, 1.0, 2.0, 4.0]  # the first is the default
+    runs = [replace(run, propensities=True) if run.scenario == default else run for run in runs]
+    runs += [Run(default, s, (("domestic_switching_cost", cost),), propensities=True)
+             for cost in costs[1:] for s in range(args.seeds)]
     records = simulate_all(runs, args.workers)
     institutions()
     exits(seeds_of(records, default), "2. Default world, 50 years")
     exits(seeds_of(records, world), "   World scenario, 70 years")
     nativism(records, [default, classroom, world])
     rescissions(records, [default, world])
+    threats(records, [default, world], default, costs)
     print(f"\n({len(runs)} runs in {time.perf_counter() - started:.0f} s on {args.workers} workers; times vary with load.)")
 
 

@@ -257,7 +257,7 @@ _DEFINITIONS += [
     _p("baseline_notice", "β0", "float", -10.0, -30.0, 5.0, "logit",
        "decisions", "decision.choice_values", "MODEL.md §4.6; calibrated to world_facts.md's rate 0.0004",
        "Intercept of giving notice (calibrated so that the withdrawal rate is about 0.0004 a year)."),
-    _p("baseline_threat", "β0_T", "float", -9.5, -30.0, 5.0, "logit",
+    _p("baseline_threat", "β0_T", "float", -9.0, -30.0, 5.0, "logit",
        "decisions", "decision.choice_values", "MODEL.md §4.6; calibrated to world_facts.md (threats of the order of notices)",
        "Intercept of threatening to leave (calibrated so threats are of the order of notices)."),
     _p("beta_utility", "β_u", "float", 1.0, 0.0, 10.0, "logit per year of dues",
