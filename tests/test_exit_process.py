@@ -85,6 +85,44 @@ def test_paris_notice_only_three_years_after_entry_into_force_for_the_party(year
         assert [(e.year, e.month) for e in events(model, "withdrawal")] == [(year + 1, 11)]
 
 
+@pytest.mark.parametrize("month, lawful", [(10, False), (11, True)])
+def test_three_years_from_november_2016_end_in_november_2019(month, lawful):
+    """Paris in force for the party on 4 November 2016: a notice of October 2019 breaks the
+    three-year tenure (a walk-out), one of November 2019 is lawful (the United States')."""
+    model = lab("Paris", [ScheduledEvent(2019, "notice", "C", "Paris", month=month)], start_year=2016, steps=4,
+                founded="2016-11", joined="2016-11").run()
+    assert bool(events(model, "notice")) is lawful
+    if lawful:
+        assert [(e.year, e.month) for e in events(model, "withdrawal")] == [(2020, 11)]
+    else:
+        [walkout] = events(model, "walkout")
+        assert (walkout.year, walkout.month, walkout.procedural) == (2019, 10, "violated")
+
+
+def test_a_state_waits_for_the_first_lawful_month_of_the_year_rather_than_walk_out():
+    """Everyone leaves Paris in 2019 (β0 = 5, payoffs ignored); their tenure opens in November.
+    Three of the months drawn for them fall before November: those states give a lawful notice
+    in November, the fourth in its own month."""
+    model = lab("Paris", start_year=2018, steps=1, founded="2016-11", joined="2016-11", exit_decisions=True,
+                baseline_notice=5.0, beta_utility=0.0, baseline_threat=-30.0)
+    drawn = law.notice_month(model.streams.uniform(1, "decisions", len(model.world.memberships), draw=1))
+    drawn = {s: int(drawn[row(model, s)]) for s in "ABCD"}
+    assert sum(m < 11 for m in drawn.values()) == 3
+    model.run()
+    assert not events(model, "walkout")
+    assert sorted((e.state, e.month) for e in events(model, "notice")) == [(s, max(m, 11)) for s, m in drawn.items()]
+
+
+def test_a_scheduled_rejoin_counts_from_its_month():
+    timeline = [ScheduledEvent(2026, "notice", "B", "Paris", month=1),
+                ScheduledEvent(2028, "rejoin", "B", "Paris", month=2)]
+    model = lab("Paris", timeline, start_year=2025, steps=3, founded="2016-11").run()
+    r = row(model, "B")
+    assert (model.world.memberships.joined[r], model.world.memberships.joined_month[r]) == (2028, 2)
+    [rejoin] = events(model, "rejoin")
+    assert (rejoin.year, rejoin.month, rejoin.detail) == (2028, 2, "member again from 2028-02")
+
+
 def test_ilo_exit_takes_effect_only_with_the_arrears_paid():
     model = lab("ILO", [ScheduledEvent(2026, "withhold_dues", "B", "ILO", value=1.0),
                         ScheduledEvent(2026, "notice", "B", "ILO", month=1)], steps=4)

@@ -97,20 +97,21 @@ def run(ctx: StepContext, value: Evaluation, taken: np.ndarray | None = None) ->
     pending = pending[(law.year_of(ms.notice_month[flows.rows[pending]]) < year)
                       & ctx.binding_clause(flows.rows[pending]).revocable]
     _rescind(the, pending)
-    payoffs = _payoffs(the, candidates.position, candidates.row)
+    months = np.array([scheduled[int(r)][1] if s else 0 for r, s in zip(candidates.row, candidates.scheduled,
+                                                                        strict=True)], dtype=np.int64)
+    payoffs = _payoffs(the, candidates.position, candidates.row, months)
 
     p_notice, p_threat = _choice_probabilities(the, candidates, payoffs.payoff, payoffs.p_concede, payoffs.concession)
     choice = decision.choose(p_notice, p_threat, the.u[DRAW_CHOICE][candidates.row])
     if not p.exit_decisions:
         choice[:] = decision.STAY
-    month = np.zeros(len(candidates), dtype=np.int64)
     for i in np.flatnonzero(candidates.scheduled):  # scheduled choices override the draw
-        choice[i], month[i] = scheduled[int(candidates.row[i])]
+        choice[i] = scheduled[int(candidates.row[i])][0]
     causes = _causes(the, candidates, payoffs, choice)
     for i in np.flatnonzero(choice == decision.THREAT):
         _threat(the, candidates.position[i], candidates.row[i], payoffs.take(i), causes[i])
     for i in np.flatnonzero(choice == decision.NOTICE):
-        _notice(the, candidates.position[i], candidates.row[i], payoffs.take(i), causes[i], int(month[i]),
+        _notice(the, candidates.position[i], candidates.row[i], payoffs.take(i), causes[i],
                 scheduled=bool(candidates.scheduled[i]))
 
     left = np.zeros(world.n_states, dtype=bool)
@@ -182,32 +183,44 @@ def _choice_probabilities(the: _Year, candidates: Candidates, payoff, p_concede,
 
 
 # --- payoffs under the law --------------------------------------------------------------------------------
-def _legal(the: _Year, rows: np.ndarray, amendment: np.ndarray):
-    """The route, notice month and effective month of leaving now, for edge-list rows."""
+def _legal(the: _Year, rows: np.ndarray, amendment: np.ndarray, months: np.ndarray | None = None):
+    """The route, notice month and effective month of leaving now, for edge-list rows.
+
+    The notice's month is the timeline's where it gives one (``months`` > 0), else the row's
+    drawn month (draw 1) — moved on to the first month the minimum tenure allows when that month
+    falls later in this year: a state that may leave lawfully in November does not walk out in
+    October. Tenures count to the month from the organization's entry into force or the
+    member's joining (:func:`law.tenure_satisfied`, MODEL.md §4.7)."""
     ctx = the.ctx
     world, ms, year = ctx.world, ctx.world.memberships, ctx.year
     c = ctx.binding_clause(rows)
     org = ms.org[rows]
-    tenure = law.tenure_satisfied(c.min_tenure_years, c.tenure_basis, year, world.founded[org], ms.joined[rows])
-    route = law.lawful_route(c.kind, np.asarray(tenure, bool), None, amendment)
+    opens = law.first_lawful_month(c.min_tenure_years, c.tenure_basis,
+                                   law.month_index(world.founded[org], world.founded_month[org]),
+                                   law.month_index(ms.joined[rows], ms.joined_month[rows]))
+    drawn = law.month_index(year, law.notice_month(the.u[DRAW_MONTH][rows]))
+    drawn = np.where((drawn < opens) & (law.year_of(opens) == year), opens, drawn)
+    notice = drawn if months is None else np.where(months > 0, law.month_index(year, months), drawn)
+    tenure = np.asarray(notice >= opens, bool)
+    route = law.lawful_route(c.kind, tenure, None, amendment)
     refused = ms.consent_refused[rows] & (c.kind == law.CONSENT) & ~np.asarray(route.by_amendment, bool)
     if refused.any():  # consent was refused once: leaving now is a walk-out (MODEL.md §4.6)
         closed = law.walkout(c.kind, scalar=False)
         route = law.Route(*(np.where(refused, w, r) for w, r in zip(closed, route, strict=True)))
-    notice = law.month_index(year, law.notice_month(the.u[DRAW_MONTH][rows]))
     rule = np.where(route.by_amendment, law.MONTHS_AFTER, c.rule)
     arg1 = np.where(route.by_amendment, 12, c.arg1)
     effective = law.effective_months(rule, arg1, c.arg2, notice)
     return route, notice, effective
 
 
-def _payoffs(the: _Year, positions: np.ndarray, rows: np.ndarray) -> Payoffs:
-    """π, p_concede, the concessions' values and the legal route of rows at flows ``positions``."""
+def _payoffs(the: _Year, positions: np.ndarray, rows: np.ndarray, months: np.ndarray | None = None) -> Payoffs:
+    """π, p_concede, the concessions' values and the legal route of rows at flows ``positions``
+    (notices in the timeline's ``months`` where > 0, else in drawn months: :func:`_legal`)."""
     ctx = the.ctx
     world, ms, flows, p = ctx.world, ctx.world.memberships, ctx.flows, ctx.params
     state = flows.state[positions]
     amendment = np.asarray(law.amendment_right_open(ms.amendment_until[rows], ctx.year), bool)
-    route, notice, effective = _legal(the, rows, amendment)
+    route, notice, effective = _legal(the, rows, amendment, months)
     years = np.where(np.asarray(route.immediate, bool), 0, law.years_until_effect(effective, ctx.year))
     breaks = np.asarray(law.contested_or_violated(route.substantive, route.procedural), bool)
     switching = evaluation.switching_cost(breaks, world.democracy[state], ms.arrears[rows], flows.c_star[positions],
@@ -286,12 +299,12 @@ def _stakes(payoff: Payoffs) -> str:
 
 
 # --- notices and walk-outs -------------------------------------------------------------------------------
-def _notice(the: _Year, position: int, row: int, payoff: Payoffs, cause: str, month: int,
-            scheduled: bool = False) -> None:
-    """A decision to leave takes its legal route: a lawful notice, a request for consent, a
-    walk-out, or an immediate exit from a non-treaty body. ``month`` 0: the drawn month. A lawful
-    notice of the state's own (not ``scheduled`` by the timeline, which replays what happened) is
-    answered by the organization in the same year (:func:`_answer`)."""
+def _notice(the: _Year, position: int, row: int, payoff: Payoffs, cause: str, scheduled: bool = False) -> None:
+    """A decision to leave takes its legal route (``payoff.route``, in the month of
+    ``payoff.notice``): a lawful notice, a request for consent, a walk-out, or an immediate exit
+    from a non-treaty body. A lawful notice of the state's own (not ``scheduled`` by the
+    timeline, which replays what happened) is answered by the organization in the same year
+    (:func:`_answer`)."""
     ctx = the.ctx
     world, ms, year = ctx.world, ctx.world.memberships, ctx.year
     s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
@@ -303,13 +316,7 @@ def _notice(the: _Year, position: int, row: int, payoff: Payoffs, cause: str, mo
         if route.outcome == law.CONSENT_REFUSED:
             ms.consent_refused[row] = True
             return
-    notice = int(payoff.notice) if month == 0 else law.month_index(year, month)
-    effective = int(payoff.effective)
-    if month:
-        c = ctx.binding_clause([row])
-        rule = law.MONTHS_AFTER if route.by_amendment else c.rule[0]
-        arg1 = 12 if route.by_amendment else c.arg1[0]
-        effective = int(law.effective_months(np.array([rule]), np.array([arg1]), c.arg2, np.array([notice]))[0])
+    notice, effective = int(payoff.notice), int(payoff.effective)
     ms.substantive[row], ms.procedural[row] = route.substantive, route.procedural
     legal = dict(substantive=route.substantive_name, procedural=route.procedural_name, cause=cause)
     members = the.members.rows(int(ms.org[row]))

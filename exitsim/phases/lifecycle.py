@@ -28,7 +28,7 @@ def rejoin(ctx: StepContext) -> None:
     rows = np.flatnonzero(ms.status >= INACTIVE)  # the few rows out of their organizations
     rows = rows[((ms.status[rows] == INACTIVE) | ~ms.ended_by_death[rows])
                 & (world.org_status[ms.org[rows]] != DEAD) & (ms.exit_year[rows] < year)]
-    forced = set()
+    forced = {}  # row -> the scheduled month (0: none given)
     for event in ctx.timeline.at(year, "rejoin"):
         if world.org_status[world.org_index(event.organization)] == DEAD:
             continue  # nobody joins a dead organization
@@ -37,12 +37,14 @@ def rejoin(ctx: StepContext) -> None:
             r = int(ms.append(state=world.state_index(event.state), org=world.org_index(event.organization),
                               status=WITHDRAWN, joined=year + 1)[0])
             rows = np.append(rows, r)
-        forced.add(r)
+        forced[r] = event.month
     if len(rows) == 0:
         return
     back = _wants_back(ctx, rows) if p.rejoining else np.zeros(len(rows), dtype=bool)
     if forced:
         back |= np.isin(rows, list(forced))
+    # a rejoin counts from its scheduled month, else from January of next year ("effective next
+    # year"): tenures since accession start again from it (MODEL.md §4.7)
     for row in rows[back]:
         s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
         if ms.arrears[row] > 0 and not law.may_rejoin(ms.arrears[row]):  # pays its surviving debt first
@@ -59,10 +61,12 @@ def rejoin(ctx: StepContext) -> None:
             counts.returns += 1
             ctx.events.add(Event(year, "return", s, k, detail="resumed its seat without re-accession"))
         else:
-            ms.joined[row] = year + 1
+            month = forced.get(int(row), 0)
+            ms.joined[row], ms.joined_month[row] = (year, month) if month else (year + 1, 1)
             counts.rejoins += 1
-            ctx.events.add(Event(year, "rejoin", s, k,
-                                 detail=f"{'joins' if accession else 'member again'} from {year + 1}"))
+            since = f"{year}-{month:02d}" if month else f"{year + 1}"
+            ctx.events.add(Event(year, "rejoin", s, k, month=month,
+                                 detail=f"{'joins' if accession else 'member again'} from {since}"))
 
 
 def _wants_back(ctx: StepContext, rows: np.ndarray) -> np.ndarray:
