@@ -11,8 +11,10 @@
 2. The exit process over 20 dynamics seeds of the default world (50 years): the withdrawal rate
    against the empirical 0.0004, threats against notices, concessions, the share under notice,
    zombies and deaths; and the world scenario over as many seeds (70 years).
-3. The dynamics a researcher must be able to trust, each figure beside its target: nativism's
-   drift and who exits.
+   Both also at the horizon: the bands must hold at the end of a run, not only at its start.
+3. The dynamics a researcher must be able to trust (issue 10), each figure beside its target:
+   nativism's drift and who exits; rescissions and concessions; credible threats and the exit
+   cost; foundings, deaths and the number of organizations.
 
 Every run is independent, so the runs are spread over worker processes; the figures do not
 depend on their number. Times depend on the machine's load.
@@ -49,7 +51,7 @@ class Run:
     seed: int
     parameters: tuple = ()
     steps: int | None = None
-    propensities: bool = False  # also sum each year's p_threat and p_notice over the choosing rows
+    propensities: tuple = ()  # switching costs at which to sum each year's p_threat and p_notice
 
 
 @dataclass
@@ -64,7 +66,8 @@ class Record:
     withdrawal_rate: float = 0.0
     n_orgs_ever: int = 0
     organization_weight: float = 1.0
-    expected: tuple = (0.0, 0.0)  # Σ p_threat, Σ p_notice over every choosing membership and year
+    expected: dict = field(default_factory=dict)  # cost -> (Σ p_threat, Σ p_notice) over every choice
+    above_5_percent: float = 0.0  # share of states whose net institutional gain exceeds 5% of power in the last year
 
 
 def simulate(run: Run) -> Record:
@@ -73,10 +76,10 @@ def simulate(run: Run) -> Record:
                       parameters=dict(run.parameters), collect_states=False)
     world = model.world
     counts = {"nativist": [0, 0], "internationalist": [0, 0]}  # [exits, member-years at risk]
-    expected = np.zeros(2)
+    expected = {cost: np.zeros(2) for cost in run.propensities}
     for _ in range(model.n_steps):
-        if run.propensities:
-            expected += _propensities(model)
+        for cost in run.propensities:
+            expected[cost] += _propensities(model, cost)
         ms = world.memberships  # at risk before this year's decisions: members of living treaty bodies
         rows = np.flatnonzero((ms.status == MEMBER) & (world.org_status[ms.org] != DEAD))
         rows = rows[model.context().binding_kind(rows) != law.NON_TREATY]
@@ -89,14 +92,18 @@ def simulate(run: Run) -> Record:
             if event.kind in ("notice", "walkout"):
                 counts["nativist" if nativist[world.state_index(event.state)] else "internationalist"][0] += 1
     return Record(run, model.datacollector.get_model_vars_dataframe(), model.events.to_frame(), model.cascades(),
-                  counts, model.withdrawal_rate(), world.n_orgs, model.params.organization_weight, tuple(expected))
+                  counts, model.withdrawal_rate(), world.n_orgs, model.params.organization_weight,
+                  {cost: tuple(sums) for cost, sums in expected.items()},
+                  float(np.mean(model.flows.net / world.power > 0.05)))
 
 
-def _propensities(model: ExitModel) -> np.ndarray:
+def _propensities(model: ExitModel, cost: float) -> np.ndarray:
     """Σ p_threat and Σ p_notice (MODEL.md §4.6) over every membership that chooses this year,
-    with last year's flows and evaluation: the expected numbers of threats and notices, free of
-    the luck of the draws."""
+    with last year's flows and evaluation, had the domestic switching cost been ``cost``: the
+    expected numbers of threats and notices in the same circumstances, free of the luck of the
+    draws."""
     ctx = model.context()
+    ctx.params = model.params.replace(domestic_switching_cost=cost)
     the = decisions._Year(ctx, evaluation.run(ctx))
     deciding = np.flatnonzero(model.world.memberships.status[model.flows.rows] == MEMBER)
     rows = model.flows.rows[deciding]
@@ -229,20 +236,62 @@ def threats(records: dict[Run, Record], scenarios: list[str], default: str, cost
         share = float(np.mean(pi < -1)) if len(pi) else 0.0
         print(f"  {scenario:<26} {len(pi)} threats, {share:.1%} with π < −1: {verdict(share < 0.1)} "
               f"(median π of threats {np.median(pi):+.2f}, of the model's own notices {np.median(notice_pi):+.2f})")
-    realized, expected = [], []
+    baseline = seeds_of(records, default)
+    expected = []
     for cost in costs:
+        e_t, e_n = (sum(r.expected[cost][j] for r in baseline) for j in (0, 1))
+        expected.append(e_t / (e_t + e_n))
         runs = seeds_of(records, default, (("domestic_switching_cost", cost),) if cost != costs[0] else ())
         t = sum(int(r.timeseries.threats.sum()) for r in runs)
         n = sum(int(r.timeseries.notices.sum()) for r in runs)
-        e_t, e_n = (sum(r.expected[j] for r in runs) for j in (0, 1))
-        realized.append(t / (t + n) if t + n else 0.0)
-        expected.append(e_t / (e_t + e_n) if e_t + e_n else 0.0)
-        print(f"  {default:<26} domestic switching cost {cost:g} years of dues per unit of democracy: expected "
-              f"threats {expected[-1]:.1%} of actions (Σ p over every choice); drawn: {t} threats, {n} notices, "
-              f"threats {realized[-1]:.1%}")
-    print(f"  {'':<26} the expected threat share rises with the exit cost: "
-          f"{verdict(bool(np.all(np.diff(expected) > 0)))}; the drawn one "
-          f"{'rises too' if np.all(np.diff(realized) > 0) else 'does not rise at every step (luck of the draws)'}")
+        print(f"  {default:<26} domestic switching cost {cost:g} years of dues per unit of democracy: threats "
+              f"{expected[-1]:.1%} of the expected actions in the same circumstances (Σ p over every choice of the "
+              f"default runs); runs with this cost drew {t} threats and {n} notices ({t / max(t + n, 1):.1%})")
+    print(f"  {'':<26} the threat share rises with the exit cost: {verdict(bool(np.all(np.diff(expected) > 0)))}")
+
+
+def magnitudes_at_the_horizon(records: dict[Run, Record], scenarios: list[str]) -> None:
+    print("\n   At the horizon (MODEL.md §7 bands hold at the end too; mean over the seeds, their range in brackets)")
+    print(f"  {'scenario':<26} {'hegemon dues':>24} {'median gain':>24} {'above 5%':>9}")
+    for scenario in scenarios:
+        runs = seeds_of(records, scenario)
+        dues = np.array([r.timeseries.hegemon_dues_rate.iloc[-1] for r in runs])
+        gain = np.array([r.timeseries.median_net_gain_rate.iloc[-1] for r in runs])
+        above = max(r.above_5_percent for r in runs)
+        ok = 0.001 <= dues.min() and dues.max() <= 0.005 and 0.002 <= gain.min() and gain.max() <= 0.015 and above <= 0.01
+        print(f"  {scenario:<26} {dues.mean():>8.3%} ({dues.min():.3%}–{dues.max():.3%}) {gain.mean():>8.3%} "
+              f"({gain.min():.3%}–{gain.max():.3%}) {above:>8.1%}  {verdict(ok)}")
+
+
+def organizations(records: dict[Run, Record], world: str, small: list[str]) -> None:
+    print("\n3.4 Organizations (MODEL.md §4.12): at world size 40–95 foundings a decade and the number alive at the"
+          " horizon within ±25% of the start; foundings in small worlds scale with organization_weight")
+    runs = seeds_of(records, world)
+    decades = np.array([[r.timeseries.foundings.iloc[1 + 10 * d:11 + 10 * d].sum()
+                         for d in range((len(r.timeseries) - 1) // 10)] for r in runs], dtype=float)
+    alive = np.array([[(t.organizations_alive + t.organizations_zombie).iloc[i] for i in (0, -1)]
+                      for t in (r.timeseries for r in runs)], dtype=float)
+    change = alive[:, 1] / alive[:, 0] - 1
+    deaths = np.mean([r.timeseries.deaths.sum() for r in runs])
+    memberships = np.array([[r.timeseries.memberships_active.iloc[i] for i in (0, -1)] for r in runs], dtype=float)
+    print(f"  {world:<26} foundings a decade: {decades.mean():.0f} on average, decades {decades.min():.0f}–"
+          f"{decades.max():.0f}: {verdict(40 <= decades.min() and decades.max() <= 95)}")
+    print(f"  {'':<26} organizations alive {alive[:, 0].mean():.0f} → {alive[:, 1].mean():.0f} (seeds "
+          f"{alive[:, 1].min():.0f}–{alive[:, 1].max():.0f}, {change.min():+.0%} to {change.max():+.0%}): "
+          f"{verdict(bool(np.all(np.abs(change) <= 0.25)))}; {deaths:.0f} deaths a run; memberships "
+          f"{memberships[:, 0].mean():,.0f} → {memberships[:, 1].mean():,.0f}; layering "
+          f"{np.mean([r.timeseries.layering.iloc[0] for r in runs]):.2f} → "
+          f"{np.mean([r.timeseries.layering.iloc[-1] for r in runs]):.2f}")
+    print(f"  {'':<26} foundings a decade per organization alive at the start, × organization_weight:")
+    for scenario in [world, *small]:
+        runs = seeds_of(records, scenario)
+        years = len(runs[0].timeseries) - 1
+        per = np.mean([r.timeseries.foundings.sum() / years * 10 / r.timeseries.organizations_alive.iloc[0]
+                       * r.organization_weight for r in runs])
+        start = np.mean([r.timeseries.organizations_alive.iloc[0] for r in runs])
+        end = np.mean([(r.timeseries.organizations_alive + r.timeseries.organizations_zombie).iloc[-1] for r in runs])
+        print(f"  {'':<28}{scenario:<26} {per:.2f} (organization_weight {runs[0].organization_weight:g}; "
+              f"alive {start:.0f} → {end:.1f})")
 
 
 def main() -> None:
@@ -255,16 +304,17 @@ def main() -> None:
     runs = [Run(default, s) for s in range(args.seeds)] + [Run(classroom, s) for s in range(args.seeds)]
     runs += [Run(world, s) for s in range(1, args.seeds + 1)]
     costs = [0.2, 1.0, 2.0, 4.0]  # the first is the default
-    runs = [replace(run, propensities=True) if run.scenario == default else run for run in runs]
-    runs += [Run(default, s, (("domestic_switching_cost", cost),), propensities=True)
-             for cost in costs[1:] for s in range(args.seeds)]
+    runs = [replace(run, propensities=tuple(costs)) if run.scenario == default else run for run in runs]
+    runs += [Run(default, s, (("domestic_switching_cost", cost),)) for cost in costs[1:] for s in range(args.seeds)]
     records = simulate_all(runs, args.workers)
     institutions()
+    magnitudes_at_the_horizon(records, [world, default, classroom])
     exits(seeds_of(records, default), "2. Default world, 50 years")
     exits(seeds_of(records, world), "   World scenario, 70 years")
     nativism(records, [default, classroom, world])
     rescissions(records, [default, world])
     threats(records, [default, world], default, costs)
+    organizations(records, world, [default, classroom])
     print(f"\n({len(runs)} runs in {time.perf_counter() - started:.0f} s on {args.workers} workers; times vary with load.)")
 
 

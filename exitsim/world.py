@@ -37,6 +37,7 @@ from .codes import (  # noqa: F401  (re-exported: the world's vocabulary)
     WITHDRAWN,
     ZOMBIE,
 )
+from .mechanisms import lifecycle
 
 # The membership edge list: column name -> (dtype, value of a fresh row).
 MEMBERSHIP_COLUMNS: dict[str, tuple[Any, Any]] = {
@@ -194,6 +195,8 @@ class World:
     leader_history: np.ndarray = field(default=None)  # n_orgs × (history_years + 1): leader this year, 1, 2 … years ago
     reservations: list = field(default_factory=list)  # states' own clauses (membership column ``reservation``)
     history_years: int = 2  # years of performance and leadership kept: the pretext years (``pretext_years``)
+    area_reference: np.ndarray = field(default=None)  # per issue area: organizations alive at the start (N⁰_a)
+    area_reference_size: np.ndarray = field(default=None)  # per issue area: their members' harmonic mean (m⁰_a)
 
     def __post_init__(self):
         m = len(self.org_code)
@@ -205,6 +208,12 @@ class World:
         for name, value in defaults.items():
             if getattr(self, name) is None:
                 setattr(self, name, value)
+        if self.area_reference is None or self.area_reference_size is None:  # at the start (MODEL.md §4.12)
+            living = np.asarray(self.org_status) != DEAD
+            area = np.asarray(self.issue_area, dtype=np.int64)[living]
+            members = self.member_counts()[living]
+            self.area_reference = np.bincount(area, minlength=len(ISSUE_AREAS))
+            self.area_reference_size = lifecycle.reference_sizes(members, area, len(ISSUE_AREAS))
 
     # --- sizes -----------------------------------------------------------------------------
     @property

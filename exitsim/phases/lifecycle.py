@@ -91,13 +91,20 @@ def _wants_back(ctx: StepContext, rows: np.ndarray) -> np.ndarray:
 
 
 def run(ctx: StepContext) -> list[int]:
-    """Zombies and deaths, then the year's foundings; return the founded organizations' indices
-    (the model makes their agents)."""
+    """Zombies, deaths and failures, then the year's foundings; return the founded
+    organizations' indices (the model makes their agents)."""
     world, ms, p, year, counts = ctx.world, ctx.world.memberships, ctx.params, ctx.year, ctx.counts
     members = world.member_counts()
     status, world.low_years, world.dying_years, died = lifecycle.update_status(
         world.org_status, world.quality, world.low_years, world.dying_years, members,
         from_parameters(lifecycle.LifeCycleThresholds, p))
+    vitality = lifecycle.vitality(world.quality, ctx.flows.adequacy[:world.n_orgs])
+    hazard = lifecycle.failure_hazard(vitality, members, world.issue_area, _alive_by_area(world, status),
+                                      world.area_reference, world.area_reference_size, p.failure_rate,
+                                      p.failure_crowding, p.failure_smallness, p.organization_weight)
+    failed = (status != DEAD) & (ctx.streams.uniform(ctx.step, "lifecycle", world.n_orgs, draw=1) < hazard)
+    status = np.where(failed, DEAD, status).astype(world.org_status.dtype)
+    died = died | failed
     world.org_status = status
     if died.any():
         live = np.flatnonzero(ms.status <= INACTIVE)
@@ -108,27 +115,36 @@ def run(ctx: StepContext) -> list[int]:
             ms.ended_by_death[ending] = True
             ms.exit_year[ending] = year
             counts.deaths += 1
-            ctx.events.add(Event(year, "death", organization=world.org_code[k],
-                                 detail=f"{int(members[k])} members, performance {world.quality[k]:.2f}"))
+            detail = f"{int(members[k])} members, performance {world.quality[k]:.2f}"
+            if failed[k]:
+                detail = f"failed: {detail}, {min(1.0, float(ctx.flows.adequacy[k])):.0%} of its need collected"
+            ctx.events.add(Event(year, "death", organization=world.org_code[k], detail=detail))
     rng = ctx.streams.generator(ctx.step, "lifecycle")
-    alive = int(np.sum(world.org_status != DEAD))
-    count = int(rng.poisson(lifecycle.expected_foundings(alive, p.founding_rate)))
-    if not count:
+    expected = lifecycle.expected_foundings(_alive_by_area(world, world.org_status), world.area_reference,
+                                            p.founding_rate, p.founding_crowding, p.organization_weight)
+    areas = np.repeat(np.arange(len(ISSUE_AREAS)), rng.poisson(expected))
+    if not len(areas):
         return []
     rules = from_parameters(lifecycle.FoundingRules, p)
-    founded = found(ctx, founding_draws(rng, count, world.n_states, rules, len(ISSUE_AREAS)), rules)
-    counts.foundings += count
+    founded = found(ctx, founding_draws(rng, areas, world.n_states, rules), rules)
+    counts.foundings += len(areas)
     return founded
 
 
-def founding_draws(rng: np.random.Generator, count: int, n_states: int, rules: lifecycle.FoundingRules,
-                   n_areas: int) -> lifecycle.FoundingDraws:
-    """The random numbers of ``count`` foundings (:class:`lifecycle.FoundingDraws`) among
-    ``n_states`` states and ``n_areas`` issue areas, drawn in their fixed order from the life
-    cycle's generator."""
+def _alive_by_area(world: World, status: np.ndarray) -> np.ndarray:
+    """N_a: organizations not dead (zombies included) in each issue area."""
+    return np.bincount(world.issue_area[status != DEAD].astype(np.int64), minlength=len(ISSUE_AREAS))
+
+
+def founding_draws(rng: np.random.Generator, areas: np.ndarray, n_states: int,
+                   rules: lifecycle.FoundingRules) -> lifecycle.FoundingDraws:
+    """The random numbers of a year's foundings, one in each issue area of ``areas`` (indices
+    into :data:`ISSUE_AREAS`), among ``n_states`` states (:class:`lifecycle.FoundingDraws`),
+    drawn in their fixed order from the life cycle's generator."""
+    count = len(areas)
     low, high = rules.size_range
     return lifecycle.FoundingDraws(
-        founder=rng.random(count), area=rng.integers(n_areas, size=count),
+        founder=rng.random(count), area=np.asarray(areas, dtype=np.int64),
         size=rng.integers(low, high + 1, size=count), gumbel=rng.gumbel(size=(count, n_states)),
         rule=rng.random(count), intrinsic_quality=rng.beta(4.0, 2.0, size=count),
         value=rng.normal(0.0, 1.0, size=count))
