@@ -14,7 +14,7 @@
    Both also at the horizon: the bands must hold at the end of a run, not only at its start.
 3. The dynamics a researcher must be able to trust (issue 10), each figure beside its target:
    nativism's drift and who exits; rescissions and concessions; credible threats and the exit
-   cost; foundings, deaths and the number of organizations.
+   cost; foundings, deaths and the number of organizations; followers beyond chance.
 
 Every run is independent, so the runs are spread over worker processes; the figures do not
 depend on their number. Times depend on the machine's load.
@@ -250,6 +250,21 @@ def threats(records: dict[Run, Record], scenarios: list[str], default: str, cost
     print(f"  {'':<26} the threat share rises with the exit cost: {verdict(bool(np.all(np.diff(expected) > 0)))}")
 
 
+def contagion(records: dict[Run, Record], scenarios: list[str]) -> None:
+    print("\n3.5 Contagion (MODEL.md §4.8): each cascade against the followers expected by chance (the same members'"
+          " hazard without the exposure term); with contagion off the excess is chance alone")
+    for scenario in scenarios:
+        for label, parameters in (("contagion on", ()), ("β_c = 0", (("beta_contagion", 0.0),))):
+            runs = seeds_of(records, scenario, parameters)
+            frames = [r.cascades for r in runs if len(r.cascades)]
+            seeds = sum(len(f) for f in frames)
+            size = sum(int(f["size"].sum()) for f in frames)
+            chance = sum(float(f["expected"].sum()) for f in frames)
+            print(f"  {scenario:<26} {label:<13} {seeds / len(runs):5.1f} seeds a run; followers {size / len(runs):5.2f} "
+                  f"a run, by chance {chance / len(runs):5.2f}, beyond chance {(size - chance) / len(runs):+5.2f} "
+                  f"({size - chance:+.1f} over {len(runs)} runs)")
+
+
 def magnitudes_at_the_horizon(records: dict[Run, Record], scenarios: list[str]) -> None:
     print("\n   At the horizon (MODEL.md §7 bands hold at the end too; mean over the seeds, their range in brackets)")
     print(f"  {'scenario':<26} {'hegemon dues':>24} {'median gain':>24} {'above 5%':>9}")
@@ -306,6 +321,8 @@ def main() -> None:
     costs = [0.2, 1.0, 2.0, 4.0]  # the first is the default
     runs = [replace(run, propensities=tuple(costs)) if run.scenario == default else run for run in runs]
     runs += [Run(default, s, (("domestic_switching_cost", cost),)) for cost in costs[1:] for s in range(args.seeds)]
+    runs += [Run(default, s, (("beta_contagion", 0.0),)) for s in range(args.seeds)]
+    runs += [Run(world, s, (("beta_contagion", 0.0),)) for s in range(1, args.seeds + 1)]
     records = simulate_all(runs, args.workers)
     institutions()
     magnitudes_at_the_horizon(records, [world, default, classroom])
@@ -315,6 +332,7 @@ def main() -> None:
     rescissions(records, [default, world])
     threats(records, [default, world], default, costs)
     organizations(records, world, [default, classroom])
+    contagion(records, [default, world])
     print(f"\n({len(runs)} runs in {time.perf_counter() - started:.0f} s on {args.workers} workers; times vary with load.)")
 
 

@@ -59,6 +59,8 @@ CASCADE_COLUMNS = {
     "organization": "the organization it left",
     "size": "notices and walk-outs in the next 2 years by states that were members at the seed, to it or to same-area organizations (each counted for the earliest seed it follows)",
     "censored": "True when the 2-year window runs past the end of the run",
+    "expected": "followers expected by chance: the hazard of notice, without the exposure term, of the memberships that could follow the seed (the same members, in it or same-area organizations), summed over the same window",
+    "excess": "size − expected: the followers beyond chance",
 }
 
 FILE_DESCRIPTIONS = {
@@ -210,9 +212,13 @@ def _cascade_line(cascades: pd.DataFrame) -> str:
     if not len(cascades):
         return "* Contagion: no lead state or hegemon left an organization."
     largest = cascades.sort_values(["size", "year"], ascending=[False, True]).iloc[0]
-    return (f"* Contagion: {len(cascades)} exits by a lead state or the hegemon, followed within two years by "
-            f"{int(cascades['size'].sum())} others; the largest cascade followed {largest.state}'s exit from "
-            f"{largest.organization} in {int(largest.year)} ({int(largest['size'])} followers).")
+    followers, chance = int(cascades["size"].sum()), float(cascades["expected"].sum())
+    return (f"* Contagion: {len(cascades)} exit{'s' if len(cascades) != 1 else ''} by a lead state or the hegemon, "
+            f"followed within two years by {followers} other{'s' if followers != 1 else ''} where "
+            f"{chance:.1f} would have left by chance (the same members' hazard without contagion): "
+            f"{followers - chance:+.1f} beyond chance; the largest cascade followed {largest.state}'s exit from "
+            f"{largest.organization} in {int(largest.year)} ({int(largest['size'])} followers, "
+            f"{float(largest['expected']):.1f} by chance).")
 
 
 def _great_power_lines(first, last, transition) -> list[str]:

@@ -1,6 +1,7 @@
 """The exit process inside the model: law and the calendar with real clauses, contagion's lag,
 threats, rescissions, walk-outs and returns (MODEL.md §4.6–4.8, §4.12)."""
 
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -258,6 +259,31 @@ def test_a_weaker_states_notice_exposes_less():
     expected = power[model.world.state_index("C")] / power[model.world.state_index("A")]  # w_L = P_C / P_lead
     np.testing.assert_allclose(model.world.memberships.exposure[row(model, "B")], expected)
     assert expected < 0.2
+
+
+def test_followers_expected_by_chance_are_the_followers_hazard_without_exposure():
+    """A, the lead state of X, gives notice in 2026. In 2027 and 2028 the rows that could follow
+    it are B, C and D in X and B and D in Y (X's issue area; they were in X at the seed) — not E
+    in Y (not in X at the seed), not B, C and E in Z (another area). With payoffs ignored
+    (β_u = 0), no window or pretext and no threats, each row's hazard without exposure is
+    p = e^{−5} / (1 + e^{−5} + e^{−30}): 5 rows × 2 years × p expected by chance."""
+    scenario = Scenario.model_validate({
+        "name": "chance", "start_year": 2025, "steps": 3, "organization_weight": 1,
+        "states": [{"code": c, "power": p, "ideal_point": 0.0} for c, p in
+                   (("A", 8.0), ("B", 2.0), ("C", 2.0), ("D", 1.0), ("E", 1.0))],
+        "organizations": [{"code": "X", "issue_area": "health", "members": ["A", "B", "C", "D"]},
+                          {"code": "Y", "issue_area": "health", "members": ["B", "E", "D"]},
+                          {"code": "Z", "issue_area": "trade", "members": ["B", "C", "E"]}]})
+    model = ExitModel(scenario, timeline=[ScheduledEvent(2026, "notice", "A", "X", month=3)],
+                      parameters={"domestic_politics": False, "founding_rate": 0.0, "failure_rate": 0.0,
+                                  "death_members": 0, "beta_utility": 0.0, "baseline_notice": -5.0,
+                                  "baseline_threat": -30.0, "beta_window": 0.0, "beta_pretext": 0.0}).run()
+    assert [(e.year, e.state) for e in model.events if e.kind in ("notice", "walkout")] == [(2026, "A")]
+    [cascade] = model.cascades().to_dict("records")
+    p = math.exp(-5) / (1 + math.exp(-5) + math.exp(-30))
+    assert (cascade["state"], cascade["organization"], cascade["size"]) == ("A", "X", 0)
+    assert cascade["expected"] == pytest.approx(10 * p, rel=1e-12)
+    assert cascade["excess"] == pytest.approx(-10 * p, rel=1e-12)
 
 
 def test_threats_are_answered_in_their_year():

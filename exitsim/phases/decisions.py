@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..codes import MEMBER, NOTICE, WITHDRAWN
+from ..cascades import following_rows
+from ..codes import HEGEMON, MEMBER, NOTICE, WITHDRAWN
 from ..events import Event
 from ..mechanisms import decision, domestic, evaluation, law
 from ..mechanisms.coefficients import from_parameters
@@ -87,6 +88,7 @@ def run(ctx: StepContext, value: Evaluation, taken: np.ndarray | None = None) ->
         scheduled[world.row_of(event.state, event.organization)] = (
             decision.NOTICE if event.kind == "notice" else decision.THREAT, event.month)
     deciding = np.flatnonzero(member)
+    _followers_by_chance(the, deciding)
     candidates = Candidates(position=deciding, row=flows.rows[deciding], window=ctx.window_open()[flows.state[deciding]],
                             scheduled=_marked(len(ms), list(scheduled))[flows.rows[deciding]])
     candidates = _may_choose(the, candidates)
@@ -169,17 +171,51 @@ def _with_pretext(the: _Year, candidates: Candidates) -> Candidates:
     return Candidates(candidates.position, candidates.row, candidates.window, candidates.scheduled, found)
 
 
-def _choice_probabilities(the: _Year, candidates: Candidates, payoff, p_concede, concession):
+def _choice_probabilities(the: _Year, candidates: Candidates, payoff, p_concede, concession, exposure=None):
     """p_notice and p_threat (§4.6) of the candidates; a threat is possible once per
-    ``threat_interval`` years."""
+    ``threat_interval`` years. ``exposure`` replaces the rows' own contagion exposure if given."""
     ctx = the.ctx
     ms = ctx.world.memberships
     rows = candidates.row
     v_notice, v_threat = decision.choice_values(
-        payoff, ms.exposure[rows], candidates.window, candidates.pretext,
+        payoff, ms.exposure[rows] if exposure is None else exposure, candidates.window, candidates.pretext,
         ctx.world.nativism[ctx.flows.state[candidates.position]], p_concede, concession, the.choice)
     v_threat = np.where(ctx.year - ms.last_threat[rows] >= ctx.params.threat_interval, v_threat, -np.inf)
     return decision.choice_probabilities(v_notice, v_threat)
+
+
+# --- contagion against chance ----------------------------------------------------------------------------
+def _followers_by_chance(the: _Year, deciding: np.ndarray) -> None:
+    """Add to each live cascade seed (MODEL.md §4.8) the followers it would have by chance this
+    year: the hazard of notice, without the exposure term, of every membership that chooses and
+    could follow it (:func:`cascades.following_rows`: another member of the seed's organization
+    at the seed, in it or an organization of its issue area; each row counted for the earliest
+    seed, as followers are). The hazard is p_notice with X = 0 — times the chance of consent
+    where the route needs it, 0 from a non-treaty body, whose exits do not spread. Reads and
+    changes nothing else: the same draws, the same choices."""
+    ctx = the.ctx
+    world, flows = ctx.world, ctx.flows
+    seeds = ctx.notices.live_seeds(ctx.year, world.role_index(HEGEMON))
+    if not seeds or not ctx.params.exit_decisions or not len(deciding):
+        return
+    records = [ctx.notices.records[i] for i in seeds]
+    owner = following_rows(records, flows.state[deciding], flows.org[deciding], world.issue_area)
+    picked = owner >= 0
+    if not picked.any():
+        return
+    positions = deciding[picked]
+    rows = flows.rows[positions]
+    candidates = _with_pretext(the, Candidates(positions, rows, ctx.window_open()[flows.state[positions]],
+                                               np.zeros(len(rows), dtype=bool)))
+    payoffs = _payoffs(the, positions, rows)
+    p_notice, _ = _choice_probabilities(the, candidates, payoffs.payoff, payoffs.p_concede, payoffs.concession,
+                                        exposure=np.zeros(len(rows)))
+    outcome = np.asarray(payoffs.route.outcome)
+    p_notice = np.where(outcome == law.NEEDS_CONSENT, p_notice * ctx.params.consent_probability, p_notice)
+    p_notice = np.where(outcome == law.IMMEDIATE_EXIT, 0.0, p_notice)
+    expected = np.bincount(owner[picked], weights=p_notice, minlength=len(seeds))
+    for record, value in zip(records, expected, strict=True):
+        record["expected"] += float(value)
 
 
 # --- payoffs under the law --------------------------------------------------------------------------------
