@@ -14,7 +14,8 @@
    Both also at the horizon: the bands must hold at the end of a run, not only at its start.
 3. The dynamics a researcher must be able to trust (issue 10), each figure beside its target:
    nativism's drift and who exits; rescissions and concessions; credible threats and the exit
-   cost; foundings, deaths and the number of organizations; followers beyond chance.
+   cost; foundings, deaths and the number of organizations; followers beyond chance; the
+   decomposition of the hegemon/rising ratio's change.
 
 Every run is independent, so the runs are spread over worker processes; the figures do not
 depend on their number. Times depend on the machine's load.
@@ -38,6 +39,9 @@ from exitsim import ExitModel, Scenario, load_scenario  # noqa: E402
 from exitsim.codes import DEAD, MEMBER  # noqa: E402
 from exitsim.mechanisms import law  # noqa: E402
 from exitsim.mechanisms.decision import Candidates  # noqa: E402
+from exitsim.mechanisms.flows import FLOW_NAMES  # noqa: E402
+from exitsim.outcomes import RATIO_PARTS  # noqa: E402
+from exitsim.outputs import ratio_factors  # noqa: E402
 from exitsim.phases import decisions, evaluation  # noqa: E402
 from exitsim.world import HEGEMON  # noqa: E402
 
@@ -265,6 +269,28 @@ def contagion(records: dict[Run, Record], scenarios: list[str]) -> None:
                   f"({size - chance:+.1f} over {len(runs)} runs)")
 
 
+def decomposition(records: dict[Run, Record], scenarios: list[str]) -> None:
+    print("\n3.6 The transition (MODEL.md §4.4): each year's change of ln(P_hegemon / P_rising) split into growth, each"
+          " institutional flow and noise (timeseries.csv); over the run, as factors that multiply to the ratio's change")
+    for scenario in scenarios:
+        runs = seeds_of(records, scenario)
+        factors = [ratio_factors(r.timeseries) for r in runs]
+        ratio = np.array([[r.timeseries.hegemon_rising_ratio.iloc[i] for i in (0, -1)] for r in runs])
+        exact = max(abs(np.log(ratio[j, 1] / ratio[j, 0]) - np.log(np.prod([f[name] for name in RATIO_PARTS])))
+                    for j, f in enumerate(factors))
+
+        def mean(name: str, factors: list[dict] = factors) -> str:
+            return f"×{np.mean([f[name] for f in factors]):.3f}"
+
+        institutions = np.array([f["institutions"] for f in factors])
+        print(f"  {scenario:<26} ratio {ratio[:, 0].mean():.2f} → {ratio[:, 1].mean():.2f} (seeds {ratio[:, 1].min():.2f}–"
+              f"{ratio[:, 1].max():.2f}): growth {mean('growth')}, institutions ×{institutions.mean():.3f} (seeds "
+              f"{institutions.min():.3f}–{institutions.max():.3f}), noise {mean('noise')}, other {mean('other')}; "
+              f"the parts add up to the change (largest gap {exact:.1e} log points)")
+        print(f"  {'':<26} institutions by flow: " + ", ".join(f"{name.replace('_', ' ')} {mean(name)}"
+                                                                   for name in FLOW_NAMES))
+
+
 def magnitudes_at_the_horizon(records: dict[Run, Record], scenarios: list[str]) -> None:
     print("\n   At the horizon (MODEL.md §7 bands hold at the end too; mean over the seeds, their range in brackets)")
     print(f"  {'scenario':<26} {'hegemon dues':>24} {'median gain':>24} {'above 5%':>9}")
@@ -333,6 +359,7 @@ def main() -> None:
     threats(records, [default, world], default, costs)
     organizations(records, world, [default, classroom])
     contagion(records, [default, world])
+    decomposition(records, [default, classroom, world])
     print(f"\n({len(runs)} runs in {time.perf_counter() - started:.0f} s on {args.workers} workers; times vary with load.)")
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .codes import ALIVE, DEAD, HEGEMON, ISSUE_AREAS, RISING, ZOMBIE
 from .generate import gini
-from .mechanisms.flows import Flows
+from .mechanisms.flows import FLOW_NAMES, Flows
 from .mechanisms.grouping import group_sum
 from .world import World
 
@@ -63,6 +63,22 @@ MODEL_MEASURES = {
     "memberships_active": "memberships counted this year (members and members under notice)",
 }
 
+#: The parts of the year's change of ln(P_hegemon / P_rising), each the hegemon's part of its
+#: log-power change less the rising power's (MODEL.md §4.4; :func:`ratio_decomposition`).
+RATIO_PARTS = ("growth", *FLOW_NAMES, "noise", "other")
+_FLOW_WORDS = {"public_goods": "public goods received (members' share and the leak)", "access": "access spillover",
+               "leadership": "non-neutral gains of the organizations led", "dues": "dues paid",
+               "commitments": "security commitments received less those paid as leader",
+               "compliance": "compliance costs"}
+MODEL_MEASURES |= {
+    "ratio_change": "this year's change of ln(P_hegemon / P_rising) (log points; the sum of the ratio_change_* parts)",
+    "ratio_change_growth": "its part from the two powers' growth rates, g_hegemon − g_rising (log points)",
+    **{f"ratio_change_{name}": f"its part from {_FLOW_WORDS.get(name, name.replace('_', ' '))} (log points)"
+       for name in FLOW_NAMES},
+    "ratio_change_noise": "its part from the two powers' random shocks (log points)",
+    "ratio_change_other": "the rest: scheduled power shocks and debts paid out of power (log points)",
+}
+
 #: Per-state measures: name -> description (unit).
 STATE_MEASURES = {
     "power": "P, material power (power units)",
@@ -96,6 +112,18 @@ def layering(world: World) -> float:
     return len(rows) / pairs if pairs else 0.0
 
 
+def ratio_decomposition(power_terms: dict[str, np.ndarray], hegemon: int, rising: int,
+                        change: float) -> dict[str, float]:
+    """The year's change of ln(P_hegemon / P_rising), ``change``, split into :data:`RATIO_PARTS`:
+    each part of the power update (:func:`exitsim.phases.power.terms`) for the hegemon less the
+    same for the rising power, and ``other`` the rest (scheduled power shocks, debts paid out of
+    power). The parts add up to ``change``."""
+    parts = {name: float(power_terms[name][hegemon] - power_terms[name][rising])
+             for name in RATIO_PARTS if name in power_terms}
+    parts["other"] = change - sum(parts.values())
+    return parts
+
+
 #: Model measures that are whole numbers (integer columns of the model frame).
 COUNT_MEASURES = frozenset(("year", "polycentricity", "turnovers", "at_risk", "notices", "threats", "concessions",
                             "withdrawals", "non_treaty_exits", "walkouts_contested", "walkouts_violated",
@@ -121,8 +149,10 @@ class Outcomes:
         self.recorded = 0
         self.state_codes: list[str] = []
 
-    def record(self, row: int, year: int, world: World, flows: Flows, turnovers: np.ndarray, counts) -> None:
-        """Compute and store every measure of one year."""
+    def record(self, row: int, year: int, world: World, flows: Flows, turnovers: np.ndarray, counts,
+               power_terms: dict[str, np.ndarray] | None = None) -> None:
+        """Compute and store every measure of one year; ``power_terms`` (phase 3's parts of each
+        state's change of log power) decompose the change of the hegemon/rising ratio."""
         m = self.model
         power = world.power
         total = power.sum()
@@ -168,6 +198,13 @@ class Outcomes:
         m["organizations_zombie"][row] = int((world.org_status == ZOMBIE).sum())
         m["organizations_dead"][row] = int((world.org_status == DEAD).sum())
         m["memberships_active"][row] = len(flows.rows)
+        if min(hegemon, rising) >= 0:  # the start has no change: 0
+            moved = power_terms is not None and row > 0
+            change = np.log(m["hegemon_rising_ratio"][row] / m["hegemon_rising_ratio"][row - 1]) if moved else 0.0
+            parts = ratio_decomposition(power_terms, hegemon, rising, change) if moved else {}
+            for name in RATIO_PARTS:
+                m[f"ratio_change_{name}"][row] = parts.get(name, 0.0)
+            m["ratio_change"][row] = change
         if self.collect_states:
             s = self.states
             s["power"][row] = power

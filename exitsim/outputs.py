@@ -221,6 +221,32 @@ def _cascade_line(cascades: pd.DataFrame) -> str:
             f"{float(largest['expected']):.1f} by chance).")
 
 
+def ratio_factors(timeseries: pd.DataFrame) -> dict[str, float]:
+    """The run's change of the hegemon/rising ratio as factors that multiply to it: exp of each
+    ``ratio_change_*`` column summed over the years, and ``institutions``, their product over
+    the institutional flows (:data:`exitsim.outcomes.RATIO_PARTS`)."""
+    from .mechanisms.flows import FLOW_NAMES
+    from .outcomes import RATIO_PARTS
+
+    sums = {name: float(timeseries[f"ratio_change_{name}"].sum()) for name in RATIO_PARTS}
+    factors = {name: float(np.exp(value)) for name, value in sums.items()}
+    factors["institutions"] = float(np.exp(sum(sums[name] for name in FLOW_NAMES)))
+    return factors
+
+
+def _ratio_line(timeseries: pd.DataFrame) -> str:
+    """The summary's decomposition of the ratio's change into growth, institutions and noise."""
+    from .mechanisms.flows import FLOW_NAMES
+
+    f = ratio_factors(timeseries)
+    flows = ", ".join(f"{name.replace('_', ' ')} ×{f[name]:.3f}" for name in FLOW_NAMES)
+    total = f["growth"] * f["institutions"] * f["noise"] * f["other"]
+    other = f", scheduled shocks and debts ×{f['other']:.3f}" if abs(f["other"] - 1) > 5e-4 else ""
+    return (f"* What moved the ratio (factors that multiply to its change, ×{total:.3f}): the growth rates "
+            f"×{f['growth']:.3f}, institutions ×{f['institutions']:.3f} ({flows}), random shocks ×{f['noise']:.3f}"
+            f"{other}.")
+
+
 def _great_power_lines(first, last, transition) -> list[str]:
     """The summary's lines on the hegemon and the rising power (what exists of them)."""
     lines = []
@@ -254,6 +280,7 @@ def summary_text(model, timeseries: pd.DataFrame, events: pd.DataFrame, cascades
         f"{int(first.memberships_active)} memberships at the start, {world.n_orgs} organizations ever by the end; "
         f"world seed {model.config.world_seed}, seed {model.seed}.",
         *_great_power_lines(first, last, transition),
+        *([_ratio_line(timeseries)] if np.isfinite(first.hegemon_rising_ratio) else []),
         f"* The median state gains {last.median_net_gain_rate:.2%} of its power a year from institutions; "
         f"hierarchy of leadership {first.hierarchy:.2f} → {last.hierarchy:.2f}.",
         f"* Gini of power {first.gini_power:.3f} → {last.gini_power:.3f}; "

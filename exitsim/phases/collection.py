@@ -9,4 +9,4 @@ from .context import StepContext
 
 def run(ctx: StepContext, outcomes: Outcomes) -> None:
     """Record every model-level (and, if collected, per-state) measure of this year."""
-    outcomes.record(ctx.step, ctx.year, ctx.world, ctx.flows, ctx.turnovers, ctx.counts)
+    outcomes.record(ctx.step, ctx.year, ctx.world, ctx.flows, ctx.turnovers, ctx.counts, ctx.power_terms)

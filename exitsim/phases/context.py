@@ -92,8 +92,8 @@ class StepContext:
     events), ``notices`` (the spreading exits, for the cascades), ``lookups`` (clause arrays and
     row indexes) and ``templates`` (the real organizations foundings copy). This year's:
     ``step`` (1 for the first year), ``year``, ``counts``, ``flows`` (phase 2's; last year's
-    until phase 2 runs), ``turnovers`` (phase 1's) and ``was_nativist`` (governments before this
-    year's turnovers).
+    until phase 2 runs), ``turnovers`` (phase 1's), ``was_nativist`` (governments before this
+    year's turnovers) and ``power_terms`` (phase 3's parts of each state's change of log power).
     """
 
     world: World
@@ -110,6 +110,7 @@ class StepContext:
     counts: YearCounts = field(default_factory=YearCounts)
     turnovers: np.ndarray | None = None
     was_nativist: np.ndarray | None = None
+    power_terms: dict[str, np.ndarray] | None = None
 
     def clauses(self) -> law.ClauseArrays:
         """Every organization's withdrawal clause as arrays."""
