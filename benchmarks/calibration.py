@@ -15,7 +15,7 @@
 3. The dynamics a researcher must be able to trust (issue 10), each figure beside its target:
    nativism's drift and who exits; rescissions and concessions; credible threats and the exit
    cost; foundings, deaths and the number of organizations; followers beyond chance; the
-   decomposition of the hegemon/rising ratio's change.
+   decomposition of the hegemon/rising ratio's change; what the bipolar scenario shows.
 
 Every run is independent, so the runs are spread over worker processes; the figures do not
 depend on their number. Times depend on the machine's load.
@@ -291,6 +291,21 @@ def decomposition(records: dict[Run, Record], scenarios: list[str]) -> None:
                                                                    for name in FLOW_NAMES))
 
 
+def bipolar(records: dict[Run, Record], scenario: str) -> None:
+    print("\n3.7 The bipolar scenario: what its header says it shows (a stable order; walk-outs once divergence"
+          " weighs more)")
+    for label, parameters in (("as shipped", ()), ("preference_cost 4", (("preference_cost", 4.0),))):
+        runs = seeds_of(records, scenario, parameters)
+
+        def per_run(column: str, runs: list[Record] = runs) -> float:
+            return float(np.mean([r.timeseries[column].sum() for r in runs]))
+
+        ratio = np.array([r.timeseries.hegemon_rising_ratio.iloc[-1] for r in runs])
+        print(f"  {scenario:<26} {label:<18} a run: {per_run('notices'):.2f} notices, {per_run('threats'):.2f} threats, "
+              f"{per_run('walkouts_contested') + per_run('walkouts_violated'):.2f} walk-outs; ratio at the end "
+              f"{ratio.min():.2f}–{ratio.max():.2f}")
+
+
 def magnitudes_at_the_horizon(records: dict[Run, Record], scenarios: list[str]) -> None:
     print("\n   At the horizon (MODEL.md §7 bands hold at the end too; mean over the seeds, their range in brackets)")
     print(f"  {'scenario':<26} {'hegemon dues':>24} {'median gain':>24} {'above 5%':>9}")
@@ -349,6 +364,8 @@ def main() -> None:
     runs += [Run(default, s, (("domestic_switching_cost", cost),)) for cost in costs[1:] for s in range(args.seeds)]
     runs += [Run(default, s, (("beta_contagion", 0.0),)) for s in range(args.seeds)]
     runs += [Run(world, s, (("beta_contagion", 0.0),)) for s in range(1, args.seeds + 1)]
+    bipolar_ = "scenarios/bipolar.yaml"
+    runs += [Run(bipolar_, s, p) for p in ((), (("preference_cost", 4.0),)) for s in range(args.seeds)]
     records = simulate_all(runs, args.workers)
     institutions()
     magnitudes_at_the_horizon(records, [world, default, classroom])
@@ -360,6 +377,7 @@ def main() -> None:
     organizations(records, world, [default, classroom])
     contagion(records, [default, world])
     decomposition(records, [default, classroom, world])
+    bipolar(records, bipolar_)
     print(f"\n({len(runs)} runs in {time.perf_counter() - started:.0f} s on {args.workers} workers; times vary with load.)")
 
 
