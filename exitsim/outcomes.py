@@ -77,6 +77,7 @@ MODEL_MEASURES |= {
        for name in FLOW_NAMES},
     "ratio_change_noise": "its part from the two powers' random shocks (log points)",
     "ratio_change_other": "the rest: scheduled power shocks and debts paid out of power (log points)",
+    "notices_scheduled": "of this year's lawful notices, those the timeline scheduled (the rest are the model's own)",
 }
 
 #: Per-state measures: name -> description (unit).
@@ -128,7 +129,8 @@ def ratio_decomposition(power_terms: dict[str, np.ndarray], hegemon: int, rising
 COUNT_MEASURES = frozenset(("year", "polycentricity", "turnovers", "at_risk", "notices", "threats", "concessions",
                             "withdrawals", "non_treaty_exits", "walkouts_contested", "walkouts_violated",
                             "rescissions", "rejoins", "returns", "foundings", "deaths", "organizations_alive",
-                            "organizations_zombie", "organizations_dead", "memberships_active"))
+                            "organizations_zombie", "organizations_dead", "memberships_active",
+                            "notices_scheduled"))
 
 
 class Outcomes:
@@ -187,7 +189,7 @@ class Outcomes:
         m["turnovers"][row] = int(turnovers.sum())
         for name in ("at_risk", "notices", "threats", "concessions", "withdrawals", "non_treaty_exits",
                      "walkouts_contested", "walkouts_violated", "rescissions", "rejoins", "returns", "foundings",
-                     "deaths"):
+                     "deaths", "notices_scheduled"):
             m[name][row] = getattr(counts, name)
         m["under_notice_share"][row] = counts.under_notice / max(len(flows.rows), 1)
         others = np.ones(world.n_states, dtype=bool)

@@ -147,9 +147,25 @@ def versions() -> dict[str, str]:
 
 
 def transition_year(timeseries: pd.DataFrame) -> int | None:
-    """The first year the rising power's power reaches the hegemon's, or None."""
-    reached = timeseries.loc[timeseries["hegemon_rising_ratio"] <= 1.0, "year"]
+    """The first year after the start in which the rising power's power reaches the hegemon's,
+    or None: when it never does, and when it was not behind at the start (there is no
+    transition to date then)."""
+    ratio = timeseries["hegemon_rising_ratio"]
+    if not len(ratio) or not ratio.iloc[0] > 1.0:
+        return None
+    reached = timeseries.loc[ratio <= 1.0, "year"]
     return int(reached.iloc[0]) if len(reached) else None
+
+
+def counted(n: int | float, noun: str, plural: str | None = None) -> str:
+    """``"1 notice"``, ``"2 notices"``: a whole number with its noun."""
+    n = int(n)
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+#: events.csv's kinds as the summary names them: (singular, plural).
+_EVENT_WORDS = {"walkout": ("walk-out", "walk-outs"), "consent": ("answer to a request for consent",
+                                                               "answers to requests for consent")}
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -213,12 +229,11 @@ def _cascade_line(cascades: pd.DataFrame) -> str:
         return "* Contagion: no lead state or hegemon left an organization."
     largest = cascades.sort_values(["size", "year"], ascending=[False, True]).iloc[0]
     followers, chance = int(cascades["size"].sum()), float(cascades["expected"].sum())
-    return (f"* Contagion: {len(cascades)} exit{'s' if len(cascades) != 1 else ''} by a lead state or the hegemon, "
-            f"followed within two years by {followers} other{'s' if followers != 1 else ''} where "
-            f"{chance:.1f} would have left by chance (the same members' hazard without contagion): "
-            f"{followers - chance:+.1f} beyond chance; the largest cascade followed {largest.state}'s exit from "
-            f"{largest.organization} in {int(largest.year)} ({int(largest['size'])} followers, "
-            f"{float(largest['expected']):.1f} by chance).")
+    return (f"* Contagion: {counted(len(cascades), 'exit')} by a lead state or the hegemon, followed within two years "
+            f"by {counted(followers, 'other')} where {chance:.1f} would have left by chance (the same members' hazard "
+            f"without contagion): {round(followers - chance, 1) + 0.0:+.1f} beyond chance; the largest cascade followed "
+            f"{largest.state}'s exit from {largest.organization} in {int(largest.year)} "
+            f"({counted(largest['size'], 'follower')}, {float(largest['expected']):.1f} by chance).")
 
 
 def ratio_factors(timeseries: pd.DataFrame) -> dict[str, float]:
@@ -250,24 +265,66 @@ def _ratio_line(timeseries: pd.DataFrame) -> str:
 def _great_power_lines(first, last, transition) -> list[str]:
     """The summary's lines on the hegemon and the rising power (what exists of them)."""
     lines = []
+    start, end = int(first.year), int(last.year)
     if np.isfinite(first.hegemon_power_share):
         lines.append(f"* Hegemon's share of world power {first.hegemon_power_share:.1%} → {last.hegemon_power_share:.1%}; "
                      f"output led by it {first.hegemon_leadership_share:.1%} → {last.hegemon_leadership_share:.1%}; "
-                     f"it pays {last.budget_share_hegemon:.1%} of all dues ({last.hegemon_dues_rate:.2%} of its "
-                     f"power a year).")
+                     f"its share of all dues paid {first.budget_share_hegemon:.1%} → {last.budget_share_hegemon:.1%}, "
+                     f"its dues {first.hegemon_dues_rate:.2%} of its power in {start} and {last.hegemon_dues_rate:.2%} "
+                     f"in {end}.")
     if np.isfinite(first.rising_power_share):
         lines.append(f"* Rising power's share of world power {first.rising_power_share:.1%} → "
                      f"{last.rising_power_share:.1%}; output led by it {first.rising_leadership_share:.1%} → "
                      f"{last.rising_leadership_share:.1%}.")
     if np.isfinite(first.hegemon_rising_ratio):
-        lines.append(f"* Hegemon / rising power: {first.hegemon_rising_ratio:.2f} → {last.hegemon_rising_ratio:.2f}; "
-                     + (f"the rising power overtook the hegemon in {transition}." if transition
-                        else "no power transition."))
+        if first.hegemon_rising_ratio <= 1.0:
+            where = ("the two start level" if np.isclose(first.hegemon_rising_ratio, 1.0)
+                     else "the rising power starts ahead") + ", so there is no transition to date"
+        else:
+            where = (f"the rising power overtook the hegemon in {transition}" if transition
+                     else "no power transition")
+        lines.append(f"* Hegemon / rising power: {first.hegemon_rising_ratio:.2f} in {start} → "
+                     f"{last.hegemon_rising_ratio:.2f} in {end}; {where}.")
     return lines or ["* No state is the hegemon or the rising power in this scenario."]
 
 
+def _exit_line(model, timeseries: pd.DataFrame) -> str:
+    """The summary's line on notices, threats and exits: the rate compared with the real one is
+    that of the model's own notices, not the timeline's."""
+    t = timeseries
+    notices, scheduled = int(t.notices.sum()), int(t.notices_scheduled.sum())
+    at_risk = t.at_risk.sum()
+    own = (notices - scheduled) / at_risk if at_risk else 0.0
+    rate = (f"{own:.5f} per member-year at risk; the real rate is about 0.0004" if not scheduled else
+            f"{scheduled} scheduled by the timeline; the model's own {notices - scheduled}: {own:.5f} per member-year "
+            f"at risk, where the real rate is about 0.0004")
+    non_treaty = int(t.non_treaty_exits.sum())
+    return (f"* Exit and voice: {counted(notices, 'lawful notice')} ({rate}); {counted(t.withdrawals.sum(), 'withdrawal')} "
+            f"took effect" + (f", and {counted(non_treaty, 'exit from a non-treaty body', 'exits from non-treaty bodies')}"
+                              if non_treaty else "")
+            + f"; {counted(t.rescissions.sum(), 'notice')} rescinded; {counted(t.threats.sum(), 'threat')}; "
+            f"{counted(t.concessions.sum(), 'concession')} (to threats or notices); "
+            f"{counted(t.walkouts_contested.sum() + t.walkouts_violated.sum(), 'walk-out')}; "
+            f"{counted(t.rejoins.sum() + t.returns.sum(), 'rejoin or return', 'rejoins or returns')}.")
+
+
+def _events_line(events: pd.DataFrame) -> str:
+    if not len(events):
+        return "* Events recorded: none."
+    parts = []
+    for kind, n in events["kind"].value_counts().items():
+        singular, plural = _EVENT_WORDS.get(kind, (kind, kind + "s"))
+        part = counted(n, singular, plural)
+        if kind == "withdrawal":  # exits from non-treaty bodies are recorded as withdrawals too
+            non_treaty = int(events.loc[events.kind == "withdrawal", "substantive"].eq("non_treaty").sum())
+            part += f" ({non_treaty} from a non-treaty body)" if non_treaty else ""
+        parts.append(part)
+    return f"* Events recorded: {len(events)} ({', '.join(parts)})."
+
+
 def summary_text(model, timeseries: pd.DataFrame, events: pd.DataFrame, cascades: pd.DataFrame) -> str:
-    """A short Markdown account of the run."""
+    """A short Markdown account of the run; every figure says which year it is from, or
+    gives the start and the end."""
     first, last = timeseries.iloc[0], timeseries.iloc[-1]
     world = model.world
     transition = transition_year(timeseries)
@@ -281,20 +338,17 @@ def summary_text(model, timeseries: pd.DataFrame, events: pd.DataFrame, cascades
         f"world seed {model.config.world_seed}, seed {model.seed}.",
         *_great_power_lines(first, last, transition),
         *([_ratio_line(timeseries)] if np.isfinite(first.hegemon_rising_ratio) else []),
-        f"* The median state gains {last.median_net_gain_rate:.2%} of its power a year from institutions; "
-        f"hierarchy of leadership {first.hierarchy:.2f} → {last.hierarchy:.2f}.",
+        f"* The median state gains {first.median_net_gain_rate:.2%} of its power a year from institutions in "
+        f"{int(first.year)}, {last.median_net_gain_rate:.2%} in {int(last.year)}; hierarchy of leadership "
+        f"{first.hierarchy:.2f} → {last.hierarchy:.2f}.",
         f"* Gini of power {first.gini_power:.3f} → {last.gini_power:.3f}; "
-        f"organizations alive / zombie / dead at the end: {int(last.organizations_alive)} / "
-        f"{int(last.organizations_zombie)} / {int(last.organizations_dead)}.",
-        f"* Exit and voice: {int(timeseries.notices.sum())} notices ({model.withdrawal_rate():.5f} per member-year "
-        f"at risk; the real rate is about 0.0004), {int(timeseries.withdrawals.sum())} withdrawals took effect, "
-        f"{int(timeseries.rescissions.sum())} notices rescinded, {int(timeseries.threats.sum())} threats, "
-        f"{int(timeseries.concessions.sum())} concessions (to threats or notices), "
-        f"{int(timeseries.walkouts_contested.sum() + timeseries.walkouts_violated.sum())} walk-outs, "
-        f"{int(timeseries.rejoins.sum() + timeseries.returns.sum())} rejoins or returns.",
+        f"organizations alive / zombie / dead: {int(first.organizations_alive)} / {int(first.organizations_zombie)} / "
+        f"{int(first.organizations_dead)} at the start, {int(last.organizations_alive)} / "
+        f"{int(last.organizations_zombie)} / {int(last.organizations_dead)} at the end "
+        f"({counted(timeseries.foundings.sum(), 'founding')}, {counted(timeseries.deaths.sum(), 'death')}).",
+        _exit_line(model, timeseries),
         _cascade_line(cascades),
-        f"* Events recorded: {len(events)}"
-        + (" (" + ", ".join(f"{n} {k}" for k, n in events["kind"].value_counts().items()) + ")." if len(events) else "."),
+        _events_line(events),
     ]
     return "\n".join(lines) + "\n"
 

@@ -36,6 +36,7 @@ class YearCounts:
     walkouts_contested: int = 0
     walkouts_violated: int = 0
     rescissions: int = 0
+    notices_scheduled: int = 0  # of the lawful notices, those the timeline scheduled
     rejoins: int = 0
     returns: int = 0
     foundings: int = 0

@@ -362,6 +362,7 @@ def _notice(the: _Year, position: int, row: int, payoff: Payoffs, cause: str, sc
         ms.status[row], ms.notice_month[row], ms.effective_month[row] = NOTICE, notice, effective
         ms.utility_at_notice[row] = the.value.utility[position]
         ctx.counts.notices += 1
+        ctx.counts.notices_scheduled += int(scheduled)
         ctx.counts.spreading_rows.append(int(row))
         ctx.notices.record(year, int(ms.state[row]), int(ms.org[row]), world.power, members)
         y, m = law.split_month_index(effective)
