@@ -21,11 +21,18 @@ def organization(code, quality, area="health"):
             "members": ["A", "B", "C", "D", "E"]}
 
 
+def crowded(model: ExitModel) -> ExitModel:
+    """The model with its health organizations at twice their area's start density."""
+    model.world.area_reference[ISSUE_AREAS.index("health")] = 1
+    return model
+
+
 def test_an_organization_that_neither_performs_nor_delivers_fails_and_a_healthy_one_does_not():
-    """Vitality 0 (no performance) with failure_rate 1 at the start density: hazard 1, it dies in
-    the first year and its memberships end by death; vitality 1 (full performance, fully
-    funded): hazard 0, it never fails."""
-    model = world([organization("HOLLOW", 0.0), organization("SOUND", 1.0)], failure_rate=1.0, founding_rate=0.0)
+    """In an area at twice its start density, vitality 0 (no performance) with failure_rate 1:
+    hazard 1, it dies in the first year and its memberships end by death; vitality 1 (full
+    performance, fully funded): hazard 0, it never fails."""
+    model = crowded(world([organization("HOLLOW", 0.0), organization("SOUND", 1.0)], failure_rate=1.0,
+                          founding_rate=0.0))
     model.run()
     hollow, sound = (model.world.org_index(code) for code in ("HOLLOW", "SOUND"))
     assert model.world.org_status[hollow] == DEAD and model.world.org_status[sound] != DEAD
@@ -38,7 +45,14 @@ def test_an_organization_that_neither_performs_nor_delivers_fails_and_a_healthy_
 
 
 def test_failure_rate_off_means_no_failures():
-    model = world([organization("HOLLOW", 0.0), organization("SOUND", 1.0)], failure_rate=0.0, founding_rate=0.0)
+    model = crowded(world([organization("HOLLOW", 0.0), organization("SOUND", 1.0)], failure_rate=0.0,
+                          founding_rate=0.0))
+    model.run()
+    assert not np.any(model.world.org_status == DEAD)
+
+
+def test_an_area_at_its_start_density_carries_its_organizations():
+    model = world([organization("HOLLOW", 0.0), organization("SOUND", 1.0)], failure_rate=100.0, founding_rate=0.0)
     model.run()
     assert not np.any(model.world.org_status == DEAD)
 

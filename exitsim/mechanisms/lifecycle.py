@@ -166,37 +166,37 @@ def vitality(quality: np.ndarray, adequacy: np.ndarray) -> np.ndarray:
 
 
 def failure_hazard(vitality: np.ndarray, members: np.ndarray, issue_area: np.ndarray, alive_by_area: np.ndarray,
-                   reference_by_area: np.ndarray, reference_size_by_area: np.ndarray, rate: float, crowding: float,
+                   reference_by_area: np.ndarray, reference_size_by_area: np.ndarray, rate: float,
                    smallness: float, weight: float) -> np.ndarray:
     """Each organization's yearly hazard of failing (it dies), MODEL.md §4.12:
 
-        h_k = (rate / w) · (1 − v_k) · (N_a / N⁰_a)^{η_d} · (m⁰_a / m_k)^{σ}
+        h_k = (φ / w) · (1 − v_k) · (m⁰_a / m_k)^{σ} · max(0, N_a / N⁰_a − 1)
 
     with v_k its :func:`vitality`, m_k its members, and for its issue area a (``issue_area``
     indexes the per-area arrays): N_a and N⁰_a the organizations alive now and at the start
     (:func:`expected_foundings`) and m⁰_a the harmonic mean of the members of its organizations
-    at the start (:func:`reference_sizes`). η_d = ``crowding``, σ = ``smallness``,
-    w = ``weight``. Weak (poorly performing, underfunded), crowded and small organizations fail
-    more often; large universal ones almost never. With the harmonic mean, the area's failures
-    at the start are those of organizations of its typical size: a typical organization
-    (v = 2/3, the mean of q̄ ~ Beta(4, 2)) fails at rate/3 = 0.02 a year with the default rate
-    0.06 — as often as its area founds, so a world at its start density is near stationary, and
-    density pulls it back (foundings fall and failures rise as an area fills). A model
-    organization stands for w real ones, which do not all fail at once: hence rate / w.
-    Source: organizational ecology (density-dependent mortality; the liabilities of weakness and
-    smallness: Hannan & Freeman 1989); Eilstrup-Sangiovanni 2020 on the death of IOs (larger
-    memberships die less); MODEL.md §4.12.
+    at the start (:func:`reference_sizes`). φ = ``rate``, σ = ``smallness``, w = ``weight``.
+
+    An issue area at its start density carries its organizations; beyond it they compete for
+    their members' budgets and attention, and the weak (poorly performing, underfunded) and
+    the small fail — the more, the more crowded the area. Foundings fall as the area fills
+    (:func:`expected_foundings`) and failures rise, so a world settles a little above its start
+    density: near-stationary, neither only growing nor only decaying. A model organization
+    stands for w real ones, which do not all fail at once: hence φ / w. Source: organizational
+    ecology (density-dependent mortality; the liabilities of weakness and smallness: Hannan &
+    Freeman 1989); Eilstrup-Sangiovanni 2020 on the death of IOs (larger memberships die less).
 
     Example: v 0.5, 10 members where the typical size was 20, an area at 1.25 times its start
-    density, rate 0.06, η_d 2, σ 1, w 1 → 0.06 · 0.5 · 1.5625 · 2 ≈ 0.094.
+    density, φ 0.5, σ 1, w 1 → 0.5 · 0.5 · 2 · 0.25 = 0.125.
     """
     area = np.asarray(issue_area)
     alive = np.asarray(alive_by_area, dtype=np.float64)
     reference = np.maximum(np.asarray(reference_by_area, dtype=np.float64), 1.0)
+    crowding = np.maximum(0.0, alive / reference - 1.0)[area]
     size = np.asarray(reference_size_by_area, dtype=np.float64)[area]
     small = np.where(size > 0, size / np.maximum(np.asarray(members, dtype=np.float64), 1.0), 1.0)
-    hazard = rate / weight * (1.0 - np.asarray(vitality, dtype=np.float64)) * (alive / reference)[area]**crowding
-    return np.clip(hazard * small**smallness, 0.0, 1.0)
+    hazard = rate / weight * (1.0 - np.asarray(vitality, dtype=np.float64)) * small**smallness * crowding
+    return np.clip(hazard, 0.0, 1.0)
 
 
 def reference_sizes(members: np.ndarray, issue_area: np.ndarray, n_areas: int) -> np.ndarray:

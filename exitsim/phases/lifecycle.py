@@ -101,7 +101,7 @@ def run(ctx: StepContext) -> list[int]:
     vitality = lifecycle.vitality(world.quality, ctx.flows.adequacy[:world.n_orgs])
     hazard = lifecycle.failure_hazard(vitality, members, world.issue_area, _alive_by_area(world, status),
                                       world.area_reference, world.area_reference_size, p.failure_rate,
-                                      p.failure_crowding, p.failure_smallness, p.organization_weight)
+                                      p.failure_smallness, p.organization_weight)
     failed = (status != DEAD) & (ctx.streams.uniform(ctx.step, "lifecycle", world.n_orgs, draw=1) < hazard)
     status = np.where(failed, DEAD, status).astype(world.org_status.dtype)
     died = died | failed
