@@ -147,7 +147,7 @@ class ExitModel(mesa.Model):
         ctx.turnovers = domestic.run(ctx)             # 1. nativism, elections, leader changes (§4.9)
         ctx.flows = self.flows = institutions.run(ctx)  # 2. dues, output, spillover, leadership (§4.1–4.3)
         power.run(ctx)                                # 3. power from this year's flows (§4.4)
-        value = evaluation.run(ctx)                   # 4. ũ with this year's flows (§4.5)
+        value = self.evaluation = evaluation.run(ctx)  # 4. ũ with this year's flows (§4.5)
         taken = strategies.run(ctx, value)            # 5. great-power strategies (§4.11)
         decisions.run(ctx, value, taken)              # 6. choices, threats, the law (§4.6–4.7)
         contagion.run(ctx)                            # 7. exposure for next year (§4.8)
@@ -196,11 +196,18 @@ class ExitModel(mesa.Model):
         return self
 
     # --- reading ----------------------------------------------------------------------------------
+    def organization_panel(self) -> pd.DataFrame:
+        """Each organization each year so far (organizations.csv's rows; columns in
+        :data:`~exitsim.outcomes.ORGANIZATION_PANEL_COLUMNS`)."""
+        return self.outcomes.organizations.frame()
+
     def membership_panel(self) -> pd.DataFrame:
-        """This year's state–organization rows: status and flows (memberships.csv's rows)."""
+        """This year's state–organization rows: status, flows, the membership's value ũ to the
+        state (this year's evaluation), exposure, discount and arrears (memberships.csv's rows)."""
         world, flows = self.world, self.flows
         ms = world.memberships
         rows = flows.rows
+        value = self.evaluation if self.steps else evaluation.run(self.context())  # the start: ũ of its flows
         return pd.DataFrame({
             "year": self.year,
             "state": np.asarray(world.state_code, dtype=object)[ms.state[rows]],
@@ -215,4 +222,8 @@ class ExitModel(mesa.Model):
             "compliance": flows.compliance,
             "policy_distance": flows.distance,
             "leads": flows.leader[flows.org] == flows.state,
+            "value": value.utility,
+            "exposure": ms.exposure[rows],
+            "discount": ms.discount[rows],
+            "arrears": ms.arrears[rows],
         })

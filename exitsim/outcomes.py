@@ -11,7 +11,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .codes import ALIVE, DEAD, HEGEMON, ISSUE_AREAS, RISING, ZOMBIE
+from .codes import (
+    ALIVE,
+    CLAUSE_KINDS,
+    DEAD,
+    HEGEMON,
+    ISSUE_AREAS,
+    ORGANIZATION_STATUS,
+    RISING,
+    ROLES,
+    VOTING_RULES,
+    ZOMBIE,
+)
 from .generate import gini
 from .mechanisms.flows import FLOW_NAMES, Flows
 from .mechanisms.grouping import group_sum
@@ -95,6 +106,72 @@ STATE_MEASURES = {
 }
 
 
+#: organizations.csv (:meth:`OrganizationPanel.frame`): column -> description (unit).
+ORGANIZATION_PANEL_COLUMNS = {
+    "year": "calendar year",
+    "organization": "organization code",
+    "issue_area": "its issue area",
+    "clause_kind": "the kind of its withdrawal clause: explicit, implied, consent, none or non_treaty (members' reservations aside)",
+    "institutionalization": "1 minimal, 2 structured, 3 interventionist",
+    "voting": "one_state_one_vote or weighted",
+    "founded": "year its treaty entered into force",
+    "status": "alive, zombie or dead at the end of the year",
+    "leader": "code of the state that leads it this year (its largest contributor by the leader margin), or empty",
+    "members": "active members (member or under notice) at the end of the year",
+    "need": "its need N_k this year (power units a year; 0 once dead)",
+    "collected": "dues and contributions it collected this year (power units a year)",
+    "performance": "its performance q_k this year, in [0, 1]",
+    "club": "True for a club organization",
+}
+
+
+class OrganizationPanel:
+    """Each organization each recorded year (organizations.csv), kept as arrays a year and made
+    a table when asked: organizations are few beside memberships, and their number grows with
+    foundings."""
+
+    def __init__(self) -> None:
+        self._years: list[dict[str, np.ndarray]] = []
+        self._kinds = np.zeros(0, dtype=np.int64)  # clause kind codes, extended as organizations are founded
+
+    def record(self, year: int, world: World, flows: Flows) -> None:
+        """This year's row for every organization. Need, collected, performance and leader are
+        this year's institutions phase's; an organization founded this year has none yet
+        (its need is set, nothing collected, no leader). Status and members are the year's end."""
+        m = world.n_orgs
+        if len(self._kinds) < m:  # a year's foundings: their clauses' kinds
+            new = [CLAUSE_KINDS.index(c.get("kind", "implied")) for c in world.clause[len(self._kinds):]]
+            self._kinds = np.concatenate([self._kinds, np.array(new, dtype=np.int64)])
+        known = len(flows.need)
+        need = np.concatenate([flows.need, world.need()[known:]])
+        self._years.append({
+            "year": np.full(m, year), "organization": np.arange(m), "issue_area": world.issue_area.copy(),
+            "clause_kind": self._kinds[:m], "institutionalization": world.institutionalization.copy(),
+            "voting": world.weighted_voting.astype(np.int64), "founded": world.founded.copy(),
+            "status": world.org_status.copy(),
+            "leader": np.concatenate([flows.leader, np.full(m - known, -1, dtype=np.int64)]),
+            "members": world.member_counts(), "need": need,
+            "collected": np.concatenate([flows.collected, np.zeros(m - known)]),
+            "performance": world.quality.copy(), "club": world.club.copy()})
+        self._names = (list(world.org_code), list(world.state_code))
+
+    def frame(self) -> pd.DataFrame:
+        """Every recorded year, in order (the columns of :data:`ORGANIZATION_PANEL_COLUMNS`)."""
+        if not self._years:
+            return pd.DataFrame(columns=list(ORGANIZATION_PANEL_COLUMNS))
+        column = {name: np.concatenate([year[name] for year in self._years]) for name in self._years[0]}
+        orgs, states = self._names
+        words = {"organization": np.asarray(orgs, dtype=object), "issue_area": np.asarray(ISSUE_AREAS, dtype=object),
+                 "clause_kind": np.asarray(CLAUSE_KINDS, dtype=object), "voting": np.asarray(VOTING_RULES, dtype=object),
+                 "status": np.asarray(ORGANIZATION_STATUS, dtype=object), "leader": np.asarray(states + [""], dtype=object)}
+        for name, table in words.items():
+            column[name] = table[column[name]]
+        column["institutionalization"] = column["institutionalization"].astype(int)
+        column["founded"] = column["founded"].astype(int)
+        column["club"] = column["club"].astype(bool)
+        return pd.DataFrame(column, columns=list(ORGANIZATION_PANEL_COLUMNS))
+
+
 def leadership_shares(flows: Flows, world: World) -> np.ndarray:
     """L_i: each state's share of the output of living organizations produced in those it leads."""
     living = world.org_status[: len(flows.output)] != DEAD  # organizations founded since have no output yet
@@ -150,6 +227,8 @@ class Outcomes:
         self.states = {name: np.full(shape, np.nan) for name in STATE_MEASURES}
         self.recorded = 0
         self.state_codes: list[str] = []
+        self.state_roles: list[str] = []
+        self.organizations = OrganizationPanel()
 
     def record(self, row: int, year: int, world: World, flows: Flows, turnovers: np.ndarray, counts,
                power_terms: dict[str, np.ndarray] | None = None) -> None:
@@ -220,6 +299,8 @@ class Outcomes:
             s["alignment_hegemon"][row] = world.align_hegemon
             s["alignment_rising"][row] = world.align_rising
             self.state_codes = list(world.state_code)
+            self.state_roles = [ROLES[r] for r in world.role]
+        self.organizations.record(year, world, flows)
         self.recorded = max(self.recorded, row + 1)
 
     def get_model_vars_dataframe(self) -> pd.DataFrame:
@@ -232,13 +313,14 @@ class Outcomes:
     def get_agent_vars_dataframe(self) -> pd.DataFrame:
         """One row per state and recorded year (long format), or an empty frame if not collected."""
         if not self.collect_states:
-            return pd.DataFrame(columns=["step", "year", "state", *STATE_MEASURES])
+            return pd.DataFrame(columns=["step", "year", "state", "role", *STATE_MEASURES])
         n = len(self.state_codes)
         steps = np.repeat(np.arange(self.recorded), n)
         return pd.DataFrame({
             "step": steps,
             "year": self.model["year"][: self.recorded].astype(int).repeat(n),
             "state": pd.Categorical.from_codes(np.tile(np.arange(n), self.recorded), self.state_codes).astype(str),
+            "role": np.tile(np.asarray(self.state_roles, dtype=object), self.recorded),
             **{k: v[: self.recorded].ravel().astype(int) if k == "nativist_government" else v[: self.recorded].ravel()
                for k, v in self.states.items()},
         })

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 OUTPUT_FILES = ("timeseries.csv", "events.csv", "states.csv", "memberships.csv", "cascades.csv", "figure.png",
-                "summary.md", "run.json")
+                "summary.md", "run.json", "organizations.csv")
 
 
 #: memberships.csv: column -> description (unit).
@@ -37,6 +37,10 @@ MEMBERSHIP_PANEL_COLUMNS = {
     "compliance": "compliance cost (power units a year)",
     "policy_distance": "distance from the state's ideal point to the organization's policy (ideal-point units)",
     "leads": "True if the state leads the organization this year",
+    "value": "ũ, the membership's yearly value to the state this year, in years of its own uncapped dues (MODEL.md §4.5)",
+    "exposure": "contagion exposure X at the end of the year, acting on next year's choice (MODEL.md §4.8)",
+    "discount": "dues discount won by concessions, a share of dues (at most 0.5)",
+    "arrears": "unpaid dues owed at the end of the year (power units)",
 }
 
 #: events.csv: column -> description.
@@ -47,7 +51,7 @@ EVENT_COLUMNS = {
     "organization": "organization code, or empty",
     "month": "month of a legal date (1–12), 0 when the event has none",
     "substantive": "substantive legality of an exit: explicit_clause, implied_right, consent, contested or non_treaty",
-    "procedural": "procedural legality of an exit: followed or violated",
+    "procedural": "procedural legality of an exit: followed or violated; empty for a contested walk-out (with no right to leave there is no procedure to follow or violate) and for events that are not exits",
     "cause": "the largest positive term of the decision (performance, cost, preferences, contagion, window, pretext), else unclear",
     "detail": "free text",
 }
@@ -69,15 +73,16 @@ FILE_DESCRIPTIONS = {
     "memberships.csv": "one row per counted membership and year (streamed; opt-in above 50,000 memberships)",
     "events.csv": "one row per event, in the order they happened",
     "cascades.csv": "one row per contagion cascade seed, with its size",
+    "organizations.csv": "one row per organization and year",
     "figure.png": "power shares, the hegemon/rising ratio, leadership, exits and threats, organizations, output per need",
     "summary.md": "the run's story in a few lines",
-    "run.json": "the resolved scenario and parameters, seeds, versions, git commit and command: all it takes to reproduce the run",
+    "run.json": "the resolved scenario and parameters, seeds, versions, git commit (and whether the working tree had uncommitted changes: git_dirty) and command: all it takes to reproduce the run",
 }
 
 
 def outputs_markdown() -> str:
     """docs/outputs.md: the data dictionary of a run's files (made from the code's own tables)."""
-    from .outcomes import MODEL_MEASURES, STATE_MEASURES
+    from .outcomes import MODEL_MEASURES, ORGANIZATION_PANEL_COLUMNS, STATE_MEASURES
 
     def table(columns: dict[str, str]) -> list[str]:
         return ["| column | meaning (unit) |", "|---|---|", *(f"| `{k}` | {v} |" for k, v in columns.items())]
@@ -91,10 +96,12 @@ def outputs_markdown() -> str:
     lines += ["| file | what it holds |", "|---|---|", *(f"| `{k}` | {v} |" for k, v in FILE_DESCRIPTIONS.items()), ""]
     lines += ["## `timeseries.csv`", "", *table(MODEL_MEASURES), ""]
     lines += ["## `states.csv`", "", *table({"step": "years since the start", "year": "calendar year",
-                                             "state": "state code", **STATE_MEASURES}), ""]
+                                             "state": "state code", "role": "hegemon, rising, ally or other",
+                                             **STATE_MEASURES}), ""]
     lines += ["## `memberships.csv`", "", *table(MEMBERSHIP_PANEL_COLUMNS), ""]
     lines += ["## `events.csv`", "", *table(EVENT_COLUMNS), ""]
     lines += ["## `cascades.csv`", "", *table(CASCADE_COLUMNS), ""]
+    lines += ["## `organizations.csv`", "", *table(ORGANIZATION_PANEL_COLUMNS), ""]
     return "\n".join(lines)
 
 
@@ -134,6 +141,18 @@ def git_commit(directory: Path | None = None) -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return result.stdout.strip() or None if result.returncode == 0 else None
+
+
+def git_dirty(directory: Path | None = None) -> bool | None:
+    """Whether the source tree exitsim runs from has uncommitted changes (so ``git_commit`` alone
+    does not reproduce the run), or None outside git."""
+    directory = directory or Path(__file__).resolve().parent
+    try:
+        result = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=directory,
+                                capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return bool(result.stdout.strip()) if result.returncode == 0 else None
 
 
 def versions() -> dict[str, str]:
@@ -362,7 +381,8 @@ def write_run(model, out: Path, membership_writer: MembershipPanelWriter | None,
     cascades = model.cascades()
     written = {}
     for name, frame in (("timeseries.csv", timeseries), ("events.csv", events), ("cascades.csv", cascades),
-                        ("states.csv", model.datacollector.get_agent_vars_dataframe())):
+                        ("states.csv", model.datacollector.get_agent_vars_dataframe()),
+                        ("organizations.csv", model.organization_panel())):
         _write_csv(frame, out / name)
         written[name] = out / name
     if membership_writer is not None:
@@ -383,6 +403,7 @@ def write_run(model, out: Path, membership_writer: MembershipPanelWriter | None,
         "steps": model.n_steps,
         "versions": versions(),
         "git_commit": git_commit(),
+        "git_dirty": git_dirty(),
         "command": command,
         "elapsed_seconds": round(elapsed_seconds, 3),
         "files": sorted(written),

@@ -44,7 +44,7 @@ def test_run_writes_every_output(small_file, tmp_path):
     assert list(timeseries.columns) == list(MODEL_MEASURES)
     assert len(timeseries) == 5 and timeseries["year"].tolist() == [2025, 2026, 2027, 2028, 2029]
     states = pd.read_csv(out / "states.csv")
-    assert list(states.columns) == ["step", "year", "state", *STATE_MEASURES] and len(states) == 5 * 12
+    assert list(states.columns) == ["step", "year", "state", "role", *STATE_MEASURES] and len(states) == 5 * 12
     panel = pd.read_csv(out / "memberships.csv")
     assert list(panel.columns) == list(MEMBERSHIP_PANEL_COLUMNS)
     assert sorted(panel["year"].unique()) == list(range(2025, 2030))
