@@ -47,6 +47,9 @@ class ExitModel(mesa.Model):
         config: A :class:`~exitsim.scenario.Scenario`, a path to a scenario file, or None for
             the default scenario. (Mesa reserves ``scenario``; ours is kept as ``self.config``.)
         seed: Dynamics seed (an int or a ``SeedSequence``); default: the scenario's ``seed``.
+        rng: Mesa's name for the seed (``mesa.Model(rng=...)``): an int or a ``SeedSequence``
+            gives the same run as ``seed``; a ``numpy.random.Generator`` seeds the run with one
+            draw from it. Give ``seed`` or ``rng``, not both.
         world_seed: Seed of the generated world; default: the scenario's ``world_seed``.
         steps: Years to run; default: the scenario's ``steps``.
         parameters: Parameter overrides by name (checked against the registry).
@@ -65,7 +68,8 @@ class ExitModel(mesa.Model):
     """
 
     def __init__(self, config: Scenario | str | Path | None = None, *,
-                 seed: int | np.random.SeedSequence | None = None, world_seed: int | None = None,
+                 seed: int | np.random.SeedSequence | None = None,
+                 rng: int | np.random.SeedSequence | np.random.Generator | None = None, world_seed: int | None = None,
                  steps: int | None = None, parameters: dict | None = None, collect_states: bool = True,
                  timeline: list[ScheduledEvent] | None = None):
         scenario = config if isinstance(config, Scenario) else load_scenario(config)
@@ -77,6 +81,10 @@ class ExitModel(mesa.Model):
                 scenario = Scenario.model_validate(scenario.model_dump() | updates)
             except ValidationError as error:
                 raise ScenarioError([f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]) from None
+        if rng is not None:  # Mesa's keyword for the seed
+            if seed is not None:
+                raise ValueError(f"give seed or rng (Mesa's name for it), not both: seed={seed!r}, rng={rng!r}")
+            seed = int(rng.integers(2**63)) if isinstance(rng, np.random.Generator) else rng
         if seed is not None and not isinstance(seed, np.random.SeedSequence) and (
                 isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
             raise ValueError(f"seed must be a whole number ≥ 0 or a numpy SeedSequence, got {seed!r}")
