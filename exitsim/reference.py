@@ -87,9 +87,9 @@ EFFECTIVE_RULE_NOTES = {
 }
 
 TENURE_BASIS_NOTES = {
-    "treaty_in_force": "years since the treaty entered into force (the organization's `founded`)",
-    "party_in_force": "years since the treaty entered into force for this member (its `joined`)",
-    "accession": "years since the member joined (its `joined`)",
+    "treaty_in_force": "years since the treaty entered into force (the organization's `founded`, to the month)",
+    "party_in_force": "years since the treaty entered into force for this member (its `joined`, to the month)",
+    "accession": "years since the member joined (its `joined`, to the month)",
 }
 
 #: The checks the loader makes across fields (exitsim.scenario.cross_check and the model).
@@ -488,7 +488,8 @@ states:
     out += ["## `organizations:`", "", "A list of organizations, each a mapping:", ""]
     out += _field_table(OrganizationSpec, definitions)
     out += ["", "A member is a state code, or a mapping when it joined after the organization was founded "
-                "(its `joined` year counts for minimum tenures):", ""]
+                "(its `joined` date counts for minimum tenures, to the month: `2001`, or `2016-11` for November "
+                "2016; a year alone means January). `founded` takes a month the same way.", ""]
     out += _field_table(MemberSpec, definitions)
     out += ["", *_example("""
 organizations:
@@ -496,11 +497,11 @@ organizations:
     name: World Trade Organization
     template: WTO              # informational: the real organization copied
     issue_area: trade
-    founded: 1995
+    founded: 1995-01
     voting: one_state_one_vote
     institutionalization: 3
     clause: {kind: explicit, effective: "months_after:6"}
-    members: [USA, JPN, {state: CHN, joined: 2001}]
+    members: [USA, JPN, {state: CHN, joined: 2001-12}]
 """), ""]
     out += ["### `clause:`", "",
             "An organization's withdrawal clause, coded from its treaty (`exitsim/data/README.md`); the law "

@@ -12,13 +12,14 @@ into an overflow or a NaN in a run.
 
 from __future__ import annotations
 
+import math
 import os
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, Field, ValidationError, create_model, model_validator
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError, create_model, model_validator
 
 from .clauses import CLAUSE_KINDS, TENURE_BASES, ClauseError, parse_effective_rule
 from .codes import GOVERNMENTS, ISSUE_AREAS, NEVER, ROLES, VOTING_RULES
@@ -49,6 +50,39 @@ EFFECTIVE_RULE_LIMITS = {"months_after": 1200, "end_of_year_after": 100, "negoti
 IdealCoordinate = Annotated[float, Field(ge=-MAX_IDEAL_POINT, le=MAX_IDEAL_POINT)]
 IdealPoint = Annotated[list[IdealCoordinate], Field(min_length=1, max_length=2)]
 EventValue = Annotated[float, Field(ge=-1.0, le=MAX_POWER_SHOCK)]
+
+def _year_or_month(value):
+    """A date of the calendar (MODEL.md §4.7): a year (``2016``) or a year and month
+    (``2016-11``), years 1800–3000; returned as given (a whole number or ``YYYY-MM`` text)."""
+    text = str(value).strip() if isinstance(value, str) else None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{value} is not a finite number: write a year (2016) or a year and month (2016-11)")
+    if isinstance(value, int) and not isinstance(value, bool):
+        year, month = value, 1
+    elif text is not None and len(parts := text.split("-")) == 2 and all(p.isdigit() for p in parts):
+        year, month = int(parts[0]), int(parts[1])
+    else:
+        raise ValueError(f"write a year (2016) or a year and month (2016-11), not {value!r}")
+    if not 1800 <= year <= 3000 or not 1 <= month <= 12:
+        raise ValueError(f"{value!r} is not a date from 1800 to 3000 with a month 1–12: write e.g. 2016 or 2016-11")
+    return value if text is None else f"{year:04d}-{month:02d}"
+
+
+#: A year (``2016``) or a year and month (``2016-11``): joining dates and entries into force.
+YearOrMonth = Annotated[Annotated[int, Field(ge=1800, le=3000)] | Annotated[str, Field(pattern=r"^\d{4}-\d{2}$")],
+                        BeforeValidator(_year_or_month), Field(json_schema_extra={"examples": [2016, "2016-11"]})]
+
+
+def year_and_month(value: int | str | None, default: tuple[int, int]) -> tuple[int, int]:
+    """``(year, month)`` of a :data:`YearOrMonth` (January when only the year is given), or
+    ``default`` for None."""
+    if value is None:
+        return default
+    if isinstance(value, int):
+        return value, 1
+    year, month = value.split("-")
+    return int(year), int(month)
+
 
 # --- the schema ---------------------------------------------------------------------------------
 
@@ -93,7 +127,7 @@ class ClauseSpec(Spec):
 
 class MemberSpec(Spec):
     state: Code = Field(description="The member state's code.")
-    joined: int | None = Field(None, ge=1800, le=3000, description="Year it joined (default: the organization's founding year).")
+    joined: YearOrMonth | None = Field(None, description="When it joined, or the treaty entered into force for it: a year (2001) or a year and month (2016-11); minimum tenures count from it (default: the organization's founding date).")
 
 
 class StateSpec(Spec):
@@ -156,7 +190,7 @@ class OrganizationSpec(Spec):
     voting: Literal[VOTING_RULES] = Field("one_state_one_vote", description="one_state_one_vote or weighted.")
     budget_rate: float | None = Field(None, ge=0, le=0.01, description="Budget rate b_k (default: the budget_rate parameter).")
     cap: float | None = Field(None, gt=0, le=1, description="Ceiling on a member's share of the budget (none if omitted).")
-    founded: int | None = Field(None, ge=1800, le=3000, description="Year founded (default: the start year).")
+    founded: YearOrMonth | None = Field(None, description="When the treaty entered into force: a year (1949) or a year and month (1949-08) (default: the start year).")
     quality: Fraction | None = Field(None, description="Performance q at the start (default: intrinsic quality).")
     intrinsic_quality: Fraction = Field(0.67, description="Intrinsic quality q̄ (mean of Beta(4, 2)).")
     value: float = Field(0.0, ge=-5, le=5, description="Value in standard deviations: θ_k = θ·exp(σ_θ·value).")
@@ -526,16 +560,17 @@ def build_world(scenario: Scenario, params: Params | None = None) -> World:
     growth = np.array([s.growth for s in states], dtype=float)
     ally_pairs = sorted({tuple(sorted((index[s.code], index[a]))) for s in states for a in s.alliances})
     theta = params.output_multiplier * np.exp(params.output_spread * np.array([o.value for o in organizations]))
-    rows_state, rows_org, rows_joined, rows_reservation, reservations = [], [], [], [], []
+    rows_state, rows_org, rows_joined, rows_joined_month, rows_reservation, reservations = [], [], [], [], [], []
+    founded = [year_and_month(o.founded, (scenario.start_year, 1)) for o in organizations]
     for k, o in enumerate(organizations):
-        founded = o.founded if o.founded is not None else scenario.start_year
         own = {r.state: r.clause.model_dump() for r in o.reservations}
         for member in sorted(o.members, key=lambda x: x if isinstance(x, str) else x.state):
             code = member if isinstance(member, str) else member.state
-            joined = founded if isinstance(member, str) or member.joined is None else member.joined
+            joined = year_and_month(None if isinstance(member, str) else member.joined, founded[k])
             rows_state.append(index[code])
             rows_org.append(k)
-            rows_joined.append(joined)
+            rows_joined.append(joined[0])
+            rows_joined_month.append(joined[1])
             rows_reservation.append(len(reservations) if code in own else -1)
             if code in own:
                 reservations.append(own[code])
@@ -574,14 +609,15 @@ def build_world(scenario: Scenario, params: Params | None = None) -> World:
         quality=np.array([o.intrinsic_quality if o.quality is None else o.quality for o in organizations]),
         intrinsic_quality=np.array([o.intrinsic_quality for o in organizations]),
         value_multiplier=theta,
-        founded=np.array([scenario.start_year if o.founded is None else o.founded for o in organizations]),
+        founded=np.array([year for year, _ in founded], dtype=np.int64).reshape(m),
+        founded_month=np.array([month for _, month in founded], dtype=np.int8).reshape(m),
         founder=np.full(m, -1),
         club=np.array([o.club for o in organizations], dtype=bool),
         policy_offset=np.zeros((m, dims)),
         org_status=np.zeros(m, dtype=np.int8),
         clause=[o.clause.model_dump() for o in organizations],
         memberships=Memberships({"state": rows_state, "org": rows_org, "joined": rows_joined,
-                                 "reservation": rows_reservation}),
+                                 "joined_month": rows_joined_month, "reservation": rows_reservation}),
         reservations=reservations,
         history_years=params.pretext_years,  # the pretext looks back this far (MODEL.md §4.6)
     )

@@ -30,7 +30,7 @@ def test_run_writes_every_output(small_file, tmp_path):
     assert list(timeseries.columns) == list(MODEL_MEASURES) + list(STRATEGY_MEASURES)
     assert len(timeseries) == 5 and timeseries["year"].tolist() == [2025, 2026, 2027, 2028, 2029]
     states = pd.read_csv(out / "states.csv")
-    assert list(states.columns) == ["step", "year", "state", *STATE_MEASURES] and len(states) == 5 * 12
+    assert list(states.columns) == ["step", "year", "state", "role", *STATE_MEASURES] and len(states) == 5 * 12
     panel = pd.read_csv(out / "memberships.csv")
     assert list(panel.columns) == list(MEMBERSHIP_PANEL_COLUMNS)
     assert sorted(panel["year"].unique()) == list(range(2025, 2030))
@@ -178,9 +178,9 @@ def test_the_summary_of_a_world_without_organizations_says_no_dues_were_paid():
 
 def test_the_summary_gives_the_hegemons_share_of_the_dues_paid():
     model = ExitModel(steps=2).run()
-    share = model.datacollector.get_model_vars_dataframe().budget_share_hegemon.iloc[-1]
-    assert 0 < share < 1
-    assert f"; it pays {share:.1%} of all dues (" in _hegemon_line(model)
+    shares = model.datacollector.get_model_vars_dataframe().budget_share_hegemon
+    assert 0 < shares.iloc[-1] < 1
+    assert f"; its share of all dues paid {shares.iloc[0]:.1%} → {shares.iloc[-1]:.1%}, its dues " in _hegemon_line(model)
 
 
 def test_a_reader_that_stops_early_gets_no_traceback():
