@@ -81,7 +81,8 @@ RATIO_PARTS = ("growth", *FLOW_NAMES, "noise", "other")
 _FLOW_WORDS = {"public_goods": "public goods received (members' share and the leak)", "access": "access spillover",
                "leadership": "non-neutral gains of the organizations led", "dues": "dues paid",
                "commitments": "security commitments received less those paid as leader",
-               "compliance": "compliance costs"}
+               "compliance": "compliance costs",
+               "voluntary": "voluntary contributions paid (a great power's strategy; 0 without one)"}
 MODEL_MEASURES |= {
     "ratio_change": "this year's change of ln(P_hegemon / P_rising) (log points; the sum of the ratio_change_* parts)",
     "ratio_change_growth": "its part from the two powers' growth rates, g_hegemon − g_rising (log points)",

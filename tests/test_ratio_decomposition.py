@@ -43,3 +43,18 @@ def test_without_institutions_or_noise_the_ratio_moves_by_growth_alone_and_a_sho
     start, end = frame.hegemon_rising_ratio.iloc[[0, -1]]
     assert factors["growth"] * factors["other"] == pytest.approx(end / start)
     assert factors["institutions"] == 1.0 and factors["noise"] == 1.0
+
+
+def test_a_strategys_voluntary_contributions_are_a_flow_of_their_own():
+    # the hegemon founds clubs and pays into them; the rising power fills gaps: what they pay on
+    # top of their dues leaves their power, and the ratio's parts still add up to its change
+    model = ExitModel(steps=12, seed=2, parameters={"hegemon_strategy": "exclusive", "rising_strategy": "gap_filling",
+                                                     "strategy_trigger": 3.0}).run()
+    frame = model.timeseries()
+    assert frame.hegemon_voluntary.sum() > 0
+    assert np.abs(frame["ratio_change_voluntary"]).sum() > 0
+    change = np.log(frame.hegemon_rising_ratio).diff().iloc[1:]
+    np.testing.assert_allclose(frame[PARTS].iloc[1:].sum(axis=1), change, atol=1e-14)
+    assert np.abs(frame["ratio_change_other"].iloc[1:]).max() < 1e-14
+    terms = flow_terms(model.flows, model.world.n_states)
+    np.testing.assert_allclose(sum(terms.values()), model.flows.net, rtol=1e-9, atol=1e-12)

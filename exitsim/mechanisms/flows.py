@@ -18,7 +18,7 @@ from .grouping import group_sum
 
 #: The institutional flows a state's net gain is the sum of (MODEL.md §4.4), by name: what
 #: :func:`flow_terms` returns and what the decomposition of power changes reports, in this order.
-FLOW_NAMES = ("public_goods", "access", "leadership", "dues", "commitments", "compliance")
+FLOW_NAMES = ("public_goods", "access", "leadership", "dues", "commitments", "compliance", "voluntary")
 
 
 @dataclass
@@ -114,11 +114,12 @@ def flow_terms(flows: Flows, n_states: int) -> dict[str, np.ndarray]:
     * ``leadership`` — the non-neutral gains of the organizations it leads;
     * ``dues`` — minus the dues it paid;
     * ``commitments`` — the security commitments it received, minus those it paid as a leader;
-    * ``compliance`` — minus its compliance costs.
+    * ``compliance`` — minus its compliance costs;
+    * ``voluntary`` — minus the voluntary contributions it paid on top of its dues (a great
+      power's strategy: gap filling, the founder of a club or counter-institution; 0 otherwise).
 
-    A further flow (voluntary contributions, say) is one more entry here and in
-    :data:`FLOW_NAMES`: the decomposition of power changes reads them by name
-    (:func:`exitsim.mechanisms.power.institutional_terms`).
+    A further flow is one more entry here and in :data:`FLOW_NAMES`: the decomposition of power
+    changes reads them by name (:func:`exitsim.mechanisms.power.institutional_terms`).
     """
     led = flows.leader >= 0
     leaders = flows.leader[led]
@@ -130,5 +131,7 @@ def flow_terms(flows: Flows, n_states: int) -> dict[str, np.ndarray]:
         "commitments": group_sum(flows.transfer, flows.state, n_states) - group_sum(flows.commitment[led], leaders,
                                                                                   n_states),
         "compliance": -group_sum(flows.compliance, flows.state, n_states),
+        "voluntary": (np.zeros(n_states) if flows.voluntary is None
+                      else -group_sum(flows.voluntary, flows.state, n_states)),
     }
 
