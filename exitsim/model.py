@@ -378,3 +378,20 @@ class ExitModel(mesa.Model):
             "policy_distance": flows.distance,
             "leads": flows.leader[flows.org] == flows.state,
         })
+
+    # --- interventions ------------------------------------------------------------------------------
+    def schedule(self, event: ScheduledEvent) -> None:
+        """Add an event to this run's timeline (an intervention), checked as the scenario's
+        timeline is: its state and organization exist, it falls in a coming year of the run
+        (the next step's year, ``self.year + 1``, at the earliest) and a notice, threat or
+        withheld dues acts on a membership. It acts in its phase of that year's step.
+
+        Raises:
+            TimelineError: saying what cannot happen.
+        """
+        Timeline([event]).check(self.world.state_code, self.world.org_code, self.year + 1,
+                                self.config.start_year + self.n_steps)
+        if event.kind in ("notice", "threat", "withhold_dues") and self.row_of(event.state, event.organization) < 0:
+            raise TimelineError(f"timeline event {event.kind!r} of {event.state!r} in {event.year}: "
+                                f"{event.state} is not a member of {event.organization}")
+        self.timeline.add(event)
