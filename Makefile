@@ -5,33 +5,46 @@ PYTHON ?=
 # Extra arguments for pytest / run.py, e.g. make test PYTEST_ARGS="-x -k model"
 PYTEST_ARGS ?=
 RUN_ARGS ?=
+# Extra arguments for the dashboard, e.g. make dashboard DASHBOARD_ARGS="--scenario classroom --port 8800"
+DASHBOARD_ARGS ?=
 
 VENV := .venv
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The dashboard's front-end files (Solara's page), unpacked from the npm registry into .venv so
+# the page works offline; the list lives in exitsim/dashboard/frontend.py.
+FRONTEND := $(VENV)/.frontend
 # The versions the tests pass with (make lock writes it): installs take exactly these, so the
 # same seed gives the same results on every machine that installs afresh.
 CONSTRAINTS := constraints.txt
 # The extras `make lock` resolves together, so that any of them installs at the locked versions.
 LOCK_EXTRAS := test,dashboard,parquet,cluster,analysis,bench
 
-.PHONY: run test golden bench lint lock clean
+.PHONY: run test dashboard golden bench lint lock clean
 
 # Create the virtualenv with a real Python 3.12 and install the package (editable) with its
-# test extras at the locked versions. Re-runs whenever pyproject.toml or the lock changes.
+# test and dashboard extras at the locked versions. Re-runs whenever pyproject.toml or the lock changes.
 $(STAMP): pyproject.toml $(CONSTRAINTS) scripts/find-python.sh
 	@py=$$(sh scripts/find-python.sh "$(PYTHON)") || exit 1; \
 	echo "Using $$py"; \
 	"$$py" -m venv $(VENV)
 	$(VPY) -m pip install --quiet -c $(CONSTRAINTS) pip
-	$(VPY) -m pip install -c $(CONSTRAINTS) -e ".[test]"
+	$(VPY) -m pip install -c $(CONSTRAINTS) -e ".[test,dashboard]"
+	touch $@
+
+$(FRONTEND): $(STAMP) exitsim/dashboard/frontend.py
+	$(VPY) -m exitsim.dashboard.frontend
 	touch $@
 
 run: $(STAMP)
 	$(VPY) run.py $(RUN_ARGS)
 
-test: $(STAMP)
+test: $(STAMP) $(FRONTEND)
 	$(VPY) -m pytest $(PYTEST_ARGS)
+
+# The browser dashboard for instructors on http://127.0.0.1:8765/ (docs/dashboard.md).
+dashboard: $(STAMP) $(FRONTEND)
+	$(VPY) run.py dashboard $(DASHBOARD_ARGS)
 
 # Rewrite the golden runs (tests/golden/) after a change that alters results on purpose;
 # the commit that does so says which fix changed them and why.
