@@ -1,0 +1,92 @@
+"""The state inspector: one state's memberships with their yearly value, exit cost and status.
+
+For each organization the state belongs to (or has left) this year:
+
+* ``yearly value`` ũ, in years of the state's own dues (MODEL.md §4.5): what membership is
+  worth to it this year, with this year's flows (no great-power strategy term);
+* ``exit cost`` S̃, in years of dues: the one-off cost of leaving now (reputation, if the exit
+  would be contested or break the procedure under its binding clause; domestic obstacles;
+  arrears);
+* the membership's status, with the date a pending notice takes effect.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..mechanisms import evaluation, law
+from ..world import MEMBERSHIP_STATUS, NOTICE
+
+COLUMNS = ("organization", "status", "yearly value ũ", "exit cost S̃", "dues paid", "clause", "note")
+
+
+def memberships_of(model, state: str) -> pd.DataFrame:
+    """The inspector's table for ``state`` (a code) in ``model``'s current year."""
+    world, flows, p = model.world, model.flows, model.params
+    ms, i = world.memberships, world.state_index(state)
+    rows = np.flatnonzero(ms.state == i)
+    position = {int(r): j for j, r in enumerate(flows.rows)}
+    pos = np.array([position.get(int(r), -1) for r in rows], dtype=np.int64)
+    paying = pos >= 0
+    value = np.full(len(rows), np.nan)
+    cost = np.full(len(rows), np.nan)
+    if paying.any():
+        at = pos[paying]
+        value[paying] = evaluation.membership_utility(
+            flows.benefits()[at], flows.dues[at] + flows.leader_commitment()[at], flows.compliance[at],
+            flows.c_star[at], flows.distance[at], world.institutionalization[flows.org[at]],
+            world.nativist_government[flows.state[at]], np.zeros(len(at)), 0.0, p.preference_cost,
+            p.nativist_cost, p.ratio_clip)
+        cost[paying] = evaluation.switching_cost(
+            _would_break(model, rows[paying]), world.democracy[i], ms.arrears[rows[paying]], flows.c_star[at],
+            p.reputation_cost, p.domestic_switching_cost, p.ratio_clip)
+    clauses = model.clause_arrays()
+    table = pd.DataFrame({
+        "organization": [world.org_code[k] for k in ms.org[rows]],
+        "status": [MEMBERSHIP_STATUS[s] for s in ms.status[rows]],
+        "yearly value ũ": np.round(value, 2),
+        "exit cost S̃": np.round(cost, 2),
+        "dues paid": [float(flows.dues[j]) if j >= 0 else 0.0 for j in pos],
+        "clause": [law.KIND_NAMES[clauses.kind[k]] for k in ms.org[rows]],
+        "note": [_note(model, int(r)) for r in rows],
+    }, columns=list(COLUMNS))
+    return table.sort_values(["status", "organization"], kind="stable").reset_index(drop=True)
+
+
+def _would_break(model, rows: np.ndarray) -> np.ndarray:
+    """Whether leaving now would be contested or break the procedure (its binding clause,
+    the minimum tenure, an amendment right still open)."""
+    world, ms, year = model.world, model.world.memberships, model.year
+    org_clauses, reserved = model.clause_arrays(), model.reservation_arrays()
+    own = ms.reservation[rows]
+    held = (own >= 0) & (len(reserved.kind) > 0)
+
+    def field(name: str) -> np.ndarray:
+        theirs = getattr(org_clauses, name)[ms.org[rows]]
+        if not len(reserved.kind):
+            return theirs
+        return np.where(held, getattr(reserved, name)[np.maximum(own, 0)], theirs)
+
+    tenure = np.asarray(law.tenure_satisfied(field("min_tenure_years"), field("tenure_basis"), year,
+                                             world.founded[ms.org[rows]], ms.joined[rows]), bool)
+    amendment = np.asarray(law.amendment_right_open(ms.amendment_until[rows], year), bool)
+    route = law.lawful_route(field("kind"), tenure, None, amendment)
+    breaks = np.asarray(law.contested_or_violated(route.substantive, route.procedural), bool)
+    refused = ms.consent_refused[rows] & (field("kind") == law.CONSENT)
+    return breaks | refused
+
+
+def _note(model, row: int) -> str:
+    ms = model.world.memberships
+    notes = []
+    if ms.status[row] == NOTICE and ms.effective_month[row] >= 0:
+        month = int(ms.effective_month[row])
+        notes.append(f"leaves {law.year_of(month)}-{law.month_of(month):02d}")
+    if ms.arrears[row] > 0:
+        notes.append(f"owes {ms.arrears[row]:.3g}")
+    if ms.discount[row] > 0:
+        notes.append(f"discount {ms.discount[row]:.0%}")
+    if ms.exposure[row] > 0.01:
+        notes.append(f"contagion exposure {ms.exposure[row]:.2f}")
+    return "; ".join(notes)
