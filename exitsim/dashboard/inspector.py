@@ -41,33 +41,40 @@ def memberships_of(model, state: str) -> pd.DataFrame:
         cost[paying] = evaluation.switching_cost(
             _would_break(model, rows[paying]), world.democracy[i], ms.arrears[rows[paying]], flows.c_star[at],
             p.reputation_cost, p.domestic_switching_cost, p.ratio_clip)
-    clauses = model.clause_arrays()
+    binding = _binding(model, rows)
     table = pd.DataFrame({
         "organization": [world.org_code[k] for k in ms.org[rows]],
         "status": [MEMBERSHIP_STATUS[s] for s in ms.status[rows]],
         "yearly value ũ": np.round(value, 2),
         "exit cost S̃": np.round(cost, 2),
         "dues paid": [float(flows.dues[j]) if j >= 0 else 0.0 for j in pos],
-        "clause": [law.KIND_NAMES[clauses.kind[k]] for k in ms.org[rows]],
+        "clause": [law.KIND_NAMES[kind] + (" (own terms)" if own else "")
+                   for kind, own in zip(binding("kind"), ms.reservation[rows] >= 0, strict=True)],
         "note": [_note(model, int(r)) for r in rows],
     }, columns=list(COLUMNS))
     return table.sort_values(["status", "organization"], kind="stable").reset_index(drop=True)
+
+
+def _binding(model, rows: np.ndarray):
+    """A reader of the clause that binds each row: the state's own reservation, else its organization's."""
+    ms = model.world.memberships
+    org_clauses, reserved = model.clause_arrays(), model.reservation_arrays()
+    own = ms.reservation[rows]
+
+    def field(name: str) -> np.ndarray:
+        theirs = getattr(org_clauses, name)[ms.org[rows]]
+        if not len(reserved.kind):
+            return theirs
+        return np.where(own >= 0, getattr(reserved, name)[np.maximum(own, 0)], theirs)
+
+    return field
 
 
 def _would_break(model, rows: np.ndarray) -> np.ndarray:
     """Whether leaving now would be contested or break the procedure (its binding clause,
     the minimum tenure, an amendment right still open)."""
     world, ms, year = model.world, model.world.memberships, model.year
-    org_clauses, reserved = model.clause_arrays(), model.reservation_arrays()
-    own = ms.reservation[rows]
-    held = (own >= 0) & (len(reserved.kind) > 0)
-
-    def field(name: str) -> np.ndarray:
-        theirs = getattr(org_clauses, name)[ms.org[rows]]
-        if not len(reserved.kind):
-            return theirs
-        return np.where(held, getattr(reserved, name)[np.maximum(own, 0)], theirs)
-
+    field = _binding(model, rows)
     tenure = np.asarray(law.tenure_satisfied(field("min_tenure_years"), field("tenure_basis"), year,
                                              world.founded[ms.org[rows]], ms.joined[rows]), bool)
     amendment = np.asarray(law.amendment_right_open(ms.amendment_until[rows], year), bool)
