@@ -32,6 +32,8 @@ FOLDER_VARIABLE = "EXITSIM_DASHBOARD_FOLDER"
 SCENARIO_VARIABLE = "EXITSIM_DASHBOARD_SCENARIO"
 #: Years per second that Play runs at: the slider's range and start.
 SPEEDS = (0.5, 5.0, 2.0)
+#: The shortest pause (seconds) between two years while playing.
+MIN_PAUSE = 0.2
 #: PNG written fast rather than small: the page is served on this machine.
 FAST_PNG = {"compress_level": 1}
 
@@ -81,7 +83,8 @@ def Dashboard(folder: Path, scenario: str | None = None):
                 message.value = f"The run ended in {session.model.year}."
                 break
             changed()
-            time.sleep(max(0.0, 1.0 / speed.value - (time.perf_counter() - started)))
+            # at least a short pause between years, so clicks (Pause among them) get through
+            time.sleep(max(MIN_PAUSE, 1.0 / speed.value - (time.perf_counter() - started)))
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
 
@@ -92,6 +95,7 @@ def Dashboard(folder: Path, scenario: str | None = None):
         message.value = ""
         changed()
 
+    solara.Title("exitsim dashboard")
     solara.Style(CSS)
     classes = ["exitsim-page"] + (["exitsim-projector"] if projector.value else [])
     with solara.Column(classes=classes, style={"padding": "0.5rem 1rem"}):
@@ -100,11 +104,12 @@ def Dashboard(folder: Path, scenario: str | None = None):
             solara.Text(f"Year {model.year}", classes=["exitsim-year"])
             solara.Text(f"{session.scenario.name}: step {model.steps} of {model.n_steps} "
                         f"({session.scenario.start_year}–{session.scenario.start_year + model.n_steps})")
-        if message.value:
-            solara.Info(message.value, dense=True)
+        with solara.Column(gap="0px"):  # always there, so the widgets below keep their identity
+            if message.value:
+                solara.Info(message.value, dense=True)
         with solara.Columns([1, 3]):
             with solara.Column():
-                RunControls(session, playing, speed, reset, changed, message)
+                RunControls(session, playing, speed, reset, changed, message, session.name, session.finished)
                 ViewControls(projector, colour_by)
                 InterventionPanel(session, focus, changed, message, version.value)
                 ParameterPanel(session, changed, version.value)
@@ -116,7 +121,7 @@ def Dashboard(folder: Path, scenario: str | None = None):
                         Inspector(session, focus, version.value)
                     with solara.lab.Tab("Scenario editor"):
                         Editor(session, reset_done=lambda: (focus.set(_first_state(session)), changed()),
-                               playing=playing)
+                               playing=playing).key(f"editor-{session.name}")  # afresh for each scenario
                     with solara.lab.Tab("About"):
                         solara.Markdown(ABOUT)
 
@@ -129,8 +134,9 @@ def _first_state(session: Session) -> str:
 
 
 @solara.component
-def RunControls(session: Session, playing, speed, reset, changed, message):
-    """Scenario picker, seed, Play / Pause / Step / Reset and speed."""
+def RunControls(session: Session, playing, speed, reset, changed, message, name: str, finished: bool):
+    """Scenario picker, seed, Play / Pause / Step / Reset and speed (redrawn only when the
+    scenario changes or the run ends, so they stay still while the run plays)."""
     def open_scenario(name: str) -> None:
         playing.value = False
         try:
@@ -141,25 +147,31 @@ def RunControls(session: Session, playing, speed, reset, changed, message):
         reset()
 
     def step() -> None:
-        if not session.step():
-            message.value = f"The run ended in {session.model.year}; press Reset to start again."
+        message.value = "" if session.step() else f"The run ended in {session.model.year}; press Reset to start again."
         changed()
 
-    def set_seed(value) -> None:
+    def play() -> None:
+        message.value = ""
+        playing.value = True
+
+    def set_seed(text: str) -> None:
+        text = (text or "").strip()
         try:
-            session.set_seed(None if value is None else int(value))
-            message.value = "The new seed applies when you press Reset."
-        except ValueError as error:
-            message.value = str(error)
+            session.set_seed(int(text) if text else None)
+        except ValueError:
+            message.value = f"The seed must be a whole number ≥ 0, not {text!r}."
+            return
+        message.value = "The new seed applies when you press Reset."
 
     solara.Select("Scenario", values=list_scenarios(session.folder), value=session.name, on_value=open_scenario)
-    solara.InputInt("Seed (applies on Reset)", value=session.seed if session.seed is not None else session.scenario.seed,
-                    on_value=set_seed)
+    seed = session.seed if session.seed is not None else session.scenario.seed
+    solara.InputText("Seed (applies on Reset)", value=str(seed), on_value=set_seed, continuous_update=True).key(
+        f"seed-{session.name}")  # afresh for each scenario
     with solara.Row():
         if playing.value:
             solara.Button("Pause", icon_name="mdi-pause", on_click=lambda: playing.set(False), color="warning")
         else:
-            solara.Button("Play", icon_name="mdi-play", on_click=lambda: playing.set(True), color="primary",
+            solara.Button("Play", icon_name="mdi-play", on_click=play, color="primary",
                           disabled=session.finished)
         solara.Button("Step", icon_name="mdi-step-forward", on_click=step, disabled=playing.value or session.finished)
         solara.Button("Reset", icon_name="mdi-restore", on_click=reset)
@@ -240,8 +252,9 @@ def InterventionPanel(session: Session, focus, changed, message, version: int):
         solara.Select("State", values=sorted(world.state_code), value=focus)
         solara.Select("does what", values=list(labels.values()), value=labels[action.value],
                       on_value=lambda label: action.set(next(k for k, v in labels.items() if v == label)))
-        if INTERVENTIONS[action.value].needs_organization:
-            solara.Select("Organization", values=targets, value=organization)
+        with solara.Column(gap="0px"):
+            if INTERVENTIONS[action.value].needs_organization:
+                solara.Select("Organization", values=targets, value=organization)
         solara.Button("Apply now", icon_name="mdi-flash", on_click=apply, color="error",
                       disabled=session.finished or (INTERVENTIONS[action.value].needs_organization
                                                     and not organization.value))
@@ -250,6 +263,7 @@ def InterventionPanel(session: Session, focus, changed, message, version: int):
 @solara.component
 def RunViews(session: Session, version: int, colour_by: str, focus: str, projector: bool):
     """The network, this year's exits, the time series and the event feed."""
+    exits_only = solara.use_reactive(False)
     dpi = 130 if projector else 90
     model = session.model
     placed = solara.use_memo(lambda: layout(model.world), [id(model)])
@@ -266,11 +280,12 @@ def RunViews(session: Session, version: int, colour_by: str, focus: str, project
                                       highlight_rows=[r for r in rows if r >= 0],
                                       title=f"{session.scenario.name}, {model.year}")
             series = figures[1].update(model.outcomes)
-            items = feed(model.events, limit=150, notes=session.notes)
+            items = feed(model.events, limit=150, exits_only=exits_only.value, notes=session.notes)
             this_year = [i.text for i in feed(model.events, limit=0, exits_only=True) if i.date.endswith(str(model.year))]
         return network, series, items, this_year
 
-    network, series, items, this_year = solara.use_memo(draw, [version, colour_by, focus, id(model), figures])
+    network, series, items, this_year = solara.use_memo(draw, [version, colour_by, focus, id(model), figures,
+                                                               exits_only.value])
     with solara.Columns([3, 2]):
         with solara.Column():
             solara.FigureMatplotlib(network, format="png", dependencies=[version, colour_by, focus, projector],
@@ -279,6 +294,7 @@ def RunViews(session: Session, version: int, colour_by: str, focus: str, project
                         classes=["exitsim-this-year"])
         with solara.Column():
             solara.Markdown("**Events, newest first**")
+            solara.Switch(label="exits and threats only", value=exits_only)
             lines = []
             for item in items:
                 css = "contagion" if item.contagion else "exit" if item.kind in EXIT_KINDS else item.kind
@@ -337,7 +353,6 @@ def Editor(session: Session, reset_done, playing):
     text = solara.use_reactive(session.text)
     problems = solara.use_reactive([])
     applied = solara.use_reactive("")
-    solara.use_effect(lambda: text.set(session.text), [session.name])
 
     def apply() -> None:
         try:

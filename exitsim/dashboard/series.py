@@ -15,6 +15,9 @@ from matplotlib.figure import Figure
 
 from ..outcomes import Outcomes
 
+#: Where each panel's legend stands (its lines start high on the left).
+LEGENDS = {"Great powers' share of world power": "center right", "Memberships": "upper right",
+           "Exits and threats a year": "upper right", "The order: output led": "center right"}
 PANELS = {
     "Great powers' share of world power": (("hegemon_power_share", "hegemon", "#c0392b"),
                                            ("rising_power_share", "rising power", "#2471a3")),
@@ -53,13 +56,13 @@ class SeriesFigure:
             ax.tick_params(labelsize=7)
             ax.locator_params(nbins=4)  # few ticks: each is drawn as its own lines and text
             if len(lines) > 1:
-                ax.legend(fontsize=7, frameon=False, loc="upper left")
+                ax.legend(fontsize=7, frameon=False, loc=LEGENDS[title])
         axes[1, 1].set_ylim(0, 1)
         self.twin = axes[0, 1].twinx()
         self.lines["under_notice_share"], = self.twin.plot([], [], color="#f39c12", linestyle="--",
                                                            label="share under notice")
         self.twin.tick_params(labelsize=7, colors="#f39c12")
-        self.twin.legend(fontsize=7, frameon=False, loc="lower left")
+        self.twin.legend(fontsize=7, frameon=False, loc=LEGENDS["Memberships"])
         for ax in axes[1]:
             ax.set_xlabel("year", fontsize=8)
 

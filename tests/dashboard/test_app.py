@@ -83,11 +83,24 @@ def test_reset_goes_back_to_the_start(dashboard):
     assert dashboard.year == 2016
 
 
+def test_the_seed_applies_on_reset_and_a_bad_one_is_refused(dashboard):
+    seed = dashboard.one(v.TextField, label="Seed (applies on Reset)")
+    seed.v_model = "seven"
+    assert "The seed must be a whole number ≥ 0, not 'seven'." in dashboard.text()
+    seed.v_model = "11"
+    dashboard.click("Step")
+    dashboard.click("Reset")
+    assert dashboard.year == 2016
+    assert dashboard.one(v.TextField, label="Seed (applies on Reset)").v_model == "11"
+
+
 def test_switching_scenario_resets_the_world(dashboard):
     dashboard.click("Step", 2)
     dashboard.select("Scenario", "default.yaml")
     assert dashboard.year == 2025
     assert "default: step 0 of 50" in dashboard.text()
+    assert dashboard.one(v.Textarea, label="Scenario YAML").v_model == (SCENARIOS / "default.yaml").read_text()
+    assert dashboard.one(v.TextField, label="Seed (applies on Reset)").v_model == "42"
 
 
 def test_an_intervention_shows_in_the_feed_and_this_years_line(dashboard):

@@ -4,54 +4,12 @@ import re
 import time
 
 import pytest
+from browsing import Dashboard
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
 START = 2016  # classroom.yaml's start_year
-TIMEOUT = 60_000  # ms: a shared two-core machine can be slow
-expect.set_options(timeout=TIMEOUT)
-
-
-class Dashboard:
-    """One browser tab on the dashboard, with what it logged and asked for."""
-
-    def __init__(self, page: Page, url: str):
-        self.page, self.url = page, url
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.on("request", lambda request: self.requests.append(request.url))
-        page.on("websocket", lambda socket: self.requests.append(socket.url))
-        page.set_default_timeout(TIMEOUT)
-        page.goto(url)
-        self.year_label = page.locator(".exitsim-year")
-        expect(self.year_label).to_have_text(re.compile(r"Year \d+"))
-
-    @property
-    def year(self) -> int:
-        return int(self.year_label.inner_text().removeprefix("Year "))
-
-    def click(self, name: str) -> None:
-        self.page.get_by_role("button", name=name, exact=True).click()
-
-    def step(self, times: int = 1) -> None:
-        for _ in range(times):
-            year = self.year
-            self.click("Step")
-            expect(self.year_label).to_have_text(f"Year {year + 1}")
-
-    def choose(self, label: str, option: str) -> None:
-        field = self.page.locator(".v-select").filter(has=self.page.locator("label", has_text=re.compile(f"^{label}$")))
-        field.locator(".v-select__slot").click()
-        self.page.locator(".menuable__content__active .v-list-item", has_text=option).first.click()
-
-    def images(self) -> list[str]:
-        return [image.get_attribute("src") for image in self.page.locator("img").all()]
-
-    def tab(self, name: str) -> None:
-        self.page.get_by_role("tab", name=name).click()
 
 
 @pytest.fixture
