@@ -97,3 +97,19 @@ def test_two_tabs_hold_independent_models(dashboard, page: Page, dashboard_url: 
     assert second.year == START
     second.step()
     assert (dashboard.year, second.year) == (START + 3, START + 1)
+
+
+def test_the_runs_tables_and_the_edited_yaml_download(dashboard):
+    dashboard.step(2)
+    with dashboard.page.expect_download() as caught:
+        dashboard.click("events.csv")
+    lines = caught.value.path().read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "year,kind,state,organization,month,substantive,procedural,cause,detail"
+    assert {line.split(",")[0] for line in lines[1:]} == {"2017", "2018"}
+    dashboard.tab("Scenario editor")
+    editor = dashboard.page.locator(".exitsim-editor textarea")
+    editor.fill(editor.input_value().replace("steps: 34", "steps: 12"))
+    with dashboard.page.expect_download() as caught:
+        dashboard.click("Download this YAML")
+    assert caught.value.suggested_filename == "classroom.yaml"
+    assert "\nsteps: 12 " in caught.value.path().read_text(encoding="utf-8")
