@@ -24,14 +24,18 @@ from .about import ABOUT
 from .feed import EXIT_KINDS, feed
 from .inspector import memberships_of
 from .network import NetworkFigure, layout
+from .network import legend as network_legend
 from .scenario_files import list_scenarios, scenario_folder
 from .series import SeriesFigure
+from .series import legend as series_legend
 from .session import INTERVENTIONS, Session, control_groups, problems_of
 
 FOLDER_VARIABLE = "EXITSIM_DASHBOARD_FOLDER"
 SCENARIO_VARIABLE = "EXITSIM_DASHBOARD_SCENARIO"
 #: Years per second that Play runs at: the slider's range and start.
 SPEEDS = (0.5, 5.0, 2.0)
+#: The Inspector's place among the tabs.
+INSPECTOR_TAB = 1
 #: The shortest pause (seconds) between two years while playing.
 MIN_PAUSE = 0.2
 #: PNG written fast rather than small: the page is served on this machine.
@@ -49,6 +53,8 @@ CSS = """
 .exitsim-feed .exit { color: #922b21; }
 .exitsim-feed .instructor { color: #1a5276; font-style: italic; }
 .exitsim-problems { font-family: monospace; white-space: pre-wrap; }
+.exitsim-legend { font-size: 0.8rem; line-height: 1.6; }
+.exitsim-legend-item { margin-right: 0.9em; white-space: nowrap; }
 .exitsim-editor textarea { font-family: monospace !important; font-size: 0.85rem; line-height: 1.3; }
 """
 
@@ -71,6 +77,7 @@ def Dashboard(folder: Path, scenario: str | None = None):
     colour_by = solara.use_reactive("role")
     focus = solara.use_reactive(_first_state(session))
     message = solara.use_reactive("")
+    tab = solara.use_reactive(0)
 
     def changed() -> None:
         version.value = session.version
@@ -112,13 +119,14 @@ def Dashboard(folder: Path, scenario: str | None = None):
                 RunControls(session, playing, speed, reset, changed, message, session.name, session.finished)
                 ViewControls(projector, colour_by)
                 InterventionPanel(session, focus, changed, message, version.value)
-                ParameterPanel(session, changed, version.value)
+                ParameterPanel(session, changed, id(session.model))
             with solara.Column():
-                with solara.lab.Tabs():
+                with solara.lab.Tabs(value=tab):
                     with solara.lab.Tab("Run"):
                         RunViews(session, version.value, colour_by.value, focus.value, projector.value)
                     with solara.lab.Tab("Inspector"):
-                        Inspector(session, focus, version.value)
+                        if tab.value == INSPECTOR_TAB:  # computed only while it is shown
+                            Inspector(session, focus, version.value)
                     with solara.lab.Tab("Scenario editor"):
                         Editor(session, reset_done=lambda: (focus.set(_first_state(session)), changed()),
                                playing=playing).key(f"editor-{session.name}")  # afresh for each scenario
@@ -219,8 +227,9 @@ def ParameterControl(session: Session, parameter: Parameter, changed, value):
 
 
 @solara.component
-def ParameterPanel(session: Session, changed, version: int):
-    """The instructor's parameters, grouped, each acting from the next year on."""
+def ParameterPanel(session: Session, changed, model_id: int):
+    """The instructor's parameters, grouped, each acting from the next year on (redrawn when
+    the model is made anew, not every year)."""
     params = session.model.params
     for title, parameters in control_groups().items():
         with solara.Details(title, expand=title == "Contagion"):
@@ -290,6 +299,7 @@ def RunViews(session: Session, version: int, colour_by: str, focus: str, project
         with solara.Column():
             solara.FigureMatplotlib(network, format="png", dependencies=[version, colour_by, focus, projector],
                                     pil_kwargs=FAST_PNG)
+            Legend(network_legend(colour_by))
             solara.Text("This year: " + ("; ".join(this_year) if this_year else "no exits or threats"),
                         classes=["exitsim-this-year"])
         with solara.Column():
@@ -302,8 +312,27 @@ def RunViews(session: Session, version: int, colour_by: str, focus: str, project
                 lines.append(f'<li class="{css}"><b>{html.escape(item.date)}</b> {html.escape(item.text)}{mark}</li>')
             solara.HTML(tag="ul", unsafe_innerHTML="".join(lines) or "<li>Nothing yet: press Step or Play.</li>",
                         classes=["exitsim-feed"])
+    Legend(series_legend())
     solara.FigureMatplotlib(series, format="png", dependencies=[version, projector], pil_kwargs=FAST_PNG)
     Downloads(session, version)
+
+
+_MARKS = {
+    "dot": "width:0.8em;height:0.8em;border-radius:50%;background:{c}",
+    "square": "width:0.8em;height:0.8em;background:{c}",
+    "line": "width:1.5em;border-top:3px solid {c};vertical-align:middle",
+    "solid": "width:1.5em;border-top:3px solid {c};vertical-align:middle",
+    "dashed": "width:1.5em;border-top:3px dashed {c};vertical-align:middle",
+}
+
+
+@solara.component
+def Legend(entries: list[tuple[str, str, str]]):
+    """A figure's legend as a line of the page: (colour, label, mark) entries."""
+    items = "".join(f'<span class="exitsim-legend-item"><span style="display:inline-block;'
+                    f'{_MARKS[mark].format(c=colour)}"></span> {html.escape(label)}</span>'
+                    for colour, label, mark in entries)
+    solara.HTML(tag="div", unsafe_innerHTML=items, classes=["exitsim-legend"])
 
 
 @solara.component

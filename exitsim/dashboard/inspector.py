@@ -47,7 +47,7 @@ def memberships_of(model, state: str) -> pd.DataFrame:
         "status": [MEMBERSHIP_STATUS[s] for s in ms.status[rows]],
         "yearly value ũ": np.round(value, 2),
         "exit cost S̃": np.round(cost, 2),
-        "dues paid": [float(flows.dues[j]) if j >= 0 else 0.0 for j in pos],
+        "dues paid": [float(f"{flows.dues[j]:.4g}") if j >= 0 else 0.0 for j in pos],  # power units a year
         "clause": [law.KIND_NAMES[kind] + (" (own terms)" if own else "")
                    for kind, own in zip(binding("kind"), ms.reservation[rows] >= 0, strict=True)],
         "note": [_note(model, int(r)) for r in rows],

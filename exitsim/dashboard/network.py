@@ -17,7 +17,6 @@ import networkx as nx
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
 from ..world import ALLY, DEAD, HEGEMON, INACTIVE, MEMBER, NOTICE, ORGANIZATION_STATUS, RISING, WITHDRAWN, ZOMBIE, World
 
@@ -107,18 +106,18 @@ def shown_organizations(world: World, focus: int | None = None, highlight: Itera
 
 
 class NetworkFigure:
-    """A network figure drawn again in place each year: the axes and the legend are made once,
-    the states, organizations and memberships are replaced at every :meth:`draw`."""
+    """A network figure drawn again in place each year: the axes are made once, the states,
+    organizations and memberships are replaced at every :meth:`draw` (the legend is the page's:
+    :func:`legend`)."""
 
     def __init__(self, *, width: float = 7.0, dpi: int = 100):
         self.figure = fig = Figure(figsize=(width, width * 0.78), dpi=dpi)
-        fig.subplots_adjust(left=0.01, right=0.72, bottom=0.01, top=0.92)
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.92)
         self.ax = ax = fig.add_subplot()
         ax.set_axis_off()
         ax.set_aspect("equal")
         ax.set_xlim(-1.15, 1.15)
         ax.set_ylim(-1.15, 1.15)
-        self._legend_for = None
         self._drawn: list = []
 
     def draw(self, world: World, placed: Layout, *, colour_by: str = "role", focus: int | None = None,
@@ -172,10 +171,6 @@ class NetworkFigure:
             f"\n{len(orgs)} of {world.n_orgs} organizations shown: the largest, this year's events'"
             + (" and the selected state's" if focus is not None else ""))
         ax.set_title(title + note, fontsize=10)
-        if self._legend_for != colour_by:
-            ax.legend(handles=_legend(colour_by), loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7,
-                      frameon=False)
-            self._legend_for = colour_by
         return self.figure
 
 
@@ -187,17 +182,15 @@ def network_figure(world: World, placed: Layout, *, colour_by: str = "role", foc
                                                     highlight_rows=highlight_rows, title=title)
 
 
-def _legend(colour_by: str) -> list[Line2D]:
-    def dot(colour, label, marker="o"):
-        return Line2D([], [], marker=marker, color="none", markerfacecolor=colour, markersize=8, label=label)
-
+def legend(colour_by: str) -> list[tuple[str, str, str]]:
+    """The network's legend as (colour, label, shape) with shape ``dot``, ``square`` or ``line``:
+    shown by the page beside the picture rather than drawn into it at every redraw."""
     if colour_by == "government":
-        handles = [dot(GOVERNMENT_COLOURS[False], "internationalist government"),
-                   dot(GOVERNMENT_COLOURS[True], "nativist government")]
+        entries = [(GOVERNMENT_COLOURS[False], "internationalist government", "dot"),
+                   (GOVERNMENT_COLOURS[True], "nativist government", "dot")]
     else:
-        handles = [dot(ROLE_COLOURS[r], ROLE_NAMES[r]) for r in (HEGEMON, RISING, ALLY, 0)]
-    handles += [dot(ORGANIZATION_COLOURS[s], f"organization: {ORGANIZATION_STATUS[s]}", "s") for s in (0, ZOMBIE, DEAD)]
-    handles += [Line2D([], [], color=c, linewidth=max(w, 1.5), alpha=max(a, 0.5), label=EDGE_NAMES[s])
-                for s, (c, w, a) in EDGE_STYLES.items()]
-    handles.append(Line2D([], [], color="#d35400", linewidth=4, label="this year's exits and threats"))
-    return handles
+        entries = [(ROLE_COLOURS[r], ROLE_NAMES[r], "dot") for r in (HEGEMON, RISING, ALLY, 0)]
+    entries += [(ORGANIZATION_COLOURS[s], f"organization {ORGANIZATION_STATUS[s]}", "square") for s in (0, ZOMBIE, DEAD)]
+    entries += [(colour, EDGE_NAMES[status], "line") for status, (colour, _, _) in EDGE_STYLES.items()]
+    entries.append(("#d35400", "this year's exits and threats", "line"))
+    return entries

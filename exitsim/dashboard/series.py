@@ -6,6 +6,7 @@
 4. the order: each great power's share of institutional output led, and hierarchy (Σ L²).
 
 The horizontal axis spans the whole run from the start, so the lines grow across a still frame.
+The hegemon is red and the rising power blue in every panel; the legend is :func:`legend`.
 """
 
 from __future__ import annotations
@@ -15,9 +16,6 @@ from matplotlib.figure import Figure
 
 from ..outcomes import Outcomes
 
-#: Where each panel's legend stands (its lines start high on the left).
-LEGENDS = {"Great powers' share of world power": "center right", "Memberships": "upper right",
-           "Exits and threats a year": "upper right", "The order: output led": "center right"}
 PANELS = {
     "Great powers' share of world power": (("hegemon_power_share", "hegemon", "#c0392b"),
                                            ("rising_power_share", "rising power", "#2471a3")),
@@ -31,6 +29,17 @@ PANELS = {
 
 
 COUNTS = ("notices", "threats", "withdrawals")
+
+
+def legend() -> list[tuple[str, str, str]]:
+    """The panels' lines as (colour, label, style), once each: the page shows them above the
+    figure (text drawn into a figure costs more to redraw than the lines themselves)."""
+    entries = {}
+    for lines in PANELS.values():
+        for _, label, colour in lines:
+            entries.setdefault((colour, label), "solid")
+    entries[("#f39c12", "share under notice (right axis)")] = "dashed"
+    return [(colour, label, style) for (colour, label), style in entries.items()]
 
 
 def recorded(outcomes: Outcomes, name: str) -> np.ndarray:
@@ -55,14 +64,11 @@ class SeriesFigure:
             ax.set_xlim(start_year, start_year + n_steps)
             ax.tick_params(labelsize=7)
             ax.locator_params(nbins=4)  # few ticks: each is drawn as its own lines and text
-            if len(lines) > 1:
-                ax.legend(fontsize=7, frameon=False, loc=LEGENDS[title])
         axes[1, 1].set_ylim(0, 1)
         self.twin = axes[0, 1].twinx()
         self.lines["under_notice_share"], = self.twin.plot([], [], color="#f39c12", linestyle="--",
                                                            label="share under notice")
         self.twin.tick_params(labelsize=7, colors="#f39c12")
-        self.twin.legend(fontsize=7, frameon=False, loc=LEGENDS["Memberships"])
         for ax in axes[1]:
             ax.set_xlabel("year", fontsize=8)
 

@@ -48,6 +48,9 @@ class Page:
             parts += [c for c in widget.children if isinstance(c, str)]
         for widget in self.rc.find(solara.widgets.HTML).widgets:
             parts.append(html.unescape(re.sub("<[^>]+>", " ", widget.unsafe_innerHTML)))
+        for widget in self.rc.find(v.VuetifyTemplate).widgets:  # Markdown, as HTML
+            html_text = getattr(widget, "html", None) or getattr(widget, "template", "") or ""
+            parts.append(html.unescape(re.sub("<[^>]+>", " ", str(html_text))))
         for widget in self.rc.find(v.Alert).widgets:
             parts += [c for c in widget.children if isinstance(c, str)]
         return "\n".join(parts)
@@ -168,3 +171,12 @@ def test_a_parameter_control_changes_the_running_model(dashboard):
     slider = dashboard.one(v.Slider, label="beta_contagion (β_c)")
     slider.v_model = 0.0
     assert "beta_contagion set to 0" in dashboard.text()
+
+
+def test_the_inspector_shows_the_chosen_states_memberships_when_its_tab_is_open(dashboard):
+    assert "ũ: what membership is worth" not in dashboard.text()
+    dashboard.one(v.Tabs).v_model = 1
+    dashboard.select("State to inspect", "CHN")
+    text = dashboard.text()
+    assert "ũ: what membership is worth this year" in text
+    assert "(CHN): power share" in text
