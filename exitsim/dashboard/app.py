@@ -28,10 +28,9 @@ from .network import legend as network_legend
 from .scenario_files import list_scenarios, scenario_folder
 from .series import SeriesFigure
 from .series import legend as series_legend
+from .server import FOLDER_VARIABLE, SCENARIO_VARIABLE
 from .session import INTERVENTIONS, Session, control_groups, problems_of
 
-FOLDER_VARIABLE = "EXITSIM_DASHBOARD_FOLDER"
-SCENARIO_VARIABLE = "EXITSIM_DASHBOARD_SCENARIO"
 #: Years per second that Play runs at: the slider's range and start.
 SPEEDS = (0.5, 5.0, 2.0)
 #: The Inspector's place among the tabs.

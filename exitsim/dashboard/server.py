@@ -17,6 +17,9 @@ from ..loading import ScenarioError
 from .frontend import cdn_folder, missing
 from .scenario_files import scenario_folder, scenario_path
 
+#: How the server tells the page (:mod:`.app`, imported by Solara) its folder and first scenario.
+FOLDER_VARIABLE = "EXITSIM_DASHBOARD_FOLDER"
+SCENARIO_VARIABLE = "EXITSIM_DASHBOARD_SCENARIO"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 #: Where Solara would fetch a front-end file it lacks: a port on this machine that nothing serves.
@@ -54,8 +57,8 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, scenario: str | No
         return 2
     port = listener.getsockname()[1]
     os.environ.update({
-        "EXITSIM_DASHBOARD_FOLDER": str(folder),
-        "EXITSIM_DASHBOARD_SCENARIO": scenario or "",
+        FOLDER_VARIABLE: str(folder),
+        SCENARIO_VARIABLE: scenario or "",
         "MPLBACKEND": "Agg",
         "SOLARA_APP": "exitsim.dashboard.app",
         "SOLARA_MODE": "production",

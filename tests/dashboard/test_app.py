@@ -180,3 +180,17 @@ def test_the_inspector_shows_the_chosen_states_memberships_when_its_tab_is_open(
     text = dashboard.text()
     assert "ũ: what membership is worth this year" in text
     assert "(CHN): power share" in text
+
+
+def test_the_served_page_opens_the_folder_and_scenario_the_server_names(tmp_path, monkeypatch):
+    from exitsim.dashboard.app import Page as ServedPage
+    from exitsim.dashboard.server import FOLDER_VARIABLE, SCENARIO_VARIABLE
+
+    (tmp_path / "lesson.yaml").write_text("name: lesson\nstart_year: 1990\nsteps: 3\nstates:\n"
+                                          "  - {code: A, power: 1}\n  - {code: B, power: 2}\n", encoding="utf-8")
+    monkeypatch.setenv(FOLDER_VARIABLE, str(tmp_path))
+    monkeypatch.setenv(SCENARIO_VARIABLE, "lesson.yaml")
+    _, rc = solara.render(ServedPage(), handle_error=False)
+    (year,) = rc.find(v.Html, class_="exitsim-year").widgets
+    assert year.children == ["Year 1990"]
+    assert rc.find(v.Select, label="Scenario").widget.items == ["lesson.yaml"]
