@@ -287,7 +287,7 @@ def RunViews(session: Session, version: int, colour_by: str, focus: str, project
             network = figures[0].draw(world, placed, colour_by=colour_by, focus=index,
                                       highlight_rows=[r for r in rows if r >= 0],
                                       title=f"{session.scenario.name}, {model.year}")
-            series = figures[1].update(model.outcomes)
+            series = figures[1].png(model.outcomes, **FAST_PNG)
             items = feed(model.events, limit=150, exits_only=exits_only.value, notes=session.notes)
             this_year = [i.text for i in feed(model.events, limit=0, exits_only=True) if i.date.endswith(str(model.year))]
         return network, series, items, this_year
@@ -312,7 +312,7 @@ def RunViews(session: Session, version: int, colour_by: str, focus: str, project
             solara.HTML(tag="ul", unsafe_innerHTML="".join(lines) or "<li>Nothing yet: press Step or Play.</li>",
                         classes=["exitsim-feed"])
     Legend(series_legend())
-    solara.FigureMatplotlib(series, format="png", dependencies=[version, projector], pil_kwargs=FAST_PNG)
+    solara.Image(series)
     Downloads(session, version)
 
 

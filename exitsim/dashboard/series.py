@@ -11,7 +11,11 @@ The hegemon is red and the rising power blue in every panel; the legend is :func
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
+import PIL.Image
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..outcomes import Outcomes
@@ -48,48 +52,99 @@ def recorded(outcomes: Outcomes, name: str) -> np.ndarray:
 
 
 class SeriesFigure:
-    """The four panels of :data:`PANELS`, drawn once and then updated in place each year
-    (making a figure's axes anew costs more than a step of a classroom world)."""
+    """The four panels of :data:`PANELS`, drawn once and then updated in place each year.
+
+    Redrawing the axes (their ticks and titles are text, and text is what costs) happens only
+    when a panel's vertical range has to grow; the ranges grow in round steps and never shrink
+    within a run, so most years only the lines are drawn again, over a saved picture of the
+    axes (matplotlib's blitting).
+    """
 
     def __init__(self, start_year: int, n_steps: int, *, width: float = 7.0, dpi: int = 100):
         self.figure = fig = Figure(figsize=(width, width * 0.62), dpi=dpi)
+        self.canvas = FigureCanvasAgg(fig)
         fig.subplots_adjust(left=0.07, right=0.93, bottom=0.09, top=0.94, wspace=0.28, hspace=0.25)
         self.axes = axes = fig.subplots(2, 2, sharex=True)
         self.lines = {}
         for ax, (title, lines) in zip(axes.flat, PANELS.items(), strict=True):
             for name, label, colour in lines:
                 self.lines[name], = ax.plot([], [], label=label, color=colour, marker="o", markersize=2,
-                                            drawstyle="steps-mid" if name in COUNTS else "default")
+                                            animated=True, drawstyle="steps-mid" if name in COUNTS else "default")
             ax.set_title(title, fontsize=9)
             ax.set_xlim(start_year, start_year + n_steps)
             ax.tick_params(labelsize=7)
             ax.locator_params(nbins=4)  # few ticks: each is drawn as its own lines and text
-        axes[1, 1].set_ylim(0, 1)
         self.twin = axes[0, 1].twinx()
-        self.lines["under_notice_share"], = self.twin.plot([], [], color="#f39c12", linestyle="--",
+        self.lines["under_notice_share"], = self.twin.plot([], [], color="#f39c12", linestyle="--", animated=True,
                                                            label="share under notice")
         self.twin.tick_params(labelsize=7, colors="#f39c12")
         for ax in axes[1]:
             ax.set_xlabel("year", fontsize=8)
+        self._ranges: dict | None = None
+        self._background = None
 
     def update(self, outcomes: Outcomes) -> Figure:
-        """Show the years recorded so far; return the figure."""
+        """Put the years recorded so far into the lines and grow the ranges; return the figure."""
         years = recorded(outcomes, "year")
         for name, line in self.lines.items():
             line.set_data(years, recorded(outcomes, name))
-        for ax in (self.axes[0, 0], self.axes[0, 1], self.axes[1, 0]):
-            ax.relim()
-            ax.autoscale_view(scalex=False)
-        low, high = self.axes[0, 0].get_ylim()
-        self.axes[0, 0].set_ylim(0, max(high, 0.05))
-        notices = self.axes[1, 0]
-        notices.set_ylim(0, max(notices.get_ylim()[1], 1))
-        under_notice = recorded(outcomes, "under_notice_share")
-        self.twin.set_ylim(0, max(0.05, float(np.nanmax(under_notice, initial=0.0)) * 1.2))
+        ranges = self._grown_ranges(outcomes)
+        if ranges != self._ranges:
+            for ax, (low, high) in ranges.items():
+                ax.set_ylim(low, high)
+            self._ranges = ranges
+            self._background = None  # the axes without the lines are saved at the next png()
         return self.figure
+
+    def png(self, outcomes: Outcomes, compress_level: int = 1) -> bytes:
+        """The panels for the years recorded so far, as PNG bytes (the lines alone redrawn when
+        the axes have not changed)."""
+        self.update(outcomes)
+        if self._background is None:
+            for line in self.lines.values():
+                line.set_animated(True)
+            self.canvas.draw()
+            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        else:
+            self.canvas.restore_region(self._background)
+        for line in self.lines.values():
+            line.axes.draw_artist(line)
+        out = io.BytesIO()
+        PIL.Image.fromarray(np.asarray(self.canvas.buffer_rgba())).save(out, format="png",
+                                                                        compress_level=compress_level)
+        return out.getvalue()
+
+    def _grown_ranges(self, outcomes: Outcomes) -> dict:
+        """Each panel's vertical range: what it was, grown in round steps to hold the data."""
+        old = self._ranges or {}
+        axes = self.axes
+        ranges = {}
+
+        def top(name: str, step: float, least: float) -> float:
+            values = recorded(outcomes, name)
+            return max(least, step * np.ceil(np.nanmax(values, initial=0.0) * 1.1 / step))
+
+        shares = max(top("hegemon_power_share", 0.1, 0.1), top("rising_power_share", 0.1, 0.1))
+        ranges[axes[0, 0]] = (0.0, max(shares, old.get(axes[0, 0], (0, 0))[1]))
+        members = recorded(outcomes, "memberships_active")
+        most, least = float(np.nanmax(members, initial=1.0)), float(np.nanmin(members, initial=np.inf))
+        least = min(least, most)
+        step = 10.0 ** np.floor(np.log10(max(most, 1.0))) / 2
+        low, high = step * np.floor(least * 0.9 / step), step * np.ceil(most * 1.1 / step)
+        before = old.get(axes[0, 1], (low, high))
+        ranges[axes[0, 1]] = (min(low, before[0]), max(high, before[1], low + step))
+        exits = max(top(name, 2.0, 2.0) for name in COUNTS)
+        ranges[axes[1, 0]] = (0.0, max(exits, old.get(axes[1, 0], (0, 0))[1]))
+        ranges[axes[1, 1]] = (0.0, 1.0)
+        ranges[self.twin] = (0.0, max(top("under_notice_share", 0.05, 0.05), old.get(self.twin, (0, 0))[1]))
+        return ranges
 
 
 def series_figure(outcomes: Outcomes, start_year: int, n_steps: int, *, width: float = 7.0,
                   dpi: int = 100) -> Figure:
     """The four panels of :data:`PANELS` for the years recorded so far, as a new figure."""
-    return SeriesFigure(start_year, n_steps, width=width, dpi=dpi).update(outcomes)
+    panels = SeriesFigure(start_year, n_steps, width=width, dpi=dpi)
+    panels.update(outcomes)
+    for line in panels.lines.values():
+        line.set_animated(False)  # drawn with the rest by savefig
+    return panels.figure

@@ -154,3 +154,25 @@ def test_a_world_sized_network_shows_the_largest_organizations_and_the_selected_
     assert counts[shown].min() >= np.sort(counts)[-MAX_ORGANIZATIONS]
     assert smallest in shown_organizations(world, focus=member)
     assert smallest in shown_organizations(world, highlight=[smallest])
+
+
+def test_the_series_ranges_hold_the_data_and_only_grow(session):
+    import io
+
+    import PIL.Image
+
+    from exitsim.dashboard.series import SeriesFigure, recorded
+
+    panels = SeriesFigure(2016, 34, width=6.0, dpi=50)
+    seen = []
+    for _ in range(12):
+        session.step()
+        image = PIL.Image.open(io.BytesIO(panels.png(session.model.outcomes)))
+        assert image.size == (300, round(6.0 * 0.62 * 50))
+        seen.append({ax: ax.get_ylim() for ax in panels._ranges})
+        for name, line in panels.lines.items():
+            low, high = line.axes.get_ylim()
+            values = recorded(session.model.outcomes, name)
+            assert low <= np.nanmin(values) and np.nanmax(values) <= high, name
+    for before, after in zip(seen, seen[1:], strict=False):
+        assert all(after[ax][0] <= before[ax][0] and after[ax][1] >= before[ax][1] for ax in before)
