@@ -63,7 +63,9 @@ class SeriesFigure:
     def __init__(self, start_year: int, n_steps: int, *, width: float = 7.0, dpi: int = 100):
         self.figure = fig = Figure(figsize=(width, width * 0.62), dpi=dpi)
         self.canvas = FigureCanvasAgg(fig)
-        fig.subplots_adjust(left=0.07, right=0.93, bottom=0.09, top=0.94, wspace=0.28, hspace=0.25)
+        k = 7.0 / width  # margins for text of a fixed size in points: wider on a narrower figure
+        fig.subplots_adjust(left=0.07 * k, right=1 - 0.07 * k, bottom=0.09 * k, top=1 - 0.06 * k, wspace=0.28 * k,
+                            hspace=0.25 * k)
         self.axes = axes = fig.subplots(2, 2, sharex=True)
         self.lines = {}
         for ax, (title, lines) in zip(axes.flat, PANELS.items(), strict=True):
