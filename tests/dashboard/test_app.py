@@ -1,10 +1,13 @@
 """The dashboard page without a browser: its widget tree rendered by solara, driven by clicks."""
 
 import html
+import io
 import re
 from pathlib import Path
 
 import ipyvuetify as v
+import ipywidgets
+import PIL.Image
 import pytest
 import solara
 
@@ -194,3 +197,12 @@ def test_the_served_page_opens_the_folder_and_scenario_the_server_names(tmp_path
     (year,) = rc.find(v.Html, class_="exitsim-year").widgets
     assert year.children == ["Year 1990"]
     assert rc.find(v.Select, label="Scenario").widget.items == ["lesson.yaml"]
+
+
+def test_projector_mode_enlarges_the_page_and_its_figures(dashboard):
+    assert dashboard.rc.find(v.Sheet, class_="d-flex ma-0 exitsim-page").widgets
+    before = dashboard.rc.find(ipywidgets.Image).widgets[0].value
+    dashboard.one(v.Switch, label="Projector mode (large type)").v_model = True
+    assert dashboard.rc.find(v.Sheet, class_="d-flex ma-0 exitsim-page exitsim-projector").widgets
+    network = PIL.Image.open(io.BytesIO(dashboard.rc.find(ipywidgets.Image).widgets[0].value))
+    assert network.size[0] > PIL.Image.open(io.BytesIO(before)).size[0]

@@ -113,3 +113,10 @@ def test_the_runs_tables_and_the_edited_yaml_download(dashboard):
         dashboard.click("Download this YAML")
     assert caught.value.suggested_filename == "classroom.yaml"
     assert "\nsteps: 12 " in caught.value.path().read_text(encoding="utf-8")
+
+
+def test_a_parameter_shows_its_registry_description_and_range_on_hover(dashboard):
+    dashboard.page.get_by_text("same_issue_spill").hover()
+    expect(dashboard.page.locator(".v-tooltip__content")).to_contain_text(
+        "A notice exposes co-members in same-issue organizations the leaver belongs to by this share. "
+        "Range 0–1 (share); default 0.3.")

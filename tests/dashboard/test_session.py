@@ -176,3 +176,15 @@ def test_the_series_ranges_hold_the_data_and_only_grow(session):
             assert low <= np.nanmin(values) and np.nanmax(values) <= high, name
     for before, after in zip(seen, seen[1:], strict=False):
         assert all(after[ax][0] <= before[ax][0] and after[ax][1] >= before[ax][1] for ax in before)
+
+
+def test_the_strategies_get_their_controls_once_the_registry_has_them(monkeypatch):
+    from dataclasses import replace
+
+    import exitsim.dashboard.session as session_module
+
+    strategy = replace(REGISTRY["beta_window"], name="exit_diplomacy", group="strategies")
+    monkeypatch.setattr(session_module, "parameters_in_group", lambda group: [strategy] if group == "strategies" else [])
+    groups = control_groups()
+    assert groups["Great-power strategies"] == [strategy]
+    assert list(groups)[:-1] == list(CONTROL_GROUPS)
