@@ -18,18 +18,22 @@ FRONTEND := $(VENV)/.frontend
 # same seed gives the same results on every machine that installs afresh.
 CONSTRAINTS := constraints.txt
 # The extras `make lock` resolves together, so that any of them installs at the locked versions.
-LOCK_EXTRAS := test,dashboard,parquet,cluster,analysis,bench
+LOCK_EXTRAS := test,dashboard,cluster,analysis,bench
+# The extras `make test` installs: the tests exercise the Dask executor (cluster), the
+# sensitivity indices (analysis) and the dashboard as well as the model.
+TEST_EXTRAS := test,cluster,analysis,dashboard
 
-.PHONY: run test dashboard golden bench lint lock clean
+.PHONY: run test test-fast dashboard golden bench lint lock clean
 
 # Create the virtualenv with a real Python 3.12 and install the package (editable) with its
-# test and dashboard extras at the locked versions. Re-runs whenever pyproject.toml or the lock changes.
-$(STAMP): pyproject.toml $(CONSTRAINTS) scripts/find-python.sh
+# test extras (TEST_EXTRAS) at the locked versions. Re-runs whenever pyproject.toml, the lock or this
+# Makefile (its TEST_EXTRAS) changes.
+$(STAMP): pyproject.toml $(CONSTRAINTS) Makefile scripts/find-python.sh
 	@py=$$(sh scripts/find-python.sh "$(PYTHON)") || exit 1; \
 	echo "Using $$py"; \
 	"$$py" -m venv $(VENV)
 	$(VPY) -m pip install --quiet -c $(CONSTRAINTS) pip
-	$(VPY) -m pip install -c $(CONSTRAINTS) -e ".[test,dashboard]"
+	$(VPY) -m pip install -c $(CONSTRAINTS) -e ".[$(TEST_EXTRAS)]"
 	touch $@
 
 $(FRONTEND): $(STAMP) exitsim/dashboard/frontend.py
@@ -45,6 +49,10 @@ test: $(STAMP) $(FRONTEND)
 # The browser dashboard for instructors on http://127.0.0.1:8765/ (docs/dashboard.md).
 dashboard: $(STAMP) $(FRONTEND)
 	$(VPY) run.py dashboard $(DASHBOARD_ARGS)
+
+# The suite without the slow magnitude and calibration checks, on both cores: for quick feedback.
+test-fast: $(STAMP) $(FRONTEND)
+	$(VPY) -m pytest -m "not slow" -n 2 $(PYTEST_ARGS)
 
 # Rewrite the golden runs (tests/golden/) after a change that alters results on purpose;
 # the commit that does so says which fix changed them and why.

@@ -3,7 +3,12 @@
 
 import sys
 
-from exitsim.cli import main
-
 if __name__ == "__main__":
-    sys.exit(main())
+    try:  # Ctrl-C at any moment, even while the imports load, ends with one line and exit code 130
+        from exitsim.cli import main
+
+        code = main()
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        code = 130
+    sys.exit(code)

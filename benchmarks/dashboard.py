@@ -53,7 +53,7 @@ def views_times(name: str, steps: int) -> tuple[list[float], list[float], int]:
     for _ in range(min(steps, model.n_steps)):
         started, started_cpu = time.perf_counter(), time.process_time()
         session.step()
-        rows = [model.row_of(e.state, e.organization) for e in model.events
+        rows = [model.world.row_of(e.state, e.organization) for e in model.events
                 if e.year == model.year and e.kind in EXIT_KINDS and e.organization]
         network.draw(model.world, placed, highlight_rows=[r for r in rows if r >= 0]).savefig(
             io.BytesIO(), format="png", pil_kwargs=FAST_PNG)

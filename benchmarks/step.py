@@ -17,9 +17,12 @@ Columns:
 * ``run s`` — a full run from a built model to its end, with data collection (per-year and
   per-state outcomes) and the DataFrames built at the end: interpreter start, imports, world
   generation and writing files excluded (median over repeats).
-* ``write s`` — writing the files of a run (``python run.py``'s outputs: the CSVs, figure,
-  summary and run.json), plus streaming ``memberships.csv`` year by year where it is written
-  by default (up to 50,000 memberships; it is opt-in above, marked ``*``: not written).
+* ``csv s`` / ``pq s`` — writing the files of a run (``python run.py``'s outputs: the tables,
+  figure, summary and run.json) with the panels (states, memberships, events) as CSV, and as
+  Parquet; the membership panel's years are streamed to the writer one by one where it is
+  written by default (up to 50,000 memberships; it is opt-in above, marked ``*``: not written).
+  The years are computed beforehand, so these are the writers' own times, with no model
+  stepping for the writing thread to overlap with (a run overlaps them).
 * ``peak MiB`` — the process's peak resident memory after the runs (before the reference
   comparison and the files).
 * ``ref ms`` / ``vec ms`` — the loop-by-loop reference of phases 2–3 (institutions and power,
@@ -27,7 +30,9 @@ Columns:
   ratio; the reference runs where it finishes in reasonable time (all rows here).
 
 Then the exponent of step time against memberships, fitted on the ladder only; the wall time
-of the default scenario's ``python run.py`` (set-up done); the large world's memory over its
+of the default scenario's ``python run.py`` (set-up done); the world scenario's whole
+``python run.py run`` (every output, the panels as Parquet, its default) split into start-up
+(interpreter and imports) and the rest; ``python run.py validate`` and ``--help``; the large world's memory over its
 years (resident memory and edge-list rows at a few steps); and the memory of a run whose edge
 list keeps its size (the world scenario without foundings, 300 years), which stays flat.
 """
@@ -82,10 +87,9 @@ def measure(name: str, repeat: int, launched: float) -> dict:
     import numpy as np
 
     from exitsim import ExitModel
-    from exitsim.cli import LARGE_PANEL
-    from exitsim.mechanisms.institutions import institutions_phase
     from exitsim.mechanisms.power import update_power
-    from exitsim.outputs import MembershipPanelWriter, write_run
+    from exitsim.outputs import LARGE_PANEL, MembershipPanelWriter, write_run
+    from exitsim.phases import institutions
 
     imported = time.time()
     scenario = scenario_for(name)
@@ -113,26 +117,28 @@ def measure(name: str, repeat: int, launched: float) -> dict:
            "run_s": statistics.median(runs), "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
            "memory": memory}
 
-    # the files of the last run, and the membership panel streamed over a run of its own where
-    # it is written by default
-    with tempfile.TemporaryDirectory() as folder:
-        t = time.perf_counter()
-        write_run(model, Path(folder), None, ["benchmark"], runs[-1])
-        written = time.perf_counter() - t
-        row["panel"] = memberships <= LARGE_PANEL
-        if row["panel"]:
-            streamed = ExitModel(scenario, seed=0, steps=steps)
-            writer = MembershipPanelWriter(Path(folder) / "memberships.csv")
+    # the files of the last run in each format, with the membership panel of a run of its own
+    # (computed first) streamed year by year where it is written by default
+    row["panel"] = memberships <= LARGE_PANEL
+    years = []
+    if row["panel"]:
+        streamed = ExitModel(scenario, seed=0, steps=steps)
+        years.append(streamed.membership_table())
+        for _ in range(steps):
+            streamed.step()
+            years.append(streamed.membership_table())
+    for file_format, column in (("csv", "csv_s"), ("parquet", "pq_s")):
+        with tempfile.TemporaryDirectory() as folder:
             t = time.perf_counter()
-            writer.write(streamed.membership_panel())
-            written += time.perf_counter() - t
-            for _ in range(steps):
-                streamed.step()
-                t = time.perf_counter()
-                writer.write(streamed.membership_panel())
-                written += time.perf_counter() - t
-            writer.close()
-        row["write_s"] = written
+            files = []
+            if years:
+                with MembershipPanelWriter(Path(folder), file_format) as writer:
+                    for frame in years:
+                        writer.write(frame)
+                files = writer.files
+            write_run(model, Path(folder), file_format, files, ["benchmark"], runs[-1])
+            row[column] = time.perf_counter() - t
+    del years
 
     from reference_step import reference_step
 
@@ -142,7 +148,7 @@ def measure(name: str, repeat: int, launched: float) -> dict:
     vec = []
     for _ in range(5):
         t = time.perf_counter()
-        flows = institutions_phase(world, params, q)
+        flows = institutions.flows(world, params, q)
         update_power(world.power, world.growth, flows.net, e, params.power_noise, params.institutional_rate,
                      params.net_gain_clip)
         vec.append(time.perf_counter() - t)
@@ -165,6 +171,40 @@ def fixed_world_memory() -> list[tuple[int, int, float]]:
         if year in (1, 10, 100, 200, 300):
             points.append((year, len(model.events), resident_mib()))
     return points
+
+
+def whole_run(launched: float) -> dict:
+    """The world scenario's ``python run.py run`` in this fresh process: start-up (interpreter
+    and the imports a run makes) and the run itself (the scenario read, the folder locked, the
+    world built, 70 years, every file written and swapped in)."""
+    import io
+    from contextlib import redirect_stderr
+
+    import matplotlib.figure  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+
+    import exitsim.model  # noqa: F401
+    from exitsim.cli import main as run_py
+
+    imported = time.time()
+    with tempfile.TemporaryDirectory() as folder, redirect_stderr(io.StringIO()):
+        t, main_cpu, all_cpu = time.perf_counter(), time.thread_time(), time.process_time()
+        code = run_py(["run", str(ROOT / "scenarios" / "world.yaml"), "--out", folder, "--quiet"])
+        seconds = time.perf_counter() - t
+        main_cpu, all_cpu = time.thread_time() - main_cpu, time.process_time() - all_cpu
+        files = sorted(p.name for p in Path(folder).iterdir())
+    return {"start_s": imported - launched, "run_s": seconds, "main_cpu_s": main_cpu, "all_cpu_s": all_cpu,
+            "code": code, "files": files}
+
+
+def command_seconds(*args: str, repeat: int = 3) -> float:
+    """Median wall time of ``python run.py ARGS`` in a fresh process."""
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, str(ROOT / "run.py"), *args], check=True, capture_output=True, cwd=ROOT)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
 
 
 def run_row(name: str, repeat: int) -> dict:
@@ -192,6 +232,9 @@ def main() -> None:
     if args.one == "fixed-world-memory":
         print(json.dumps(fixed_world_memory()))
         return
+    if args.one == "whole-run":
+        print(json.dumps(whole_run(args.launched or STARTED)))
+        return
     if args.one:
         print(json.dumps(measure(args.one, args.repeat or 1, args.launched or STARTED)))
         return
@@ -200,18 +243,19 @@ def main() -> None:
     ladder = [n for n in LADDER if not (args.quick and n == "ladder-250k")]
     print(f"machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}")
     header = (f"{'world':<12} {'members':>8} {'steps':>5} {'start s':>7} {'build s':>7} {'step ms':>8} {'run s':>6} "
-              f"{'write s':>7} {'peak MiB':>8} {'ref ms':>8} {'vec ms':>7} {'ref/vec':>7}")
+              f"{'csv s':>7} {'pq s':>7} {'peak MiB':>8} {'ref ms':>8} {'vec ms':>7} {'ref/vec':>7}")
     print(header)
     print("-" * len(header))
     rows = []
     for name in names + ladder:
         row = run_row(name, 1 if name in ("large", "ladder-250k") else repeat)
         rows.append(row)
-        write = f"{row['write_s']:>6.2f}{' ' if row['panel'] else '*'}"
+        mark = " " if row["panel"] else "*"
         print(f"{row['name']:<12} {row['memberships']:>8} {row['steps']:>5} {row['start_s']:>7.2f} "
-              f"{row['build_s']:>7.2f} {row['step_ms']:>8.2f} {row['run_s']:>6.2f} {write:>7} {row['peak_mib']:>8.0f} "
+              f"{row['build_s']:>7.2f} {row['step_ms']:>8.2f} {row['run_s']:>6.2f} {row['csv_s']:>6.2f}{mark} "
+              f"{row['pq_s']:>6.2f}{mark} {row['peak_mib']:>8.0f} "
               f"{row['ref_ms']:>8.1f} {row['vec_ms']:>7.2f} {row['ref_ms'] / row['vec_ms']:>7.0f}", flush=True)
-    print("(* memberships.csv is opt-in above 50,000 memberships: not written)")
+    print("(* the membership panel is opt-in above 50,000 memberships: not written)")
     points = [(math.log(r["memberships"]), math.log(r["step_ms"])) for r in rows if r["name"].startswith("ladder")]
     if len(points) >= 2:
         mean_x = sum(x for x, _ in points) / len(points)
@@ -220,6 +264,15 @@ def main() -> None:
                  / sum((x - mean_x) ** 2 for x, _ in points))
         print(f"\ntime per step ∝ memberships^{slope:.2f} (fitted on the ladder)")
     print(f"python run.py (the default scenario, set-up done): {run_py_seconds():.2f} s wall")
+    launched = time.time()
+    whole = json.loads(subprocess.run([sys.executable, __file__, "--one", "whole-run", "--launched", repr(launched)],
+                                      capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1])
+    assert whole["code"] == 0, whole
+    print(f"python run.py run scenarios/world.yaml (every output; the panels as Parquet, its default): start-up "
+          f"{whole['start_s']:.2f} s, then {whole['run_s']:.2f} s wall (target: under 3 s after start-up); "
+          f"CPU {whole['main_cpu_s']:.2f} s on the main thread, {whole['all_cpu_s']:.2f} s on all threads")
+    print(f"python run.py validate scenarios/default.yaml: {command_seconds('validate', 'scenarios/default.yaml'):.2f} s "
+          f"wall (target: under 0.8 s); python run.py --help: {command_seconds('--help'):.2f} s wall")
     for row in rows:
         if row["memory"]:
             print(f"{row['name']} world's memory over its years (its edge list grows with foundings): "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from .world import GOVERNMENTS, ISSUE_AREAS, ORGANIZATION_STATUS, ROLES, VOTING_RULES
+from .codes import GOVERNMENTS, ISSUE_AREAS, ORGANIZATION_STATUS, ROLES, VOTING_RULES
 
 
 def _row_property(array_name: str, doc: str, cast=float):

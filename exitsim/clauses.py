@@ -14,56 +14,21 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib import resources
 
-CLAUSE_KINDS = ("explicit", "implied", "consent", "none", "non_treaty")
-EFFECTIVE_RULES = {  # rule name -> number of integer arguments
-    "immediate": 0,
-    "months_after": 1,
-    "end_of_year_after": 1,
-    "cutoff": 2,
-    "fiscal_year_end": 1,
-    "negotiated_or_months": 1,
-}
-TENURE_BASES = ("treaty_in_force", "party_in_force", "accession")
-
-
-class ClauseError(ValueError):
-    """A withdrawal clause that does not follow the grammar."""
-
-
-def parse_effective_rule(text: str) -> tuple[str, tuple[int, ...]]:
-    """Split ``"cutoff:1:6"`` into ``("cutoff", (1, 6))``, checking the grammar.
-
-    >>> parse_effective_rule("months_after:12")
-    ('months_after', (12,))
-    """
-    name, *args = str(text).strip().split(":")
-    if name not in EFFECTIVE_RULES:
-        raise ClauseError(f"unknown effective rule {name!r}; expected one of: {', '.join(EFFECTIVE_RULES)}")
-    if len(args) != EFFECTIVE_RULES[name]:
-        form = name + "".join(f":{x}" for x in ("N", "M")[: EFFECTIVE_RULES[name]]) if name != "cutoff" else "cutoff:M1:M2"
-        raise ClauseError(f"effective rule {text!r} takes {EFFECTIVE_RULES[name]} number(s): write {form}")
-    try:
-        values = tuple(int(a) for a in args)
-    except ValueError:
-        raise ClauseError(f"effective rule {text!r}: the numbers must be whole numbers") from None
-    if any(v < 0 for v in values):
-        raise ClauseError(f"effective rule {text!r}: the numbers cannot be negative")
-    if name in ("cutoff", "fiscal_year_end") and not all(1 <= v <= 12 for v in values):
-        raise ClauseError(f"effective rule {text!r}: months run from 1 to 12")
-    return name, values
+from .codes import CLAUSE_KINDS, EFFECTIVE_RULES, TENURE_BASES  # noqa: F401  (re-exported)
+from .mechanisms.law import CLAUSE_DEFAULTS, ClauseError, parse_effective_rule  # noqa: F401  (re-exported)
 
 
 @dataclass(frozen=True)
 class Clause:
     """An organization's withdrawal clause (MODEL.md §4.7)."""
 
-    kind: str = "implied"
-    effective: str = "months_after:12"
-    min_tenure_years: int = 0
-    tenure_basis: str = "accession"
-    arrears_block_effect: bool = False
-    obligations_survive: bool = False
-    revocable: bool = True
+    kind: str = CLAUSE_DEFAULTS["kind"]
+    effective: str = CLAUSE_DEFAULTS["effective"]
+    min_tenure_years: int = CLAUSE_DEFAULTS["min_tenure_years"]
+    tenure_basis: str = CLAUSE_DEFAULTS["tenure_basis"]
+    arrears_block_effect: bool = CLAUSE_DEFAULTS["arrears_block_effect"]
+    obligations_survive: bool = CLAUSE_DEFAULTS["obligations_survive"]
+    revocable: bool = CLAUSE_DEFAULTS["revocable"]
 
     def __post_init__(self):
         if self.kind not in CLAUSE_KINDS:

@@ -9,59 +9,97 @@ scenario that does not validate. Every command that reads a scenario takes
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
-from .scenario import ScenarioError, load_scenario
-from .timeline import TimelineError
+from .outputs import FORMATS, LARGE_PANEL, OUTPUT_FILES, PARQUET_ABOVE_ROWS
 
-LARGE_PANEL = 50_000  # memberships above which the membership panel is opt-in
+# Start-up stays light: `--help` and `validate` load no Mesa, pandas or matplotlib, so every
+# import of the model, the files or the scenario schema is made inside the command that needs it.
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .model import ExitModel
-    from .outputs import MembershipPanelWriter, write_run
+    from .output_folder import OutputFolder
+    from .scenario import load_scenario
 
     scenario = load_scenario(args.scenario, overrides=args.overrides)
-    started = time.perf_counter()
-    model = ExitModel(scenario, seed=args.seed, world_seed=args.world_seed, steps=args.steps,
-                      collect_states=True)
-    out = Path(args.out) if args.out else Path("results") / model.config.name
-    n_memberships = len(model.world.memberships)
-    panel = args.memberships if args.memberships is not None else n_memberships <= LARGE_PANEL
-    out.mkdir(parents=True, exist_ok=True)
-    writer = MembershipPanelWriter(out / "memberships.csv") if panel else None
+    out = args.out if args.out is not None else Path("results") / scenario.name
+    model = folder = None
     try:
-        if writer:
-            writer.write(model.membership_panel())
-        progress = not args.quiet
-        if progress:
-            from tqdm import tqdm
+        with OutputFolder(out, OUTPUT_FILES) as folder:  # checked and locked before the world is built
+            from .model import ExitModel
+            from .outputs import MembershipPanelWriter, default_format, write_run
 
-            years = tqdm(range(model.n_steps), desc=model.config.name, unit="year", file=sys.stderr)
+            started = time.perf_counter()
+            model = ExitModel(scenario, seed=args.seed, world_seed=args.world_seed, steps=args.steps,
+                              collect_states=True)
+            n_memberships = len(model.world.memberships)
+            file_format = args.format or default_format(n_memberships, model.n_steps)
+            panel = args.memberships if args.memberships is not None else n_memberships <= LARGE_PANEL
+            writer = MembershipPanelWriter(folder.staging, file_format) if panel else None
+            with writer or nullcontext():
+                _simulate(model, writer, progress=not args.quiet)
+            elapsed = time.perf_counter() - started
+            written = write_run(model, folder.staging, file_format, writer.files if writer else [], sys.argv, elapsed)
+            folder.commit()
+    except KeyboardInterrupt:
+        if folder is not None and folder.committed:
+            print(f"Interrupted; the run had finished and its files are in {folder.path}/.", file=sys.stderr)
         else:
-            years = range(model.n_steps)
-        for _ in years:
+            when = f" in {model.year}" if model is not None else ""
+            print(f"Interrupted{when}; {_untouched(folder)}.", file=sys.stderr)
+        return 130
+    except OSError as error:  # writing the files (a full disk, a file another program holds)
+        if folder is not None and folder.swap_started:
+            print(f"Could not move the results into {folder.path}/: {error}. The next run into it completes the "
+                  "move; until then it has no run.json.", file=sys.stderr)
+        else:
+            print(f"Could not write the results: {error}; {_untouched(folder)}.", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print((folder.path / "summary.md").read_text(encoding="utf-8"))
+        print(f"Wrote {', '.join(written)} to {folder.path}/ in {elapsed:.2f} s.")
+        if not panel:
+            print(f"(The membership panel was not written: {n_memberships:,} memberships; pass --memberships "
+                  "to write it.)")
+    return 0
+
+
+def _untouched(folder) -> str:
+    """What a run that stopped before its swap left (:class:`~exitsim.output_folder.OutputFolder` or None)."""
+    if folder is not None and folder.existed:
+        return f"{folder.path}/ is as it was before this run"
+    return "nothing was written"
+
+
+def _simulate(model, writer, progress: bool) -> None:
+    """Run the model's years, streaming each year's membership panel to ``writer`` (if any)."""
+    if writer:
+        writer.write(model.membership_table())
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=model.n_steps, desc=model.config.name, unit="year", file=sys.stderr)
+    try:
+        for _ in range(model.n_steps):
             model.step()
             if writer:
-                writer.write(model.membership_panel())
-    except BaseException:
-        if writer:
-            writer.discard()
-        raise
-    elapsed = time.perf_counter() - started
-    written = write_run(model, out, writer, sys.argv, elapsed)
-    if not args.quiet:
-        print((out / "summary.md").read_text(encoding="utf-8"))
-        print(f"Wrote {', '.join(sorted(written))} to {out}/ in {elapsed:.2f} s.")
-        if not panel:
-            print(f"(memberships.csv skipped: {n_memberships} memberships; pass --memberships to write it.)")
-    return 0
+                writer.write(model.membership_table())
+            if bar is not None:
+                bar.update()
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 def _validate(args: argparse.Namespace) -> int:
     """Check scenario files: every problem of every file, or one line per clean file."""
+    from .scenario import ScenarioError, load_scenario
+
     failed = 0
     for file in args.files:
         try:
@@ -76,12 +114,12 @@ def _validate(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
-def _count(error: ScenarioError) -> str:
+def _count(error) -> str:
     n = len(error.messages)
     return f"{n} problem{'s' if n != 1 else ''}"
 
 
-def print_problems(error: ScenarioError, closing: str) -> None:
+def print_problems(error, closing: str) -> None:
     """Print a scenario's problems to standard error, then a closing line."""
     for message in error.messages:
         print(message, file=sys.stderr)
@@ -95,7 +133,9 @@ def _docs(args: argparse.Namespace) -> int:
     root = Path(args.root)
     (root / "docs").mkdir(parents=True, exist_ok=True)
     (root / "docs" / "outputs.md").write_text(outputs_markdown(), encoding="utf-8")
-    written = [root / "docs" / "outputs.md", *write_reference_files(root)]
+    from .sweep.schema import write_experiment_schema
+
+    written = [root / "docs" / "outputs.md", *write_reference_files(root), write_experiment_schema(root)]
     print("Wrote " + ", ".join(str(p) for p in written) + ".")
     return 0
 
@@ -177,8 +217,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--world-seed", type=_whole(0), help="seed of the generated world (default: the scenario's)")
     run.add_argument("--steps", type=_whole(1, 1000), help="years to simulate, 1–1000 (default: the scenario's)")
     run.add_argument("--out", help="output folder (default: results/<scenario name>)")
+    run.add_argument("--format", choices=FORMATS,
+                     help="write the states, memberships and events panels as CSV, Parquet or both (default: CSV "
+                          f"unless the membership panel has more than {PARQUET_ABOVE_ROWS:,} rows, then Parquet)")
     run.add_argument("--memberships", action=argparse.BooleanOptionalAction, default=None,
-                     help=f"write memberships.csv (default: yes up to {LARGE_PANEL:,} memberships)")
+                     help=f"write the membership panel (default: yes up to {LARGE_PANEL:,} memberships)")
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     run.set_defaults(handler=_run)
     validate = commands.add_parser(
@@ -206,31 +249,59 @@ def build_parser() -> argparse.ArgumentParser:
     dashboard.add_argument("--scenario", help="the first scenario: a file of scenarios/ (default: default.yaml)")
     dashboard.set_defaults(handler=_dashboard)
     docs = commands.add_parser("docs", help="regenerate the generated documentation and schema",
-                               description="Regenerate docs/outputs.md, docs/scenarios.md and "
-                                           "scenarios/scenario.schema.json from the code.")
+                               description="Regenerate docs/outputs.md, docs/scenarios.md, "
+                                           "scenarios/scenario.schema.json and experiments/experiment.schema.json "
+                                           "from the code.")
     docs.add_argument("--root", default=".", help="the repository folder (default: here)")
     docs.set_defaults(handler=_docs)
+    from .sweep.command import register as register_sweep_commands
+
+    register_sweep_commands(commands, add_overrides_option)  # sweep, report
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``python run.py`` and the ``exitsim`` command."""
-    argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser()
-    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
-        argv = ["run", *argv]
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 2
+    """Entry point of ``python run.py`` and the ``exitsim`` command.
+
+    Exit codes: 0 done; 2 a problem to fix in the scenario, the command line or the output
+    folder (one message, no traceback); 1 the results could not be written; 130 interrupted;
+    141 the reader of the output stopped reading (``python run.py validate … | head``).
+    """
     try:
+        argv = sys.argv[1:] if argv is None else list(argv)
+        parser = build_parser()
+        if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+            argv = ["run", *argv]
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 2
         return args.handler(args)
-    except ScenarioError as error:
-        print_problems(error, f"The scenario has {_count(error)} to fix; nothing was run or written.")
-        return 2
-    except TimelineError as error:
-        print(f"{error}\nThe timeline has problems to fix; nothing was run or written.", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
-        print("Interrupted; nothing more was written.", file=sys.stderr)
+        print("Interrupted.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of our output went away (``| head``): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error when Python flushes at exit
+        return 141  # 128 + SIGPIPE, as a shell reports it
+    except Exception as error:
+        code = _explained(error)
+        if code is None:
+            raise
+        return code
+
+
+def _explained(error: Exception) -> int | None:
+    """Print a problem the user can fix as a message and return the exit code; None for a bug."""
+    from .loading import ScenarioError
+    from .output_folder import OutputFolderError
+    from .timeline import TimelineError
+
+    if isinstance(error, ScenarioError):
+        print_problems(error, f"The scenario has {_count(error)} to fix; nothing was run or written.")
+    elif isinstance(error, TimelineError):
+        print(f"{error}\nThe timeline has problems to fix; nothing was run or written.", file=sys.stderr)
+    elif isinstance(error, OutputFolderError):
+        print(f"Cannot write the results: {error}.", file=sys.stderr)
+    else:
+        return None
+    return 2

@@ -2,11 +2,19 @@
 
 A file is read with ruamel.yaml's round-trip loader (plain data only; never a loader that can
 construct Python objects; duplicate keys rejected) into a tree of :class:`Node` objects that
-remember where each value, and each mapping entry's key, starts in which file. On that tree:
+remember where each value, and each mapping entry's key, starts in which file. Whatever the
+text and wherever it comes from (a file, a ``--set`` value, a page that pastes YAML), reading
+it is bounded: at most :data:`MAX_FILE_BYTES`, :data:`MAX_VALUES` values, :data:`MAX_DEPTH`
+levels of nesting and :data:`MAX_ALIAS_NODES` values repeated by aliases, and no tag but the
+plain scalar ones (:data:`PLAIN_TAGS`); each refusal is a located problem, found as the text is
+read, before anything is expanded. On that tree:
 
 * ``extends: other.yaml`` (relative to the file) is resolved: mappings are merged deeply, any
-  other value (lists included) is replaced wholesale, the extending file wins; chains are
-  allowed, a cycle or a missing file is an error showing the chain;
+  other value (lists included) is replaced wholesale, the extending file wins; chains of up to
+  :data:`MAX_EXTENDS` files are allowed, a cycle or a missing file is an error showing the
+  chain. A file extends only ``.yaml``/``.yml`` files in its own folder (or below it) or in the
+  shared folders its reader names (the shipped scenarios), never a file elsewhere, so an error
+  can only ever show lines of a scenario;
 * ``--set path=value`` overrides are applied (the value read as a YAML scalar or flow value;
   a list of mappings can be addressed by an entry's ``code`` as well as by its index);
 * the plain data are validated by a pydantic model, and each validation error is turned into
@@ -20,8 +28,10 @@ the source line and a caret under the column. Nothing here knows the scenario sc
 from __future__ import annotations
 
 import datetime as _dt
+import numbers
 import os
 import re
+import reprlib
 import types
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -30,13 +40,16 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import annotated_types
+import numpy as np
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, SequenceNode
+from ruamel.yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.nodes import Node as YamlNode
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarbool import ScalarBoolean
@@ -49,8 +62,35 @@ KeyPath = tuple[str | int, ...]
 EXTENDS = "extends"
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 
+# --- limits: what any text read here may hold ---------------------------------------------------------
+
+MAX_FILE_BYTES = 512 * 1024
+"""The largest scenario text, in bytes (UTF-8): a 200-state world written out in full is about
+a quarter of this. Larger text is refused before it is parsed."""
+MAX_VALUES = 50_000
+"""The most values (numbers, texts, lists and mappings) a text may hold: today's 193 states and
+335 organizations written out in full hold about 24,000. Parsing costs time per value, so this,
+more than the size, bounds how long a text of unknown origin can take."""
+MAX_DEPTH = 20
+"""The deepest nesting of mappings and lists (a scenario needs six: organizations, an entry,
+its reservations, an entry, its clause …), aliases expanded."""
+MAX_ALIAS_NODES = 10_000
+"""How many values aliases (``*name``) may repeat in all, counting every value inside what each
+alias repeats: anchors and aliases can save typing, not build a billion values from a few lines."""
+MAX_EXTENDS = 8
+"""The longest chain of files that ``extends:`` one another."""
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+"""What the name of a file that ``extends:`` names must end with."""
+PLAIN_TAGS = {f"tag:yaml.org,2002:{name}": f"!!{name}" for name in ("str", "int", "float", "bool", "null")}
+"""The only tags allowed (on scalars): they say what a plain value is. Any other tag (``!!python/…``,
+``!!binary``, ``!!set``, ``!!map`` or one of your own) is refused."""
+
 
 # --- problems -----------------------------------------------------------------------------------
+
+SHOWN_LINE = 100
+"""The most characters of a source line a problem shows (a longer one is cut around the column)."""
+
 
 @dataclass(frozen=True)
 class Location:
@@ -74,7 +114,8 @@ class Problem:
     source: str | None = field(default=None, compare=False)  # the offending line, shown with a caret
 
     def format(self) -> str:
-        """``FILE:LINE:COL: path: message``, then the source line and a caret under the column."""
+        """``FILE:LINE:COL: path: message``, then the source line and a caret under the column
+        (a line longer than :data:`SHOWN_LINE` characters is cut around the column)."""
         where = self.file or ""
         if self.line is not None:
             where += f":{self.line}:{self.col}"
@@ -82,8 +123,14 @@ class Problem:
         if self.source is None or self.line is None:
             return head
         number = str(self.line)
-        pad = "".join("\t" if c == "\t" else " " for c in self.source[: max((self.col or 1) - 1, 0)])
-        return f"{head}\n {number} | {self.source}\n {' ' * len(number)} | {pad}^"
+        source, col = self.source, max((self.col or 1) - 1, 0)
+        if len(source) > SHOWN_LINE:
+            start = max(0, min(col - SHOWN_LINE // 2, len(source) - SHOWN_LINE))
+            cut = source[start:start + SHOWN_LINE]
+            source = ("…" if start else "") + cut + ("…" if start + SHOWN_LINE < len(self.source) else "")
+            col = col - start + (1 if start else 0)
+        pad = "".join("\t" if c == "\t" else " " for c in source[:col])
+        return f"{head}\n {number} | {source}\n {' ' * len(number)} | {pad}^"
 
 
 class ScenarioError(Exception):
@@ -153,12 +200,15 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return repr(value)
+        return repr(value) if len(value) <= 60 else f"{value[:40]!r}… ({len(value):,} characters)"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list | tuple):
         return "a list"
-    return str(value)
+    text = str(value)
+    if isinstance(value, int) and len(text) > 20:
+        return f"a number of {len(text.lstrip('-'))} digits"
+    return text
 
 
 def _key_text(key: Any) -> str:
@@ -182,9 +232,13 @@ class _Builder:
 
     def build(self, data: Any, at: Location, key_at: Location | None, path: KeyPath) -> Node:
         if isinstance(data, dict | list):
-            if id(data) in self._active:
-                self.problems.append(_problem(at, path, "an alias refers to a mapping or list that contains it",
+            if len(path) >= MAX_DEPTH:  # (a file's text was bounded by the composer; Python values are here)
+                self.problems.append(_problem(at, path, f"the data nest more than {MAX_DEPTH} levels deep",
                                               self.sources))
+                return Node(None, at, key_at)
+            if id(data) in self._active:
+                self.problems.append(_problem(at, path, "a value cannot contain itself (this list or mapping is "
+                                              "inside itself)", self.sources))
                 return Node(None, at, key_at)
             self._active.add(id(data))
             try:
@@ -196,20 +250,24 @@ class _Builder:
                         name = _key_text(key)
                         key_pos = self._lc(lc and lc.key, key, at)
                         value_pos = self._lc(lc and lc.value, key, key_pos)
+                        if data[key] is None and value_pos.line != key_pos.line:
+                            value_pos = key_pos  # an empty value: YAML places it at the next line's token
                         value[name] = self.build(data[key], value_pos, key_pos, (*path, name))
                     return Node(value, at, key_at, block)
                 return Node([self.build(item, self._lc(lc and lc.item, i, at), None, (*path, i))
                              for i, item in enumerate(data)], at, key_at, block)
             finally:
                 self._active.discard(id(data))
-        if isinstance(data, bool | ScalarBoolean) or data is None:
+        if isinstance(data, bool | ScalarBoolean | np.bool_) or data is None:
             return Node(None if data is None else bool(data), at, key_at)
-        if isinstance(data, int):
+        if isinstance(data, numbers.Integral):  # numpy's too, from Python overrides
             return Node(int(data), at, key_at)
-        if isinstance(data, float):
+        if isinstance(data, numbers.Real):
             return Node(float(data), at, key_at)
         if isinstance(data, str):
             return Node(str(data), at, key_at)
+        if isinstance(data, TaggedScalar) and str(data.tag) in PLAIN_TAGS:  # !!str: the only one kept tagged
+            return Node(str(data.value), at, key_at)
         if isinstance(data, _dt.date):  # an unquoted date: keep its text
             return Node(data.isoformat(), at, key_at)
         tag = getattr(getattr(data, "tag", None), "value", None) or type(data).__name__
@@ -241,11 +299,112 @@ def _problem(at: Location, path: KeyPath | str, message: str, sources: Mapping[s
 
 # --- reading a file -------------------------------------------------------------------------------
 
+class LimitError(MarkedYAMLError):
+    """Text that breaks a limit of this module; ``problem`` says which, ``problem_mark`` where."""
+
+
+class _BoundedComposer(Composer):
+    """ruamel.yaml's composer, refusing (with :class:`LimitError`) more than :data:`MAX_VALUES`
+    values, nesting deeper than :data:`MAX_DEPTH`, aliases that repeat more than
+    :data:`MAX_ALIAS_NODES` values, and tags other than :data:`PLAIN_TAGS` — as the events
+    arrive, before anything is expanded or constructed (its own recursion then stays shallow too)."""
+
+    def compose_document(self) -> Any:
+        self._values = 0  # values read so far
+        self._open = 0  # mappings and lists around the value being read
+        self._repeated = 0  # values repeated by aliases so far
+        self._measured: dict[int, tuple[int, int]] = {}  # id(node) -> (values, levels) with aliases expanded
+        return super().compose_document()
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent):
+            node = super().compose_node(parent, index)
+            if isinstance(node, MappingNode | SequenceNode) and node.end_mark is None:  # still being read
+                raise LimitError(None, None, f"the alias *{event.anchor} is inside the value &{event.anchor} it "
+                                             "repeats: a value cannot contain itself", event.start_mark)
+            values, levels = self._measure(node)
+            self._repeated += values
+            if self._repeated > MAX_ALIAS_NODES:
+                raise LimitError(None, None, f"aliases repeat more than {MAX_ALIAS_NODES} values in all: write the "
+                                             "values out instead of repeating them", event.start_mark)
+            if self._open + levels > MAX_DEPTH:
+                raise LimitError(None, None, f"the alias *{event.anchor} nests the data more than {MAX_DEPTH} "
+                                             "levels deep", event.start_mark)
+            return node
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            self._check_tag(event, str(tag))
+        collection = isinstance(event, MappingStartEvent | SequenceStartEvent)
+        if collection and self._open >= MAX_DEPTH:
+            raise LimitError(None, None, f"the data nest more than {MAX_DEPTH} levels deep here: check the "
+                                         "brackets and the indentation", event.start_mark)
+        self._values += 1
+        if self._values > MAX_VALUES:
+            raise LimitError(None, None, f"the text holds more than {MAX_VALUES:,} values (MAX_VALUES): generate "
+                                         "a world this large with 'generate:' instead of listing it", event.start_mark)
+        self._open += collection
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._open -= collection
+
+    def _check_tag(self, event: Any, tag: str) -> None:
+        """A tag is allowed on a scalar only, only a plain one, and only on a value it fits
+        (``!!int 5``, not ``!!int x``)."""
+        if not (isinstance(event, ScalarEvent) and tag in PLAIN_TAGS):
+            raise LimitError(None, None, f"the tag {_tag_text(tag)} cannot be used: a scenario holds plain "
+                                         f"values (the only tags allowed are {', '.join(PLAIN_TAGS.values())})",
+                             event.start_mark)
+        if tag == "tag:yaml.org,2002:str":
+            return
+        plain = str(self.resolver.resolve(ScalarNode, event.value, (True, False)))
+        if plain != tag and not (tag == "tag:yaml.org,2002:float" and plain == "tag:yaml.org,2002:int"):
+            what = {"int": "a whole number", "float": "a number", "bool": "true or false", "null": "nothing"}
+            raise LimitError(None, None, f"{event.value!r} is not what the tag {_tag_text(tag)} says it is "
+                                         f"({what[tag.rsplit(':', 1)[-1]]}): remove the tag or change the value",
+                             event.start_mark)
+
+    def _measure(self, node: YamlNode) -> tuple[int, int]:
+        """(values, levels of nesting) of a complete node with its aliases expanded (no node
+        contains itself: such an alias is refused before)."""
+        if id(node) in self._measured:
+            return self._measured[id(node)]
+        values, levels = 1, 0
+        if isinstance(node, MappingNode | SequenceNode):
+            children = [c for pair in node.value for c in pair] if isinstance(node, MappingNode) else node.value
+            levels = 1
+            for child in children:
+                v, n = self._measure(child)
+                values, levels = values + v, max(levels, n + 1)
+        self._measured[id(node)] = (values, levels)
+        return values, levels
+
+
+def _tag_text(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
 def yaml_reader() -> YAML:
-    """ruamel.yaml's round-trip reader: plain data only, duplicate keys rejected, positions kept."""
+    """ruamel.yaml's round-trip reader: plain data only, duplicate keys rejected, positions kept,
+    values, nesting, aliases and tags bounded (see :data:`MAX_VALUES`, :data:`MAX_DEPTH`,
+    :data:`MAX_ALIAS_NODES`, :data:`PLAIN_TAGS`); pair it with :func:`check_size` for text of
+    unknown origin."""
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
+    yaml.Composer = _BoundedComposer
     return yaml
+
+
+def check_size(text: str, name: str) -> None:
+    """Raise :class:`ScenarioError` for text longer than :data:`MAX_FILE_BYTES`."""
+    if len(text) > MAX_FILE_BYTES // 4 and len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        raise ScenarioError(problems=[Problem(name, None, None, "", _too_large(len(text.encode("utf-8"))))])
+
+
+def _too_large(size: int) -> str:
+    return (f"the text is {size:,} bytes; a scenario can be at most {MAX_FILE_BYTES:,} bytes (MAX_FILE_BYTES): "
+            "generate large worlds with 'generate:' instead of listing them")
 
 
 def read_text(path: Path, name: str) -> str:
@@ -255,14 +414,19 @@ def read_text(path: Path, name: str) -> str:
 
     if path.is_dir():
         raise fail("is a folder, not a scenario file")
+    if path.exists() and not path.is_file():
+        raise fail("is not a regular file (a device or a pipe), so it cannot be a scenario file")
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise fail("no such file") from None
     except PermissionError:
         raise fail("cannot be read: permission denied") from None
     except OSError as error:
         raise fail(f"cannot be read: {error.strerror or error}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise fail(_too_large(path.stat().st_size).replace("the text is", "the file is"))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -281,9 +445,12 @@ def source_lines(text: str) -> list[str]:
 
 def parse_yaml(text: str, name: str, sources: dict[str, list[str]]) -> Node:
     """Parse one file's text into a located mapping node; raise :class:`ScenarioError` if it is not one."""
+    check_size(text, name)
     sources[name] = source_lines(text)
     try:
         data = yaml_reader().load(text)
+    except LimitError as error:
+        raise ScenarioError(problems=[_limit_problem(error, name, sources)]) from None
     except DuplicateKeyError as error:  # find them all, each with the line of the first
         raise ScenarioError(problems=_duplicate_keys(text, name, sources)
                             or [_syntax_problem(error, name, sources)]) from None
@@ -297,6 +464,8 @@ def parse_yaml(text: str, name: str, sources: dict[str, list[str]]) -> Node:
                                               "allowed in YAML; remove it", sources[name][line - 1])]) from None
     except YAMLError as error:  # pragma: no cover - ruamel's other errors are marked
         raise ScenarioError(problems=[Problem(name, None, None, "", f"not valid YAML: {error}")]) from None
+    except (ValueError, TypeError, ArithmeticError) as error:  # pragma: no cover - a value the composer let by
+        raise ScenarioError(problems=[Problem(name, None, None, "", f"a value cannot be read: {error}")]) from None
     if data is None:
         raise ScenarioError(problems=[Problem(name, None, None, "", "the file is empty; a scenario needs at "
                                               "least 'states' or 'generate'")])
@@ -312,6 +481,13 @@ def parse_yaml(text: str, name: str, sources: dict[str, list[str]]) -> Node:
     if problems:
         raise ScenarioError(problems=problems)
     return root
+
+
+def _limit_problem(error: LimitError, name: str, sources: dict[str, list[str]]) -> Problem:
+    mark = error.problem_mark
+    lines = sources[name]
+    text = lines[mark.line] if 0 <= mark.line < len(lines) else ""
+    return Problem(name, mark.line + 1, mark.column + 1, "", str(error.problem), text)
 
 
 def _first_content(lines: list[str]) -> tuple[int, int]:
@@ -435,22 +611,29 @@ class Document:
         return sorted(problems, key=lambda p: (order.get(p.file, len(order)), p.line or 0, p.col or 0))
 
 
-def read_document(path: Path, name: str | None = None, text: str | None = None) -> Document:
+def read_document(path: Path, name: str | None = None, text: str | None = None,
+                  shared: Sequence[Path] = ()) -> Document:
     """Read a YAML file (or ``text`` said to come from it) and the files it ``extends:``.
+
+    ``extends:`` names a file relative to the file that writes it, which must lie in that file's
+    folder (or a folder below it) or in one of the ``shared`` folders; a name not found there is
+    looked up in the ``shared`` folders (so ``extends: default.yaml`` works from anywhere).
 
     Raises:
         ScenarioError: the file (or one it extends) cannot be read, is not YAML or not a mapping,
-            or ``extends:`` names a missing file or forms a cycle.
+            or ``extends:`` names a missing file, a file outside those folders or one that is not
+            ``.yaml``/``.yml``, forms a cycle or a chain longer than :data:`MAX_EXTENDS`.
     """
     name = str(path) if name is None else name
     sources: dict[str, list[str]] = {}
     files: list[str] = []
-    root = _read_chain(path, name, text, Path(name).name, sources, files, [])
+    roots = [_real(Path(folder)) for folder in shared]
+    root = _read_chain(path, name, text, Path(name).name, sources, files, [], roots)
     return Document(root, sources, files)
 
 
 def _read_chain(path: Path, name: str, text: str | None, shown: str, sources: dict[str, list[str]],
-                files: list[str], chain: list[tuple[Path, str]]) -> Node:
+                files: list[str], chain: list[tuple[Path, str]], shared: list[Path]) -> Node:
     """Read one file of an ``extends`` chain and, first, the files it extends; ``chain`` lists the
     files that led here, as (resolved path, name as written)."""
     text = read_text(path, name) if text is None else text
@@ -466,12 +649,18 @@ def _read_chain(path: Path, name: str, text: str | None, shown: str, sources: di
                                                   "'extends: default.yaml'")])
     written = extends.value.strip()
     links = " → ".join([s for _, s in chain] + [written])
-    target = path.parent / written
-    if _real(target) in {p for p, _ in chain}:
+    if len(chain) >= MAX_EXTENDS:
+        raise ScenarioError(problems=[_with(here, f"a chain of extends can be at most {MAX_EXTENDS} files long: "
+                                                  f"{links}")])
+    target, message = _extended_file(path, written, shared)
+    if message:
+        raise ScenarioError(problems=[_with(here, message)])
+    if target in {p for p, _ in chain}:
         raise ScenarioError(problems=[_with(here, f"the files extend each other in a cycle: {links}")])
-    target_name = os.path.normpath(os.path.join(os.path.dirname(name), written))
+    near = _real(path.parent / written) == target
+    target_name = os.path.normpath(os.path.join(os.path.dirname(name), written)) if near else str(target)
     try:
-        parent = _read_chain(target, target_name, None, written, sources, files, chain)
+        parent = _read_chain(target, target_name, None, written, sources, files, chain, shared)
     except ScenarioError as error:
         first = error.problems[0]
         if len(error.problems) == 1 and first.file == target_name and first.line is None:
@@ -479,6 +668,26 @@ def _read_chain(path: Path, name: str, text: str | None, shown: str, sources: di
                 from None
         raise
     return merge(parent, root)
+
+
+def _extended_file(path: Path, written: str, shared: list[Path]) -> tuple[Path, str]:
+    """The file ``extends: written`` names from the file at ``path``, or why it cannot be read."""
+    if not written.lower().endswith(SCENARIO_SUFFIXES):
+        return path, (f"extends must name a scenario file ({' or '.join(SCENARIO_SUFFIXES)}), not {written!r}")
+    folder = _real(path.parent)
+    allowed = [folder, *shared]
+    near = _real(folder / written)
+    inside = any(near.is_relative_to(root) for root in allowed)
+    if inside and near.exists():
+        return near, ""
+    for root in shared:
+        candidate = _real(root / written)
+        if candidate.is_relative_to(root) and candidate.is_file():
+            return candidate, ""
+    if not inside:
+        return path, (f"extends can only name a scenario file in this file's folder (or a folder below it) or a "
+                      f"shipped scenario such as 'default.yaml'; {written!r} is outside them")
+    return near, ""  # missing: reading it says so, with the chain
 
 
 def _real(path: Path) -> Path:
@@ -502,6 +711,8 @@ def merge(base: Node, child: Node) -> Node:
     return Node(value, child.at, child.key_at, child.block)
 
 
+_SHORT = reprlib.Repr(maxlevel=3, maxstring=40, maxother=40, maxlong=40)  # a Python value in a label
+
 Overrides = Sequence[str] | Mapping[str, Any]
 """``["path=value", ...]`` (values read as YAML) or ``{"path": value}`` (values used as they are)."""
 
@@ -516,10 +727,11 @@ def apply_overrides(document: Document, overrides: Overrides | None, model: type
     read (``a text: with a colon``) is taken as it is. ``model`` (optional) tells a list the
     document lacks from a mapping, for a clearer message.
     """
+    overrides = check_overrides(overrides)
     if not overrides:
         return
     if isinstance(overrides, Mapping):
-        pairs = [(f"override {key}={value!r}", str(key), value, False) for key, value in overrides.items()]
+        pairs = [(f"override {key}={_SHORT.repr(value)}", str(key), value, False) for key, value in overrides.items()]
     else:
         pairs = []
         for text in overrides:
@@ -527,6 +739,29 @@ def apply_overrides(document: Document, overrides: Overrides | None, model: type
             pairs.append((f"--set {text}", path_text if equals else "", value_text, True))
     for label, path_text, value, is_text in pairs:
         _apply(document, label, path_text.strip(), value, is_text, model)
+
+
+def check_overrides(overrides: Any) -> Overrides | None:
+    """``overrides`` as a mapping of text paths to values or a list of ``"PATH=VALUE"`` texts (an
+    iterable of texts is made a list), or None; raise TypeError for anything else."""
+    expected = ("overrides must be a list of 'PATH=VALUE' texts (e.g. ['steps=30']) or a mapping of paths to "
+                "values (e.g. {'steps': 30})")
+    if overrides is None:
+        return None
+    if isinstance(overrides, str | bytes):
+        raise TypeError(f"{expected}, not a single text: write overrides=[{_SHORT.repr(overrides)}]")
+    if isinstance(overrides, Mapping):
+        keys = [key for key in overrides if not isinstance(key, str)]
+        if keys:
+            raise TypeError(f"{expected}; a path must be text, got {_SHORT.repr(keys[0])}")
+        return overrides
+    if not isinstance(overrides, Iterable):
+        raise TypeError(f"{expected}, got {_SHORT.repr(overrides)} ({type(overrides).__name__})")
+    texts = list(overrides)
+    others = [item for item in texts if not isinstance(item, str)]
+    if others:
+        raise TypeError(f"{expected}; got {_SHORT.repr(others[0])} ({type(others[0]).__name__}) among them")
+    return texts
 
 
 def _apply(document: Document, label: str, path_text: str, value: Any, is_text: bool,
@@ -543,13 +778,17 @@ def _apply(document: Document, label: str, path_text: str, value: Any, is_text: 
     if is_text:
         text = value
         flow = text.strip().startswith(("[", "{", '"', "'"))
+        if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+            return fail(_too_large(len(text.encode("utf-8"))))
         try:
             value = yaml_reader().load(text)
+        except LimitError as error:
+            return fail(f"cannot use the value {text[:40]!r}{'…' if len(text) > 40 else ''}: {error.problem}")
         except MarkedYAMLError as error:
             if flow:
                 return fail(f"cannot read the value {text!r}: {_hint(str(error.problem or error))}")
             value = text.strip()
-        except YAMLError as error:
+        except (YAMLError, ValueError, TypeError, ArithmeticError) as error:
             return fail(f"cannot read the value {text!r}: {error}")
         if isinstance(value, CommentedMap | CommentedSeq) and not flow:
             value = text.strip()  # "a: b" or "- a" on a command line: text, not a block collection
@@ -560,7 +799,9 @@ def _apply(document: Document, label: str, path_text: str, value: Any, is_text: 
     document._nodes = None
     problems: list[Problem] = []
     new = _Builder(label, problems, document.sources, fixed=where).build(value, where, None, target)
-    document.problems.extend(problems)
+    if problems:  # the value cannot be used: say so once, and leave the document as it was
+        document.problems.extend(problems)
+        return None
     node = document.root
     for part in target[:-1]:
         if isinstance(node.value, dict):
@@ -730,6 +971,9 @@ def _explained(error: dict, path: KeyPath, message: str | None, data: Any, model
                       + (f"; did you mean {hint!r}?" if hint else ""))
     if kind in _RANGE:
         return path, f"{describe(value)} is out of range: it must be {_range(annotation, info, kind, context)}"
+    if kind == "finite_number" or (kind == "float_type" and isinstance(value, int) and not isinstance(value, bool)):
+        bounds = _range(annotation, info, kind, context)  # an integer too large for a float lands here too
+        return path, f"{describe(value)} is not a finite number: it must be " + (bounds or "a finite number")
     if kind in _EXPECTED:
         message = f"expected {_EXPECTED[kind]}, got {describe(value)}"
         if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
@@ -838,6 +1082,8 @@ def _range(annotation: Any, info: FieldInfo | None, kind: str, context: dict) ->
         elif isinstance(item, annotated_types.Lt):
             high = ("less than", item.lt)
     if low is None and high is None:
+        if kind not in _RANGE:
+            return ""
         key, words = _RANGE[kind]
         return f"{words} {_number(context.get(key))}"
     if low and high and low[0] == "at least" and high[0] == "at most":

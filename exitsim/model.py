@@ -7,35 +7,36 @@ from pathlib import Path
 import mesa
 import numpy as np
 import pandas as pd
-from pydantic import ValidationError
+import pyarrow as pa
 
-from . import process
 from .agents import Organization, State
-from .events import Event, EventLog
-from .mechanisms import budget, contagion, domestic, law, lifecycle, power
-from .mechanisms.grouping import GroupIndex
-from .mechanisms.institutions import Flows, institutions_phase
+from .arguments import checked_arguments
+from .cascades import NoticeLog, cascades
+from .clauses import load_templates
+from .codes import HEGEMON, MEMBERSHIP_STATUS
+from .events import EventLog
+from .mechanisms import budget
+from .mechanisms import domestic as mechanisms_domestic
+from .mechanisms.flows import Flows
 from .outcomes import Outcomes
 from .parameters import Params
-from .scenario import Scenario, ScenarioError, build_world, load_scenario
+from .phases import (
+    alignment,
+    collection,
+    contagion,
+    decisions,
+    domestic,
+    evaluation,
+    institutions,
+    lifecycle,
+    power,
+    strategies,
+)
+from .phases.context import Lookups, StepContext, YearCounts
+from .scenario import Scenario, build_world
 from .streams import Streams
-from .timeline import ScheduledEvent, Timeline, TimelineError
-from .world import ALIVE, HEGEMON, ISSUE_AREAS, MEMBERSHIP_STATUS, World
-
-
-class _OrganizationRules:
-    """The organizations' rules as :func:`lifecycle.organization_rules` gives them, built only
-    for the organization a founding copies (not for all of them at every founding)."""
-
-    def __init__(self, world: World):
-        self.world = world
-
-    def __len__(self) -> int:
-        return self.world.n_orgs
-
-    def __getitem__(self, k: int) -> dict:
-        w = self.world
-        return lifecycle.rules_of(w.institutionalization, w.weighted_voting, w.cap, w.clause, k)
+from .timeline import ScheduledEvent, Timeline
+from .world import World
 
 
 class ExitModel(mesa.Model):
@@ -55,6 +56,12 @@ class ExitModel(mesa.Model):
             scenario's own ``timeline:``, checked against the world's states, organizations and
             the run's years.
 
+    Raises:
+        TypeError: an argument of the wrong type (named, with what it should be).
+        ScenarioError: a scenario file with problems, or a seed or ``steps`` out of range.
+        ParameterError: an unknown parameter or a value outside its range.
+        TimelineError: a scheduled event that cannot happen in this world.
+
     Attributes:
         world: The arrays that are the run's state (:class:`~exitsim.world.World`).
         params: The resolved parameters.
@@ -68,18 +75,9 @@ class ExitModel(mesa.Model):
                  seed: int | np.random.SeedSequence | None = None, world_seed: int | None = None,
                  steps: int | None = None, parameters: dict | None = None, collect_states: bool = True,
                  timeline: list[ScheduledEvent] | None = None):
-        scenario = config if isinstance(config, Scenario) else load_scenario(config)
-        updates = {k: v for k, v in (("world_seed", world_seed), ("steps", steps)) if v is not None}
-        if steps is not None:  # a run shortened with ``steps`` leaves out the file's later events
-            updates["timeline"] = [e.model_dump() for e in scenario.timeline if e.year <= scenario.start_year + steps]
-        if updates:
-            try:
-                scenario = Scenario.model_validate(scenario.model_dump() | updates)
-            except ValidationError as error:
-                raise ScenarioError([f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]) from None
-        if seed is not None and not isinstance(seed, np.random.SeedSequence) and (
-                isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
-            raise ValueError(f"seed must be a whole number ≥ 0 or a numpy SeedSequence, got {seed!r}")
+        scenario, timeline = checked_arguments(  # a run shortened with ``steps`` leaves out later events
+            config, seed=seed, world_seed=world_seed, steps=steps, parameters=parameters,
+            collect_states=collect_states, timeline=timeline)
         self.config: Scenario = scenario
         self.params: Params = scenario.params().replace(**(parameters or {}))
         self.seed = scenario.seed if seed is None else seed
@@ -92,25 +90,20 @@ class ExitModel(mesa.Model):
         scheduled += list(timeline) if timeline is not None else []
         self.timeline = Timeline(scheduled)
         self.timeline.check(self.world.state_code, self.world.org_code, scenario.start_year + 1,
-                            scenario.start_year + scenario.steps)
-        for event in scheduled:  # a notice, threat or withheld dues needs a membership to act on
-            if event.kind in ("notice", "threat", "withhold_dues") and self.row_of(event.state, event.organization) < 0:
-                raise TimelineError(f"timeline event {event.kind!r} of {event.state!r} in {event.year}: "
-                                    f"{event.state} is not a member of {event.organization}")
-        self._clauses = None
-        self.notice_records: list[dict] = []
-        self.year_counts: process.YearCounts = process.YearCounts()
+                            scenario.start_year + scenario.steps,
+                            lambda state, org: self.world.row_of(state, org) >= 0)
+        self.notices = NoticeLog()
+        self.lookups = Lookups(self.world)
         self._set_initial_budgets()
         State.create_agents(self, self.world.n_states, index=list(range(self.world.n_states)))
         Organization.create_agents(self, self.world.n_orgs, index=list(range(self.world.n_orgs)))
         self.outcomes = Outcomes(self.n_steps, self.world.n_states, collect_states)
         self.datacollector = self.outcomes
-        self.turnovers = np.zeros(self.world.n_states, dtype=bool)
-        self.was_nativist = self.world.nativist_government.copy()
-        self.flows: Flows = institutions_phase(self.world, self.params, np.zeros(self.world.n_orgs))
+        self.flows: Flows = institutions.flows(self.world, self.params, np.zeros(self.world.n_orgs))
         self.world.leader_history[:] = self.flows.leader[:, None]
-        self.world.align_hegemon, self.world.align_rising = process.alignment_targets(self)  # a starts at its target
-        self.outcomes.record(0, self.year, self.world, self.flows, self.turnovers, self.year_counts)
+        self.world.align_hegemon, self.world.align_rising = alignment.targets(self.world, self.flows)  # a starts at its target
+        self.outcomes.record(0, self.year, self.world, self.flows, np.zeros(self.world.n_states, dtype=bool),
+                             YearCounts())
 
     # --- set-up --------------------------------------------------------------------------------
     def _set_initial_budgets(self) -> None:
@@ -133,203 +126,43 @@ class ExitModel(mesa.Model):
         """The calendar year of the current step (``start_year`` before the first step)."""
         return self.config.start_year + self.steps
 
+    def context(self) -> StepContext:
+        """The :class:`~exitsim.phases.context.StepContext` of the current year (``steps``,
+        ``year``), with the latest flows: what the phases read and write. A step makes one for the
+        year it runs; tests and tools can make one to run a phase on its own."""
+        return StepContext(world=self.world, params=self.params, streams=self.streams, events=self.events,
+                           timeline=self.timeline, notices=self.notices, lookups=self.lookups,
+                           templates=load_templates(), step=self.steps, year=self.year, flows=self.flows,
+                           turnovers=np.zeros(self.world.n_states, dtype=bool),
+                           was_nativist=self.world.nativist_government.copy())
+
     def step(self) -> None:
-        """One year, in the phase order of MODEL.md §3 (every phase simultaneous)."""
-        self.year_counts = counts = process.YearCounts()
-        self.was_nativist = self.world.nativist_government.copy()  # before this year's turnovers
-        self.turnovers = self._domestic_politics()   # 1. nativism, elections, leader changes (§4.9)
-        self._institutions()                          # 2. dues, output, spillover, leadership (§4.1–4.3)
-        self._power()                                 # 3. power from this year's flows (§4.4)
-        value = process.evaluation_phase(self)        # 4. ũ with this year's flows (§4.5)
-        # 5. Great-power strategies (§4.11): not built yet — the hegemon decides like any state.
-        process.DecisionPhase(self, value, counts).run()  # 6. choices, threats, law (§4.6–4.7)
-        process.contagion_phase(self, counts)          # 7. exposure for next year (§4.8)
-        process.alignment_phase(self)                  # 8. alignment drift (§4.10),
-        process.rejoin_phase(self, counts)             #    rejoining and returns,
-        process.life_cycle_phase(self, counts)         #    zombies, deaths, foundings (§4.12)
-        self.outcomes.record(self.steps, self.year, self.world, self.flows, self.turnovers, counts)  # 9. (§5)
+        """One year: the phases of MODEL.md §3 in order (each simultaneous over its rows)."""
+        ctx = self.context()
+        ctx.turnovers = domestic.run(ctx)             # 1. nativism, elections, leader changes (§4.9)
+        ctx.flows = self.flows = institutions.run(ctx)  # 2. dues, output, spillover, leadership (§4.1–4.3)
+        power.run(ctx)                                # 3. power from this year's flows (§4.4)
+        value = evaluation.run(ctx)                   # 4. ũ with this year's flows (§4.5)
+        taken = strategies.run(ctx, value)            # 5. great-power strategies (§4.11)
+        decisions.run(ctx, value, taken)              # 6. choices, threats, the law (§4.6–4.7)
+        contagion.run(ctx)                            # 7. exposure for next year (§4.8)
+        alignment.run(ctx)                            # 8. alignment drift (§4.10),
+        lifecycle.rejoin(ctx)                         #    rejoining and returns,
+        for k in lifecycle.run(ctx):                  #    zombies, deaths, foundings (§4.12)
+            Organization(self, index=k)
+        collection.run(ctx, self.outcomes)            # 9. the year's outcomes (§5)
         if self.steps >= self.n_steps:
             self.running = False
 
-    def _domestic_politics(self) -> np.ndarray:
-        """Phase 1: nativism moves (with relative decline); elections and leader changes pick
-        new governments, nativist with probability logistic(slope (n − 0.5)); returns who
-        turned over. Draws: one normal and two uniforms per state."""
-        world, p, year = self.world, self.params, self.year
-        if not p.domestic_politics:
-            return self._scheduled_politics()
-        decline = domestic.relative_decline(world.share_history[:, 0], world.share_history[:, p.decline_years])
-        world.nativism = domestic.update_nativism(
-            world.nativism, world.nativism_mean, decline, self.streams.normal(self.steps, "domestic", world.n_states),
-            p.nativism_reversion, p.nativism_noise, p.decline_nativism)
-        turned = domestic.turnovers(year, world.democracy, world.election_phase,
-                                    self.streams.uniform(self.steps, "domestic", world.n_states, draw=1),
-                                    p.election_period, p.autocratic_hazard, p.democracy_threshold)
-        nativist = domestic.new_government_nativist(
-            world.nativism, self.streams.uniform(self.steps, "domestic", world.n_states, draw=2), p.nativist_slope)
-        for i in np.flatnonzero(turned):  # a year's few turnovers
-            kind = "election" if world.democracy[i] >= p.democracy_threshold else "leader change"
-            self.events.add(Event(year, "turnover", state=world.state_code[i],
-                                  detail=f"{kind}: {'nativist' if nativist[i] else 'internationalist'} government"))
-        world.nativist_government = np.where(turned, nativist, world.nativist_government)
-        world.last_turnover = np.where(turned, year, world.last_turnover)
-        return turned | self._scheduled_politics()
-
-    def _scheduled_politics(self) -> np.ndarray:
-        """The timeline's government changes (turnovers that open a window) and nativism shocks."""
-        world, year = self.world, self.year
-        turned = np.zeros(world.n_states, dtype=bool)
-        for event in self.timeline.at(year, "government", "nativism_shock"):
-            i = world.state_index(event.state)
-            if event.kind == "government":
-                world.nativist_government[i] = event.value == "nativist"
-                world.last_turnover[i] = year
-                turned[i] = True
-                self.events.add(Event(year, "turnover", state=event.state, month=event.month,
-                                      detail=f"scheduled: {event.value} government"))
-            else:
-                world.nativism[i] = float(np.clip(world.nativism[i] + event.value, 0.0, 1.0))
-                self.events.add(Event(year, "shock", state=event.state, detail=f"nativism {event.value:+g}"))
-        return turned
-
     def window_open(self) -> np.ndarray:
         """Per state: a window is open in a turnover's year and the next (MODEL.md §4.9)."""
-        return domestic.window_open(self.world.last_turnover, self.year)
-
-    def _institutions(self) -> None:
-        world = self.world
-        noise = self.streams.normal(self.steps, "institutions", world.n_orgs)
-        withheld = None
-        scheduled = [(self.row_of(e.state, e.organization), e.value) for e in self.timeline.at(self.year, "withhold_dues")]
-        if scheduled or self.params.nativist_withholding > 0:
-            ms = world.memberships
-            withheld = np.where(world.nativist_government[ms.state], self.params.nativist_withholding, 0.0)
-            for r, share in scheduled:
-                withheld[r] = share
-        self.flows = flows = institutions_phase(world, self.params, noise, withheld)
-        ms = world.memberships
-        if withheld is not None:  # what was assessed and not paid is owed
-            ms.arrears[flows.rows] += flows.assessed - flows.dues
-        world.quality = flows.quality
-        world.quality_history = np.column_stack([flows.quality, world.quality_history[:, :-1]])
-        world.leader_history = np.column_stack([flows.leader, world.leader_history[:, :-1]])
-        ms.dues[:] = 0.0
-        ms.dues[flows.rows] = flows.assessed
-
-    def _power(self) -> None:
-        world, p = self.world, self.params
-        noise = self.streams.normal(self.steps, "power", world.n_states)
-        world.power = power.update_power(world.power, world.growth, self.flows.net, noise,
-                                         p.power_noise, p.institutional_rate, p.net_gain_clip)
-        for event in self.timeline.at(self.year, "power_shock"):
-            world.power[world.state_index(event.state)] *= event.value
-            self.events.add(Event(self.year, "shock", state=event.state, detail=f"power × {event.value:g}"))
-        world.power_history = np.column_stack([world.power, world.power_history[:, :-1]])
-        world.share_history = np.column_stack([world.power / world.power.sum(), world.share_history[:, :-1]])
-
-    # --- services for the phases ----------------------------------------------------------------
-    def clause_arrays(self) -> law.ClauseArrays:
-        """The organizations' withdrawal clauses as arrays (extended after foundings)."""
-        if self._clauses is None:
-            self._clauses = law.clause_arrays(self.world.clause)
-            self._parsed_clauses: dict[tuple, tuple] = {}
-        known = len(self._clauses.kind)
-        if known < self.world.n_orgs:  # founded organizations copy a few clauses: parse each once a run
-            keys = [tuple(sorted(clause.items())) for clause in self.world.clause[known:]]
-            unseen = [key for key in dict.fromkeys(keys) if key not in self._parsed_clauses]
-            if unseen:
-                parsed = law.clause_arrays([dict(key) for key in unseen])
-                for j, key in enumerate(unseen):
-                    self._parsed_clauses[key] = tuple(field[j] for field in parsed)
-            added = zip(*(self._parsed_clauses[key] for key in keys), strict=True)
-            self._clauses = law.ClauseArrays(*(np.concatenate([old, np.array(new, dtype=old.dtype)])
-                                               for old, new in zip(self._clauses, added, strict=True)))
-        return self._clauses
-
-    def reservation_arrays(self) -> law.ClauseArrays:
-        """States' own withdrawal clauses (reservations) as arrays."""
-        if getattr(self, "_reservations", None) is None:
-            self._reservations = law.clause_arrays(self.world.reservations)
-        return self._reservations
-
-    def rows_by_state(self) -> GroupIndex:
-        """Every edge-list row by its state (a :class:`GroupIndex`), made once for each length
-        of the edge list: phases pick the rows with the status they need from it."""
-        ms = self.world.memberships
-        if getattr(self, "_rows_by_state", (None, -1))[1] != len(ms):
-            self._rows_by_state = (GroupIndex(ms.state, np.arange(len(ms)), self.world.n_states), len(ms))
-        return self._rows_by_state[0]
-
-    def row_of(self, state: str, organization: str) -> int:
-        """The membership row of a state in an organization, or −1 if it never was a member."""
-        world, ms = self.world, self.world.memberships
-        i, k = world.state_index(state), world.org_index(organization)
-        found = np.flatnonzero((ms.state == i) & (ms.org == k))
-        return int(found[-1]) if len(found) else -1
-
-    def record_notice(self, row: int, members: np.ndarray) -> None:
-        """Remember a notice or walk-out for the cascade outcome: was the state k's lead state
-        (its most powerful member), and who were k's members (``members``, at the start of the year)."""
-        world, ms = self.world, self.world.memberships
-        lead = world.power[members].max(initial=0.0) if len(members) else 0.0
-        self.notice_records.append({"year": self.year, "state": int(ms.state[row]), "org": int(ms.org[row]),
-                                    "was_lead": bool(world.power[ms.state[row]] >= lead),
-                                    "members": members.tolist()})
-
-    def found_organizations(self, count: int, rng: np.random.Generator) -> list[int]:
-        """This year's background foundings (§4.12): plan them together, append them to the
-        World with their needs, and add the members' rows once for all of them."""
-        world, p, year = self.world, self.params, self.year
-        ms, by_state = world.memberships, self.rows_by_state()
-
-        def orgs_of(founder: int) -> np.ndarray:  # a founder's active memberships
-            rows = by_state.rows(founder)
-            return ms.org[rows[world.active_mask(rows)]]
-
-        pool = lifecycle.FoundingPool(world.power, world.ideal_point, world.alliances, None, None,
-                                      world.issue_area, _OrganizationRules(world), orgs_of=orgs_of,
-                                      min_members=p.founding_min_members,
-                                      max_members=max(p.founding_max_members, p.founding_min_members),
-                                      cap_min_members=p.founding_cap_min_members,
-                                      ally_weight=p.founding_ally_weight,
-                                      proximity_scale=p.founding_proximity_scale)
-        plans = pool.plan(rng, count)
-        first = world.n_orgs
-        codes = [f"F{year}-{first + j + 1}" for j in range(count)]
-        members = [np.asarray(plan["members"]) for plan in plans]
-        state = np.concatenate(members)
-        org = np.repeat(np.arange(count), [len(m) for m in members])
-        quality = np.array([plan["intrinsic_quality"] for plan in plans])
-        caps = np.array([np.nan if plan["cap"] is None else plan["cap"] for plan in plans])
-        # every new organization's need at once: the cap fixed point over its members (§4.1)
-        c_star = budget.uncapped_assessment(budget.assessment_base(world.power_history), np.full(count, p.budget_rate),
-                                            state, org, p.organization_weight)
-        founded = world.append_organizations(
-            codes, [f"{plan['issue_area'].replace('_', ' ').capitalize()} organization founded {year}" for plan in plans],
-            [plan["clause"] for plan in plans],
-            issue_area=[ISSUE_AREAS.index(plan["issue_area"]) for plan in plans],
-            institutionalization=[plan["institutionalization"] for plan in plans],
-            weighted_voting=[plan["voting"] == "weighted" for plan in plans], budget_rate=p.budget_rate, cap=caps,
-            quality=quality, intrinsic_quality=quality,
-            value_multiplier=p.output_multiplier * np.exp(p.output_spread * np.array([plan["value"] for plan in plans])),
-            founded=year, founder=[plan["founder"] for plan in plans], club=False,
-            policy_offset=np.zeros(world.dimensions), org_status=ALIVE,
-            need_base=budget.initial_need(c_star, org, caps, count), need_world_power=world.world_power,
-            low_years=0, dying_years=0, quality_history=np.repeat(quality[:, None], 3, axis=1), leader_history=-1)
-        for k, code, plan, rows_of in zip(founded, codes, plans, members, strict=True):
-            Organization(self, index=k)
-            self.events.add(Event(year, "founding", state=world.state_code[plan["founder"]], organization=code,
-                                  detail=f"{len(rows_of)} members, {plan['issue_area']}"))
-        world.memberships.append(state=state, org=org + first, joined=year + 1)
-        return founded
+        return mechanisms_domestic.window_open(self.world.last_turnover, self.year)
 
     def cascades(self) -> pd.DataFrame:
         """Contagion cascades of the run so far (§4.8): one row per seed (a notice by k's lead
         state or by the hegemon), with its size and whether its window was cut by the end."""
-        frame = contagion.cascades(
-            pd.DataFrame(self.notice_records, columns=["year", "state", "org", "was_lead", "members"]),
-            [r["members"] for r in self.notice_records], self.world.issue_area, self.year,
-            self.world.role_index(HEGEMON))
+        frame = cascades(self.notices.frame(), [r["members"] for r in self.notices.records], self.world.issue_area,
+                         self.year, self.world.role_index(HEGEMON))
         codes = np.asarray(self.world.state_code, dtype=object)
         orgs = np.asarray(self.world.org_code, dtype=object)
         if len(frame):
@@ -358,16 +191,18 @@ class ExitModel(mesa.Model):
         return self
 
     # --- reading ----------------------------------------------------------------------------------
-    def membership_panel(self) -> pd.DataFrame:
-        """This year's state–organization rows: status and flows (memberships.csv's rows)."""
+    def membership_table(self) -> pa.Table:
+        """This year's state–organization rows, status and flows (``memberships.csv``'s rows), as
+        an Arrow table: built without Python objects, so a run writes its panel year by year at
+        little cost (columns in :data:`exitsim.outputs.MEMBERSHIP_PANEL_COLUMNS`)."""
         world, flows = self.world, self.flows
         ms = world.memberships
         rows = flows.rows
-        return pd.DataFrame({
-            "year": self.year,
-            "state": np.asarray(world.state_code, dtype=object)[ms.state[rows]],
-            "organization": np.asarray(world.org_code, dtype=object)[ms.org[rows]],
-            "status": np.asarray(MEMBERSHIP_STATUS, dtype=object)[ms.status[rows]],
+        return pa.table({
+            "year": np.full(len(rows), self.year, dtype=np.int64),
+            "state": pa.array(world.state_code, pa.string()).take(ms.state[rows]),
+            "organization": pa.array(world.org_code, pa.string()).take(ms.org[rows]),
+            "status": pa.array(MEMBERSHIP_STATUS, pa.string()).take(ms.status[rows]),
             "uncapped_dues": flows.c_star,
             "dues": flows.dues,
             "public_good": flows.public_good,
@@ -378,6 +213,11 @@ class ExitModel(mesa.Model):
             "policy_distance": flows.distance,
             "leads": flows.leader[flows.org] == flows.state,
         })
+
+    def membership_panel(self) -> pd.DataFrame:
+        """This year's state–organization rows: status and flows (:meth:`membership_table` as a
+        DataFrame)."""
+        return self.membership_table().to_pandas()
 
     # --- interventions ------------------------------------------------------------------------------
     def schedule(self, event: ScheduledEvent) -> None:
@@ -390,8 +230,6 @@ class ExitModel(mesa.Model):
             TimelineError: saying what cannot happen.
         """
         Timeline([event]).check(self.world.state_code, self.world.org_code, self.year + 1,
-                                self.config.start_year + self.n_steps)
-        if event.kind in ("notice", "threat", "withhold_dues") and self.row_of(event.state, event.organization) < 0:
-            raise TimelineError(f"timeline event {event.kind!r} of {event.state!r} in {event.year}: "
-                                f"{event.state} is not a member of {event.organization}")
+                                self.config.start_year + self.n_steps,
+                                lambda state, org: self.world.row_of(state, org) >= 0)
         self.timeline.add(event)

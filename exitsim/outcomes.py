@@ -11,10 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .codes import ALIVE, DEAD, HEGEMON, ISSUE_AREAS, RISING, ZOMBIE
 from .generate import gini
+from .mechanisms.flows import Flows
 from .mechanisms.grouping import group_sum
-from .mechanisms.institutions import Flows
-from .world import ALIVE, DEAD, HEGEMON, ISSUE_AREAS, RISING, ZOMBIE, World
+from .world import World
 
 #: Model-level measures: name -> description (unit). docs/outputs.md is made from this.
 MODEL_MEASURES = {

@@ -1,25 +1,54 @@
-"""Files a single run writes (ARCHITECTURE.md rule 7; columns in docs/outputs.md).
+"""Files a single run writes (docs/architecture.md, rule 7; columns in docs/outputs.md).
 
-``timeseries.csv``, ``events.csv``, ``states.csv``, ``memberships.csv`` (streamed year by
-year), ``figure.png``, ``summary.md`` and ``run.json``. Every file is written to a temporary
-name and moved into place, and a run replaces only its own files in the output folder: other
-files there are left alone, and none of ours is left over from an earlier run.
+``timeseries.csv``, ``events``, ``states`` and ``memberships`` (streamed year by year) as CSV,
+Parquet or both (:func:`default_format`), ``cascades.csv``, ``figure.png``, ``summary.md`` and
+``run.json`` (last). They are written into the staging folder of the run's
+:class:`~exitsim.output_folder.OutputFolder`, which swaps them into the output folder whole;
+tables are written by :mod:`exitsim.tables`.
+
+Importing this module loads no pandas, pyarrow or matplotlib (the command line reads its
+constants to print ``--help``); writing does.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
 
-OUTPUT_FILES = ("timeseries.csv", "events.csv", "states.csv", "memberships.csv", "cascades.csv", "figure.png",
-                "summary.md", "run.json")
+#: The table files written as CSV, Parquet or both.
+PANELS = ("states", "memberships", "events")
+FORMATS = ("csv", "parquet", "both")
+#: Rows of the membership panel (memberships at the start × (years + 1)) above which the panels
+#: are written as Parquet by default: up to it a spreadsheet opens them at ease (about 35 MB of CSV).
+PARQUET_ABOVE_ROWS = 200_000
+#: Memberships above which ``memberships.*`` is written only when asked (``--memberships``).
+LARGE_PANEL = 50_000
+
+OUTPUT_FILES = ("timeseries.csv", "events.csv", "events.parquet", "states.csv", "states.parquet", "memberships.csv",
+                "memberships.parquet", "cascades.csv", "figure.png", "summary.md", "run.json")
+
+
+def default_format(memberships: int, steps: int) -> str:
+    """``csv`` for a membership panel of at most :data:`PARQUET_ABOVE_ROWS` rows, else ``parquet``."""
+    return "parquet" if memberships * (steps + 1) > PARQUET_ABOVE_ROWS else "csv"
+
+
+def suffixes(file_format: str) -> tuple[str, ...]:
+    """The file suffixes of the panels in ``file_format`` (csv, parquet or both)."""
+    if file_format not in FORMATS:
+        raise ValueError(f"file format must be one of {', '.join(FORMATS)}, got {file_format!r}")
+    return {"csv": (".csv",), "parquet": (".parquet",), "both": (".csv", ".parquet")}[file_format]
 
 
 #: memberships.csv: column -> description (unit).
@@ -63,14 +92,43 @@ CASCADE_COLUMNS = {
 
 FILE_DESCRIPTIONS = {
     "timeseries.csv": "one row per year (the first is the start): the model-level outcomes",
-    "states.csv": "one row per state and year",
-    "memberships.csv": "one row per counted membership and year (streamed; opt-in above 50,000 memberships)",
-    "events.csv": "one row per event, in the order they happened",
+    "states.csv / .parquet": "one row per state and year",
+    "memberships.csv / .parquet": f"one row per counted membership and year (streamed; only when asked above {LARGE_PANEL:,} memberships)",
+    "events.csv / .parquet": "one row per event, in the order they happened",
     "cascades.csv": "one row per contagion cascade seed, with its size",
     "figure.png": "power shares, the hegemon/rising ratio, leadership, exits and threats, organizations, output per need",
     "summary.md": "the run's story in a few lines",
-    "run.json": "the resolved scenario and parameters, seeds, versions, git commit and command: all it takes to reproduce the run",
+    "run.json": "the resolved scenario and parameters, seeds, versions, git commit and command: all it takes to reproduce "
+                "the run; `\"finished\": true` and the list of the run's `files`",
 }
+
+_OPENING = """\
+```python
+import json
+import pandas as pd
+
+folder = "results/default"
+run = json.load(open(f"{folder}/run.json", encoding="utf-8"))
+assert run["finished"], "not a finished run"
+timeseries = pd.read_csv(f"{folder}/timeseries.csv")
+cascades = pd.read_csv(f"{folder}/cascades.csv")
+# the panels: whichever of .csv and .parquet the run wrote (run["files"] lists them)
+states = pd.read_csv(f"{folder}/states.csv")                   # or pd.read_parquet(f"{folder}/states.parquet")
+memberships = pd.read_csv(f"{folder}/memberships.csv")         # or pd.read_parquet(f"{folder}/memberships.parquet")
+events = pd.read_csv(f"{folder}/events.csv", keep_default_na=False)  # keep empty text as "", not NaN
+# a Parquet panel can be read in part, without loading the rest:
+late = pd.read_parquet(f"{folder}/memberships.parquet", columns=["year", "state", "organization", "dues"],
+                       filters=[("year", ">=", 2050)])
+```"""
+
+
+def _opening(name: str, panel: bool) -> str:
+    read = f'`pd.read_csv("results/NAME/{name}.csv")`'
+    if name == "events":
+        read = f'`pd.read_csv("results/NAME/{name}.csv", keep_default_na=False)`'
+    if panel:
+        read += f' or `pd.read_parquet("results/NAME/{name}.parquet")`'
+    return f"Open it in pandas with {read}."
 
 
 def outputs_markdown() -> str:
@@ -80,47 +138,91 @@ def outputs_markdown() -> str:
     def table(columns: dict[str, str]) -> list[str]:
         return ["| column | meaning (unit) |", "|---|---|", *(f"| `{k}` | {v} |" for k, v in columns.items())]
 
+    def section(name: str, columns: dict[str, str]) -> list[str]:
+        panel = name in PANELS
+        title = f"`{name}.csv`, `{name}.parquet`" if panel else f"`{name}.csv`"
+        return [f"## {title}", "", _opening(name, panel), "", *table(columns), ""]
+
     lines = ["# Outputs of a run", "",
              "<!-- Generated by `python run.py docs` from exitsim/outcomes.py and exitsim/outputs.py; "
              "do not edit by hand. -->", "",
              "`python run.py run SCENARIO` writes these files into `results/<scenario name>/` "
-             "(or `--out DIR`). A run replaces only its own files there. Power is in the scenario's "
-             "own units (only ratios matter); flows are per year.", ""]
+             "(or `--out DIR`). Power is in the scenario's own units (only ratios matter); flows are per year.", ""]
     lines += ["| file | what it holds |", "|---|---|", *(f"| `{k}` | {v} |" for k, v in FILE_DESCRIPTIONS.items()), ""]
-    lines += ["## `timeseries.csv`", "", *table(MODEL_MEASURES), ""]
-    lines += ["## `states.csv`", "", *table({"step": "years since the start", "year": "calendar year",
-                                             "state": "state code", **STATE_MEASURES}), ""]
-    lines += ["## `memberships.csv`", "", *table(MEMBERSHIP_PANEL_COLUMNS), ""]
-    lines += ["## `events.csv`", "", *table(EVENT_COLUMNS), ""]
-    lines += ["## `cascades.csv`", "", *table(CASCADE_COLUMNS), ""]
+    lines += ["## CSV or Parquet", "",
+              "The panels (`states`, `memberships`, `events`) are written as CSV, as Parquet or both: "
+              "`--format csv`, `--format parquet`, `--format both`. Without `--format` they are CSV, which a "
+              "spreadsheet opens, unless the membership panel would have more than "
+              f"{PARQUET_ABOVE_ROWS:,} rows (memberships at the start × (years + 1)), when they are Parquet: "
+              "smaller, far faster to write and read, and with its columns' types. So the default and classroom "
+              "scenarios' panels are CSV and the world scenario's (about 12,000 memberships over 71 years) "
+              "Parquet. `timeseries.csv` and `cascades.csv` are always CSV. Above "
+              f"{LARGE_PANEL:,} memberships the membership panel is written only when asked "
+              "(`--memberships`).", "",
+              "In the CSV files numbers have at most 10 significant digits, written in the shortest form that "
+              "reads back as the same number (`0.1`, `0.000015`, `1.5e-7`, `1.23456789e+12`; magnitudes below "
+              "1e-13 keep all their digits); a missing number is an empty field; booleans are `True` and "
+              "`False`; text is quoted only where it holds a comma, a quote or a line break. The Parquet files "
+              "hold every number at full precision.", "",
+              "## Opening them in pandas", "", _OPENING, "",
+              "## A run's files are whole", "",
+              "A run writes its files into a hidden staging folder inside the output folder "
+              "(`.exitsim-staging`) and moves them into place only once every one of them is complete: "
+              "until then the previous run's files are there, whole. `run.json` is removed first and put back "
+              "last, so a folder with a `run.json` holds the files of that one run (those in its `files` list) "
+              "and `\"finished\": true` says it ran to its end. An earlier run's files that this run did not "
+              "write (`memberships.csv` after `--no-memberships`, `states.csv` after `--format parquet`) are "
+              "removed; other files in the folder are left alone.", "",
+              "While a run lasts it holds a lock on the folder (`.exitsim.lock`), and a second run into the "
+              "same folder stops at once with a message saying which run holds it. A run stopped with Ctrl-C "
+              "leaves the folder as it was; a run killed outright leaves its staging folder, which the next "
+              "run into the folder removes (or, if the run was killed while moving its files into place, "
+              "finishes moving). A run that cannot write its files (a full disk) says so and also leaves the "
+              "folder as it was.", ""]
+    lines += section("timeseries", MODEL_MEASURES)
+    lines += section("states", {"step": "years since the start", "year": "calendar year", "state": "state code",
+                                **STATE_MEASURES})
+    lines += section("memberships", MEMBERSHIP_PANEL_COLUMNS)
+    lines += section("events", EVENT_COLUMNS)
+    lines += section("cascades", CASCADE_COLUMNS)
     return "\n".join(lines)
 
 
-def _tmp(path: Path) -> Path:
-    return path.with_name(f".{path.name}.partial")
-
-
 class MembershipPanelWriter:
-    """Streams the state–organization–year panel to ``memberships.csv`` one year at a time,
-    so memory stays flat however long the run."""
+    """Streams the state–organization–year panel to ``memberships.csv`` and/or
+    ``memberships.parquet`` one year at a time, so memory stays flat however long the run.
 
-    def __init__(self, path: Path):
-        self.path = path
-        self._tmp = _tmp(path)
-        self._file = open(self._tmp, "w", encoding="utf-8", newline="")
-        self._header = True
+    Args:
+        folder: Where to write (the run's staging folder).
+        file_format: csv, parquet or both.
+    """
 
-    def write(self, frame: pd.DataFrame) -> None:
-        frame.to_csv(self._file, header=self._header, index=False, float_format="%.10g")
-        self._header = False
+    def __init__(self, folder: Path, file_format: str):
+        from .tables import CsvWriter, ParquetWriter
+
+        writers = {".csv": CsvWriter, ".parquet": ParquetWriter}
+        self.files = [f"memberships{suffix}" for suffix in suffixes(file_format)]
+        self._writers = [writers[Path(name).suffix](Path(folder) / name) for name in self.files]
+
+    def write(self, frame: pd.DataFrame | pa.Table) -> None:
+        """Append one year's rows (:meth:`ExitModel.membership_table`, or its DataFrame)."""
+        from .tables import as_table
+
+        table = as_table(frame)
+        for writer in self._writers:
+            writer.write(table)
 
     def close(self) -> None:
-        self._file.close()
-        os.replace(self._tmp, self.path)
+        """Finish the files (wait until every year is written)."""
+        for writer in self._writers:
+            writer.close()
 
-    def discard(self) -> None:
-        self._file.close()
-        self._tmp.unlink(missing_ok=True)
+    def __enter__(self) -> MembershipPanelWriter:
+        return self
+
+    def __exit__(self, *exc_info) -> None:  # on an error, the years not yet written are dropped
+        for writer in self._writers:
+            writer.__exit__(*exc_info)
 
 
 def git_commit(directory: Path | None = None) -> str | None:
@@ -137,11 +239,14 @@ def git_commit(directory: Path | None = None) -> str | None:
 def versions() -> dict[str, str]:
     """Versions of exitsim and the libraries that decide its numbers."""
     import mesa
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
 
     from . import __version__
 
-    return {"exitsim": __version__, "mesa": mesa.__version__, "numpy": np.__version__,
-            "pandas": pd.__version__, "python": sys.version.split()[0], "platform": platform.platform()}
+    return {"exitsim": __version__, "mesa": mesa.__version__, "numpy": np.__version__, "pandas": pd.__version__,
+            "pyarrow": pa.__version__, "python": sys.version.split()[0], "platform": platform.platform()}
 
 
 def transition_year(timeseries: pd.DataFrame) -> int | None:
@@ -150,22 +255,20 @@ def transition_year(timeseries: pd.DataFrame) -> int | None:
     return int(reached.iloc[0]) if len(reached) else None
 
 
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    tmp = _tmp(path)
-    frame.to_csv(tmp, index=False, float_format="%.10g")
-    os.replace(tmp, path)
-
-
 def write_figure(timeseries: pd.DataFrame, path: Path, title: str) -> None:
     """Six panels: power shares, the hegemon/rising ratio, leadership, exits and threats,
-    organizations alive/zombie/dead, output and shortfall per need."""
-    import matplotlib
+    organizations alive/zombie/dead, output and shortfall per need.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    Drawn once, straight to a PNG: a plain matplotlib ``Figure`` with fixed margins (no pyplot
+    state, no layout engine drawing it again to measure it)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     years = timeseries["year"]
-    fig, axes = plt.subplots(2, 3, figsize=(15, 7), constrained_layout=True)
+    fig = Figure(figsize=(15, 7))
+    FigureCanvasAgg(fig)
+    fig.subplots_adjust(left=0.045, right=0.99, bottom=0.08, top=0.9, wspace=0.18, hspace=0.38)
+    axes = fig.subplots(2, 3)
     ax = axes[0, 0]
     ax.plot(years, timeseries["hegemon_power_share"], label="hegemon")
     ax.plot(years, timeseries["rising_power_share"], label="rising power")
@@ -200,10 +303,7 @@ def write_figure(timeseries: pd.DataFrame, path: Path, title: str) -> None:
     ax.set(title="Output and shortfall per unit of need", xlabel="year")
     ax.legend()
     fig.suptitle(title)
-    tmp = _tmp(path)
-    fig.savefig(tmp, dpi=110, format="png")
-    plt.close(fig)
-    os.replace(tmp, path)
+    fig.savefig(path, dpi=110, format="png")
 
 
 def _cascade_line(cascades: pd.DataFrame) -> str:
@@ -218,16 +318,16 @@ def _cascade_line(cascades: pd.DataFrame) -> str:
 def _great_power_lines(first, last, transition) -> list[str]:
     """The summary's lines on the hegemon and the rising power (what exists of them)."""
     lines = []
-    if np.isfinite(first.hegemon_power_share):
+    if math.isfinite(first.hegemon_power_share):
         lines.append(f"* Hegemon's share of world power {first.hegemon_power_share:.1%} → {last.hegemon_power_share:.1%}; "
                      f"output led by it {first.hegemon_leadership_share:.1%} → {last.hegemon_leadership_share:.1%}; "
                      f"it pays {last.budget_share_hegemon:.1%} of all dues ({last.hegemon_dues_rate:.2%} of its "
                      f"power a year).")
-    if np.isfinite(first.rising_power_share):
+    if math.isfinite(first.rising_power_share):
         lines.append(f"* Rising power's share of world power {first.rising_power_share:.1%} → "
                      f"{last.rising_power_share:.1%}; output led by it {first.rising_leadership_share:.1%} → "
                      f"{last.rising_leadership_share:.1%}.")
-    if np.isfinite(first.hegemon_rising_ratio):
+    if math.isfinite(first.hegemon_rising_ratio):
         lines.append(f"* Hegemon / rising power: {first.hegemon_rising_ratio:.2f} → {last.hegemon_rising_ratio:.2f}; "
                      + (f"the rising power overtook the hegemon in {transition}." if transition
                         else "no power transition."))
@@ -266,46 +366,54 @@ def summary_text(model, timeseries: pd.DataFrame, events: pd.DataFrame, cascades
     return "\n".join(lines) + "\n"
 
 
-def write_run(model, out: Path, membership_writer: MembershipPanelWriter | None, command: list[str],
-              elapsed_seconds: float) -> dict[str, Path]:
-    """Write every output of a finished run into ``out``; return the files written."""
-    out.mkdir(parents=True, exist_ok=True)
+def write_run(model, folder: Path, file_format: str, membership_files: list[str], command: list[str],
+              elapsed_seconds: float) -> list[str]:
+    """Write every output of a finished run into ``folder`` (the run's staging folder), ``run.json``
+    last; return the names of the files the run wrote.
+
+    Args:
+        model: The finished run.
+        folder: Where to write.
+        file_format: csv, parquet or both: how the panels are written.
+        membership_files: The membership panel's files, already streamed into ``folder`` (none
+            when it is not written).
+        command: The command line, for ``run.json``.
+        elapsed_seconds: The run's time, for ``run.json``.
+    """
+    from .tables import write_csv, write_parquet
+
+    writers = {".csv": write_csv, ".parquet": write_parquet}
+    folder = Path(folder)
     timeseries = model.datacollector.get_model_vars_dataframe()
     events = model.events.to_frame()
     cascades = model.cascades()
-    written = {}
-    for name, frame in (("timeseries.csv", timeseries), ("events.csv", events), ("cascades.csv", cascades),
-                        ("states.csv", model.datacollector.get_agent_vars_dataframe())):
-        _write_csv(frame, out / name)
-        written[name] = out / name
-    if membership_writer is not None:
-        membership_writer.close()
-        written["memberships.csv"] = out / "memberships.csv"
-    write_figure(timeseries, out / "figure.png", f"{model.config.name} (seed {model.seed})")
-    written["figure.png"] = out / "figure.png"
-    summary = out / "summary.md"
-    tmp = _tmp(summary)
-    tmp.write_text(summary_text(model, timeseries, events, cascades), encoding="utf-8")
-    os.replace(tmp, summary)
-    written["summary.md"] = summary
+    written = list(membership_files)
+    for name, frame in (("timeseries.csv", timeseries), ("cascades.csv", cascades)):
+        write_csv(frame, folder / name)
+        written.append(name)
+    for stem, frame in (("states", model.datacollector.get_agent_vars_dataframe()), ("events", events)):
+        for suffix in suffixes(file_format):
+            writers[suffix](frame, folder / f"{stem}{suffix}")
+            written.append(f"{stem}{suffix}")
+    write_figure(timeseries, folder / "figure.png", f"{model.config.name} (seed {model.seed})")
+    (folder / "summary.md").write_text(summary_text(model, timeseries, events, cascades), encoding="utf-8")
+    written += ["figure.png", "summary.md", "run.json"]
     record = {
+        "finished": True,
+        "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "scenario": model.config.model_dump(mode="json"),
         "parameters": model.params.to_dict(),
         "seed": model.seed if isinstance(model.seed, int) else str(model.seed),
         "world_seed": model.config.world_seed,
         "steps": model.n_steps,
+        "format": file_format,
         "versions": versions(),
         "git_commit": git_commit(),
         "command": command,
         "elapsed_seconds": round(elapsed_seconds, 3),
         "files": sorted(written),
     }
-    path = out / "run.json"
-    tmp = _tmp(path)
-    tmp.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-    written["run.json"] = path
-    for name in OUTPUT_FILES:  # an earlier run's file this run did not write would mislead
-        if name not in written:
-            (out / name).unlink(missing_ok=True)
-    return written
+    partial = folder / ".run.json.partial"  # whole or absent: its presence marks the staged run complete
+    partial.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(partial, folder / "run.json")
+    return sorted(written)

@@ -14,9 +14,13 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
+import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +32,9 @@ class Parameter:
         symbol: The symbol MODEL.md uses for it (for the docs), or "".
         kind: ``"float"``, ``"int"`` or ``"bool"``.
         default: The default value.
-        low: Smallest allowed value (inclusive), or None.
-        high: Largest allowed value (inclusive), or None.
+        low: Smallest allowed value (inclusive); None only for a ``bool``. Every number is finite
+            and in ``low`` … ``high``.
+        high: Largest allowed value (inclusive); None only for a ``bool``.
         unit: What the number measures.
         group: The scenario section it belongs to (MODEL.md's grouping).
         mechanism: The function(s) that read it.
@@ -53,25 +58,43 @@ class Parameter:
     switch: str = ""
     off: Any = None
 
-    def check(self, value: Any) -> Any:
-        """Return ``value`` converted to this parameter's type, or raise ParameterError."""
+    def __post_init__(self):
+        if self.kind not in ("float", "int", "bool"):
+            raise ValueError(f"parameter {self.name!r}: kind must be float, int or bool, not {self.kind!r}")
         if self.kind == "bool":
-            if isinstance(value, bool):
-                return value
+            return
+        bounds = (self.low, self.high)
+        if any(b is None or not math.isfinite(b) for b in bounds) or not self.low <= self.default <= self.high:
+            raise ValueError(f"parameter {self.name!r}: a number needs finite bounds low <= default <= high, "
+                             f"not {self.low} <= {self.default} <= {self.high}")
+
+    def check(self, value: Any) -> Any:
+        """Return ``value`` converted to this parameter's type, or raise ParameterError.
+
+        Numbers (numpy's too) must be finite and within ``low`` … ``high``; a whole number is
+        needed for an ``int``; only ``True``/``False`` for a ``bool``.
+        """
+        if self.kind == "bool":
+            if isinstance(value, bool | np.bool_):
+                return bool(value)
             raise ParameterError(self.name, value, "true or false")
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ParameterError(self.name, value, f"a number ({self.kind})")
+        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+            raise ParameterError(self.name, value, f"a number ({self.kind}) between {self.low:g} and {self.high:g}")
+        try:
+            number = float(value)
+        except OverflowError:  # an integer too large for a float
+            number = math.inf
+        if not math.isfinite(number):
+            raise ParameterError(self.name, value, f"a finite number between {self.low:g} and {self.high:g}")
         if self.kind == "int":
-            if isinstance(value, float) and not value.is_integer():
+            if not number.is_integer():
                 raise ParameterError(self.name, value, "a whole number")
             value = int(value)
         else:
-            value = float(value)
-            if value != value or value in (float("inf"), float("-inf")):
-                raise ParameterError(self.name, value, "a finite number")
-        if self.low is not None and value < self.low:
+            value = number
+        if value < self.low:
             raise ParameterError(self.name, value, f"at least {self.low:g}")
-        if self.high is not None and value > self.high:
+        if value > self.high:
             raise ParameterError(self.name, value, f"at most {self.high:g}")
         return value
 
@@ -81,7 +104,10 @@ class ParameterError(ValueError):
 
     def __init__(self, name: str, value: Any, expected: str):
         self.name, self.value, self.expected = name, value, expected
-        super().__init__(f"parameter {name!r} = {value!r}: expected {expected}")
+        shown = repr(value)
+        if len(shown) > 40:  # e.g. an integer of a hundred digits
+            shown = shown[:20] + "…" + shown[-10:]
+        super().__init__(f"parameter {name!r} = {shown}: expected {expected}")
 
 
 GROUPS = {
@@ -140,7 +166,7 @@ _DEFINITIONS = [
        "Median value multiplier θ of organizations: output is θ_k × performance × collected budget.",
        switch="public goods (and the non-neutral gains taken from them)", off=0.0),
     _p("output_spread", "σ_θ", "float", 0.6, 0.0, 3.0, "log units",
-       "institutions", "generate (θ_k lognormal)", "MODEL.md §4.5 (heterogeneous organizations)",
+       "institutions", "generate.generate_organizations, phases.lifecycle.found", "MODEL.md §4.5 (heterogeneous organizations)",
        "Spread of organizations' value multipliers θ_k around the median (lognormal sigma) in generated worlds."),
     _p("performance_adjustment", "", "float", 0.3, 0.0, 1.0, "share of the gap a year",
        "institutions", "spillover.performance", "MODEL.md §4.2",
@@ -191,7 +217,7 @@ _DEFINITIONS = [
 _DEFINITIONS += [
     # --- domestic politics ------------------------------------------------------------------
     _p("domestic_politics", "", "bool", True, None, None, "switch",
-       "domestic", "model phase 1 (domestic.update_nativism, domestic.turnovers)", _RETRENCHMENT,
+       "domestic", "phases.domestic.run", _RETRENCHMENT,
        "Nativism moves and governments change; off: both stay as the scenario sets them.",
        switch="nativism dynamics and government turnovers", off=False),
     _p("nativism_reversion", "", "float", 0.1, 0.0, 1.0, "share of the gap a year",
@@ -251,7 +277,7 @@ _DEFINITIONS += [
        "Yearly recovery of the reputation stock toward 1."),
     # --- decisions (§4.6) --------------------------------------------------------------------
     _p("exit_decisions", "", "bool", True, None, None, "switch",
-       "decisions", "model phase 6 (decision.choice_values …)", _RETRENCHMENT,
+       "decisions", "phases.decisions.run", _RETRENCHMENT,
        "States choose each year among staying, threatening and giving notice; off: nobody chooses (the timeline still acts).",
        switch="states' own exit decisions", off=False),
     _p("baseline_notice", "β0", "float", -10.0, -30.0, 5.0, "logit",
@@ -300,7 +326,7 @@ _DEFINITIONS += [
        "decisions", "decision.concession_value", "MODEL.md §4.6",
        "A concession grants this dues discount (cumulative at most max_discount)."),
     _p("max_discount", "", "float", 0.5, 0.0, 1.0, "share of dues",
-       "decisions", "model phase 6", "MODEL.md §4.6",
+       "decisions", "decision.raised_discount", "MODEL.md §4.6",
        "Cumulative dues discount a membership can hold."),
     _p("policy_concession_shift", "", "float", 0.2, 0.0, 1.0, "share of the gap",
        "decisions", "decision.policy_concession_value", "definitions.md",
@@ -309,16 +335,16 @@ _DEFINITIONS += [
        "decisions", "decision.threat_payoff", _RETRENCHMENT,
        "Cost of issuing a threat."),
     _p("threat_interval", "", "int", 2, 1, 20, "years",
-       "decisions", "model phase 6", "MODEL.md §4.6",
+       "decisions", "phases.decisions.run", "MODEL.md §4.6",
        "At most one threat per membership in this many years."),
     _p("pretext_years", "", "int", 2, 0, 20, "years",
-       "decisions", "model phase 6", "MODEL.md §4.6",
+       "decisions", "decision.pretext", "MODEL.md §4.6",
        "A refusal, a performance fall or the rival taking the lead is a pretext for this many years."),
     _p("pretext_quality_drop", "", "float", 0.1, 0.0, 1.0, "performance units",
-       "decisions", "model phase 6", _RETRENCHMENT,
+       "decisions", "decision.pretext", _RETRENCHMENT,
        "A fall in performance of at least this over the pretext years is a pretext."),
     _p("nativist_withholding", "", "float", 0.0, 0.0, 1.0, "share of dues",
-       "decisions", "model phase 2 (institutions_phase withheld)", _RETRENCHMENT,
+       "decisions", "phases.institutions.run", _RETRENCHMENT,
        "Optional rule: nativist governments withhold this share of their dues, which become arrears (0: off)."),
     _p("nativist_relief", "", "float", 0.05, 0.0, 1.0, "nativism units",
        "decisions", "domestic.soothe", _RETRENCHMENT,
@@ -334,6 +360,9 @@ _DEFINITIONS += [
     _p("amendment_right_years", "", "int", 2, 0, 10, "years",
        "law", "law.amendment_right", _LAW,
        "How long Feinberg's amendment right stays open."),
+    _p("debt_payment_limit", "", "float", 0.5, 0.0, 1.0, "share of power",
+       "law", "law.debt_payment", "Wu Libin (procedural legality: obligations before effect); MODEL.md §4.0 (power positive)",
+       "A debt that must be settled (arrears before an exit takes effect, a surviving debt before rejoining) is paid from at most this share of the state's power; the rest is forgiven."),
     # --- contagion (§4.8) ---------------------------------------------------------------------------
     _p("exposure_retained", "", "float", 0.5, 0.0, 1.0, "share a year",
        "contagion", "contagion.decay", _HELLO,
@@ -342,7 +371,7 @@ _DEFINITIONS += [
        "contagion", "contagion.add_exposure", _HELLO,
        "A notice exposes co-members in same-issue organizations the leaver belongs to by this share."),
     _p("proximity_scale", "", "float", 0.5, 0.01, 10.0, "ideal-point units",
-       "contagion", "contagion.affinity", _HELLO,
+       "contagion", "contagion.affinities", _HELLO,
        "Affinity to a leaver falls as exp(−distance / this)."),
     _p("exposure_cap", "", "float", 3.0, 0.0, 100.0, "exposure units",
        "contagion", "contagion.add_exposure", "MODEL.md §4.8",
@@ -353,11 +382,11 @@ _DEFINITIONS += [
        "How fast alignment with each pole moves toward the share of net gains from organizations it leads."),
     # --- rejoining and life cycle (§4.12) -----------------------------------------------------------
     _p("rejoining", "", "bool", True, None, None, "switch",
-       "life_cycle", "model phase 8 (prospect.prospective_flows)", "MODEL.md §4.12",
+       "life_cycle", "phases.lifecycle.rejoin", "MODEL.md §4.12",
        "Withdrawn states rejoin, and inactive ones return, when membership is worth it again.",
        switch="rejoining and returns", off=False),
     _p("rejoin_threshold", "", "float", 1.0, -10.0, 10.0, "years of dues a year",
-       "life_cycle", "model phase 8", "MODEL.md §4.12 (hysteresis)",
+       "life_cycle", "lifecycle.rejoins", "MODEL.md §4.12 (hysteresis)",
        "A withdrawn state rejoins (with a window open) when its evaluation as a member exceeds this."),
     _p("zombie_quality", "", "float", 0.3, 0.0, 1.0, "performance",
        "life_cycle", "lifecycle.update_status", "MODEL.md §4.12 (Eilstrup-Sangiovanni on IO death)",
@@ -376,23 +405,23 @@ _DEFINITIONS += [
        "An organization with fewer members than this dies.",
        switch="deaths by lack of members", off=0),
     _p("founding_rate", "", "float", 0.02, 0.0, 1.0, "per living organization a year",
-       "life_cycle", "lifecycle.founding_count", "MODEL.md §4.12 (world_facts.md: 40–95 IGOs founded a decade)",
+       "life_cycle", "lifecycle.expected_foundings", "MODEL.md §4.12 (world_facts.md: 40–95 IGOs founded a decade)",
        "Background foundings: Poisson(this × living organizations) a year.",
        switch="background foundings", off=0.0),
     _p("founding_min_members", "", "int", 3, 1, 1000, "members",
-       "life_cycle", "lifecycle.plan_founding", "MODEL.md §4.12",
+       "life_cycle", "lifecycle.FoundingRules", "MODEL.md §4.12",
        "Smallest size of a founded organization (founder included)."),
     _p("founding_max_members", "", "int", 20, 1, 1000, "members",
-       "life_cycle", "lifecycle.plan_founding", "MODEL.md §4.12",
+       "life_cycle", "lifecycle.FoundingRules", "MODEL.md §4.12",
        "Largest size of a founded organization (founder included; drawn uniformly between the two)."),
     _p("founding_ally_weight", "", "float", 2.0, 1.0, 100.0, "odds multiplier",
-       "life_cycle", "lifecycle.plan_founding", "MODEL.md §4.12 (members by proximity and alliance)",
+       "life_cycle", "lifecycle.FoundingRules", "MODEL.md §4.12 (members by proximity and alliance)",
        "A founder's allies are this many times as likely to be invited."),
     _p("founding_proximity_scale", "", "float", 1.0, 0.01, 100.0, "ideal-point units",
-       "life_cycle", "lifecycle.plan_founding", "MODEL.md §4.12 (members by proximity and alliance)",
+       "life_cycle", "lifecycle.FoundingRules", "MODEL.md §4.12 (members by proximity and alliance)",
        "Invitations fall as exp(−distance to the founder / this)."),
     _p("founding_cap_min_members", "", "int", 50, 1, 10000, "members",
-       "life_cycle", "lifecycle.plan_founding", "MODEL.md §4.1",
+       "life_cycle", "lifecycle.FoundingRules", "MODEL.md §4.1",
        "A founded organization copies a contribution cap only if it has at least this many members."),
 ]
 

@@ -24,8 +24,11 @@ from pydantic import BaseModel
 
 from . import timeline as timeline_module
 from .clauses import CLAUSE_KINDS, EFFECTIVE_RULES, TENURE_BASES, load_templates
+from .codes import GOVERNMENTS
+from .loading import MAX_ALIAS_NODES, MAX_DEPTH, MAX_EXTENDS, MAX_FILE_BYTES, MAX_VALUES, PLAIN_TAGS
 from .parameters import GROUPS, Parameter, parameters_in_group
 from .scenario import (
+    EFFECTIVE_RULE_LIMITS,
     ClauseSpec,
     GenerateSpec,
     MemberSpec,
@@ -36,8 +39,7 @@ from .scenario import (
     TimelineEventSpec,
     default_scenario_path,
 )
-from .timeline import NEEDS_ORGANIZATION, TIMELINE_KINDS
-from .world import GOVERNMENTS
+from .timeline import MAX_POWER_SHOCK, NEEDS_ORGANIZATION, TIMELINE_KINDS
 
 #: The first line of every shipped scenario: editors using yaml-language-server (VS Code's
 #: YAML extension, Neovim, …) then complete keys and check values as students type.
@@ -51,9 +53,10 @@ DOCS_PATH = Path("docs") / "scenarios.md"
 # ``definitions`` and no keywords beside a ``$ref``.
 JSON_SCHEMA_DRAFT = "http://json-schema.org/draft-07/schema#"
 
-EXTENDS_DESCRIPTION = ("Another scenario file to start from (a path relative to this one): this file's keys are "
-                       "merged into it, mapping by mapping; a list (states, organizations, timeline) replaces "
-                       "the other file's list whole.")
+EXTENDS_DESCRIPTION = ("Another scenario file to start from (a .yaml or .yml path relative to this one, in its "
+                       "folder or a folder below it, or a shipped scenario such as default.yaml; at most "
+                       f"{MAX_EXTENDS} files in a chain): this file's keys are merged into it, mapping by mapping; "
+                       "a list (states, organizations, timeline) replaces the other file's list whole.")
 
 #: The clause kinds of ``exitsim/data/README.md``.
 CLAUSE_KIND_NOTES = {
@@ -99,19 +102,39 @@ CROSS_CHECKS = [
     "At most one state is the `hegemon` and at most one the `rising` power (a generated world already has "
     "both unless `generate.hegemon` is false).",
     "All ideal points have the same number of dimensions.",
+    "A scenario has at least 1 organization (explicit or generated).",
     "Timeline events name states and organizations of the scenario and fall in the run's years: after "
     "`start_year`, up to `start_year + steps`.",
-    "Organizations with fewer members than the `death_members` parameter (3) die in the first year: give "
-    "every organization at least 3 members.",
+    "A `notice`, `threat` or `withhold_dues` event is by a member of its organization (at the start of the run).",
+    "Every organization has at least as many members as the `death_members` parameter (3), or it would die in "
+    "the first year: list at least 3 members (for generated organizations, `generate.min_members` at least 3), "
+    "or lower `death_members` (0 switches these deaths off).",
 ]
 
 
 # --- the JSON Schema ------------------------------------------------------------------------------
 
+def _at_most(limit: int) -> str:
+    """A regular expression for the whole numbers 0 … ``limit`` (leading zeros allowed).
+
+    >>> import re; [bool(re.fullmatch(_at_most(1200), t)) for t in ("0", "999", "1199", "1200", "1201", "0012")]
+    [True, True, True, True, False, True]
+    """
+    digits = str(limit)
+    forms = [f"[0-9]{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    for i, d in enumerate(digits):
+        low = 1 if i == 0 and len(digits) > 1 else 0
+        if int(d) > low:
+            forms.append(digits[:i] + f"[{low}-{int(d) - 1}]" + "[0-9]" * (len(digits) - i - 1))
+    forms.append(digits)
+    return "0*(" + "|".join(forms) + ")"
+
+
 def _effective_rule_pattern() -> str:
     month = "(0?[1-9]|1[0-2])"
     months_only = {"cutoff", "fiscal_year_end"}
-    forms = [name + "".join(f":{month if name in months_only else '[0-9]+'}" for _ in range(n))
+    forms = [name + "".join(f":{month if name in months_only else _at_most(EFFECTIVE_RULE_LIMITS[name])}"
+                            for _ in range(n))
              for name, n in EFFECTIVE_RULES.items()]
     return r"^\s*(" + "|".join(forms) + r")\s*$"
 
@@ -145,7 +168,7 @@ def _timeline_rules() -> list[dict]:
         when(needs, {"required": ["organization"], "properties": {"organization": {"type": "string"}}}),
         when(["government"], value({"enum": list(GOVERNMENTS)})),
         when(["nativism_shock"], value({"type": "number", "minimum": -1, "maximum": 1})),
-        when(["power_shock"], value({"type": "number", "exclusiveMinimum": 0})),
+        when(["power_shock"], value({"type": "number", "exclusiveMinimum": 0, "maximum": MAX_POWER_SHOCK})),
         when(["withhold_dues"], value({"type": "number", "minimum": 0, "maximum": 1})),
     ]
 
@@ -153,24 +176,26 @@ def _timeline_rules() -> list[dict]:
 def json_schema() -> dict:
     """The JSON Schema (draft-07) of a scenario file, made from :class:`~exitsim.scenario.Scenario`.
 
-    It adds what the pydantic models check in Python code: the grammar of effective rules, one
-    or two coordinates of an ideal point, what each kind of timeline event needs, and the
-    top-level ``extends:`` the loader accepts. Cross-field checks (unknown codes, mutual
-    alliances …) stay with the loader.
+    It adds what the pydantic models check in Python code: the grammar of effective rules (and
+    their limits), what each kind of timeline event needs, and the top-level ``extends:`` the
+    loader accepts. Cross-field checks (unknown codes, mutual alliances …) stay with the loader.
     """
     raw = Scenario.model_json_schema(ref_template="#/definitions/{model}")
     definitions = raw.pop("$defs")
     definitions["ClauseSpec"]["properties"]["effective"]["pattern"] = _effective_rule_pattern()
-    for option in definitions["StateSpec"]["properties"]["ideal_point"]["anyOf"]:
-        if option.get("type") == "array":
-            option.update(minItems=1, maxItems=2)
     definitions["TimelineEventSpec"]["allOf"] = _timeline_rules()
     properties = {"extends": {"type": "string", "title": "Extends", "description": EXTENDS_DESCRIPTION},
                   **raw.pop("properties")}
+    return draft_07(raw, properties, definitions, "exitsim scenario", "docs/scenarios.md", "exitsim/scenario.py")
+
+
+def draft_07(raw: dict, properties: dict, definitions: dict, title: str, documented_in: str, source: str) -> dict:
+    """A draft-07 schema of a file from pydantic's schema of its model (``raw``, whose
+    properties and definitions the caller has taken out and adjusted)."""
     raw.pop("title", None)
-    schema = {"$schema": JSON_SCHEMA_DRAFT, "title": "exitsim scenario",
-              "description": (raw.pop("description", "") + " Documented in docs/scenarios.md; generated by "
-                              "`python run.py docs` from exitsim/scenario.py: do not edit by hand.").strip(),
+    schema = {"$schema": JSON_SCHEMA_DRAFT, "title": title,
+              "description": (raw.pop("description", "") + f" Documented in {documented_in}; generated by "
+                              f"`python run.py docs` from {source}: do not edit by hand.").strip(),
               "type": raw.pop("type", "object"), "properties": properties, **raw, "definitions": definitions}
     return _no_ref_siblings(schema)
 
@@ -332,7 +357,7 @@ _TIMELINE_VALUES = {
     "government": "`nativist` or `internationalist`",
     "nativism_shock": "the change, −1 … 1",
     "withhold_dues": "the share withheld, 0 … 1",
-    "power_shock": "the factor, > 0",
+    "power_shock": f"the factor, > 0 and at most {MAX_POWER_SHOCK:g}",
 }
 
 
@@ -362,7 +387,15 @@ def scenarios_markdown() -> str:
         "organizations by code; the value is read as YAML).",
         "* Every key below is optional unless marked **required**; anything left out has the default shown.",
         "* A misspelt key, a value out of range or a code that names nothing is reported with the "
-        "line to fix, and nothing is run.", "",
+        "line to fix, and nothing is run.",
+        "* Types are strict and numbers finite: a whole number is not `true`, `10.0` or `'10'`, and `.inf` or "
+        "`.nan` is refused wherever a number goes.",
+        f"* A file holds plain data and is bounded: at most {MAX_FILE_BYTES:,} bytes and {MAX_VALUES:,} values "
+        f"(numbers, texts, lists, mappings; today's world written out in full has about 24,000), nested at most "
+        f"{MAX_DEPTH} levels deep; anchors and aliases (`&name`, `*name`, `<<: *name`) may repeat at most "
+        f"{MAX_ALIAS_NODES:,} values in all; the only tags are {', '.join(f'`{t}`' for t in PLAIN_TAGS.values())} "
+        "(`!!python/…` and every other tag is refused). The limits are `MAX_FILE_BYTES`, `MAX_VALUES`, "
+        "`MAX_DEPTH`, `MAX_ALIAS_NODES` and `PLAIN_TAGS` in `exitsim/loading.py`.", "",
         "**Editor support.** Every shipped scenario starts with", "",
         "```yaml", SCHEMA_COMMENT, "```", "",
         "so editors that use yaml-language-server (VS Code with Red Hat's YAML extension, Neovim, "
@@ -474,7 +507,9 @@ organizations:
     out += ["", "Kinds of clause (`kind:`):", "", "| kind | what leaving means |", "|---|---|"]
     out += [f"| `{k}` | {_cell(CLAUSE_KIND_NOTES.get(k, 'see exitsim/data/README.md'))} |" for k in CLAUSE_KINDS]
     out += ["", "The effective rule (`effective:`) is a name and its whole-number arguments separated by "
-                "colons, with no spaces; months run from 1 to 12:", "",
+                "colons, with no spaces; months run from 1 to 12, and a notice takes effect within a century "
+                f"(at most {EFFECTIVE_RULE_LIMITS['months_after']} months or "
+                f"{EFFECTIVE_RULE_LIMITS['end_of_year_after']} years):", "",
             "| rule | written | when the exit takes effect |", "|---|---|---|"]
     for rule, n in EFFECTIVE_RULES.items():
         written, meaning = EFFECTIVE_RULE_NOTES.get(rule, (rule + ":N" * n, "see exitsim/data/README.md"))

@@ -4,34 +4,80 @@ A scenario is YAML read with ruamel.yaml (never a loader that can construct Pyth
 and validated by pydantic models with ``extra="forbid"``. The ``parameters:`` section is
 made from the parameter registry (:mod:`exitsim.parameters`), one sub-section per group, so
 every parameter has the registry's type, range, default and description.
+
+Types are strict and every number is bounded: a whole number is not ``true`` or ``5.0``, a
+number is finite (no ``.inf`` or ``.nan``) and in its range, so nothing a file says can turn
+into an overflow or a NaN in a run.
 """
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 from ruamel.yaml import YAML
 
 from .clauses import CLAUSE_KINDS, TENURE_BASES, ClauseError, parse_effective_rule
+from .codes import GOVERNMENTS, ISSUE_AREAS, NEVER, ROLES, VOTING_RULES
 from .generate import GenerateOptions, generate_organizations, generate_states
-from .loading import Document, Overrides, ScenarioError, apply_overrides, read_document, validate, yaml_reader
+from .loading import (
+    Document,
+    Overrides,
+    ScenarioError,
+    apply_overrides,
+    check_overrides,
+    read_document,
+    validate,
+    yaml_reader,
+)
 from .mechanisms.budget import backcast_history
-from .mechanisms.domestic import NO_TURNOVER
 from .parameters import GROUPS, REGISTRY, Params, make_params, parameters_in_group, suggest
-from .timeline import TIMELINE_KINDS, ScheduledEvent, TimelineError
-from .world import GOVERNMENTS, ISSUE_AREAS, ROLES, VOTING_RULES, Memberships, World
+from .timeline import MAX_POWER_SHOCK, TIMELINE_KINDS, ScheduledEvent, TimelineError, membership_ok, not_a_member
+from .world import Memberships, World
 
 Code = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]{0,23}$",
                             description="A short unique code: letters, digits, _ or -, starting with a letter.")]
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 
+MAX_POWER = 1e9
+"""The largest power a state can be given (any unit: only ratios matter)."""
+MAX_STEPS = 1000
+"""The longest run, in years."""
+MAX_SEED = 2**63 - 1
+"""The largest seed (a 64-bit signed integer, so seeds survive every file format)."""
+MAX_IDEAL_POINT = 10.0
+"""Ideal points lie within ± this (generated ones are standard normal)."""
+EFFECTIVE_RULE_LIMITS = {"months_after": 1200, "end_of_year_after": 100, "negotiated_or_months": 1200}
+"""The largest number each effective rule takes: a notice takes effect within a century."""
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_default=True)
+IdealCoordinate = Annotated[float, Field(ge=-MAX_IDEAL_POINT, le=MAX_IDEAL_POINT)]
+IdealPoint = Annotated[list[IdealCoordinate], Field(min_length=1, max_length=2)]
+EventValue = Annotated[float, Field(ge=-1.0, le=MAX_POWER_SHOCK)]
+
+#: Every model of the schema: unknown keys refused, types strict (no true for 1, no "5" for 5),
+#: numbers finite.
+STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
+
+class _Plain(BaseModel):
+    """A strict model that takes numpy's numbers (``np.int64(3)``) as the Python ones they are."""
+
+    model_config = STRICT
+
+    @model_validator(mode="before")
+    @classmethod
+    def _numpy_as_python(cls, data):
+        if isinstance(data, dict):
+            return {key: value.item() if isinstance(value, np.generic) else value for key, value in data.items()}
+        return data
+
+
+class _Strict(_Plain):
+    model_config = ConfigDict(**STRICT, validate_default=True)
 
 
 # --- the schema ---------------------------------------------------------------------------------
@@ -42,12 +88,12 @@ def _parameter_group_model(group: str) -> type[BaseModel]:
         python_type = {"float": float, "int": int, "bool": bool}[p.kind]
         fields[p.name] = (python_type, Field(default=p.default, ge=p.low, le=p.high,
                                              description=f"{p.description} [{p.unit}]"))
-    return create_model(f"{group.title()}Parameters", __config__=ConfigDict(extra="forbid"), **fields)
+    return create_model(f"{group.title()}Parameters", __base__=_Plain, **fields)
 
 
 _GROUP_MODELS = {g: _parameter_group_model(g) for g in GROUPS if g != "scale"}
 ParametersSpec = create_model(
-    "ParametersSpec", __config__=ConfigDict(extra="forbid"),
+    "ParametersSpec", __base__=_Plain,
     **{g: (model, Field(default_factory=model, description=GROUPS[g])) for g, model in _GROUP_MODELS.items()})
 
 
@@ -65,9 +111,13 @@ class ClauseSpec(_Strict):
     @model_validator(mode="after")
     def _rule(self):
         try:
-            parse_effective_rule(self.effective)
+            name, numbers = parse_effective_rule(self.effective)
         except ClauseError as error:
             raise ValueError(str(error)) from None
+        limit = EFFECTIVE_RULE_LIMITS.get(name)
+        if limit is not None and numbers[0] > limit:
+            unit = "years" if name == "end_of_year_after" else "months"
+            raise ValueError(f"effective rule {self.effective!r}: at most {limit} {unit}")
         return self
 
 
@@ -81,9 +131,9 @@ class StateSpec(_Strict):
 
     code: Code
     name: str | None = Field(None, description="Display name (default: the code).")
-    power: float = Field(gt=0, description="Material power P (any unit; only ratios matter).")
+    power: float = Field(gt=0, le=MAX_POWER, description="Material power P (any unit; only ratios matter).")
     growth: float = Field(0.03, ge=-0.5, le=0.5, description="Yearly growth rate g of power.")
-    ideal_point: float | list[float] = Field(0.0, description="Policy ideal point (one number, or a list of 2).")
+    ideal_point: IdealCoordinate | IdealPoint = Field(0.0, description="Policy ideal point (one number, or a list of 2).")
     nativism: Fraction = Field(0.3, description="Domestic nativist pressure n in [0, 1].")
     nativism_mean: Fraction | None = Field(None, description="Long-run level n̄ of nativism (default: nativism).")
     democracy: Fraction = Field(0.5, description="Democracy in [0, 1]; 0.5 and above hold elections.")
@@ -91,13 +141,6 @@ class StateSpec(_Strict):
     role: Literal[ROLES] = Field("other", description="hegemon, rising, ally or other.")
     alliances: list[Code] = Field(default_factory=list, description="Codes of allied states (alliances are symmetric).")
     election_phase: int | None = Field(None, ge=0, le=19, description="Elections fall in years where (year − phase) is a multiple of the period (default: drawn).")
-
-    @model_validator(mode="after")
-    def _ideal(self):
-        point = self.ideal_point if isinstance(self.ideal_point, list) else [self.ideal_point]
-        if not 1 <= len(point) <= 2:
-            raise ValueError("ideal_point must be one number or a list of 1 or 2 numbers")
-        return self
 
     def point(self) -> list[float]:
         return list(self.ideal_point) if isinstance(self.ideal_point, list) else [self.ideal_point]
@@ -119,7 +162,7 @@ class TimelineEventSpec(_Strict):
     state: Code = Field(description="The state concerned.")
     organization: Code | None = Field(None, description="The organization (needed for withhold_dues, threat, notice, rejoin).")
     month: int = Field(0, ge=0, le=12, description="Month of a notice (1–12; 0: drawn).")
-    value: float | str | None = Field(None, description="government: nativist or internationalist; nativism_shock: change; power_shock: factor; withhold_dues: share.")
+    value: EventValue | str | None = Field(None, description="government: nativist or internationalist; nativism_shock: change; power_shock: factor; withhold_dues: share.")
 
     @model_validator(mode="after")
     def _event(self):
@@ -163,20 +206,20 @@ class GenerateSpec(_Strict):
     states: int = Field(0, ge=0, le=10000, description="Number of states to generate.")
     organizations: int = Field(0, ge=0, le=20000, description="Number of organizations to generate.")
     power_gini: float = Field(0.83, gt=0, lt=1, description="Inequality of power: the Gini of the generated power values (the real capability shares: 0.83).")
-    total_power: float = Field(1000.0, gt=0, description="Sum of the generated states' power (any unit; only ratios matter).")
-    memberships_per_state: float = Field(63.0, ge=0, description="Average number of organizations a state belongs to (real: 63).")
+    total_power: float = Field(1000.0, ge=1, le=MAX_POWER, description="Sum of the generated states' power (any unit; only ratios matter).")
+    memberships_per_state: float = Field(63.0, ge=0, le=20000, description="Average number of organizations a state belongs to (real: 63).")
     memberships_spread: float = Field(0.25, ge=0, le=5, description="Spread of memberships per state, as a share of the average.")
     memberships_per_tenfold_power: float = Field(11.0, ge=-100, le=100, description="Extra memberships for every tenfold power (real: about 11).")
-    min_memberships: int = Field(5, ge=0, description="Every state belongs to at least this many organizations.")
-    members_median: float = Field(17.5, gt=0, description="Median of the target sizes of organizations; filling them raises the median by about 1.5 (17.5 gives the real 19).")
-    min_members: int = Field(3, ge=1, description="Every organization gets at least this many members (its nearest states are added).")
-    proximity_scale: float = Field(1.5, gt=0, description="How far from an organization's ideological centre states still join it (ideal-point units).")
-    dimensions: Literal[1, 2] = Field(1, description="Dimensions of the ideal-point space: 1 or 2.")
-    cap_min_members: int = Field(50, ge=1, description="An organization copies its template's contribution cap only if it has at least this many members.")
+    min_memberships: int = Field(5, ge=0, le=20000, description="Every state belongs to at least this many organizations.")
+    members_median: float = Field(17.5, gt=0, le=10000, description="Median of the target sizes of organizations; filling them raises the median by about 1.5 (17.5 gives the real 19).")
+    min_members: int = Field(3, ge=1, le=10000, description="Every organization gets at least this many members (its nearest states are added).")
+    proximity_scale: float = Field(1.5, gt=0, le=100, description="How far from an organization's ideological centre states still join it (ideal-point units).")
+    dimensions: int = Field(1, ge=1, le=2, description="Dimensions of the ideal-point space: 1 or 2.")
+    cap_min_members: int = Field(50, ge=1, le=10000, description="An organization copies its template's contribution cap only if it has at least this many members.")
     growth_mean: float = Field(0.03, ge=-0.5, le=0.5, description="Mean yearly growth rate of the states other than the hegemon and the rising power.")
     growth_sd: float = Field(0.01, ge=0, le=0.5, description="Standard deviation of their growth rates.")
     hegemon: bool = Field(True, description="Make the most powerful state the hegemon and the second the rising power.")
-    hegemon_rising_ratio: float = Field(2.5, ge=1, description="The hegemon's power over the rising power's (1: equals).")
+    hegemon_rising_ratio: float = Field(2.5, ge=1, le=1000, description="The hegemon's power over the rising power's (1: equals).")
     hegemon_growth: float = Field(0.02, ge=-0.5, le=0.5, description="The hegemon's yearly growth rate.")
     rising_growth: float = Field(0.05, ge=-0.5, le=0.5, description="The rising power's yearly growth rate.")
     ally_share: Fraction = Field(0.15, description="Share of the other states, nearest the hegemon's ideal point, that become its allies.")
@@ -189,12 +232,14 @@ class GenerateSpec(_Strict):
 class Scenario(_Strict):
     """A scenario file: metadata, parameters, a world (generated and/or explicit)."""
 
-    name: str = Field("unnamed", description="Short name of the scenario.")
+    name: str = Field("unnamed", pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}$",
+                      description="The scenario's short name, which names its results folder: letters, digits, -, _ "
+                                  "and . only (at most 64, not starting with . or -), e.g. my-world.")
     description: str = Field("", description="What the scenario is about.")
     start_year: int = Field(2025, ge=1800, le=3000, description="Calendar year of step 0.")
-    steps: int = Field(50, ge=1, le=1000, description="Years to simulate.")
-    world_seed: int = Field(0, ge=0, description="Seed of the generated world.")
-    seed: int = Field(0, ge=0, description="Seed of the dynamics.")
+    steps: int = Field(50, ge=1, le=MAX_STEPS, description="Years to simulate.")
+    world_seed: int = Field(0, ge=0, le=MAX_SEED, description="Seed of the generated world.")
+    seed: int = Field(0, ge=0, le=MAX_SEED, description="Seed of the dynamics.")
     organization_weight: float = Field(
         REGISTRY["organization_weight"].default, ge=REGISTRY["organization_weight"].low,
         le=REGISTRY["organization_weight"].high, description=REGISTRY["organization_weight"].description)
@@ -229,13 +274,32 @@ def default_scenario_path() -> Path:
     return Path(str(resources.files("exitsim.scenarios").joinpath("default.yaml")))
 
 
+def shipped_scenario_folders() -> tuple[Path, ...]:
+    """The folders of the shipped scenarios, which any scenario may ``extends:`` (besides its
+    own folder): the packaged one (``default.yaml``) and, when exitsim runs from its source
+    tree, the repository's ``scenarios/``."""
+    folders = [default_scenario_path().parent]
+    checkout = Path(__file__).resolve().parent.parent / "scenarios"
+    if (checkout / "scenario.schema.json").is_file():
+        folders.append(checkout)
+    return tuple(folders)
+
+
 def parse_scenario(text: str, source: str = "<scenario>", overrides: ScenarioOverrides | None = None) -> Scenario:
     """Validate scenario YAML text said to come from ``source`` (``extends:`` is relative to it).
 
     Raises:
         ScenarioError: listing every problem, each located in the text (or the override).
+        TypeError: ``text`` is not text, ``source`` not a path, or ``overrides`` of another form.
     """
-    return _validated(read_document(Path(source), source, text), overrides)
+    if not isinstance(text, str):
+        raise TypeError(f"parse_scenario text must be the YAML text (str), got {type(text).__name__}"
+                        + ("; decode it first, e.g. text.decode('utf-8')" if isinstance(text, bytes) else ""))
+    if not isinstance(source, str | os.PathLike):
+        raise TypeError(f"parse_scenario source must be the name or path the text comes from, got "
+                        f"{type(source).__name__}")
+    overrides = check_overrides(overrides)
+    return _validated(read_document(Path(source), source, text, shipped_scenario_folders()), overrides)
 
 
 def load_scenario(path: str | Path | None = None, overrides: ScenarioOverrides | None = None) -> Scenario:
@@ -250,9 +314,14 @@ def load_scenario(path: str | Path | None = None, overrides: ScenarioOverrides |
     Raises:
         ScenarioError: listing every problem at once; ``error.problems`` has file, line, column,
             path and message of each.
+        TypeError: ``path`` is not a path, or ``overrides`` of another form.
     """
+    if path is not None and not isinstance(path, str | os.PathLike):
+        raise TypeError(f"load_scenario path must be a scenario file's path (str or Path) or None (the default "
+                        f"scenario), got {type(path).__name__}")
+    overrides = check_overrides(overrides)
     path = Path(path) if path is not None else default_scenario_path()
-    return _validated(read_document(path), overrides)
+    return _validated(read_document(path, shared=shipped_scenario_folders()), overrides)
 
 
 def _validated(document: Document, overrides: ScenarioOverrides | None) -> Scenario:
@@ -267,12 +336,82 @@ def _validated(document: Document, overrides: ScenarioOverrides | None) -> Scena
 
 
 def _checks_across_fields(scenario: Scenario) -> list[tuple[tuple, str]]:
-    """:func:`cross_check` on the whole world: explicit entries may name generated states."""
+    """:func:`cross_check` on the whole world (explicit entries may name generated states), and
+    :func:`run_checks`: what a run of the file would refuse or waste."""
     try:
         states, organizations = all_specs(scenario)
+    except ValidationError as error:  # a generated value out of its range: say which, not pydantic's dump
+        return [_generated_out_of_range(error)]
     except ValueError as error:
         return [(("generate",), f"cannot generate this world: {error}")]
-    return cross_check(scenario, states, organizations)
+    return cross_check(scenario, states, organizations) + run_checks(scenario, states, organizations)
+
+
+def _generated_out_of_range(error: ValidationError) -> Problem:
+    """A generated state or organization that fails its schema, as a problem of the generate
+    settings it was drawn from."""
+    first = error.errors()[0]
+    key = str(first["loc"][0])
+    value = first.get("input")
+    shown = f"{value:.3g}" if isinstance(value, float) else repr(value)
+    settings = _GENERATED_FROM.get(key, ())
+    return (("generate", *settings[:1]),
+            f"cannot generate this world: a generated {error.title.removesuffix('Spec').lower()}'s {key} would be "
+            f"{shown}, but it must be {first['msg'].lower().removeprefix('input should be ')}; change "
+            + (", ".join(f"generate.{s}" for s in settings) if settings else "the generate settings"))
+
+
+_GENERATED_FROM = {  # a generated field -> the generate settings it is drawn from
+    "growth": ("growth_mean", "growth_sd", "hegemon_growth", "rising_growth"),
+    "power": ("total_power", "power_gini", "hegemon_rising_ratio"),
+}
+
+
+def run_checks(scenario: Scenario, states: list[StateSpec], organizations: list[OrganizationSpec]) -> list[Problem]:
+    """What a run of the file would refuse or waste, beyond :func:`cross_check`: a timeline
+    event acting on a membership the state does not hold (the model refuses it), a world without
+    organizations (whose dues and shares are 0/0), organizations too small to outlive the first
+    year (``death_members``). ``states`` and ``organizations`` are all of them, generated first.
+
+    The model itself accepts the last two (a world without organizations is a test bed for the
+    domestic and power phases); a scenario file is held to them.
+    """
+    codes = {s.code for s in states}
+    members = {o.code: set(o.member_codes()) for o in organizations}
+
+    def is_member(state: str, organization: str) -> bool:
+        return state in members[organization]
+
+    problems: list[Problem] = []
+    for t, spec in enumerate(scenario.timeline):
+        event = spec.to_event()
+        known = event.state in codes and event.organization in members  # else cross_check says so
+        if known and not membership_ok(event, is_member):
+            problems.append((("timeline", t, "state"), not_a_member(event)))
+    if not organizations:
+        where = ("generate", "organizations") if scenario.generate is not None else ("organizations",)
+        problems.append((where, "a scenario needs at least 1 organization for its states to belong to (listed "
+                                "under organizations, or generated with generate.organizations); it has none"))
+    smallest = scenario.params().death_members
+    if smallest == 0:  # deaths by lack of members are switched off
+        return problems
+    why = (f"an organization with fewer than {smallest} members (the death_members parameter) dies in "
+           "the first year")
+    explicit = organizations[len(organizations) - len(scenario.organizations):]
+    for k, o in enumerate(explicit):
+        n = len(o.members)
+        if n < smallest:
+            problems.append((("organizations", k, "members"),
+                             f"{o.code} has {n} member{'s' if n != 1 else ''}: {why}; list at least {smallest}, "
+                             "or lower parameters.life_cycle.death_members"))
+    generated = organizations[: len(organizations) - len(explicit)]
+    if any(len(o.members) < smallest for o in generated):
+        states = scenario.generate.states + len(scenario.states)
+        problems.append((("generate", "min_members"),
+                         f"generated organizations would have fewer than {smallest} members: {why}; "
+                         + (f"raise generate.min_members to {smallest}" if scenario.generate.min_members < smallest
+                            else f"the world has only {states} states")))
+    return problems
 
 
 def _parameter_hint(parent: tuple, key: str, keys: list[str]) -> str | None:
@@ -388,8 +527,12 @@ def all_specs(scenario: Scenario) -> tuple[list[StateSpec], list[OrganizationSpe
 
 def resolve_world_specs(scenario: Scenario) -> tuple[list[StateSpec], list[OrganizationSpec]]:
     """Generated and explicit states and organizations, sorted by code and cross-checked."""
-    states, organizations = all_specs(scenario)
-    problems = cross_check(scenario, states, organizations)
+    try:
+        states, organizations = all_specs(scenario)
+    except ValidationError as error:  # e.g. another world seed than the one validated
+        problems = [_generated_out_of_range(error)]
+    else:
+        problems = cross_check(scenario, states, organizations)
     if problems:
         raise ScenarioError([f"{'.'.join(map(str, path))}: {message}" for path, message in problems])
     return sorted(states, key=lambda s: s.code), sorted(organizations, key=lambda o: o.code)
@@ -437,7 +580,7 @@ def build_world(scenario: Scenario, params: Params | None = None) -> World:
         alliances=np.array(ally_pairs, dtype=np.int64).reshape(-1, 2),
         election_phase=np.array([drawn_phase[i] if s.election_phase is None else s.election_phase
                                  for i, s in enumerate(states)], dtype=np.int64),
-        last_turnover=np.full(len(states), NO_TURNOVER, dtype=np.int64),
+        last_turnover=np.full(len(states), NEVER, dtype=np.int64),
         share_history=past / past.sum(axis=0),
         reputation=np.ones(len(states)),
         align_hegemon=np.zeros(len(states)),  # set to their targets by the model at the start
@@ -461,4 +604,5 @@ def build_world(scenario: Scenario, params: Params | None = None) -> World:
         memberships=Memberships({"state": rows_state, "org": rows_org, "joined": rows_joined,
                                  "reservation": rows_reservation}),
         reservations=reservations,
+        history_years=params.pretext_years,  # the pretext looks back this far (MODEL.md §4.6)
     )

@@ -1,4 +1,4 @@
-"""Random streams, one per phase of each step (MODEL.md §4.0, ARCHITECTURE.md rule 3).
+"""Random streams, one per phase of each step (MODEL.md §4.0, docs/architecture.md, rule 3).
 
 Each draw comes from its own generator,
 ``SeedSequence(entropy=run_entropy, spawn_key=run_key + (step, phase_id, draw_id))``, so

@@ -1,4 +1,4 @@
-"""The arrays that are the single source of truth for one run (ARCHITECTURE.md rule 1).
+"""The arrays that are the single source of truth for one run (docs/architecture.md, rule 1).
 
 A :class:`World` holds one row per state, one per organization, and a membership edge list
 with one row per (state, organization) pair that ever had a tie. Rows are only ever appended
@@ -11,26 +11,34 @@ derived on demand (:meth:`World.membership_graph`), never kept twice.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 
-# Membership status (MODEL.md §2).
-MEMBER, NOTICE, INACTIVE, WITHDRAWN = 0, 1, 2, 3
-MEMBERSHIP_STATUS = ("member", "notice", "inactive", "withdrawn")
-# Organization status.
-ALIVE, ZOMBIE, DEAD = 0, 1, 2
-ORGANIZATION_STATUS = ("alive", "zombie", "dead")
-# State roles.
-ROLES = ("other", "hegemon", "rising", "ally")
-OTHER, HEGEMON, RISING, ALLY = 0, 1, 2, 3
-# Issue areas of data/withdrawal_clauses.csv.
-ISSUE_AREAS = ("security", "health", "culture", "labour", "trade", "environment", "finance",
-               "economy", "justice", "general", "human_rights", "communications", "food")
-SECURITY = ISSUE_AREAS.index("security")
-VOTING_RULES = ("one_state_one_vote", "weighted")
-GOVERNMENTS = ("internationalist", "nativist")
+from .codes import (  # noqa: F401  (re-exported: the world's vocabulary)
+    ALIVE,
+    ALLY,
+    DEAD,
+    GOVERNMENTS,
+    HEGEMON,
+    INACTIVE,
+    ISSUE_AREAS,
+    MEMBER,
+    MEMBERSHIP_STATUS,
+    NEVER,
+    NOTICE,
+    ORGANIZATION_STATUS,
+    OTHER,
+    RISING,
+    ROLES,
+    SECURITY,
+    VOTING_RULES,
+    WITHDRAWN,
+    ZOMBIE,
+)
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 # The membership edge list: column name -> (dtype, value of a fresh row).
 MEMBERSHIP_COLUMNS: dict[str, tuple[Any, Any]] = {
@@ -44,10 +52,10 @@ MEMBERSHIP_COLUMNS: dict[str, tuple[Any, Any]] = {
     "exposure": (np.float64, 0.0),    # contagion exposure X, acting on next year's decision (§4.8)
     "notice_month": (np.int64, -1),   # month index (12·year + month − 1) of a pending notice
     "effective_month": (np.int64, -1),  # month index at which the pending notice takes effect
-    "last_threat": (np.int64, -1_000_000),  # year of the last threat (one per two years)
-    "pretext_until": (np.int64, -1_000_000),  # a refused threat is a pretext until this year
-    "amendment_until": (np.int64, -1_000_000),  # Feinberg's amendment right is open before this year
-    "exit_year": (np.int64, -1_000_000),  # year the last exit took effect
+    "last_threat": (np.int64, NEVER),  # year of the last threat (one per two years)
+    "pretext_until": (np.int64, NEVER),  # a refused threat is a pretext until this year
+    "amendment_until": (np.int64, NEVER),  # Feinberg's amendment right is open before this year
+    "exit_year": (np.int64, NEVER),  # year the last exit took effect
     "substantive": (np.int8, 0),      # legality of the last exit or pending notice (law.SUBSTANTIVE_NAMES)
     "procedural": (np.int8, 0),       # (law.PROCEDURAL_NAMES)
     "ended_by_death": (np.bool_, False),  # the membership ended because the organization died
@@ -55,10 +63,6 @@ MEMBERSHIP_COLUMNS: dict[str, tuple[Any, Any]] = {
     "reservation": (np.intp, -1),    # index into World.reservations: the state's own clause, or −1
     "consent_refused": (np.bool_, False),  # consent to leave was refused: a later exit is a walk-out
 }
-
-#: A year that never was (no threat, no pretext, no exit yet).
-NO_YEAR = -1_000_000
-
 
 class Memberships:
     """The membership edge list: equal-length numpy columns, appended to, never reordered.
@@ -186,16 +190,17 @@ class World:
     need_world_power: np.ndarray = field(default=None)
     low_years: np.ndarray = field(default=None)  # consecutive years with q below the zombie level
     dying_years: np.ndarray = field(default=None)  # consecutive years with q below the death level
-    quality_history: np.ndarray = field(default=None)  # n_orgs × 3: q this year, 1 and 2 years ago
-    leader_history: np.ndarray = field(default=None)  # n_orgs × 3: leader this year, 1 and 2 years ago
+    quality_history: np.ndarray = field(default=None)  # n_orgs × (history_years + 1): q this year, 1, 2 … years ago
+    leader_history: np.ndarray = field(default=None)  # n_orgs × (history_years + 1): leader this year, 1, 2 … years ago
     reservations: list = field(default_factory=list)  # states' own clauses (membership column ``reservation``)
+    history_years: int = 2  # years of performance and leadership kept: the pretext years (``pretext_years``)
 
     def __post_init__(self):
         m = len(self.org_code)
         defaults = {"need_base": np.zeros(m), "need_world_power": np.ones(m),
                     "low_years": np.zeros(m, dtype=np.int64), "dying_years": np.zeros(m, dtype=np.int64),
-                    "quality_history": np.repeat(np.asarray(self.quality, float)[:, None], 3, axis=1),
-                    "leader_history": np.full((m, 3), -1, dtype=np.int64)}
+                    "quality_history": np.repeat(np.asarray(self.quality, float)[:, None], self.history_years + 1, axis=1),
+                    "leader_history": np.full((m, self.history_years + 1), -1, dtype=np.int64)}
         for name, value in defaults.items():
             if getattr(self, name) is None:
                 setattr(self, name, value)
@@ -261,6 +266,13 @@ class World:
     def org_index(self, code: str) -> int:
         return self.org_code.index(code)
 
+    def row_of(self, state: str, organization: str) -> int:
+        """The membership row of a state (code) in an organization (code), or −1 if it never
+        was a member."""
+        ms = self.memberships
+        found = np.flatnonzero((ms.state == self.state_index(state)) & (ms.org == self.org_index(organization)))
+        return int(found[-1]) if len(found) else -1
+
     def membership_graph(self, active_only: bool = True) -> nx.Graph:
         """The bipartite state–organization network, derived from the edge list.
 
@@ -268,6 +280,8 @@ class World:
         ``n_states … n_states+n_orgs−1`` (``bipartite=1``); each node carries ``code`` and
         ``kind``; each edge its membership ``row`` and ``status``.
         """
+        import networkx as nx  # only here: reading a scenario needs no networkx
+
         graph = nx.Graph()
         n = self.n_states
         graph.add_nodes_from(

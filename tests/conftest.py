@@ -17,3 +17,11 @@ def default_run():
     from exitsim import ExitModel
 
     return ExitModel().run()
+
+
+@pytest.fixture
+def small_file(tmp_path):
+    """scenario_texts.SMALL written to a file."""
+    from scenario_texts import SMALL, write
+
+    return write(tmp_path, SMALL, "small.yaml")

@@ -1,13 +1,21 @@
-"""The reference step: phase 2 (institutions) and phase 3 (power), loop by loop.
+"""The reference step: the deterministic mechanisms of a year, loop by loop.
 
-The obvious version of MODEL.md §4.1–4.4, written from the formulas (MODEL.md, the mechanisms'
-docstrings and ``notes/definitions.md``), not from the vectorized code: plain Python loops over
-organizations and their members, dicts, lists and :mod:`math`. It is kept as the oracle that
-:func:`exitsim.mechanisms.institutions.institutions_phase` and
-:func:`exitsim.mechanisms.power.update_power` are tested against (``tests/test_reference.py``)
-and as the performance baseline of the vectorized code.
+The obvious version of MODEL.md §4.1–4.8, written from the formulas (MODEL.md, the mechanisms'
+docstrings and ``docs/definitions.md``), not from the vectorized code: plain Python loops over
+organizations, their members and the year's notices, dicts, lists and :mod:`math`. It is kept
+as the oracle the vectorized code is tested against (``tests/test_reference.py``) and as the
+performance baseline of the vectorized code:
 
-It imports nothing from :mod:`exitsim.mechanisms` (only constants from :mod:`exitsim.world`),
+* :func:`reference_institutions` — phase 2 (:func:`exitsim.phases.institutions.flows`),
+  including dues withheld;
+* :func:`reference_power` — phase 3 (:func:`exitsim.mechanisms.power.update_power`);
+* :func:`reference_utility` — phase 4's ũ (:func:`exitsim.phases.evaluation.run`);
+* :func:`reference_choice` — phase 6's choice probabilities
+  (:func:`exitsim.mechanisms.decision.choice_values` and ``choice_probabilities``);
+* :func:`reference_exposure` — phase 7's exposure update
+  (:func:`exitsim.mechanisms.contagion.update_exposure`).
+
+It imports nothing from :mod:`exitsim.mechanisms` (only constants from :mod:`exitsim.codes`),
 so a mistake in a mechanism cannot hide by being copied here.
 
 Definitions, in the order a year's institutions are computed:
@@ -49,7 +57,7 @@ from __future__ import annotations
 
 import math
 
-from exitsim.world import DEAD, MEMBER, NOTICE, SECURITY
+from exitsim.codes import DEAD, HEGEMON, MEMBER, NOTICE, RISING, SECURITY
 
 
 def clip(value: float, low: float, high: float) -> float:
@@ -111,19 +119,9 @@ def reference_institutions(world, params, quality_noise, withheld=None) -> dict:
     p = params
     ms = world.memberships
     n_states, n_orgs = world.n_states, world.n_orgs
-    dims = world.ideal_point.shape[1]
     power = [float(world.power[i]) for i in range(n_states)]
     world_power = math.fsum(power)
-    ideal = [[float(world.ideal_point[i, d]) for d in range(dims)] for i in range(n_states)]
-    nu = p.absorptive_exponent
-
-    # --- who pays this year ----------------------------------------------------------------
-    dead = [int(world.org_status[k]) == DEAD for k in range(n_orgs)]
-    members: dict[int, list[int]] = {k: [] for k in range(n_orgs)}   # org -> active rows, in order
-    for r in range(len(ms)):
-        k = int(ms.org[r])
-        if int(ms.status[r]) in (MEMBER, NOTICE) and not dead[k]:
-            members[k].append(r)
+    members = _active_members(world)                  # org -> active rows, in order
     state_of = {r: int(ms.state[r]) for rows in members.values() for r in rows}
 
     # --- assessments and need (§4.1) ---------------------------------------------------------
@@ -131,17 +129,39 @@ def reference_institutions(world, params, quality_noise, withheld=None) -> dict:
     base = [sum(float(world.power_history[i, j]) for j in range(years)) / years for i in range(n_states)]
     c_star = {r: p.organization_weight * float(world.budget_rate[int(ms.org[r])]) * base[state_of[r]]
               for r in state_of}
+    dead = [int(world.org_status[k]) == DEAD for k in range(n_orgs)]
     need = [0.0 if dead[k] else float(world.need_base[k]) * world_power / float(world.need_world_power[k])
             for k in range(n_orgs)]
+    dues = _dues(world, p, members, c_star, need, withheld)
 
     row_out: dict[int, dict] = {}
     org_out: list[dict] = []
     leak = [0.0] * n_states
-
-    # --- dues (§4.1) ---------------------------------------------------------------------------
-    dues: dict[int, float] = {}
     for k in range(n_orgs):
-        rows = members[k]
+        org, rows = _organization(world, p, k, members[k], state_of, c_star, need[k], dues, power, world_power,
+                                  quality_noise, leak)
+        row_out.update(rows)
+        org_out.append(org)
+    return {"rows": dict(sorted(row_out.items())), "orgs": org_out, "states": _states(n_states, row_out, org_out, leak)}
+
+
+def _active_members(world) -> dict[int, list[int]]:
+    """Each organization's active rows in edge-list order: status ``member`` or ``notice``, not dead."""
+    ms = world.memberships
+    members: dict[int, list[int]] = {k: [] for k in range(world.n_orgs)}
+    for r in range(len(ms)):
+        k = int(ms.org[r])
+        if int(ms.status[r]) in (MEMBER, NOTICE) and int(world.org_status[k]) != DEAD:
+            members[k].append(r)
+    return members
+
+
+def _dues(world, p, members, c_star, need, withheld) -> dict[int, float]:
+    """Dues (§4.1): water-filled under the effective cap, the rise cap and the floor, less any share
+    withheld."""
+    ms = world.memberships
+    dues: dict[int, float] = {}
+    for k, rows in members.items():
         if not rows:
             continue
         cap = float(world.cap[k])
@@ -159,100 +179,100 @@ def reference_institutions(world, params, quality_noise, withheld=None) -> dict:
             lower.append(min(p.contribution_floor * need[k], up))
         for r, paid in zip(rows, water_fill(weights, lower, upper, need[k]), strict=True):
             dues[r] = paid * (1.0 - (float(withheld[r]) if withheld is not None else 0.0))
+    return dues
 
-    for k in range(n_orgs):
-        rows = members[k]
-        count = len(rows)
-        collected = math.fsum(dues[r] for r in rows)
-        shortfall = max(0.0, need[k] - collected)
-        adequacy = collected / need[k] if need[k] > 0 else 0.0
 
-        # --- performance and output (§4.2) ----------------------------------------------------
-        q_old = float(world.quality[k])
-        if dead[k]:
-            quality = q_old
-        else:
-            target = float(world.intrinsic_quality[k]) * min(1.0, adequacy)
-            quality = clip(q_old + p.performance_adjustment * (target - q_old)
-                           + p.performance_noise * float(quality_noise[k]), 0.0, 1.0)
-        output = float(world.value_multiplier[k]) * quality * collected
+def _leader(p, rows, dues, state_of, collected) -> tuple[int, float]:
+    """The largest contributor (ties: the first row) if it pays something and either is the only
+    member or pays at least ``leader_margin`` × the second; its share of what was collected."""
+    if not rows:
+        return -1, 0.0
+    best = rows[0]
+    for r in rows[1:]:
+        if dues[r] > dues[best]:        # strictly: ties stay with the earlier row
+            best = r
+    second = max((dues[r] for r in rows if r != best), default=0.0)
+    if dues[best] > 0 and (len(rows) == 1 or dues[best] >= p.leader_margin * second):
+        return state_of[best], dues[best] / collected
+    return -1, 0.0
 
-        # --- leader (§4.3) --------------------------------------------------------------------
-        leader, leader_share = -1, 0.0
-        if rows:
-            best = rows[0]
-            for r in rows[1:]:
-                if dues[r] > dues[best]:        # strictly: ties stay with the earlier row
-                    best = r
-            second = max((dues[r] for r in rows if r != best), default=0.0)
-            if dues[best] > 0 and (count == 1 or dues[best] >= p.leader_margin * second):
-                leader = state_of[best]
-                leader_share = dues[best] / collected
 
-        # --- votes and policy -----------------------------------------------------------------
-        weighted = bool(world.weighted_voting[k])
-        vote = {}
-        for r in rows:
-            if weighted and collected > 0:
-                vote[r] = dues[r] / collected
-            else:
-                vote[r] = 1.0 / count
-        policy = [sum(vote[r] * ideal[state_of[r]][d] for r in rows) + float(world.policy_offset[k, d])
-                  for d in range(dims)]
+def _organization(world, p, k, rows, state_of, c_star, need, dues, power, world_power, quality_noise, leak):
+    """One organization's year (§4.1–4.3): collected, performance, output, leader, votes and
+    policy, public goods (and its leak, added to ``leak``), access, compliance, commitment.
+    Returns its summary and its rows' flows."""
+    dims = world.ideal_point.shape[1]
+    ideal = {state_of[r]: [float(world.ideal_point[state_of[r], d]) for d in range(dims)] for r in rows}
+    nu = p.absorptive_exponent
+    count = len(rows)
+    collected = math.fsum(dues[r] for r in rows)
+    shortfall = max(0.0, need - collected)
+    adequacy = collected / need if need > 0 else 0.0
 
-        # --- public goods, leak and the non-neutral gain ----------------------------------------
-        member_states = {state_of[r] for r in rows}
-        non_members = [i for i in range(n_states) if i not in member_states]
-        fraction = 1.0 - p.leak if non_members else 1.0
-        if leader >= 0:
-            alpha = p.steering_share if weighted else p.equal_vote_steering * p.steering_share
-            nonneutral = alpha * output * max(0.0, leader_share - 1.0 / count)
-            nonneutral = min(nonneutral, fraction * output)
-        else:
-            nonneutral = 0.0
-        pool = fraction * output - nonneutral
-        member_weight = sum(power[state_of[r]] ** nu for r in rows)
-        public = {r: pool * power[state_of[r]] ** nu / member_weight for r in rows}
-        leaked = (1.0 - fraction) * output
-        if non_members and leaked > 0:
-            outside_weight = sum(power[j] ** nu for j in non_members)
-            for j in non_members:
-                leak[j] += leaked * power[j] ** nu / outside_weight
+    # --- performance and output (§4.2) ----------------------------------------------------
+    q_old = float(world.quality[k])
+    if int(world.org_status[k]) == DEAD:
+        quality = q_old
+    else:
+        target = float(world.intrinsic_quality[k]) * min(1.0, adequacy)
+        quality = clip(q_old + p.performance_adjustment * (target - q_old)
+                       + p.performance_noise * float(quality_noise[k]), 0.0, 1.0)
+    output = float(world.value_multiplier[k]) * quality * collected
+    leader, leader_share = _leader(p, rows, dues, state_of, collected)
 
-        # --- access spillover (§4.2) ----------------------------------------------------------
-        access = {}
-        for r in rows:
-            others = sum(power[state_of[s]] for s in rows if s != r)
-            access[r] = (p.access_spillover * p.organization_weight * quality * power[state_of[r]]
-                         * others / world_power)
+    # --- votes and policy (§4.3) ------------------------------------------------------------
+    weighted = bool(world.weighted_voting[k])
+    vote = {r: dues[r] / collected if weighted and collected > 0 else 1.0 / count for r in rows}
+    policy = [sum(vote[r] * ideal[state_of[r]][d] for r in rows) + float(world.policy_offset[k, d])
+              for d in range(dims)]
 
-        # --- compliance (§4.3) ----------------------------------------------------------------
-        distance, compliance = {}, {}
-        inst = float(world.institutionalization[k])
-        for r in rows:
-            distance[r] = math.sqrt(sum((ideal[state_of[r]][d] - policy[d]) ** 2 for d in range(dims)))
-            compliance[r] = p.compliance * distance[r] * inst / 3.0 * c_star[r]
+    # --- public goods, leak and the non-neutral gain ------------------------------------------
+    member_states = {state_of[r] for r in rows}
+    non_members = [i for i in range(world.n_states) if i not in member_states]
+    fraction = 1.0 - p.leak if non_members else 1.0
+    nonneutral = 0.0
+    if leader >= 0:
+        alpha = p.steering_share if weighted else p.equal_vote_steering * p.steering_share
+        nonneutral = min(alpha * output * max(0.0, leader_share - 1.0 / count), fraction * output)
+    pool = fraction * output - nonneutral
+    member_weight = sum(power[state_of[r]] ** nu for r in rows)
+    public = {r: pool * power[state_of[r]] ** nu / member_weight for r in rows}
+    leaked = (1.0 - fraction) * output
+    if non_members and leaked > 0:
+        outside_weight = sum(power[j] ** nu for j in non_members)
+        for j in non_members:
+            leak[j] += leaked * power[j] ** nu / outside_weight
 
-        # --- the security leader's commitment (§4.1) ------------------------------------------
-        transfer = dict.fromkeys(rows, 0.0)
-        commitment = 0.0
-        others = [r for r in rows if state_of[r] != leader]
-        if int(world.issue_area[k]) == SECURITY and leader >= 0 and others:
-            commitment = p.commitment_rate * need[k]
-            others_weight = sum(power[state_of[r]] ** nu for r in others)
-            for r in others:
-                transfer[r] = commitment * power[state_of[r]] ** nu / others_weight
+    # --- access spillover (§4.2) and compliance (§4.3) ---------------------------------------
+    access, distance, compliance = {}, {}, {}
+    inst = float(world.institutionalization[k])
+    for r in rows:
+        others = sum(power[state_of[s]] for s in rows if s != r)
+        access[r] = p.access_spillover * p.organization_weight * quality * power[state_of[r]] * others / world_power
+        distance[r] = math.sqrt(sum((ideal[state_of[r]][d] - policy[d]) ** 2 for d in range(dims)))
+        compliance[r] = p.compliance * distance[r] * inst / 3.0 * c_star[r]
 
-        for r in rows:
-            row_out[r] = {"state": state_of[r], "org": k, "c_star": c_star[r], "dues": dues[r],
-                          "public_good": public[r], "access": access[r], "transfer": transfer[r],
-                          "compliance": compliance[r], "distance": distance[r], "vote": vote[r]}
-        org_out.append({"need": need[k], "collected": collected, "shortfall": shortfall,
-                        "adequacy": adequacy, "quality": quality, "output": output,
-                        "leader": leader, "leader_share": leader_share, "member_count": count,
-                        "nonneutral": nonneutral, "commitment": commitment, "policy": policy})
+    # --- the security leader's commitment (§4.1) ------------------------------------------
+    transfer = dict.fromkeys(rows, 0.0)
+    commitment = 0.0
+    others = [r for r in rows if state_of[r] != leader]
+    if int(world.issue_area[k]) == SECURITY and leader >= 0 and others:
+        commitment = p.commitment_rate * need
+        others_weight = sum(power[state_of[r]] ** nu for r in others)
+        for r in others:
+            transfer[r] = commitment * power[state_of[r]] ** nu / others_weight
 
-    # --- each state's net flow (§4.4) --------------------------------------------------------------
+    row_out = {r: {"state": state_of[r], "org": k, "c_star": c_star[r], "dues": dues[r], "public_good": public[r],
+                   "access": access[r], "transfer": transfer[r], "compliance": compliance[r],
+                   "distance": distance[r], "vote": vote[r]} for r in rows}
+    org = {"need": need, "collected": collected, "shortfall": shortfall, "adequacy": adequacy, "quality": quality,
+           "output": output, "leader": leader, "leader_share": leader_share, "member_count": count,
+           "nonneutral": nonneutral, "commitment": commitment, "policy": policy}
+    return org, row_out
+
+
+def _states(n_states, row_out, org_out, leak) -> list[dict]:
+    """Each state's net flow (§4.4): its rows' flows, what leaked to it, and as a leader h − commitment."""
     net = list(leak)
     dues_total = [0.0] * n_states
     for row in row_out.values():
@@ -262,8 +282,7 @@ def reference_institutions(world, params, quality_noise, withheld=None) -> dict:
     for org in org_out:
         if org["leader"] >= 0:
             net[org["leader"]] += org["nonneutral"] - org["commitment"]
-    states = [{"leak": leak[i], "net": net[i], "dues_total": dues_total[i]} for i in range(n_states)]
-    return {"rows": dict(sorted(row_out.items())), "orgs": org_out, "states": states}
+    return [{"leak": leak[i], "net": net[i], "dues_total": dues_total[i]} for i in range(n_states)]
 
 
 def reference_power(power, growth, net, noise, params) -> list[float]:
@@ -283,3 +302,105 @@ def reference_step(world, params, quality_noise, power_noise) -> tuple[dict, lis
     flows = reference_institutions(world, params, quality_noise)
     net = [s["net"] for s in flows["states"]]
     return flows, reference_power(world.power, world.growth, net, power_noise, params)
+
+
+def reference_utility(world, params, ref: dict) -> dict[int, float]:
+    """Phase 4 (MODEL.md §4.5): ũ of every active row, from the reference flows ``ref``.
+
+    ``ũ = clip((benefits − dues − compliance) / c*, ±ratio_clip) − λ d inst/3 − μ [nativist]
+    inst/3``, where benefits = public good + access + transfer received + the non-neutral gain
+    h_k if the state leads k, and dues include the commitment a security leader pays (γ = 0: no
+    strategy is active).
+    """
+    p = params
+    utility = {}
+    for r, row in ref["rows"].items():
+        org = ref["orgs"][row["org"]]
+        leads = org["leader"] == row["state"]
+        benefits = row["public_good"] + row["access"] + row["transfer"] + (org["nonneutral"] if leads else 0.0)
+        cost = row["dues"] + (org["commitment"] if leads else 0.0) + row["compliance"]
+        unit = row["c_star"] if row["c_star"] > 0 else 1e-300
+        inst = float(world.institutionalization[row["org"]]) / 3.0
+        nativist = 1.0 if bool(world.nativist_government[row["state"]]) else 0.0
+        utility[r] = (clip((benefits - cost) / unit, -p.ratio_clip, p.ratio_clip)
+                      - p.preference_cost * row["distance"] * inst - p.nativist_cost * nativist * inst)
+    return utility
+
+
+def reference_choice(payoff, exposure, window, pretext, nativism, p_concede, concession, threat_allowed,
+                     params) -> list[tuple[float, float]]:
+    """Phase 6 (MODEL.md §4.6): ``(p_notice, p_threat)`` of each row, a multinomial logit with
+    stay = 0:
+
+    * ``V_notice = [β0 + β_u clip(π, ±c) + β_c X + β_w window + β_p pretext + β_n n] / T``;
+    * ``V_threat = [β0_T + β_u clip(p_c · concession + (1 − p_c) max(0, π) − credibility, ±c)
+      + β_w window + β_p pretext] / T``, or −∞ where no threat is allowed;
+    * ``p(o) = e^{V_o} / (1 + e^{V_notice} + e^{V_threat})``.
+    """
+    p = params
+    c = p.payoff_clip
+    out = []
+    for pi, x, w, pre, n, pc, value, allowed in zip(payoff, exposure, window, pretext, nativism, p_concede,
+                                                      concession, threat_allowed, strict=True):
+        w, pre = float(bool(w)), float(bool(pre))
+        v_notice = (p.baseline_notice + p.beta_utility * clip(pi, -c, c) + p.beta_contagion * x + p.beta_window * w
+                    + p.beta_pretext * pre + p.beta_nativism * n) / p.temperature
+        threat = pc * value + (1.0 - pc) * max(0.0, pi) - p.credibility_cost
+        v_threat = ((p.baseline_threat + p.beta_utility * clip(threat, -c, c) + p.beta_window * w
+                     + p.beta_pretext * pre) / p.temperature if allowed else -math.inf)
+        top = max(0.0, v_notice, v_threat)
+        e_stay, e_notice = math.exp(-top), math.exp(v_notice - top)
+        e_threat = math.exp(v_threat - top) if allowed else 0.0
+        total = e_stay + e_notice + e_threat
+        out.append((e_notice / total, e_threat / total))
+    return out
+
+
+def reference_exposure(world, params, exposure, active, spreading_rows) -> list[float]:
+    """Phase 7 (MODEL.md §4.8): exposure decays, then each spreading notice adds to it.
+
+    Exposure first keeps ``exposure_retained`` of itself. For a notice by state L to organization
+    k: ``w_L = P_L / max(P of k's active members and L)``; each other active member j of k gains
+    ``w_L a_jL`` on its row of k, with ``a_jL = max(1 if j and L are allies, exp(−d(x_j, x_L) /
+    proximity_scale), j's alignment with L where L is the hegemon or the rising power)``; and on
+    its active rows of every other organization of k's issue area of which L is an active member,
+    ``same_issue_spill`` × that. Then everything is capped at ``exposure_cap``.
+    """
+    p = params
+    ms = world.memberships
+    n_rows = len(ms)
+    out = [p.exposure_retained * float(x) for x in exposure]
+    hegemon = next((i for i in range(world.n_states) if int(world.role[i]) == HEGEMON), -1)
+    rising = next((i for i in range(world.n_states) if int(world.role[i]) == RISING), -1)
+    allies = {(int(a), int(b)) for a, b in world.alliances} | {(int(b), int(a)) for a, b in world.alliances}
+
+    def affinity(j: int, leaver: int) -> float:
+        distance = math.sqrt(sum((float(world.ideal_point[j, d]) - float(world.ideal_point[leaver, d])) ** 2
+                                 for d in range(world.ideal_point.shape[1])))
+        value = math.exp(-distance / p.proximity_scale)
+        if (j, leaver) in allies and j != leaver:
+            value = max(value, 1.0)
+        if leaver == hegemon >= 0:
+            value = max(value, float(world.align_hegemon[j]))
+        if leaver == rising >= 0:
+            value = max(value, float(world.align_rising[j]))
+        return value
+
+    for r in spreading_rows:
+        leaver, k = int(ms.state[r]), int(ms.org[r])
+        in_k = [s for s in range(n_rows) if active[s] and int(ms.org[s]) == k]
+        members = {int(ms.state[s]) for s in in_k}
+        lead = max([float(world.power[i]) for i in members] + [float(world.power[leaver])])
+        weight = float(world.power[leaver]) / lead if lead > 0 else 0.0
+        gain = {j: weight * affinity(j, leaver) for j in members if j != leaver}
+        for s in in_k:
+            out[s] += gain.get(int(ms.state[s]), 0.0)
+        area = int(world.issue_area[k])
+        others = {int(ms.org[s]) for s in range(n_rows)
+                  if active[s] and int(ms.state[s]) == leaver and int(ms.org[s]) != k
+                  and int(world.issue_area[int(ms.org[s])]) == area}
+        for s in range(n_rows):
+            if active[s] and int(ms.org[s]) in others:
+                out[s] += p.same_issue_spill * gain.get(int(ms.state[s]), 0.0)
+    return [min(x, p.exposure_cap) for x in out]
+

@@ -1,12 +1,15 @@
 """The command line: `python run.py` and `python run.py run ...`."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+from scenario_texts import SMALL
 
 from exitsim import ExitModel
 from exitsim.cli import main
@@ -15,31 +18,14 @@ from exitsim.outcomes import MODEL_MEASURES, STATE_MEASURES
 from exitsim.outputs import EVENT_COLUMNS, MEMBERSHIP_PANEL_COLUMNS, OUTPUT_FILES, outputs_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
+CSV_FILES = sorted(name for name in OUTPUT_FILES if not name.endswith(".parquet"))  # a small world's default
 
-SMALL = """\
-name: small
-steps: 4
-world_seed: 2
-seed: 9
-generate:
-  states: 12
-  organizations: 6
-  memberships_per_state: 3
-  min_memberships: 1
-"""
-
-
-@pytest.fixture
-def small_file(tmp_path):
-    path = tmp_path / "small.yaml"
-    path.write_text(SMALL, encoding="utf-8")
-    return path
 
 
 def test_run_writes_every_output(small_file, tmp_path):
     out = tmp_path / "out"
     assert main(["run", str(small_file), "--out", str(out), "--quiet"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES)
+    assert sorted(p.name for p in out.iterdir()) == CSV_FILES
     timeseries = pd.read_csv(out / "timeseries.csv")
     assert list(timeseries.columns) == list(MODEL_MEASURES)
     assert len(timeseries) == 5 and timeseries["year"].tolist() == [2025, 2026, 2027, 2028, 2029]
@@ -50,6 +36,7 @@ def test_run_writes_every_output(small_file, tmp_path):
     assert sorted(panel["year"].unique()) == list(range(2025, 2030))
     record = json.loads((out / "run.json").read_text())
     assert record["seed"] == 9 and record["world_seed"] == 2 and record["scenario"]["name"] == "small"
+    assert record["finished"] is True and record["files"] == CSV_FILES and record["format"] == "csv"
     assert {"exitsim", "mesa", "numpy", "python"} <= set(record["versions"])
     assert "# small" in (out / "summary.md").read_text()
 
@@ -73,7 +60,7 @@ def test_a_rerun_replaces_only_its_own_files(small_file, tmp_path):
     main(["run", str(small_file), "--out", str(out), "--quiet", "--no-memberships"])
     assert (out / "notes.txt").read_text() == "mine"
     assert not (out / "memberships.csv").exists()  # not left over from the first run
-    assert not any(p.name.endswith(".partial") for p in out.iterdir())
+    assert sorted(p.name for p in out.iterdir()) == sorted({*CSV_FILES, "notes.txt"} - {"memberships.csv"})
 
 
 def test_a_missing_scenario_is_a_clear_error_with_exit_code_2(tmp_path, capsys):
@@ -98,7 +85,7 @@ def test_run_py_without_arguments_runs_the_default_scenario(tmp_path):
                             text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "# default" in result.stdout
-    assert sorted(p.name for p in (tmp_path / "results" / "default").iterdir()) == sorted(OUTPUT_FILES)
+    assert sorted(p.name for p in (tmp_path / "results" / "default").iterdir()) == CSV_FILES
 
 
 def test_output_dictionary_matches_the_code_and_docs():
@@ -151,7 +138,35 @@ def test_bad_command_line_numbers_are_clear_errors(flag, value, message, capsys)
 
 def test_the_summary_of_a_world_without_great_powers_says_so(tmp_path):
     path = tmp_path / "plain.yaml"
-    path.write_text("name: plain\nsteps: 2\nstates:\n  - {code: A, power: 1}\n  - {code: B, power: 2}\n", encoding="utf-8")
+    path.write_text("name: plain\nsteps: 2\nstates:\n  - {code: A, power: 1}\n  - {code: B, power: 2}\n"
+                    "  - {code: C, power: 3}\norganizations:\n  - {code: X, members: [A, B, C]}\n", encoding="utf-8")
     assert main(["run", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 0
     summary = (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
     assert "No state is the hegemon or the rising power" in summary and "nan" not in summary
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    # like `python run.py validate … | head -1`: the pipe closes after the first line, while the
+    # command still has a hundred lines to write (unbuffered, so each is written as it comes)
+    files = [str(ROOT / "scenarios" / "default.yaml")] * 100
+    process = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "validate", *files], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    first = process.stdout.readline()
+    process.stdout.close()
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 141
+    assert first.endswith(b")\n") and "Traceback" not in error and "BrokenPipe" not in error
+
+
+def test_the_membership_table_is_the_panel():
+    model = ExitModel(steps=2).run()
+    table = model.membership_table()
+    world, flows = model.world, model.flows
+    ms = world.memberships
+    assert table.column_names == list(MEMBERSHIP_PANEL_COLUMNS)
+    assert table.num_rows == len(flows.rows) and set(table.column("year").to_pylist()) == {model.year}
+    assert table.column("state").to_pylist() == [world.state_code[i] for i in ms.state[flows.rows]]
+    assert table.column("organization").to_pylist() == [world.org_code[k] for k in ms.org[flows.rows]]
+    assert set(table.column("status").to_pylist()) <= {"member", "notice"}
+    np.testing.assert_array_equal(table.column("dues").to_numpy(), flows.dues)
+    assert table.column("leads").to_pylist() == [bool(flows.leader[k] == i) for i, k in zip(flows.state, flows.org, strict=True)]

@@ -34,7 +34,7 @@ def lab(clause: str, timeline=(), *, start_year=2025, steps=4, founded=1990, joi
 
 
 def row(model, state="A") -> int:
-    return model.row_of(state, model.world.org_code[0])
+    return model.world.row_of(state, model.world.org_code[0])
 
 
 def events(model, kind):
@@ -260,10 +260,10 @@ def test_a_lead_states_exit_seeds_a_cascade_of_its_followers():
 
 
 def test_alignment_starts_at_its_target_and_drifts():
-    from exitsim.process import alignment_targets
+    from exitsim.phases.alignment import targets
 
     model = ExitModel()
-    hegemon, rising = alignment_targets(model)
+    hegemon, rising = targets(model.world, model.flows)
     np.testing.assert_array_equal(model.world.align_hegemon, hegemon)
     np.testing.assert_array_equal(model.world.align_rising, rising)
     assert 0 < hegemon.max() <= 1
@@ -323,18 +323,46 @@ def test_arrears_blocking_the_effect_are_paid_out_of_power():
 
 
 def test_a_performance_fall_is_a_pretext():
-    from exitsim.process import DecisionPhase, YearCounts, evaluation_phase
+    from exitsim.mechanisms.decision import Candidates
+    from exitsim.phases import decisions, evaluation
 
     model = lab("WHO", steps=3)
     model.step()
-    phase = DecisionPhase(model, evaluation_phase(model), YearCounts())
-    positions = np.arange(len(model.flows.rows))
-    assert not phase._pretext(positions, model.flows.rows).any()
+    ctx = model.context()
+    year = decisions._Year(ctx, evaluation.run(ctx))
+    n = len(model.flows.rows)
+    everyone = Candidates(np.arange(n), model.flows.rows, np.zeros(n, bool), np.zeros(n, bool))
+
+    def pretexts():
+        return decisions._with_pretext(year, everyone).pretext
+
+    assert not pretexts().any()
     model.world.quality_history[0, 0] = model.world.quality_history[0, 2] - 0.2  # fell by 0.2 in two years
-    assert phase._pretext(positions, model.flows.rows).all()
+    assert pretexts().all()
     model.world.quality_history[0, 0] = model.world.quality_history[0, 2]
     model.world.memberships.pretext_until[model.flows.rows[0]] = model.year  # a refused threat
-    assert phase._pretext(positions, model.flows.rows).tolist() == [True, False, False, False]
+    assert pretexts().tolist() == [True, False, False, False]
+
+
+def test_the_pretext_looks_back_as_many_years_as_asked():
+    # pretext_years 4: performance 0.6 four years ago, 0.45 two years ago and now: a fall of 0.15
+    # over the four years is a pretext (it is none over two)
+    from exitsim.mechanisms.decision import Candidates
+    from exitsim.phases import decisions, evaluation
+
+    model = lab("WHO", steps=3, pretext_years=4)
+    assert model.world.quality_history.shape[1] == 5 and model.world.leader_history.shape[1] == 5
+    model.step()
+    model.world.quality_history[0, :] = [0.45, 0.5, 0.45, 0.5, 0.6]
+    ctx = model.context()
+    n = len(model.flows.rows)
+    everyone = Candidates(np.arange(n), model.flows.rows, np.zeros(n, bool), np.zeros(n, bool))
+    assert decisions._with_pretext(decisions._Year(ctx, evaluation.run(ctx)), everyone).pretext.all()
+    short = lab("WHO", steps=3, pretext_years=2)
+    short.step()
+    short.world.quality_history[0, :] = [0.45, 0.5, 0.45]
+    ctx = short.context()
+    assert not decisions._with_pretext(decisions._Year(ctx, evaluation.run(ctx)), everyone).pretext.any()
 
 
 def test_a_turnover_between_internationalists_does_not_rescind_a_notice():
@@ -384,12 +412,10 @@ def test_a_surviving_debt_is_paid_on_rejoining():
 def test_the_stay_shortcuts_change_no_choice(monkeypatch, busy):
     import pandas as pd
 
-    from exitsim.process import DecisionPhase
+    from exitsim.phases import decisions
 
     fast = ExitModel(seed=3, steps=15, parameters=busy).run()
-    everyone = lambda self, pos, *_: np.ones(len(pos), dtype=bool)  # noqa: E731
-    monkeypatch.setattr(DecisionPhase, "_may_choose_at_all", everyone)
-    monkeypatch.setattr(DecisionPhase, "_may_leave_or_threaten", everyone)
+    monkeypatch.setattr(decisions, "_may_choose", decisions._with_pretext)  # every candidate goes through the law
     full = ExitModel(seed=3, steps=15, parameters=busy).run()
     assert fast.datacollector.get_model_vars_dataframe()["notices"].sum() > 20
     pd.testing.assert_frame_equal(fast.events.to_frame(), full.events.to_frame())
@@ -398,10 +424,10 @@ def test_the_stay_shortcuts_change_no_choice(monkeypatch, busy):
 
 
 def test_the_reasons_to_leave_of_some_rows_are_theirs_and_add_up_to_minus_utility():
-    from exitsim.process import evaluation_phase
+    from exitsim.phases import evaluation
 
     model = ExitModel(seed=2, steps=3).run()
-    value = evaluation_phase(model)
+    value = evaluation.run(model.context())
     positions = np.array([0, 7, 3, len(value.utility) - 1])
     some, every = value.terms_at(positions), value.terms
     for name, term in some.items():

@@ -42,6 +42,7 @@ def test_median_net_gain_in_band_and_few_extreme_gainers(world_model):
     assert (rate > 0.05).mean() <= 0.01
 
 
+@pytest.mark.slow  # fifty years of the world scenario per seed
 @pytest.mark.parametrize("world_seed", WORLD_SEEDS[:2])
 def test_gini_is_stable_over_fifty_years_of_equal_growth(world_seed):
     scenario = world_scenario(world_seed, steps=50, growth_sd=0.0, hegemon_growth=0.03, rising_growth=0.03)

@@ -120,9 +120,9 @@ def test_state_series_are_optional():
 def test_bad_run_arguments_are_clear_errors():
     from exitsim import ScenarioError
 
-    with pytest.raises(ScenarioError, match="steps: Input should be greater than or equal to 1"):
+    with pytest.raises(ScenarioError, match="ExitModel steps=0: out of range: it must be between 1 and 1000"):
         ExitModel(small(), steps=0)
-    with pytest.raises(ValueError, match="seed must be a whole number ≥ 0"):
+    with pytest.raises(ScenarioError, match="ExitModel seed=-1: out of range: it must be between 0 and "):
         ExitModel(small(), seed=-1)
 
 

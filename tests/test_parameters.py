@@ -30,9 +30,13 @@ def test_unknown_name_suggests_the_closest():
     ("leak", 1.5, "at most 1"),
     ("budget_rate", -1.0, "at least 0"),
     ("assessment_years", 2.5, "a whole number"),
-    ("leak", "much", "a number (float)"),
-    ("leak", True, "a number (float)"),
-    ("leak", float("nan"), "a finite number"),
+    ("leak", "much", "a number (float) between 0 and 1"),
+    ("leak", True, "a number (float) between 0 and 1"),
+    ("leak", float("nan"), "a finite number between 0 and 1"),
+    ("leak", float("-inf"), "a finite number between 0 and 1"),
+    ("assessment_years", float("inf"), "a finite number between 1 and 30"),
+    ("assessment_years", True, "a number (int) between 1 and 30"),
+    ("rejoining", 1, "true or false"),
 ])
 def test_bad_values_name_the_parameter_and_what_was_expected(name, value, expected):
     with pytest.raises(ParameterError) as error:
@@ -40,7 +44,83 @@ def test_bad_values_name_the_parameter_and_what_was_expected(name, value, expect
     assert str(error.value) == f"parameter {name!r} = {value!r}: expected {expected}"
 
 
+def test_a_huge_integer_is_refused_as_not_finite_and_shown_short():
+    with pytest.raises(ParameterError) as error:
+        make_params(leak=10**400)
+    assert str(error.value) == "parameter 'leak' = 10000000000000000000…0000000000: expected a finite number between 0 and 1"
+
+
+def test_numpy_numbers_are_accepted_as_plain_ones():
+    import numpy as np
+
+    params = make_params(leak=np.float64(0.25), assessment_years=np.int64(4), rejoining=np.bool_(False))
+    assert (params.leak, params.assessment_years, params.rejoining) == (0.25, 4, False)
+    assert type(params.assessment_years) is int and type(params.rejoining) is bool
+
+
+def test_every_number_in_the_registry_has_finite_bounds_around_its_default():
+    import math
+
+    for p in REGISTRY.values():
+        if p.kind != "bool":
+            assert math.isfinite(p.low) and math.isfinite(p.high) and p.low <= p.default <= p.high, p.name
+
+
+def test_a_definition_without_bounds_is_refused():
+    from exitsim.parameters import Parameter
+
+    with pytest.raises(ValueError, match="'x': a number needs finite bounds"):
+        Parameter("x", "", "float", 1.0, 0.0, None, "unit", "power", "m", "s", "d")
+    with pytest.raises(ValueError, match="'y': a number needs finite bounds"):
+        Parameter("y", "", "int", 50, 0, 10, "unit", "power", "m", "s", "d")
+
+
 def test_params_are_frozen():
     params = make_params()
     with pytest.raises(AttributeError):
         params.leak = 0.5
+
+
+def test_every_mechanism_a_parameter_names_exists():
+    """The registry's ``mechanism`` field is a comma-separated list of functions (or classes),
+    each under ``exitsim.mechanisms`` or ``exitsim``: the docs and the ODD lead readers there."""
+    import importlib
+
+    def resolves(path: str) -> bool:
+        for base in ("exitsim.mechanisms.", "exitsim."):
+            module, _, name = (base + path).rpartition(".")
+            try:
+                return hasattr(importlib.import_module(module), name)
+            except ModuleNotFoundError:
+                continue
+        return False
+
+    missing = [(p.name, entry.strip()) for p in REGISTRY.values() for entry in p.mechanism.split(",")
+               if not resolves(entry.strip())]
+    assert not missing
+
+
+def test_no_mechanism_writes_a_numeric_default_of_its_own():
+    """The registry is the only place a default lives: mechanisms take their numbers as arguments
+    or coefficient objects (exitsim/mechanisms/coefficients.py), never as literal defaults."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import exitsim.mechanisms
+
+    found = []
+    for info in pkgutil.iter_modules(exitsim.mechanisms.__path__):
+        module = importlib.import_module(f"exitsim.mechanisms.{info.name}")
+        for name, obj in vars(module).items():
+            if getattr(obj, "__module__", None) != module.__name__:
+                continue
+            functions = ([(name, obj)] if inspect.isfunction(obj) else
+                         [(f"{name}.{k}", v) for k, v in vars(obj).items() if inspect.isfunction(v)]
+                         if inspect.isclass(obj) else [])
+            for label, function in functions:
+                for parameter in inspect.signature(function).parameters.values():
+                    default = parameter.default
+                    if isinstance(default, int | float) and not isinstance(default, bool):
+                        found.append(f"{info.name}.{label}({parameter.name}={default!r})")
+    assert not found

@@ -1,7 +1,7 @@
 """The vectorized phases 2 and 3 against the loop-by-loop reference (``reference_step.py``).
 
 Every per-row, per-organization and per-state quantity of
-:func:`exitsim.mechanisms.institutions.institutions_phase` must equal the reference's on random
+:func:`exitsim.phases.institutions.flows` must equal the reference's on random
 small worlds (``world_strategies.py``) and on hand-built edge cases; :func:`update_power` must
 equal :func:`reference_power`.
 """
@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from reference_step import reference_institutions, reference_power, reference_step
 from world_strategies import finite, log_uniform, make_world, params_strategy, phase_inputs
 
-from exitsim.mechanisms.institutions import institutions_phase
 from exitsim.mechanisms.power import update_power
 from exitsim.parameters import make_params
+from exitsim.phases import institutions
 from exitsim.world import DEAD, INACTIVE, NOTICE, SECURITY, WITHDRAWN
 
 RTOL = 1e-8
@@ -65,7 +65,7 @@ def assert_phase_matches(world, params, quality_noise, drawn: bool = False) -> d
     A drawn example whose leader test sits on its boundary is rejected (``assume``); a
     hand-built one must not sit there.
     """
-    flows = institutions_phase(world, params, quality_noise)
+    flows = institutions.flows(world, params, quality_noise)
     ref = reference_institutions(world, params, quality_noise)
     if drawn:   # the World's repr does not show the edge list
         ms = world.memberships
@@ -104,13 +104,13 @@ def assert_phase_matches(world, params, quality_noise, drawn: bool = False) -> d
 # --- random worlds -----------------------------------------------------------------------------
 
 @given(phase_inputs())
-def test_institutions_phase_equals_reference(inputs):
+def test_institutions_flows_equal_reference(inputs):
     world, params, quality_noise, _ = inputs
     assert_phase_matches(world, params, quality_noise, drawn=True)
 
 
 @given(phase_inputs(pattern="all_in_all"))
-def test_institutions_phase_equals_reference_all_in_all(inputs):
+def test_institutions_flows_equal_reference_all_in_all(inputs):
     world, params, quality_noise, _ = inputs
     ref = assert_phase_matches(world, params, quality_noise, drawn=True)
     assert all(s["leak"] == 0.0 for s in ref["states"])
@@ -118,7 +118,7 @@ def test_institutions_phase_equals_reference_all_in_all(inputs):
 
 @pytest.mark.parametrize("pattern", ["one", "none_active"])
 @given(data=st.data())
-def test_institutions_phase_equals_reference_sparse(pattern, data):
+def test_institutions_flows_equal_reference_sparse(pattern, data):
     world, params, quality_noise, _ = data.draw(phase_inputs(pattern=pattern))
     assert_phase_matches(world, params, quality_noise, drawn=True)
 
@@ -127,7 +127,7 @@ def test_institutions_phase_equals_reference_sparse(pattern, data):
 def test_phase_does_not_modify_world(inputs):
     world, params, quality_noise, _ = inputs
     before = world.copy()
-    institutions_phase(world, params, quality_noise)
+    institutions.flows(world, params, quality_noise)
     reference_institutions(world, params, quality_noise)
     np.testing.assert_array_equal(world.quality, before.quality)
     np.testing.assert_array_equal(world.memberships.dues, before.memberships.dues)
@@ -138,7 +138,7 @@ def test_phase_does_not_modify_world(inputs):
 def test_step_equals_reference(inputs):
     """Phases 2 and 3 composed: the new power from the vectorized code equals the reference's."""
     world, params, quality_noise, power_noise = inputs
-    flows = institutions_phase(world, params, quality_noise)
+    flows = institutions.flows(world, params, quality_noise)
     ref, new_power = reference_step(world, params, quality_noise, power_noise)
     assume(not leader_is_razor_edge(ref, params.leader_margin))
     p = params

@@ -104,7 +104,7 @@ def test_new_scenario_is_a_valid_scenario_named_as_asked():
     assert "#" in text.splitlines()[1]  # commented for students
 
 
-@pytest.mark.parametrize("name", ["my world", "yes", "2030", "1e3", "a: b", "naïve", "null", "-x"])
+@pytest.mark.parametrize("name", ["yes", "2030", "1e3", "null", "on", "1.5", "007", "_x"])
 def test_new_scenario_quotes_names_yaml_would_misread(name):
     assert parse_scenario(new_scenario_text(name)).name == name
 

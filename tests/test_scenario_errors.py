@@ -113,7 +113,7 @@ def test_a_wrong_type_says_what_was_expected(tmp_path):
 @pytest.mark.parametrize(("old", "new", "line", "col", "where", "message"), [
     ("    nativism: 0.4", "    nativism: 1.5", 10, 15, "states.1.nativism",
      "1.5 is out of range: it must be between 0 and 1"),
-    ("    power: 3\n", "    power: -3\n", 9, 12, "states.1.power", "-3 is out of range: it must be greater than 0"),
+    ("    power: 3\n", "    power: -3\n", 9, 12, "states.1.power", "-3 is out of range: it must be greater than 0 and at most 1000000000"),
     ("    month: 3", "    month: -1", 26, 12, "timeline.0.month", "-1 is out of range: it must be between 0 and 12"),
 ])
 def test_a_value_out_of_range_gives_the_range(tmp_path, old, new, line, col, where, message):

@@ -48,9 +48,9 @@ def test_overrides_address_list_entries_by_index(tmp_path):
 
 def test_override_values_are_read_as_yaml(tmp_path):
     scenario = load_scenario(write(tmp_path, TINY), overrides=[
-        "organizations.WHO.members=[USA, CHN]", "states.GBR.alliances=[]", "states.USA.alliances=[]",
+        "organizations.WHO.members=[CHN, USA, GBR]", "states.GBR.alliances=[]", "states.USA.alliances=[]",
         "description=a text: with a colon", "states.USA.name='1984'"])
-    assert scenario.organizations[0].members == ["USA", "CHN"]
+    assert scenario.organizations[0].members == ["CHN", "USA", "GBR"]
     assert scenario.states[0].alliances == [] and scenario.states[0].name == "1984"
     assert scenario.description == "a text: with a colon"
 
@@ -113,10 +113,11 @@ def test_extends_merges_mappings_deeply_and_the_child_wins(tmp_path):
 def test_extends_replaces_lists_wholesale(tmp_path):
     write(tmp_path, TINY, "base.yaml")
     child = write(tmp_path, "extends: base.yaml\nstates:\n  - {code: USA, power: 1, role: hegemon}\n"
-                            "  - {code: CHN, power: 2}\norganizations:\n  - {code: WTO, members: [USA, CHN]}\n"
+                            "  - {code: CHN, power: 2}\n  - {code: IND, power: 2}\norganizations:\n"
+                            "  - {code: WTO, members: [USA, CHN, IND]}\n"
                             "timeline: []\n", "child.yaml")
     scenario = load_scenario(child)
-    assert [s.code for s in scenario.states] == ["USA", "CHN"] and scenario.states[0].alliances == []
+    assert [s.code for s in scenario.states] == ["USA", "CHN", "IND"] and scenario.states[0].alliances == []
     assert [o.code for o in scenario.organizations] == ["WTO"] and scenario.timeline == []
 
 

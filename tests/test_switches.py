@@ -1,10 +1,10 @@
-"""Each mechanism's switch removes its effect (ARCHITECTURE.md rule 2)."""
+"""Each mechanism's switch removes its effect (docs/architecture.md, rule 2)."""
 
 import numpy as np
 import pytest
 
 from exitsim import ExitModel, Scenario
-from exitsim.parameters import REGISTRY
+from exitsim.parameters import REGISTRY, make_params
 
 
 def world(**parameters) -> ExitModel:
@@ -81,9 +81,9 @@ def test_decline_nativism_off_removes_the_effect_of_decline():
 
 
 def _utility(model):
-    from exitsim.process import evaluation_phase
+    from exitsim.phases import evaluation
 
-    return evaluation_phase(model)
+    return evaluation.run(model.context())
 
 
 def test_preference_cost_off_removes_divergence_from_the_evaluation():
@@ -114,13 +114,15 @@ def test_exit_decisions_off_means_no_notices_or_threats():
                                             ("beta_pretext", "pretext")])
 def test_choice_shifters_off_remove_their_term(name, argument):
     from exitsim.mechanisms import decision
+    from exitsim.mechanisms.coefficients import from_parameters
 
     base = dict(payoff=np.array([0.5]), contagion=np.array([0.0]), window=np.array([0.0]), pretext=np.array([0.0]),
                 nativism=np.array([0.3]), p_concede=np.array([0.2]), concession=np.array([1.0]))
     shifted = base | {argument: np.array([1.0])}
-    off = {name: REGISTRY[name].off}
-    assert decision.choice_values(**base, **off)[0] == decision.choice_values(**shifted, **off)[0]
-    assert decision.choice_values(**base)[0] != decision.choice_values(**shifted)[0]
+    on = from_parameters(decision.ChoiceCoefficients, make_params())
+    off = from_parameters(decision.ChoiceCoefficients, make_params({name: REGISTRY[name].off}))
+    assert decision.choice_values(**base, c=off)[0] == decision.choice_values(**shifted, c=off)[0]
+    assert decision.choice_values(**base, c=on)[0] != decision.choice_values(**shifted, c=on)[0]
 
 
 def test_nativist_relief_off_keeps_nativism_after_notices():
@@ -128,7 +130,7 @@ def test_nativist_relief_off_keeps_nativism_after_notices():
 
     n = np.array([0.6, 0.6])
     np.testing.assert_array_equal(domestic.soothe(n, np.array([True, False]), REGISTRY["nativist_relief"].off), n)
-    assert domestic.soothe(n, np.array([True, False]))[0] < 0.6
+    assert domestic.soothe(n, np.array([True, False]), REGISTRY["nativist_relief"].default)[0] < 0.6
 
 
 def test_death_members_off_keeps_small_organizations_alive():

@@ -21,7 +21,7 @@ import math
 import numpy as np
 from hypothesis import strategies as st
 
-from exitsim.mechanisms.domestic import NO_TURNOVER
+from exitsim.codes import NEVER
 from exitsim.parameters import REGISTRY, make_params
 from exitsim.world import (
     ALIVE,
@@ -147,7 +147,7 @@ def make_world(power, memberships, *, n_orgs=None, growth=None, ideal_point=None
         role=np.zeros(n, dtype=np.int8),
         alliances=np.zeros((0, 2), dtype=np.int64),
         election_phase=np.zeros(len(power), dtype=np.int64),
-        last_turnover=np.full(len(power), NO_TURNOVER, dtype=np.int64),
+        last_turnover=np.full(len(power), NEVER, dtype=np.int64),
         share_history=np.repeat((np.asarray(power) / np.sum(power))[:, None], 6, axis=1),
         reputation=np.ones(len(power)),
         align_hegemon=np.zeros(len(power)),

@@ -285,7 +285,7 @@ def RunViews(session: Session, version: int, colour_by: str, focus: str, project
     def draw():
         with session.lock:
             world = model.world
-            rows = [model.row_of(e.state, e.organization) for e in model.events
+            rows = [model.world.row_of(e.state, e.organization) for e in model.events
                     if e.year == model.year and e.kind in EXIT_KINDS and e.organization]
             index = world.state_index(focus) if focus in world.state_code else None
             network = figures[0].draw(world, placed, colour_by=colour_by, focus=index,

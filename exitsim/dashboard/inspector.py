@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 from ..mechanisms import evaluation, law
+from ..phases import evaluation as evaluation_phase
+from ..phases.context import StepContext
 from ..world import MEMBERSHIP_STATUS, NOTICE
 
 COLUMNS = ("organization", "status", "yearly value ũ", "exit cost S̃", "dues paid", "clause", "note")
@@ -24,6 +26,7 @@ COLUMNS = ("organization", "status", "yearly value ũ", "exit cost S̃", "dues p
 def memberships_of(model, state: str) -> pd.DataFrame:
     """The inspector's table for ``state`` (a code) in ``model``'s current year."""
     world, flows, p = model.world, model.flows, model.params
+    ctx = model.context()
     ms, i = world.memberships, world.state_index(state)
     rows = np.flatnonzero(ms.state == i)
     position = {int(r): j for j, r in enumerate(flows.rows)}
@@ -33,15 +36,11 @@ def memberships_of(model, state: str) -> pd.DataFrame:
     cost = np.full(len(rows), np.nan)
     if paying.any():
         at = pos[paying]
-        value[paying] = evaluation.membership_utility(
-            flows.benefits()[at], flows.dues[at] + flows.leader_commitment()[at], flows.compliance[at],
-            flows.c_star[at], flows.distance[at], world.institutionalization[flows.org[at]],
-            world.nativist_government[flows.state[at]], np.zeros(len(at)), 0.0, p.preference_cost,
-            p.nativist_cost, p.ratio_clip)
+        value[paying] = evaluation_phase.run(ctx).utility[at]  # no strategy term: none is active
         cost[paying] = evaluation.switching_cost(
-            _would_break(model, rows[paying]), world.democracy[i], ms.arrears[rows[paying]], flows.c_star[at],
+            _would_break(ctx, rows[paying]), world.democracy[i], ms.arrears[rows[paying]], flows.c_star[at],
             p.reputation_cost, p.domestic_switching_cost, p.ratio_clip)
-    binding = _binding(model, rows)
+    kinds = ctx.binding_clause(rows).kind
     table = pd.DataFrame({
         "organization": [world.org_code[k] for k in ms.org[rows]],
         "status": [MEMBERSHIP_STATUS[s] for s in ms.status[rows]],
@@ -49,39 +48,23 @@ def memberships_of(model, state: str) -> pd.DataFrame:
         "exit cost S̃": np.round(cost, 2),
         "dues paid": [float(f"{flows.dues[j]:.4g}") if j >= 0 else 0.0 for j in pos],  # power units a year
         "clause": [law.KIND_NAMES[kind] + (" (own terms)" if own else "")
-                   for kind, own in zip(binding("kind"), ms.reservation[rows] >= 0, strict=True)],
+                   for kind, own in zip(kinds, ms.reservation[rows] >= 0, strict=True)],
         "note": [_note(model, int(r)) for r in rows],
     }, columns=list(COLUMNS))
     return table.sort_values(["status", "organization"], kind="stable").reset_index(drop=True)
 
 
-def _binding(model, rows: np.ndarray):
-    """A reader of the clause that binds each row: the state's own reservation, else its organization's."""
-    ms = model.world.memberships
-    org_clauses, reserved = model.clause_arrays(), model.reservation_arrays()
-    own = ms.reservation[rows]
-
-    def field(name: str) -> np.ndarray:
-        theirs = getattr(org_clauses, name)[ms.org[rows]]
-        if not len(reserved.kind):
-            return theirs
-        return np.where(own >= 0, getattr(reserved, name)[np.maximum(own, 0)], theirs)
-
-    return field
-
-
-def _would_break(model, rows: np.ndarray) -> np.ndarray:
-    """Whether leaving now would be contested or break the procedure (its binding clause,
-    the minimum tenure, an amendment right still open)."""
-    world, ms, year = model.world, model.world.memberships, model.year
-    field = _binding(model, rows)
-    tenure = np.asarray(law.tenure_satisfied(field("min_tenure_years"), field("tenure_basis"), year,
+def _would_break(ctx: StepContext, rows: np.ndarray) -> np.ndarray:
+    """Whether leaving now would be contested or break the procedure under the clause that binds
+    each row (with its minimum tenure, an amendment right still open, consent refused before)."""
+    world, ms, year = ctx.world, ctx.world.memberships, ctx.year
+    c = ctx.binding_clause(rows)
+    tenure = np.asarray(law.tenure_satisfied(c.min_tenure_years, c.tenure_basis, year,
                                              world.founded[ms.org[rows]], ms.joined[rows]), bool)
     amendment = np.asarray(law.amendment_right_open(ms.amendment_until[rows], year), bool)
-    route = law.lawful_route(field("kind"), tenure, None, amendment)
+    route = law.lawful_route(c.kind, tenure, None, amendment)
     breaks = np.asarray(law.contested_or_violated(route.substantive, route.procedural), bool)
-    refused = ms.consent_refused[rows] & (field("kind") == law.CONSENT)
-    return breaks | refused
+    return breaks | (ms.consent_refused[rows] & (c.kind == law.CONSENT))
 
 
 def _note(model, row: int) -> str:

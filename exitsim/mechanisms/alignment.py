@@ -25,8 +25,17 @@ def row_net_gain(benefits: np.ndarray, dues: np.ndarray, compliance: np.ndarray,
 
 def alignment_targets(net_gain_rows: np.ndarray, leader_of_row_org: np.ndarray, poles: tuple[int, ...],
                       state_of_row: np.ndarray, n_states: int) -> tuple[np.ndarray, ...]:
-    """:func:`alignment_target` for several poles (the hegemon and the rising power), with each
-    state's positive net gains summed once."""
+    """Per state and pole, the share of its positive net gains that comes from organizations the
+    pole leads, for several poles (the hegemon and the rising power) with each state's positive
+    net gains summed once.
+
+    ``target_i = Σ_{k led by pole} max(0, net_ik) / Σ_k max(0, net_ik)``, 0 for a state with no
+    positive net gain (definitions.md). ``leader_of_row_org`` is the leader of each row's
+    organization (``flows.leader[flows.org]``, −1: none); a pole of −1 (no such state) gets all
+    zeros.
+
+    Example: gains (2, 1, −3) from organizations led by (pole, other, pole) → 2 / 3.
+    """
     positive = np.maximum(0.0, np.asarray(net_gain_rows, dtype=np.float64))
     denominator = group_sum(positive, state_of_row, n_states)
     share = denominator > 0
@@ -42,21 +51,7 @@ def alignment_targets(net_gain_rows: np.ndarray, leader_of_row_org: np.ndarray, 
     return tuple(targets)
 
 
-def alignment_target(net_gain_rows: np.ndarray, leader_of_row_org: np.ndarray, pole_index: int,
-                     state_of_row: np.ndarray, n_states: int) -> np.ndarray:
-    """Per state, the share of its positive net gains that comes from organizations the pole leads.
-
-    ``target_i = Σ_{k led by pole} max(0, net_ik) / Σ_k max(0, net_ik)``, 0 for a state with no
-    positive net gain (definitions.md). ``leader_of_row_org`` is the leader of each row's
-    organization (``flows.leader[flows.org]``, −1: none); ``pole_index`` the hegemon or the
-    rising power (−1: no such pole → all zeros).
-
-    Example: gains (2, 1, −3) from organizations led by (pole, other, pole) → 2 / 3.
-    """
-    return alignment_targets(net_gain_rows, leader_of_row_org, (pole_index,), state_of_row, n_states)[0]
-
-
-def drift(alignment: np.ndarray, target: np.ndarray, rate: float = 0.05) -> np.ndarray:
+def drift(alignment: np.ndarray, target: np.ndarray, rate: float) -> np.ndarray:
     """a ← a + 0.05 (target − a): alignment moves slowly toward its target (``alignment_rate``).
 
     At the start a is set to its target (definitions.md).

@@ -8,56 +8,49 @@ Exposure X lives on membership rows (one value per edge-list row). In phase 7 it
 (:func:`decay`), then each of this year's spreading notices adds to it (:func:`add_exposure`);
 it enters next year's V_notice as β_c X (one-year lag, no within-year cascades). A lead state's
 notice is exposure 1 on each co-member's row, which β_c = 3.2 turns into an odds ratio of about
-25. :func:`cascades` measures cascade sizes at the end of a run (an outcome).
+25. Cascade sizes, an outcome, are measured from the notices in :mod:`exitsim.cascades`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
+from .coefficients import parameter
 from .grouping import GroupIndex, distinct_sorted
 
 
-def decay(exposure: np.ndarray, retained: float = 0.5) -> np.ndarray:
+@dataclass(frozen=True)
+class ContagionCoefficients:
+    """The numbers of contagion (MODEL.md §4.8), read from the registry by
+    :func:`~exitsim.mechanisms.coefficients.from_parameters`: the share of exposure ``retained``
+    a year (``exposure_retained``), the ``same_issue_spill`` to same-area organizations, the
+    ``proximity_scale`` of affinity and the ``cap`` on exposure (``exposure_cap``)."""
+
+    retained: float = parameter("exposure_retained")
+    same_issue_spill: float = parameter()
+    proximity_scale: float = parameter()
+    cap: float = parameter("exposure_cap")
+
+
+def decay(exposure: np.ndarray, retained: float) -> np.ndarray:
     """X ← retained · X: exposure halves each year (``exposure_retained``, 0.5)."""
     return retained * np.asarray(exposure, dtype=np.float64)
 
 
-def partners(alliances: np.ndarray, state: int, n_states: int) -> np.ndarray:
-    """A boolean mask over states: the alliance partners of ``state``.
-
-    ``alliances`` is the world's (pairs, 2) array of state indices (undirected). Scanned per
-    call in O(pairs): no n × n matrix is ever built, so 2,000-state worlds stay cheap.
-    """
-    mask = np.zeros(n_states, dtype=bool)
-    pairs = np.asarray(alliances, dtype=np.int64).reshape(-1, 2)
-    mask[pairs[pairs[:, 0] == state, 1]] = True
-    mask[pairs[pairs[:, 1] == state, 0]] = True
-    mask[state] = False
-    return mask
-
-
-def affinity(leaver: int, ideal_point: np.ndarray, alliances: np.ndarray,
-             align_hegemon: np.ndarray, align_rising: np.ndarray, hegemon: int, rising: int,
-             proximity_scale: float = 0.5) -> np.ndarray:
-    """a_jL for every state j: how much j follows the leaver L.
-
-    ``a_jL = max(alliance_jL, exp(−d(x_j, x_L) / 0.5), alignment of j with L if L is the hegemon
-    or the rising power)``, with d the Euclidean distance of ideal points and alignment from
-    :mod:`exitsim.mechanisms.alignment`. Values in [0, 1] (alignment is a share).
-    """
-    return affinities([leaver], ideal_point, alliances, align_hegemon, align_rising, hegemon, rising,
-                      proximity_scale)[0]
-
-
 def affinities(leavers: np.ndarray, ideal_point: np.ndarray, alliances: np.ndarray,
                align_hegemon: np.ndarray, align_rising: np.ndarray, hegemon: int, rising: int,
-               proximity_scale: float = 0.5) -> np.ndarray:
-    """:func:`affinity` for several leavers at once: row j is ``affinity(leavers[j], …)``
-    (n_leavers × n_states), with the alliances read once. An ally's value is 1: exp(−d/s) ≤ 1."""
+               proximity_scale: float) -> np.ndarray:
+    """a_jL: how much each state j follows each leaver L (n_leavers × n_states).
+
+    ``a_jL = max(alliance_jL, exp(−d(x_j, x_L) / s), alignment of j with L if L is the hegemon
+    or the rising power)``, with d the Euclidean distance of ideal points, s =
+    ``proximity_scale`` (0.5) and alignment from :mod:`exitsim.mechanisms.alignment`. Values in
+    [0, 1] (alignment is a share); an ally's value is 1, as exp(−d/s) ≤ 1. The alliances are
+    read once for all leavers.
+    """
     leavers = np.asarray(leavers, dtype=np.int64).ravel()
     n_states = len(ideal_point)
     points = np.asarray(ideal_point, dtype=np.float64).reshape(n_states, -1)
@@ -77,20 +70,19 @@ def affinities(leavers: np.ndarray, ideal_point: np.ndarray, alliances: np.ndarr
 def add_exposure(exposure: np.ndarray, state: np.ndarray, org: np.ndarray, active: np.ndarray,
                  issue_area: np.ndarray, power: np.ndarray, ideal_point: np.ndarray,
                  alliances: np.ndarray, align_hegemon: np.ndarray, align_rising: np.ndarray,
-                 hegemon: int, rising: int, notice_rows: Sequence[int] | np.ndarray,
-                 same_issue_spill: float = 0.3, proximity_scale: float = 0.5,
-                 cap: float = 3.0, rows_by_state: GroupIndex | None = None) -> np.ndarray:
+                 hegemon: int, rising: int, notice_rows: Sequence[int] | np.ndarray, c: ContagionCoefficients,
+                 rows_by_state: GroupIndex | None = None) -> np.ndarray:
     """Add this year's notices to the exposure of the other members (MODEL.md §4.8).
 
     For each notice (row r: state L gives notice to organization k):
 
     * every other active member j of k gains ``w_L a_jL`` on its (j, k) row, with
       ``w_L = P_L / max_{m∈M_k} P_m`` (1 for k's most powerful member, the lead state; M_k
-      includes L) and ``a_jL`` from :func:`affinity`;
+      includes L) and ``a_jL`` from :func:`affinities`;
     * on j's active rows in every other organization k′ of k's issue area of which L is also an
       active member, j gains ``same_issue_spill`` (0.3) × ``w_L a_jL`` (w_L computed in k).
 
-    Exposure is then capped at ``cap`` (3). Notices add up. Which notices spread is the
+    Exposure is then capped at ``c.cap`` (3). Notices add up. Which notices spread is the
     caller's choice (lawful notices, walk-outs and scheduled notices do; non-treaty exits do
     not). A walked-out leaver's own row may already be inactive: it still counts in M_k for w_L.
 
@@ -112,14 +104,14 @@ def add_exposure(exposure: np.ndarray, state: np.ndarray, org: np.ndarray, activ
     n_states = len(power)
     notice_rows = np.asarray(notice_rows, dtype=np.int64).ravel()
     if len(notice_rows) == 0:
-        return np.minimum(exposure, cap)
+        return np.minimum(exposure, c.cap)
     live = np.flatnonzero(active)
     by_org = GroupIndex(org[live], live, int(org.max(initial=-1)) + 1)
     if rows_by_state is None:
         rows_by_state = GroupIndex(state[live], live, n_states)
     leavers = state[notice_rows]
     follow = affinities(leavers, ideal_point, alliances, align_hegemon, align_rising, hegemon, rising,
-                        proximity_scale)
+                        c.proximity_scale)
     for j, r in enumerate(notice_rows):  # a year's few notices; each touches only the organizations involved
         leaver, k = int(leavers[j]), int(org[r])
         in_k = by_org.rows(k)
@@ -135,56 +127,11 @@ def add_exposure(exposure: np.ndarray, state: np.ndarray, org: np.ndarray, activ
         same_area = distinct_sorted(own[(own != k) & (issue_area[own] == issue_area[k])])
         if len(same_area):  # distinct organizations: distinct rows, added at once
             rows = np.concatenate([by_org.rows(int(other)) for other in same_area])
-            exposure[rows] += same_issue_spill * gain[state[rows]]
-    return np.minimum(exposure, cap)
+            exposure[rows] += c.same_issue_spill * gain[state[rows]]
+    return np.minimum(exposure, c.cap)
 
 
-def update_exposure(exposure: np.ndarray, *args, retained: float = 0.5, **kwargs) -> np.ndarray:
+def update_exposure(exposure: np.ndarray, *args, c: ContagionCoefficients, **kwargs) -> np.ndarray:
     """Phase 7: first :func:`decay`, then :func:`add_exposure` (same arguments after
     ``exposure``), capped. So last year's lead-state notice (exposure 1) is 0.5 this year."""
-    return add_exposure(decay(exposure, retained), *args, **kwargs)
-
-
-def cascades(notices: pd.DataFrame | Mapping[str, Sequence], members_at_seed: Sequence,
-             issue_area: np.ndarray, last_year: int, hegemon: int = -1,
-             window: int = 2) -> pd.DataFrame:
-    """Contagion cascades, an outcome computed at the end of a run (MODEL.md §4.8, §5).
-
-    ``notices`` has one record per notice: columns ``year``, ``state``, ``org`` and ``was_lead``
-    (the state was k's lead state — most powerful member — when it gave notice). A notice is a
-    **seed** when ``was_lead`` or when its state is the ``hegemon``. ``members_at_seed[i]`` is
-    the collection of states that were members of ``org[i]`` at notice i (needed for seeds
-    only; None elsewhere).
-
-    A notice f **follows** seed s when ``year_s + 1 ≤ year_f ≤ year_s + window``, its state is
-    another member of k at the seed, and it is to k or to an organization of k's issue area.
-    Each follower is attributed to the earliest seed it follows (ties: the first record), and a
-    seed may itself follow an earlier seed. A seed is **censored** when ``year_s + window >
-    last_year`` (its window runs past the end of the run).
-
-    Returns one row per seed: ``notice`` (record index), ``year``, ``state``, ``org``, ``size``
-    (number of followers), ``followers`` (their record indices), ``censored``.
-    Source: Hello-goodbye (leader-exit contagion); definitions.md (cascade).
-    """
-    table = pd.DataFrame(notices).reset_index(drop=True)
-    year = table["year"].to_numpy(dtype=np.int64)
-    who = table["state"].to_numpy(dtype=np.int64)
-    where = table["org"].to_numpy(dtype=np.int64)
-    area = np.asarray(issue_area)[where] if len(where) else np.array([], dtype=np.int64)
-    lead = (table["was_lead"].to_numpy(dtype=bool) if "was_lead" in table
-            else np.zeros(len(table), dtype=bool))
-    is_seed = lead | ((who == hegemon) & (hegemon >= 0))
-    seeds = sorted(np.flatnonzero(is_seed), key=lambda i: (year[i], i))
-    attributed = np.full(len(table), -1, dtype=np.int64)
-    for s in seeds:
-        members = np.asarray(list(members_at_seed[s]), dtype=np.int64)
-        follows = ((year >= year[s] + 1) & (year <= year[s] + window) & (who != who[s])
-                   & np.isin(who, members) & ((where == where[s]) | (area == area[s]))
-                   & (attributed < 0))
-        attributed[follows] = s
-    rows = [{"notice": int(s), "year": int(year[s]), "state": int(who[s]), "org": int(where[s]),
-             "size": int((attributed == s).sum()),
-             "followers": [int(f) for f in np.flatnonzero(attributed == s)],
-             "censored": bool(year[s] + window > last_year)} for s in sorted(seeds)]
-    columns = ["notice", "year", "state", "org", "size", "followers", "censored"]
-    return pd.DataFrame(rows, columns=columns)
+    return add_exposure(decay(exposure, c.retained), *args, c=c, **kwargs)

@@ -20,9 +20,12 @@ Every function is vectorized over membership rows and takes its random draws as 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 
+from .coefficients import parameter
 from .evaluation import UTILITY_TERMS
 
 # Choice codes.
@@ -33,13 +36,37 @@ CAUSES = ("performance", "cost", "preferences", "contagion", "window", "pretext"
 UNCLEAR = "unclear"
 
 
+@dataclass(frozen=True)
+class ChoiceCoefficients:
+    """The numbers of the choice among staying, threatening and giving notice (MODEL.md §4.6),
+    read from the registry by :func:`~exitsim.mechanisms.coefficients.from_parameters`.
+
+    ``baseline_notice`` β0 and ``baseline_threat`` β0_T (logits), ``beta_utility`` β_u,
+    ``beta_contagion`` β_c, ``beta_window`` β_w, ``beta_pretext`` β_p, ``beta_nativism`` β_n,
+    ``temperature`` T, ``payoff_clip`` (the bound of every payoff term, MODEL.md §4.0),
+    ``horizon`` H (``planning_horizon``, years) and ``credibility_cost`` (years of dues).
+    """
+
+    baseline_notice: float = parameter()
+    baseline_threat: float = parameter()
+    beta_utility: float = parameter()
+    beta_contagion: float = parameter()
+    beta_window: float = parameter()
+    beta_pretext: float = parameter()
+    beta_nativism: float = parameter()
+    temperature: float = parameter()
+    payoff_clip: float = parameter()
+    horizon: float = parameter("planning_horizon")
+    credibility_cost: float = parameter()
+
+
 def logistic(x: np.ndarray) -> np.ndarray:
     """1 / (1 + e^{−x}), computed stably (no overflow for large |x|)."""
     return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=np.float64)))
 
 
 def exit_payoff(utility: np.ndarray, years_to_effect: np.ndarray, switching: np.ndarray,
-                horizon: float = 5.0) -> np.ndarray:
+                horizon: float) -> np.ndarray:
     """π = max(0, H − D) · (−ũ) − S̃: the payoff of giving notice now, in years of dues.
 
     Over the planning horizon H (5 years) the state is rid of the membership's yearly value ũ
@@ -53,10 +80,8 @@ def exit_payoff(utility: np.ndarray, years_to_effect: np.ndarray, switching: np.
     return years * -np.asarray(utility, dtype=np.float64) - switching
 
 
-def concession_probability(share: np.ndarray, payoff: np.ndarray, intercept: float = -3.0,
-                           share_effect: float = 15.0, credibility: float = 0.3,
-                           reputation: np.ndarray | float = 1.0,
-                           payoff_clip: float = 5.0) -> np.ndarray:
+def concession_probability(share: np.ndarray, payoff: np.ndarray, intercept: float, share_effect: float,
+                           credibility: float, reputation: np.ndarray | float, payoff_clip: float) -> np.ndarray:
     """p_concede = reputation · logistic(ζ0 + ζ1 a_ik + ζ2 clip(π, ±5)).
 
     ``a_ik`` = ``share`` is the threatener's share of contributions in k: powerful threateners
@@ -72,8 +97,7 @@ def concession_probability(share: np.ndarray, payoff: np.ndarray, intercept: flo
     return reputation * logistic(intercept + share_effect * np.asarray(share) + credibility * pi)
 
 
-def concession_value(c_over_cstar: np.ndarray, discount: float = 0.2, horizon: float = 5.0,
-                     ratio_clip: float = 5.0) -> np.ndarray:
+def concession_value(c_over_cstar: np.ndarray, discount: float, horizon: float, ratio_clip: float) -> np.ndarray:
     """The value of a dues concession: Σ over H years of δ · c/c* = H δ min(c/c*, 5).
 
     A concession grants a discount δ (0.2) of dues; over the horizon H it saves δ c each year,
@@ -85,8 +109,8 @@ def concession_value(c_over_cstar: np.ndarray, discount: float = 0.2, horizon: f
 
 
 def policy_concession_value(distance: np.ndarray, institutionalization: np.ndarray,
-                            compliance: float, preference_cost: float, shift: float = 0.2,
-                            horizon: float = 5.0) -> np.ndarray:
+                            compliance: float, preference_cost: float, shift: float,
+                            horizon: float) -> np.ndarray:
     """The value of a policy concession: H · shift · d · inst/3 · (χ + λ).
 
     Moving k's policy offset by ``shift`` (0.2) of the gap toward the threatener cuts its
@@ -101,7 +125,7 @@ def policy_concession_value(distance: np.ndarray, institutionalization: np.ndarr
 
 
 def threat_payoff(payoff: np.ndarray, p_concede: np.ndarray, concession: np.ndarray,
-                  credibility_cost: float = 0.3) -> np.ndarray:
+                  credibility_cost: float) -> np.ndarray:
     """p_concede · concession value + (1 − p_concede) · max(0, π) − credibility cost (unclipped).
 
     A threat wins the concession with probability p_concede; if refused, the state keeps the
@@ -113,12 +137,7 @@ def threat_payoff(payoff: np.ndarray, p_concede: np.ndarray, concession: np.ndar
 
 def choice_values(payoff: np.ndarray, contagion: np.ndarray, window: np.ndarray,
                   pretext: np.ndarray, nativism: np.ndarray, p_concede: np.ndarray,
-                  concession: np.ndarray, *, baseline_notice: float = -8.0,
-                  baseline_threat: float = -8.0, beta_utility: float = 1.0,
-                  beta_contagion: float = 3.2, beta_window: float = 0.7, beta_pretext: float = 0.7,
-                  beta_nativism: float = 0.0, credibility_cost: float = 0.3,
-                  temperature: float = 1.0,
-                  payoff_clip: float = 5.0) -> tuple[np.ndarray, np.ndarray]:
+                  concession: np.ndarray, c: ChoiceCoefficients) -> tuple[np.ndarray, np.ndarray]:
     """The values of giving notice and of threatening, relative to staying (value 0).
 
     * ``V_notice = [β0 + β_u clip(π, ±5) + β_c X + β_w window + β_p pretext + β_n n] / T``
@@ -127,7 +146,7 @@ def choice_values(payoff: np.ndarray, contagion: np.ndarray, window: np.ndarray,
 
     π from :func:`exit_payoff`, X the contagion exposure, window/pretext 0/1, n nativism,
     p_concede from :func:`concession_probability`, value from :func:`concession_value` (or the
-    better of it and :func:`policy_concession_value`). T is the temperature (1). To forbid a
+    better of it and :func:`policy_concession_value`); the coefficients ``c``. To forbid a
     threat on a row (one threat per membership every two years), set its V_threat to −inf.
     Sources: institutional retrenchment (threats vs exit, windows, pretexts); Hello-goodbye
     (contagion, divergence through π, β_n = 0).
@@ -138,14 +157,14 @@ def choice_values(payoff: np.ndarray, contagion: np.ndarray, window: np.ndarray,
     pi = np.asarray(payoff, dtype=np.float64)
     window = np.asarray(window, dtype=np.float64)
     pretext = np.asarray(pretext, dtype=np.float64)
-    v_notice = (baseline_notice + beta_utility * np.clip(pi, -payoff_clip, payoff_clip)
-                + beta_contagion * np.asarray(contagion, dtype=np.float64)
-                + beta_window * window + beta_pretext * pretext
-                + beta_nativism * np.asarray(nativism, dtype=np.float64))
-    threat = threat_payoff(pi, p_concede, concession, credibility_cost)
-    v_threat = (baseline_threat + beta_utility * np.clip(threat, -payoff_clip, payoff_clip)
-                + beta_window * window + beta_pretext * pretext)
-    return v_notice / temperature, v_threat / temperature
+    v_notice = (c.baseline_notice + c.beta_utility * np.clip(pi, -c.payoff_clip, c.payoff_clip)
+                + c.beta_contagion * np.asarray(contagion, dtype=np.float64)
+                + c.beta_window * window + c.beta_pretext * pretext
+                + c.beta_nativism * np.asarray(nativism, dtype=np.float64))
+    threat = threat_payoff(pi, p_concede, concession, c.credibility_cost)
+    v_threat = (c.baseline_threat + c.beta_utility * np.clip(threat, -c.payoff_clip, c.payoff_clip)
+                + c.beta_window * window + c.beta_pretext * pretext)
+    return v_notice / c.temperature, v_threat / c.temperature
 
 
 def choice_probabilities(v_notice: np.ndarray,
@@ -163,11 +182,8 @@ def choice_probabilities(v_notice: np.ndarray,
     return e_notice / total, e_threat / total
 
 
-def leave_or_threat_bound(utility: np.ndarray, contagion: np.ndarray, window: np.ndarray, *,
-                          baseline_notice: float = -8.0, baseline_threat: float = -8.0,
-                          beta_utility: float = 1.0, beta_contagion: float = 3.2, beta_window: float = 0.7,
-                          beta_pretext: float = 0.7, beta_nativism: float = 0.0, temperature: float = 1.0,
-                          payoff_clip: float = 5.0, horizon: float = 5.0) -> np.ndarray:
+def leave_or_threat_bound(utility: np.ndarray, contagion: np.ndarray, window: np.ndarray,
+                          c: ChoiceCoefficients) -> np.ndarray:
     """An upper bound of p_notice + p_threat that needs only ũ, the exposure X and the window.
 
     p_notice + p_threat = (e^{V_notice} + e^{V_threat}) / (1 + e^{V_notice} + e^{V_threat}) is at
@@ -184,17 +200,19 @@ def leave_or_threat_bound(utility: np.ndarray, contagion: np.ndarray, window: np
     Scalars give a 0-dimensional array.
     """
     shape = np.broadcast_shapes(np.shape(utility), np.shape(contagion), np.shape(window))
+    beta_utility, beta_contagion, beta_window, beta_pretext = c.beta_utility, c.beta_contagion, c.beta_window, c.beta_pretext
+    temperature, payoff_clip = c.temperature, c.payoff_clip
     if min(beta_utility, beta_contagion, beta_window, beta_pretext) < 0:
         return np.ones(shape)
     # e^{1e-9} > 1 + 1e-9: the relative margin rides in the exponents, the absolute one in the
     # threat's term, so the bound costs a dozen passes over the rows
     margin = 1e-9
-    notice_constant = (baseline_notice + beta_pretext + max(beta_nativism, 0.0)) / temperature + margin
-    threat = baseline_threat + beta_pretext + beta_utility * payoff_clip
+    notice_constant = (c.baseline_notice + beta_pretext + max(c.beta_nativism, 0.0)) / temperature + margin
+    threat = c.baseline_threat + beta_pretext + beta_utility * payoff_clip
     threat_closed, threat_open = (math.exp(min((threat + extra) / temperature + margin, 700.0)) + 1e-12
                                   for extra in (0.0, beta_window))  # e^700: no row's u reaches it
     # β_u min(H max(0, −ũ), c) = min(−β_u H min(ũ, 0), β_u c) for β_u ≥ 0
-    value = np.minimum(np.minimum(np.asarray(utility, dtype=np.float64), 0.0) * (-beta_utility * horizon / temperature),
+    value = np.minimum(np.minimum(np.asarray(utility, dtype=np.float64), 0.0) * (-beta_utility * c.horizon / temperature),
                        beta_utility * payoff_clip / temperature)
     value += (beta_contagion / temperature) * np.asarray(contagion, dtype=np.float64)
     open_window = np.asarray(window, dtype=bool)
@@ -216,10 +234,7 @@ def choose(p_notice: np.ndarray, p_threat: np.ndarray, uniform: np.ndarray) -> n
 
 def notice_terms(exit_terms: dict[str, np.ndarray], years_to_effect: np.ndarray,
                  switching: np.ndarray, contagion: np.ndarray, window: np.ndarray,
-                 pretext: np.ndarray, nativism: np.ndarray, *, baseline_notice: float = -8.0,
-                 beta_utility: float = 1.0, beta_contagion: float = 3.2, beta_window: float = 0.7,
-                 beta_pretext: float = 0.7, beta_nativism: float = 0.0, temperature: float = 1.0,
-                 horizon: float = 5.0, payoff_clip: float = 5.0) -> dict[str, np.ndarray]:
+                 pretext: np.ndarray, nativism: np.ndarray, c: ChoiceCoefficients) -> dict[str, np.ndarray]:
     """V_notice − V_stay split into named terms that add up to V_notice exactly.
 
     π = m Σ_j e_j − S̃ with m = max(0, H − D) and e_j the per-year exit terms of
@@ -234,20 +249,21 @@ def notice_terms(exit_terms: dict[str, np.ndarray], years_to_effect: np.ndarray,
 
     Used by :func:`decision_cause`; ``Σ terms`` equals V_notice of :func:`choice_values`.
     """
-    m = np.maximum(0.0, horizon - np.asarray(years_to_effect, dtype=np.float64))
+    m = np.maximum(0.0, c.horizon - np.asarray(years_to_effect, dtype=np.float64))
     parts = {name: m * np.asarray(exit_terms[name], dtype=np.float64) for name in UTILITY_TERMS}
     parts["switching"] = -np.asarray(switching, dtype=np.float64) * np.ones_like(m)
     pi = sum(parts.values())
-    clipped = np.clip(pi, -payoff_clip, payoff_clip)
+    clipped = np.clip(pi, -c.payoff_clip, c.payoff_clip)
     shrink = np.where(pi != 0, clipped / np.where(pi != 0, pi, 1.0), 1.0)
-    terms = {name: beta_utility * shrink * value / temperature for name, value in parts.items()}
+    temperature = c.temperature
+    terms = {name: c.beta_utility * shrink * value / temperature for name, value in parts.items()}
     shape = np.broadcast_shapes(np.shape(pi),
                                 *(np.shape(v) for v in (contagion, window, pretext, nativism)))
-    terms["contagion"] = beta_contagion * np.asarray(contagion, dtype=np.float64) / temperature
-    terms["window"] = beta_window * np.asarray(window, dtype=np.float64) / temperature
-    terms["pretext"] = beta_pretext * np.asarray(pretext, dtype=np.float64) / temperature
-    terms["nativism"] = beta_nativism * np.asarray(nativism, dtype=np.float64) / temperature
-    terms["baseline"] = np.full(shape, baseline_notice / temperature)
+    terms["contagion"] = c.beta_contagion * np.asarray(contagion, dtype=np.float64) / temperature
+    terms["window"] = c.beta_window * np.asarray(window, dtype=np.float64) / temperature
+    terms["pretext"] = c.beta_pretext * np.asarray(pretext, dtype=np.float64) / temperature
+    terms["nativism"] = c.beta_nativism * np.asarray(nativism, dtype=np.float64) / temperature
+    terms["baseline"] = np.full(shape, c.baseline_notice / temperature)
     return {name: value if np.shape(value) == shape else np.broadcast_to(value, shape).astype(np.float64)
             for name, value in terms.items()}
 
@@ -270,3 +286,109 @@ def decision_cause(terms: dict[str, np.ndarray]) -> np.ndarray:
 
 
 _CAUSE_NAMES = np.array(CAUSES + (UNCLEAR,))
+
+
+# --- the year's candidates and their payoffs ------------------------------------------------------
+class _ParallelRows:
+    """Arrays over the same rows, filtered together by :meth:`take` (a field may be None, or a
+    tuple of arrays such as a :class:`~exitsim.mechanisms.law.Route`)."""
+
+    def take(self, which: np.ndarray | slice) -> Any:
+        """The same object over the rows ``which`` selects (a mask, indices or a slice)."""
+        values = {}
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if value is None:
+                values[field.name] = None
+            elif isinstance(value, tuple):
+                values[field.name] = type(value)(*(column[which] for column in value))
+            else:
+                values[field.name] = value[which]
+        return type(self)(**values)
+
+    def __len__(self) -> int:
+        return len(getattr(self, fields(self)[0].name))
+
+
+@dataclass(frozen=True)
+class Candidates(_ParallelRows):
+    """The memberships that may choose this year (MODEL.md §4.6), as parallel arrays filtered
+    together by :meth:`take`: ``position`` in the year's flows, edge-list ``row``, ``window``
+    (a window is open for the state), ``scheduled`` (the timeline chose for it) and ``pretext``
+    (None until computed for the few rows that need it).
+
+    >>> c = Candidates(np.arange(3), np.array([7, 8, 9]), np.array([True, False, True]), np.zeros(3, bool))
+    >>> c.take(c.window).row.tolist(), len(c.take(c.window))
+    ([7, 9], 2)
+    """
+
+    position: np.ndarray
+    row: np.ndarray
+    window: np.ndarray
+    scheduled: np.ndarray
+    pretext: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class Payoffs(_ParallelRows):
+    """What leaving would bring each candidate (MODEL.md §4.6–4.7), in years of its own dues:
+    ``payoff`` π, ``p_concede``, the values of a dues and of a policy concession, ``years`` D
+    until the effect, the ``switching`` cost S̃, the legal ``route`` (a
+    :class:`~exitsim.mechanisms.law.Route`), the ``notice`` and ``effective`` month indices and
+    whether an ``amendment`` right is open."""
+
+    payoff: np.ndarray
+    p_concede: np.ndarray
+    discount_value: np.ndarray
+    policy_value: np.ndarray
+    years: np.ndarray
+    switching: np.ndarray
+    route: Any
+    notice: np.ndarray
+    effective: np.ndarray
+    amendment: np.ndarray
+
+    @property
+    def concession(self) -> np.ndarray:
+        """The better of the two concessions, the one an organization would grant."""
+        return np.maximum(self.discount_value, self.policy_value)
+
+
+# --- rules of the year's choices -------------------------------------------------------------------
+def pretext(quality_now: np.ndarray, quality_before: np.ndarray, quality_drop: float, refused_until: np.ndarray,
+            year: int, leader_now: np.ndarray, leader_before: np.ndarray, rival: np.ndarray) -> np.ndarray:
+    """Whether a membership has a pretext to leave (合理化借口, MODEL.md §4.6): the organization's
+    performance fell by at least ``quality_drop`` (0.1) over the pretext years (``quality_before``
+    is its performance then), a threat of the state's was refused and its pretext lasts until
+    ``refused_until`` ≥ ``year``, or the state's rival (−1: none) took the lead of the
+    organization in that time (it leads now and did not then).
+    Source: institutional retrenchment (pretexts come first).
+
+    Example: q 0.5 → 0.38 with a drop of 0.1 is a pretext; 0.5 → 0.45 is not.
+    """
+    fell = np.asarray(quality_now) <= np.asarray(quality_before) - quality_drop
+    refused = np.asarray(refused_until) >= year
+    rival = np.asarray(rival)
+    took = (rival >= 0) & (np.asarray(leader_now) == rival) & (np.asarray(leader_before) != rival)
+    return fell | refused | took
+
+
+def grants_discount(discount_value: np.ndarray, policy_value: np.ndarray) -> np.ndarray:
+    """Which concession an organization grants (MODEL.md §4.6): the dues discount where it is
+    worth at least the policy move to the state and something at all, else the policy move."""
+    discount_value = np.asarray(discount_value)
+    return (discount_value >= np.asarray(policy_value)) & (discount_value > 0)
+
+
+def raised_discount(discount: np.ndarray, step: float, most: float) -> np.ndarray:
+    """A membership's dues discount after a concession: ``min(most, discount + step)`` (0.2 more,
+    at most 0.5 in all). Example: 0.4 → 0.5."""
+    return np.minimum(most, np.asarray(discount) + step)
+
+
+def moved_policy(offset: np.ndarray, ideal_point: np.ndarray, policy: np.ndarray, shift: float) -> np.ndarray:
+    """An organization's policy offset after a policy concession: moved by ``shift`` (0.2) of the
+    gap between the threatener's ideal point and the organization's policy, for good
+    (definitions.md). Example: offset 0, ideal 1, policy 0.5 → 0.1."""
+    return np.asarray(offset) + shift * (np.asarray(ideal_point) - np.asarray(policy))
+

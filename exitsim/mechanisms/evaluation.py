@@ -42,8 +42,7 @@ def _ratio(value: np.ndarray, c_star: np.ndarray) -> np.ndarray:
 def exit_terms(benefits: np.ndarray, dues: np.ndarray, compliance: np.ndarray, c_star: np.ndarray,
                distance: np.ndarray, institutionalization: np.ndarray,
                nativist_government: np.ndarray, rival_gain: np.ndarray, gamma: float | np.ndarray,
-               preference_cost: float, nativist_cost: float,
-               ratio_clip: float = 5.0) -> dict[str, np.ndarray]:
+               preference_cost: float, nativist_cost: float, ratio_clip: float) -> dict[str, np.ndarray]:
     """The per-year reasons to leave, split by kind; they sum to −ũ exactly.
 
     With the material net ratio ``r = (benefits − dues − compliance)/c*`` and its clipped value
@@ -87,7 +86,7 @@ def membership_utility(benefits: np.ndarray, dues: np.ndarray, compliance: np.nd
                        c_star: np.ndarray, distance: np.ndarray, institutionalization: np.ndarray,
                        nativist_government: np.ndarray, rival_gain: np.ndarray,
                        gamma: float | np.ndarray, preference_cost: float, nativist_cost: float,
-                       ratio_clip: float = 5.0) -> np.ndarray:
+                       ratio_clip: float) -> np.ndarray:
     """ũ_ik: the yearly value of membership (i, k) in years of one's own dues (MODEL.md §4.5).
 
     ``ũ = clip((benefits − dues − compliance)/c*, ±5) − λ d(x_i, y_k) inst_k/3
@@ -136,8 +135,8 @@ def rival_gain_rows(net_gain: np.ndarray, state: np.ndarray, org: np.ndarray, ri
 
 
 def switching_cost(contested_or_violated: np.ndarray, democracy: np.ndarray, arrears: np.ndarray,
-                   c_star: np.ndarray, reputation_cost: float = 1.0, domestic_cost: float = 0.2,
-                   ratio_clip: float = 5.0) -> np.ndarray:
+                   c_star: np.ndarray, reputation_cost: float, domestic_cost: float,
+                   ratio_clip: float) -> np.ndarray:
     """S̃_ik: the one-off switching cost of leaving, in years of one's own dues (MODEL.md §4.5).
 
     ``S̃ = reputation_cost · [exit contested or procedurally violated] + domestic_cost · democracy
@@ -155,8 +154,8 @@ def switching_cost(contested_or_violated: np.ndarray, democracy: np.ndarray, arr
     return reputation_cost * flag + domestic_cost * np.asarray(democracy, dtype=np.float64) + debt
 
 
-def update_reputation(reputation: np.ndarray, violations: np.ndarray, loss: float = 0.2,
-                      recovery: float = 0.05) -> np.ndarray:
+def update_reputation(reputation: np.ndarray, violations: np.ndarray, loss: float,
+                      recovery: float) -> np.ndarray:
     """A state's reputation stock: ``r ← clip(min(1, r + recovery) − loss · violations, 0, 1)``.
 
     It falls 0.2 per contested or violated exit this year and recovers 0.05 a year toward 1

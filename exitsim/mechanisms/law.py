@@ -36,8 +36,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..clauses import CLAUSE_KINDS, TENURE_BASES, Clause, parse_effective_rule
-from ..world import INACTIVE, MEMBER, MEMBERSHIP_STATUS, NOTICE, WITHDRAWN
+from ..codes import CLAUSE_KINDS, EFFECTIVE_RULES, INACTIVE, MEMBER, MEMBERSHIP_STATUS, NOTICE, TENURE_BASES, WITHDRAWN
 
 # --- integer codes ----------------------------------------------------------------------------
 #: Effective rules (the grammar of ``exitsim/data/README.md``); code = index.
@@ -71,6 +70,11 @@ NO_DATE = -1
 
 #: The implied right's notice period, VCLT Art. 56(2): 12 months (also the amendment right's).
 IMPLIED_RULE = "months_after:12"
+
+#: A clause's fields, with the value each takes where a clause leaves it out: an implied right
+#: with 12 months' notice (VCLT Art. 56), no minimum tenure, revocable (VCLT Art. 68).
+CLAUSE_DEFAULTS = {"kind": "implied", "effective": IMPLIED_RULE, "min_tenure_years": 0, "tenure_basis": "accession",
+                   "arrears_block_effect": False, "obligations_survive": False, "revocable": True}
 
 
 # --- the calendar -----------------------------------------------------------------------------
@@ -123,6 +127,34 @@ def matures(effective, year):
 def years_until_effect(effective, year):
     """D: the number of steps from ``year`` to the step in which the effect falls."""
     return _plain(np.asarray(year_of(effective)) - np.asarray(year))
+
+
+# --- the grammar of clauses ----------------------------------------------------------------
+class ClauseError(ValueError):
+    """A withdrawal clause that does not follow the grammar."""
+
+
+def parse_effective_rule(text: str) -> tuple[str, tuple[int, ...]]:
+    """Split ``"cutoff:1:6"`` into ``("cutoff", (1, 6))``, checking the grammar.
+
+    >>> parse_effective_rule("months_after:12")
+    ('months_after', (12,))
+    """
+    name, *args = str(text).strip().split(":")
+    if name not in EFFECTIVE_RULES:
+        raise ClauseError(f"unknown effective rule {name!r}; expected one of: {', '.join(EFFECTIVE_RULES)}")
+    if len(args) != EFFECTIVE_RULES[name]:
+        form = name + "".join(f":{x}" for x in ("N", "M")[: EFFECTIVE_RULES[name]]) if name != "cutoff" else "cutoff:M1:M2"
+        raise ClauseError(f"effective rule {text!r} takes {EFFECTIVE_RULES[name]} number(s): write {form}")
+    try:
+        values = tuple(int(a) for a in args)
+    except ValueError:
+        raise ClauseError(f"effective rule {text!r}: the numbers must be whole numbers") from None
+    if any(v < 0 for v in values):
+        raise ClauseError(f"effective rule {text!r}: the numbers cannot be negative")
+    if name in ("cutoff", "fiscal_year_end") and not all(1 <= v <= 12 for v in values):
+        raise ClauseError(f"effective rule {text!r}: months run from 1 to 12")
+    return name, values
 
 
 # --- effective rules --------------------------------------------------------------------------
@@ -257,20 +289,20 @@ class ClauseArrays(NamedTuple):
     revocable: np.ndarray
 
 
-def clause_arrays(clauses: Iterable[Clause | Mapping[str, Any]]) -> ClauseArrays:
-    """Encode clauses (``World.clause`` dicts or :class:`exitsim.clauses.Clause`) as arrays,
-    so a year's notices can look their organization's clause up by index."""
-    rows = [c if isinstance(c, Clause) else Clause(**c) for c in clauses]
-    rules = np.array([encode_rule(c.effective) for c in rows], dtype=np.int64).reshape(-1, 3)
+def clause_arrays(clauses: Iterable[Mapping[str, Any]]) -> ClauseArrays:
+    """Encode clauses (``World.clause`` dicts, or objects with a ``to_dict()`` such as
+    :class:`exitsim.clauses.Clause`) as arrays, so a year's notices can look their
+    organization's clause up by index. Missing fields take :data:`CLAUSE_DEFAULTS`."""
+    rows = [CLAUSE_DEFAULTS | (c.to_dict() if hasattr(c, "to_dict") else dict(c)) for c in clauses]
+    rules = np.array([encode_rule(c["effective"]) for c in rows], dtype=np.int64).reshape(-1, 3)
     return ClauseArrays(
-        kind=np.array([KIND_NAMES.index(c.kind) for c in rows], dtype=np.int8),
+        kind=_codes([c["kind"] for c in rows], KIND_NAMES, "clause kind").astype(np.int8),
         rule=rules[:, 0].astype(np.int8), arg1=rules[:, 1], arg2=rules[:, 2],
-        min_tenure_years=np.array([c.min_tenure_years for c in rows], dtype=np.int64),
-        tenure_basis=np.array([TENURE_BASIS_NAMES.index(c.tenure_basis) for c in rows],
-                              dtype=np.int8),
-        arrears_block_effect=np.array([c.arrears_block_effect for c in rows], dtype=bool),
-        obligations_survive=np.array([c.obligations_survive for c in rows], dtype=bool),
-        revocable=np.array([c.revocable for c in rows], dtype=bool))
+        min_tenure_years=np.array([c["min_tenure_years"] for c in rows], dtype=np.int64),
+        tenure_basis=_codes([c["tenure_basis"] for c in rows], TENURE_BASIS_NAMES, "tenure basis").astype(np.int8),
+        arrears_block_effect=np.array([c["arrears_block_effect"] for c in rows], dtype=bool),
+        obligations_survive=np.array([c["obligations_survive"] for c in rows], dtype=bool),
+        revocable=np.array([c["revocable"] for c in rows], dtype=bool))
 
 
 def _codes(values, names: tuple[str, ...], what: str) -> np.ndarray:
@@ -309,7 +341,7 @@ def tenure_satisfied(min_tenure_years, tenure_basis, year, founded, joined):
     return _plain(satisfied)
 
 
-def consent_granted(uniform, consent_probability: float = 0.5):
+def consent_granted(uniform, consent_probability: float):
     """Whether all parties consent (VCLT Art. 54(b)): ``u < consent_probability``.
 
     A request under a ``consent`` clause is answered in the year it is made (MODEL.md §4.6).
@@ -472,8 +504,8 @@ def route_rules(k: np.ndarray, tenure: np.ndarray, amended: np.ndarray, asked: n
     return Route(outcome, substantive, procedural, lawful, status, by_amendment)
 
 
-def amendment_right(utility_before, utility_after, year, obligations_rose=True,
-                    amendment_drop: float = 0.5, amendment_right_years: int = 2):
+def amendment_right(utility_before, utility_after, year, obligations_rose, amendment_drop: float,
+                    amendment_right_years: int):
     """Feinberg's amendment right: who gains a lawful implied right, and until when.
 
     When an organization's obligations rise (e.g. institutionalization raised by inclusive
@@ -526,6 +558,16 @@ def surviving_debt(arrears, obligations_survive):
     """
     survive = np.asarray(obligations_survive, dtype=bool)
     return _plain(np.where(survive, np.asarray(arrears, dtype=float), 0.0))
+
+
+def debt_payment(debt, power, limit: float):
+    """What a state pays of a debt that must be settled (arrears blocking an exit's effect, a
+    surviving debt before rejoining): all of it, but at most ``limit`` (0.5) of its power; the
+    rest is forgiven, so power stays positive (MODEL.md §4.0, §4.6).
+
+    Example: a debt of 3 with power 4 → 2 paid.
+    """
+    return _plain(np.minimum(np.asarray(debt, dtype=float), limit * np.asarray(power, dtype=float)))
 
 
 def may_rejoin(debt):

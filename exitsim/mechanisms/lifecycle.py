@@ -18,22 +18,78 @@ indices); their memberships end with cause ``death`` (not withdrawals).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from ..clauses import Template, load_templates
-from ..world import ALIVE, DEAD, INACTIVE, ISSUE_AREAS, VOTING_RULES, WITHDRAWN, ZOMBIE
+from ..codes import ALIVE, DEAD, INACTIVE, ISSUE_AREAS, VOTING_RULES, WITHDRAWN, ZOMBIE
+from .coefficients import parameter
 from .grouping import GroupIndex, distinct_sorted
 
 
+@dataclass(frozen=True)
+class LifeCycleThresholds:
+    """When an organization is a zombie or dies (MODEL.md §4.12), read from the registry by
+    :func:`~exitsim.mechanisms.coefficients.from_parameters`: a zombie after ``zombie_years``
+    (3) below ``zombie_quality`` (0.3); dead after ``death_years`` (5) below ``death_quality``
+    (0.05), or with fewer than ``death_members`` (3) members."""
+
+    zombie_quality: float = parameter()
+    zombie_years: int = parameter()
+    death_quality: float = parameter()
+    death_years: int = parameter()
+    death_members: int = parameter()
+
+
+@dataclass(frozen=True)
+class FoundingRules:
+    """How a background founding is put together (MODEL.md §4.12), read from the registry by
+    :func:`~exitsim.mechanisms.coefficients.from_parameters` (the ``founding_*`` parameters): its
+    size between ``min_members`` and ``max_members`` (the larger of the two), a template's cap
+    kept only from ``cap_min_members`` members, the odds multiplier ``ally_weight`` of the
+    founder's allies and the ``proximity_scale`` of its like-minded states."""
+
+    min_members: int = parameter("founding_min_members")
+    max_members: int = parameter("founding_max_members")
+    cap_min_members: int = parameter("founding_cap_min_members")
+    ally_weight: float = parameter("founding_ally_weight")
+    proximity_scale: float = parameter("founding_proximity_scale")
+
+    @property
+    def size_range(self) -> tuple[int, int]:
+        """The smallest and largest size a founding can draw (a maximum below the minimum is the
+        minimum)."""
+        return self.min_members, max(self.max_members, self.min_members)
+
+
+@dataclass(frozen=True)
+class FoundingDraws:
+    """The random numbers of a year's foundings, one entry per founding (``count`` × n_states
+    for ``gumbel``), drawn by the caller from the life cycle's stream in this order:
+    ``founder`` and ``rule`` uniforms in [0, 1), ``area`` an integer index of the issue areas,
+    ``size`` an integer in :attr:`FoundingRules.size_range`, ``gumbel`` standard Gumbel values,
+    ``intrinsic_quality`` Beta(4, 2), ``value`` standard normal (MODEL.md §4.0: mechanisms take
+    their draws as inputs)."""
+
+    founder: np.ndarray
+    area: np.ndarray
+    size: np.ndarray
+    gumbel: np.ndarray
+    rule: np.ndarray
+    intrinsic_quality: np.ndarray
+    value: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.founder)
+
+
 def update_status(status: np.ndarray, quality: np.ndarray, low_years: np.ndarray, dying_years: np.ndarray,
-                  member_count: np.ndarray, zombie_quality: float = 0.3, zombie_years: int = 3,
-                  death_quality: float = 0.05, death_years: int = 5, death_members: int = 3):
+                  member_count: np.ndarray, thresholds: LifeCycleThresholds):
     """One year of each organization's life cycle (MODEL.md §4.12).
 
-    Counters of consecutive years: ``low_years ← low_years + 1`` where q_k < ``zombie_quality``
-    (0.3), else 0; ``dying_years ← dying_years + 1`` where q_k < ``death_quality`` (0.05), else 0
-    (a dead organization's counters stay as they were).
+    With the ``thresholds``: counters of consecutive years: ``low_years ← low_years + 1`` where
+    q_k < ``zombie_quality`` (0.3), else 0; ``dying_years ← dying_years + 1`` where q_k <
+    ``death_quality`` (0.05), else 0 (a dead organization's counters stay as they were).
 
     Status: dead stays dead; an organization dies when it has fewer than ``death_members`` (3)
     active members or ``dying_years ≥ death_years`` (5); otherwise it is a zombie when
@@ -52,17 +108,18 @@ def update_status(status: np.ndarray, quality: np.ndarray, low_years: np.ndarray
 
     Example: q = 0.2 for three years → low_years 1, 2, 3 → alive, alive, zombie.
     """
+    t = thresholds
     status = np.asarray(status)
     quality = np.asarray(quality, dtype=np.float64)
     dead = status == DEAD
-    low = np.where(dead, low_years, np.where(quality < zombie_quality, np.asarray(low_years) + 1, 0))
-    dying = np.where(dead, dying_years, np.where(quality < death_quality, np.asarray(dying_years) + 1, 0))
-    newly_dead = ~dead & ((np.asarray(member_count) < death_members) | (dying >= death_years))
-    new_status = np.where(dead | newly_dead, DEAD, np.where(low >= zombie_years, ZOMBIE, ALIVE))
+    low = np.where(dead, low_years, np.where(quality < t.zombie_quality, np.asarray(low_years) + 1, 0))
+    dying = np.where(dead, dying_years, np.where(quality < t.death_quality, np.asarray(dying_years) + 1, 0))
+    newly_dead = ~dead & ((np.asarray(member_count) < t.death_members) | (dying >= t.death_years))
+    new_status = np.where(dead | newly_dead, DEAD, np.where(low >= t.zombie_years, ZOMBIE, ALIVE))
     return new_status.astype(status.dtype), low.astype(np.int64), dying.astype(np.int64), newly_dead
 
 
-def rejoins(status: np.ndarray, utility: np.ndarray, window_open: np.ndarray, threshold: float = 1.0) -> np.ndarray:
+def rejoins(status: np.ndarray, utility: np.ndarray, window_open: np.ndarray, threshold: float) -> np.ndarray:
     """Which non-member rows rejoin (effective next year), MODEL.md §4.12.
 
     ``rejoin = ũ_prospective > threshold and (status = inactive or (status = withdrawn and a
@@ -78,29 +135,21 @@ def rejoins(status: np.ndarray, utility: np.ndarray, window_open: np.ndarray, th
     return eligible & (np.asarray(utility, dtype=np.float64) > threshold)
 
 
-def founding_count(n_alive: int, rate: float, rng: np.random.Generator) -> int:
-    """How many organizations are founded this year: Poisson(rate × n_alive).
+def expected_foundings(n_alive: int, rate: float) -> float:
+    """The mean number of organizations founded this year: ``rate × n_alive`` (their number is
+    drawn Poisson with this mean).
 
     ``rate`` = 0.02 of the organizations alive (zombies included) a year: the world founded
     40–95 IGOs a decade on a stock of a few hundred (MODEL.md §4.12).
     """
-    return int(rng.poisson(max(rate * n_alive, 0.0)))
-
-
-def organization_rules(institutionalization: np.ndarray, weighted_voting: np.ndarray, cap: np.ndarray,
-                       clause: Sequence[dict]) -> list[dict]:
-    """Each organization's rules as a dict, the form :func:`plan_founding` copies from.
-
-    ``{"institutionalization": int, "voting": "weighted" | "one_state_one_vote",
-    "cap": float | None, "clause": dict}`` per organization, from the world's arrays (cap NaN:
-    none). A comprehension over organizations, used only when a founding is planned.
-    """
-    return [rules_of(institutionalization, weighted_voting, cap, clause, k) for k in range(len(clause))]
+    return max(rate * n_alive, 0.0)
 
 
 def rules_of(institutionalization: np.ndarray, weighted_voting: np.ndarray, cap: np.ndarray,
              clause: Sequence[dict], k: int) -> dict:
-    """Organization k's rules as :func:`organization_rules` gives them."""
+    """Organization k's rules as a dict, the form a founding copies: ``{"institutionalization":
+    int, "voting": "weighted" | "one_state_one_vote", "cap": float | None, "clause": dict}``,
+    from the world's arrays (cap NaN: none)."""
     return {"institutionalization": int(institutionalization[k]),
             "voting": VOTING_RULES[1] if weighted_voting[k] else VOTING_RULES[0],
             "cap": None if np.isnan(cap[k]) else float(cap[k]),
@@ -118,22 +167,21 @@ class FoundingPool:
         alliances: (pairs, 2) state indices, undirected.
         member_state, member_org: The active membership rows (state and organization per row)
             of organizations not dead.
-        org_issue_area: Per organization, index into :data:`exitsim.world.ISSUE_AREAS`.
-        org_rules: Per organization, its rules (:func:`organization_rules`); only the rules of
-            the organization a founding copies are read.
-        templates: Real organizations' templates (default :func:`exitsim.clauses.load_templates`).
-        min_members, max_members, cap_min_members, ally_weight, proximity_scale, areas: See
-            :meth:`plan`.
+        org_issue_area: Per organization, index into :data:`exitsim.codes.ISSUE_AREAS`.
+        org_rules: Per organization, its rules (:func:`rules_of`); only the rules of the
+            organization a founding copies are read.
+        templates: Real organizations' templates (:func:`exitsim.clauses.load_templates`): each
+            with ``abbreviation``, ``issue_area``, ``institutionalization``, ``voting``, ``cap``
+            and ``clause`` (with ``to_dict()``).
+        rules: The :class:`FoundingRules`. areas: The issue areas a founding draws from.
         orgs_of: Optional ``state -> organization indices`` of its active memberships, used
             instead of ``member_state`` and ``member_org`` (which may then be None).
     """
 
     def __init__(self, power: np.ndarray, ideal_point: np.ndarray, alliances: np.ndarray,
-                 member_state: np.ndarray, member_org: np.ndarray, org_issue_area: np.ndarray,
-                 org_rules: Sequence[dict], templates: Sequence[Template] | None = None, *,
-                 min_members: int = 3, max_members: int = 20, cap_min_members: int = 50,
-                 ally_weight: float = 2.0, proximity_scale: float = 1.0, areas: Sequence[str] = ISSUE_AREAS,
-                 orgs_of: Callable[[int], np.ndarray] | None = None):
+                 member_state: np.ndarray | None, member_org: np.ndarray | None, org_issue_area: np.ndarray,
+                 org_rules: Sequence[dict], templates: Sequence, rules: FoundingRules, *,
+                 areas: Sequence[str] = ISSUE_AREAS, orgs_of: Callable[[int], np.ndarray] | None = None):
         power = np.asarray(power, dtype=np.float64)
         self.n = n = len(power)
         # the founder is drawn with probability P_f / Σ P by inverting the cumulative shares with
@@ -145,16 +193,15 @@ class FoundingPool:
         self.allies = GroupIndex.of_pairs(alliances, n)
         self.orgs_of = orgs_of or GroupIndex(np.asarray(member_state), np.asarray(member_org), n).rows
         self.org_issue_area = np.asarray(org_issue_area)
-        self.org_rules, self.templates = org_rules, templates
-        self.min_members, self.max_members, self.cap_min_members = min_members, max_members, cap_min_members
-        self.log_ally_weight, self.proximity_scale, self.areas = np.log(ally_weight), proximity_scale, areas
+        self.org_rules, self.templates, self.rules, self.areas = org_rules, templates, rules, areas
 
-    def plan(self, rng: np.random.Generator, count: int = 1) -> list[dict]:
-        """Plan ``count`` background foundings (MODEL.md §4.12): founder, issue area, members, rules.
+    def plan(self, draws: FoundingDraws) -> list[dict]:
+        """Plan a year's background foundings, one per entry of ``draws`` (MODEL.md §4.12):
+        founder, issue area, members, rules.
 
         * **Founder** f: drawn with probability P_f / Σ_j P_j.
         * **Issue area**: uniform over ``areas`` (the world's 13 issue areas).
-        * **Size**: uniform integer in [``min_members``, ``max_members``] (3–20), at most the number
+        * **Size**: uniform integer in :attr:`FoundingRules.size_range` (3–20), at most the number
           of states; the founder plus size − 1 others.
         * **Members**: the others drawn without replacement with probability
           ∝ exp(−d(x_j, x_f)/s) × (``ally_weight`` if j is allied with f else 1), s =
@@ -169,9 +216,7 @@ class FoundingPool:
         * **Intrinsic quality** q̄ ~ Beta(4, 2); **value** z ~ N(0, 1) (θ_k = θ e^{σ_θ z}).
 
         The foundings are planned together, each on the memberships of the pool (none sees
-        another's members). Deterministic given ``rng``'s state; the draws are, in order, one
-        array of ``count`` values each: founders (uniforms), areas, sizes, Gumbels (``count`` × one
-        per state), the rule choices (uniforms), q̄, z.
+        another's members). Deterministic given the draws (:class:`FoundingDraws`).
 
         Returns:
             One dict per founding, like those of :func:`exitsim.generate.generate_organizations`
@@ -181,14 +226,11 @@ class FoundingPool:
             indices, founder included), ``copied_from`` (organization index or −1), ``template``
             (abbreviation or None).
         """
-        n, points = self.n, self.points
-        founders = self.cdf.searchsorted(rng.random(count), side="right")
-        areas = rng.integers(len(self.areas), size=count)
-        sizes = np.minimum(rng.integers(self.min_members, self.max_members + 1, size=count), n)
-        gumbel = rng.gumbel(size=(count, n))
-        picks = rng.random(count)
-        qualities = rng.beta(4.0, 2.0, size=count)
-        values = rng.normal(0.0, 1.0, size=count)
+        n, points, count = self.n, self.points, len(draws)
+        founders = self.cdf.searchsorted(draws.founder, side="right")
+        areas = draws.area
+        sizes = np.minimum(draws.size, n)
+        gumbel, picks, qualities, values = draws.gumbel, draws.rule, draws.intrinsic_quality, draws.value
 
         offset = points[None, :, :] - points[founders][:, None, :]
         distance = np.sqrt(np.add.reduce(offset * offset, axis=2))
@@ -196,7 +238,7 @@ class FoundingPool:
         for j, founder in enumerate(founders):
             allied[j, self.allies.rows(founder)] = True
         allied[np.arange(count), founders] = False
-        score = -distance / self.proximity_scale + self.log_ally_weight * allied + gumbel
+        score = -distance / self.rules.proximity_scale + np.log(self.rules.ally_weight) * allied + gumbel
         score[np.arange(count), founders] = -np.inf
         # each founding's others: the size − 1 largest scores (continuous Gumbel noise: no ties),
         # found by a partition and a sort of the few candidates rather than of every state
@@ -221,8 +263,7 @@ class FoundingPool:
                 copied_from = int(same_area[min(int(picks[j] * len(same_area)), len(same_area) - 1)])
                 rules = dict(self.org_rules[copied_from])
             else:
-                templates = load_templates() if self.templates is None else self.templates
-                pool = [t for t in templates if t.issue_area == area] or list(templates)
+                pool = [t for t in self.templates if t.issue_area == area] or list(self.templates)
                 chosen = pool[min(int(picks[j] * len(pool)), len(pool) - 1)]
                 template = chosen.abbreviation
                 rules = {"institutionalization": chosen.institutionalization, "voting": chosen.voting,
@@ -232,7 +273,7 @@ class FoundingPool:
                 "issue_area": area,
                 "institutionalization": int(rules["institutionalization"]),
                 "voting": rules["voting"],
-                "cap": float(cap) if (cap is not None and len(members) >= self.cap_min_members) else None,
+                "cap": float(cap) if (cap is not None and len(members) >= self.rules.cap_min_members) else None,
                 "intrinsic_quality": float(qualities[j]),
                 "value": float(values[j]),
                 "clause": dict(rules["clause"]),
@@ -242,13 +283,3 @@ class FoundingPool:
                 "template": template,
             })
         return plans
-
-
-def plan_founding(rng: np.random.Generator, power: np.ndarray, ideal_point: np.ndarray, alliances: np.ndarray,
-                  member_state: np.ndarray, member_org: np.ndarray, org_issue_area: np.ndarray,
-                  org_rules: Sequence[dict], templates: Sequence[Template] | None = None, **options) -> dict:
-    """Plan one background founding: :meth:`FoundingPool.plan` on a pool made for it (a year's
-    foundings are planned together by one :class:`FoundingPool`). ``options`` are the pool's
-    keywords."""
-    return FoundingPool(power, ideal_point, alliances, member_state, member_org, org_issue_area, org_rules,
-                        templates, **options).plan(rng)[0]

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .flows import Flows
 from .grouping import group_sum
-from .institutions import Flows
 
 
 @dataclass

@@ -43,19 +43,10 @@ def absorptive_weights(power: np.ndarray, state: np.ndarray, org: np.ndarray, ex
     return row_weight, member_weight, weight.sum() - member_weight
 
 
-def share_by_power(power: np.ndarray, state: np.ndarray, org: np.ndarray, exponent: float,
-                   n_orgs: int) -> np.ndarray:
-    """Each row's share of its organization's pool: P_i^ν / Σ_{j∈M_k} P_j^ν
-    (:func:`absorptive_weights`)."""
-    row_weight, member_weight, _ = absorptive_weights(power, state, org, exponent, n_orgs)
+def share_by_power(row_weight: np.ndarray, member_weight: np.ndarray, org: np.ndarray) -> np.ndarray:
+    """Each row's share of its organization's pool: P_i^ν / Σ_{j∈M_k} P_j^ν, from the weights of
+    :func:`absorptive_weights` (computed once a year)."""
     return row_weight / member_weight[org]
-
-
-def outside_weight(power: np.ndarray, state: np.ndarray, org: np.ndarray, exponent: float,
-                   n_orgs: int) -> np.ndarray:
-    """Σ_{j∉M_k} P_j^ν: the absorptive weight of each organization's non-members
-    (:func:`absorptive_weights`)."""
-    return absorptive_weights(power, state, org, exponent, n_orgs)[2]
 
 
 def has_outsiders(outside: np.ndarray, power: np.ndarray, exponent: float) -> np.ndarray:

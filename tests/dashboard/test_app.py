@@ -190,7 +190,8 @@ def test_the_served_page_opens_the_folder_and_scenario_the_server_names(tmp_path
     from exitsim.dashboard.server import FOLDER_VARIABLE, SCENARIO_VARIABLE
 
     (tmp_path / "lesson.yaml").write_text("name: lesson\nstart_year: 1990\nsteps: 3\nstates:\n"
-                                          "  - {code: A, power: 1}\n  - {code: B, power: 2}\n", encoding="utf-8")
+                                          "  - {code: A, power: 1}\n  - {code: B, power: 2}\n  - {code: C, power: 3}\n"
+                                          "organizations:\n  - {code: O, members: [A, B, C]}\n", encoding="utf-8")
     monkeypatch.setenv(FOLDER_VARIABLE, str(tmp_path))
     monkeypatch.setenv(SCENARIO_VARIABLE, "lesson.yaml")
     _, rc = solara.render(ServedPage(), handle_error=False)

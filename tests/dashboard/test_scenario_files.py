@@ -18,7 +18,8 @@ from exitsim.dashboard.scenario_files import (
 from exitsim.loading import ScenarioError
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
-TWO_STATES = "states:\n  - {code: A, power: 1}\n  - {code: B, power: 2}\n"
+A_WORLD = ("states:\n  - {code: A, power: 1}\n  - {code: B, power: 2}\n  - {code: C, power: 3}\n"
+              "organizations:\n  - {code: O, members: [A, B, C]}\n")
 
 
 @pytest.fixture
@@ -26,10 +27,10 @@ def folder(tmp_path):
     """A scenarios folder with one scenario, a file it extends, and a secret beside it."""
     inside = tmp_path / "scenarios"
     inside.mkdir()
-    (inside / "base.yaml").write_text("name: base\nsteps: 5\n" + TWO_STATES, encoding="utf-8")
+    (inside / "base.yaml").write_text("name: base\nsteps: 5\n" + A_WORLD, encoding="utf-8")
     (inside / "lesson.yaml").write_text("extends: base.yaml\nname: lesson\n", encoding="utf-8")
     (inside / "notes.txt").write_text("not a scenario", encoding="utf-8")
-    (tmp_path / "secret.yaml").write_text("name: secret\n" + TWO_STATES, encoding="utf-8")
+    (tmp_path / "secret.yaml").write_text("name: secret\n" + A_WORLD, encoding="utf-8")
     return inside
 
 
@@ -90,7 +91,7 @@ def test_a_cycle_is_left_to_the_loader_which_shows_the_chain(folder):
 
 def test_aliases_beyond_the_limit_are_refused_where_they_start(folder):
     laughs = ["l0: &l0 [x, x]"] + [f"l{i}: &l{i} [*l{i - 1}, *l{i - 1}]" for i in range(1, 40)]  # 2^40 x's
-    text = "\n".join(["name: laughs", *laughs, TWO_STATES])
+    text = "\n".join(["name: laughs", *laughs, A_WORLD])
     (problem,) = check_text(text, "edited.yaml", folder)
     # two aliases a line from line 3 on: alias 51 is the first of line 28 ("l26: &l26 [*l25, ...")
     assert MAX_ALIASES == 50

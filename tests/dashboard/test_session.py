@@ -51,7 +51,7 @@ def test_an_intervention_acts_in_the_next_year(session):
     event = session.intervene("notice", "CHN", "UNESCO")
     assert (event.year, session.model.year) == (2018, 2018)
     model = session.model
-    assert model.world.memberships.status[model.row_of("CHN", "UNESCO")] == NOTICE
+    assert model.world.memberships.status[model.world.row_of("CHN", "UNESCO")] == NOTICE
     assert session.notes[-1] == (2018, "intervention: CHN gives notice to UNESCO")
 
 

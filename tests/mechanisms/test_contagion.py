@@ -3,7 +3,6 @@
 import math
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from exitsim.mechanisms import contagion
@@ -20,12 +19,18 @@ ORG = np.array([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 0])
 ACTIVE = np.array([True] * 10 + [False])  # r10: state 4 has left organization 0
 
 
-def _add(notice_rows, exposure=None, hegemon=-1, rising=-1, align_hegemon=None, **kwargs):
+#: The coefficients of the hand-computed cases: half retained a year, 0.3 to same-area
+#: organizations, proximity scale 0.5, capped at 3.
+HAND = contagion.ContagionCoefficients(retained=0.5, same_issue_spill=0.3, proximity_scale=0.5, cap=3.0)
+
+
+def _add(notice_rows, exposure=None, hegemon=-1, rising=-1, align_hegemon=None, cap=3.0, **kwargs):
     exposure = np.zeros(len(STATE)) if exposure is None else exposure
     align_hegemon = np.zeros(5) if align_hegemon is None else align_hegemon
+    c = contagion.ContagionCoefficients(retained=0.5, same_issue_spill=0.3, proximity_scale=0.5, cap=cap)
     return contagion.add_exposure(exposure, STATE, ORG, ACTIVE, ISSUE_AREA, POWER, IDEAL,
                                   ALLIANCES, align_hegemon, np.zeros(5), hegemon, rising,
-                                  notice_rows, **kwargs)
+                                  notice_rows, c, **kwargs)
 
 
 def test_lead_state_notice_gives_exposure_one_to_close_partners():
@@ -83,58 +88,22 @@ def test_notices_add_up_and_exposure_is_capped():
 
 
 def test_decay_then_add():
-    np.testing.assert_allclose(contagion.decay(np.array([1.0, 3.0])), [0.5, 1.5])
+    np.testing.assert_allclose(contagion.decay(np.array([1.0, 3.0]), retained=0.5), [0.5, 1.5])
     start = np.zeros(len(STATE))
     start[[1, 2]] = [2.0, 3.0]
     world = (STATE, ORG, ACTIVE, ISSUE_AREA, POWER, IDEAL, ALLIANCES, np.zeros(5), np.zeros(5),
              -1, -1)
-    x = contagion.update_exposure(start, *world, [0])
+    x = contagion.update_exposure(start, *world, [0], c=HAND)
     assert x[1] == pytest.approx(1.0 + 1.0)  # 2 halves to 1, then + 1 (not min(3, 2 + 1) / 2)
     assert x[2] == pytest.approx(1.5 + math.exp(-6))
-    assert contagion.update_exposure(start, *world, [])[1] == pytest.approx(1.0)
+    assert contagion.update_exposure(start, *world, [], c=HAND)[1] == pytest.approx(1.0)
 
 
 def test_affinity_in_two_dimensions_and_alliance_partners():
     ideal = np.array([[0.0, 0.0], [0.3, 0.4], [3.0, 4.0]])
-    a = contagion.affinity(0, ideal, np.array([[2, 0]]), np.zeros(3), np.zeros(3), -1, -1)
-    np.testing.assert_allclose(a, [1.0, math.exp(-1.0), 1.0])
-    allied = contagion.partners(np.array([[2, 0], [1, 2]]), 2, 3)
-    np.testing.assert_array_equal(allied, [True, True, False])
-
-
-def _notices():
-    rows = [  # year, state, org, was_lead
-        (2000, 0, 0, True),    # 0: seed A
-        (2001, 1, 0, False),   # 1: follows A
-        (2002, 2, 1, False),   # 2: follows A (same issue area)
-        (2003, 3, 0, False),   # 3: too late for A, not a member at B
-        (2000, 1, 0, False),   # 4: same year as A: no
-        (2001, 4, 0, False),   # 5: not a member of 0 at A
-        (2002, 3, 2, False),   # 6: another issue area
-        (2001, 2, 0, True),    # 7: seed B, itself a follower of A
-        (2002, 1, 0, False),   # 8: in both windows: the earliest seed, A
-        (2003, 1, 0, False),   # 9: follows B only
-        (2004, 5, 2, False),   # 10: the hegemon's notice: seed C, censored
-        (2001, 0, 1, False),   # 11: the seed's own state
-    ]
-    table = pd.DataFrame(rows, columns=["year", "state", "org", "was_lead"])
-    members = [None] * len(rows)
-    members[0], members[7], members[10] = {0, 1, 2, 3}, {1, 2}, {5, 3}
-    return table, members
-
-
-def test_cascades_by_hand():
-    table, members = _notices()
-    result = contagion.cascades(table, members, ISSUE_AREA, last_year=2005, hegemon=5)
-    assert result["notice"].tolist() == [0, 7, 10]
-    assert result["size"].tolist() == [4, 1, 0]
-    assert result["followers"].tolist() == [[1, 2, 7, 8], [9], []]
-    assert result["censored"].tolist() == [False, False, True]
-
-
-def test_cascades_without_notices():
-    empty = pd.DataFrame({"year": [], "state": [], "org": [], "was_lead": []})
-    assert len(contagion.cascades(empty, [], ISSUE_AREA, last_year=2005)) == 0
+    a = contagion.affinities([0, 2], ideal, np.array([[2, 0], [1, 2]]), np.zeros(3), np.zeros(3), -1, -1, 0.5)
+    np.testing.assert_allclose(a[0], [1.0, math.exp(-1.0), 1.0])  # 2 is 0's ally, far away
+    np.testing.assert_allclose(a[1], [1.0, 1.0, 1.0])  # 2's allies 0 and 1 (read both ways), and itself
 
 
 def test_affinities_of_several_leavers_are_each_ones_affinity():
@@ -145,15 +114,19 @@ def test_affinities_of_several_leavers_are_each_ones_affinity():
     leavers = np.array([0, 5, 1, 0, 7, 2])  # 1 the hegemon, 7 the rising power
     matrix = contagion.affinities(leavers, ideal, alliances, align_h, align_r, 1, 7, proximity_scale=0.8)
 
+    def partners(leaver):  # either side of a pair, never itself
+        mask = np.zeros(9, dtype=bool)
+        mask[alliances[alliances[:, 0] == leaver, 1]] = True
+        mask[alliances[alliances[:, 1] == leaver, 0]] = True
+        mask[leaver] = False
+        return mask
+
     def by_definition(leaver):  # max(ally, exp(−d/s), alignment with a pole that leaves)
-        value = np.maximum(contagion.partners(alliances, leaver, 9),
-                           np.exp(-np.linalg.norm(ideal - ideal[leaver], axis=1) / 0.8))
+        value = np.maximum(partners(leaver), np.exp(-np.linalg.norm(ideal - ideal[leaver], axis=1) / 0.8))
         return np.maximum(value, align_h) if leaver == 1 else np.maximum(value, align_r) if leaver == 7 else value
 
     for j, leaver in enumerate(leavers):
         np.testing.assert_array_equal(matrix[j], by_definition(leaver))
-        np.testing.assert_array_equal(
-            contagion.affinity(leaver, ideal, alliances, align_h, align_r, 1, 7, proximity_scale=0.8), matrix[j])
     assert matrix[1, 5] == pytest.approx(1.0) and matrix[1, 2] == 1.0
 
 

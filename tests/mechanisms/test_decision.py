@@ -9,52 +9,70 @@ from hypothesis import strategies as st
 
 from exitsim.mechanisms import decision, evaluation
 
+#: The coefficients of the hand-computed cases below (the numbers in their comments).
+HAND = dict(baseline_notice=-8.0, baseline_threat=-8.0, beta_utility=1.0, beta_contagion=3.2, beta_window=0.7,
+            beta_pretext=0.7, beta_nativism=0.0, temperature=1.0, payoff_clip=5.0, horizon=5.0, credibility_cost=0.3)
+
+
+def choice(**changes) -> decision.ChoiceCoefficients:
+    """The hand-computed cases' choice coefficients, with some changed."""
+    return decision.ChoiceCoefficients(**(HAND | changes))
+
+
+def concede(share, payoff, reputation=1.0, credibility=0.3):
+    """p_concede with ζ0 −3, ζ1 15 and payoffs clipped at 5."""
+    return decision.concession_probability(share, payoff, -3.0, 15.0, credibility, reputation, 5.0)
+
+
+def discount_value(ratio, discount=0.2):
+    """A dues concession's value over 5 years, ratios clipped at 5."""
+    return decision.concession_value(ratio, discount, 5.0, 5.0)
+
 
 def test_exit_payoff_by_hand():
     # ũ −1, D 1, S̃ 1.2 → 4 − 1.2; D past the horizon → −S̃; ũ +0.5, D 0, S̃ 0.2 → −2.5 − 0.2
     pi = decision.exit_payoff(np.array([-1.0, -1.0, 0.5]), np.array([1.0, 6.0, 0.0]),
-                              np.array([1.2, 1.2, 0.2]))
+                              np.array([1.2, 1.2, 0.2]), horizon=5.0)
     np.testing.assert_allclose(pi, [2.8, -1.2, -2.7])
 
 
 def test_concession_probability_by_hand():
-    p = decision.concession_probability(np.array([0.2, 0.0, 0.2]), np.array([0.0, 10.0, 0.0]),
-                                        reputation=np.array([1.0, 1.0, 0.5]))
+    p = concede(np.array([0.2, 0.0, 0.2]), np.array([0.0, 10.0, 0.0]), reputation=np.array([1.0, 1.0, 0.5]))
     # logistic(−3 + 3) = 0.5; π clipped at 5: logistic(−3 + 1.5); reputation 0.5 halves it
     np.testing.assert_allclose(p, [0.5, 1 / (1 + math.exp(1.5)), 0.25])
 
 
 def test_a_powerful_threatener_wins_more_often():
-    p = decision.concession_probability(np.array([0.01, 0.1, 0.3, 0.6]), np.zeros(4))
+    p = concede(np.array([0.01, 0.1, 0.3, 0.6]), np.zeros(4))
     assert np.all(np.diff(p) > 0)
 
 
 def test_a_less_credible_exit_weakens_the_threat():
-    p = decision.concession_probability(np.full(3, 0.1), np.array([2.0, 0.0, -2.0]))
+    p = concede(np.full(3, 0.1), np.array([2.0, 0.0, -2.0]))
     assert np.all(np.diff(p) < 0)
 
 
 def test_concession_values_by_hand():
-    value = decision.concession_value(np.array([1.0, 10.0, 0.5]))
+    value = discount_value(np.array([1.0, 10.0, 0.5]))
     np.testing.assert_allclose(value, [1.0, 5.0, 0.5])
     # d 1, inst 3, χ 0.2, λ 1: 5 × 0.2 × 1 × 1 × 1.2
-    value = decision.policy_concession_value(np.array([1.0]), np.array([3]), 0.2, 1.0)
+    value = decision.policy_concession_value(np.array([1.0]), np.array([3]), 0.2, 1.0, shift=0.2, horizon=5.0)
     np.testing.assert_allclose(value, [1.2])
 
 
 def test_choice_values_by_hand():
     args = (np.array([2.0]), np.array([1.0]), np.array([True]), np.array([False]), np.array([0.5]),
             np.array([0.5]), np.array([1.0]))
-    v_notice, v_threat = decision.choice_values(*args)
+    v_notice, v_threat = decision.choice_values(*args, choice())
     # V_n = −8 + 2 + 3.2·1 + 0.7; threat payoff 0.5·1 + 0.5·2 − 0.3 = 1.2 → V_t = −8 + 1.2 + 0.7
     np.testing.assert_allclose(v_notice, [-2.1])
     np.testing.assert_allclose(v_threat, [-6.1])
-    v_notice, v_threat = decision.choice_values(*args, beta_nativism=1.0, temperature=2.0)
+    v_notice, v_threat = decision.choice_values(*args, choice(beta_nativism=1.0, temperature=2.0))
     np.testing.assert_allclose(v_notice, [-0.8])
     np.testing.assert_allclose(v_threat, [-3.05])
     # payoffs enter clipped to ±5
     v_notice, v_threat = decision.choice_values(np.array([40.0]), 0, 0, 0, 0, np.array([0.0]),
-                                                np.array([0.0]))
+                                                np.array([0.0]), choice())
     np.testing.assert_allclose([v_notice[0], v_threat[0]], [-3.0, -3.0])
 
 
@@ -98,11 +116,11 @@ def _notice_probability(distance):
     n = len(distance)
     u = evaluation.membership_utility(np.full(n, 1.2), np.ones(n), np.zeros(n), np.ones(n),
                                       distance, np.full(n, 3), np.zeros(n), np.zeros(n),
-                                      0.0, 1.0, 0.5)
-    pi = decision.exit_payoff(u, np.ones(n), np.full(n, 0.2))
-    p_concede = decision.concession_probability(np.full(n, 0.05), pi)
+                                      0.0, 1.0, 0.5, ratio_clip=5.0)
+    pi = decision.exit_payoff(u, np.ones(n), np.full(n, 0.2), horizon=5.0)
+    p_concede = concede(np.full(n, 0.05), pi)
     v = decision.choice_values(pi, np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n), p_concede,
-                               decision.concession_value(np.ones(n)))
+                               discount_value(np.ones(n)), choice())
     return u, decision.choice_probabilities(*v)[0]
 
 
@@ -115,12 +133,12 @@ def test_divergence_raises_the_notice_probability():
 def _threat_share(switching, utility, share, discount, credibility, credibility_cost):
     """p_threat / (p_threat + p_notice) along a grid of switching costs, all else fixed."""
     n = len(switching)
-    pi = decision.exit_payoff(np.full(n, utility), np.ones(n), switching)
-    p_concede = decision.concession_probability(np.full(n, share), pi, credibility=credibility)
-    value = decision.concession_value(np.ones(n), discount=discount)
+    pi = decision.exit_payoff(np.full(n, utility), np.ones(n), switching, horizon=5.0)
+    p_concede = concede(np.full(n, share), pi, credibility=credibility)
+    value = discount_value(np.ones(n), discount=discount)
     zeros = np.zeros(n)
     v_notice, v_threat = decision.choice_values(pi, zeros, zeros, zeros, zeros, p_concede, value,
-                                                credibility_cost=credibility_cost)
+                                                choice(credibility_cost=credibility_cost))
     p_notice, p_threat = decision.choice_probabilities(v_notice, v_threat)
     return p_threat / (p_threat + p_notice)
 
@@ -147,7 +165,7 @@ def test_threat_share_as_exit_cost_rises_is_an_outcome_of_parameters():
 
 def test_forbidden_threats_have_probability_zero():
     v_notice, v_threat = decision.choice_values(np.array([1.0]), 0, 0, 0, 0, np.array([0.5]),
-                                                np.array([1.0]))
+                                                np.array([1.0]), choice())
     forbidden = np.where([True], -np.inf, v_threat)
     p_notice, p_threat = decision.choice_probabilities(v_notice, forbidden)
     assert p_threat[0] == 0.0 and p_notice[0] == pytest.approx(1 / (1 + math.exp(-v_notice[0])))
@@ -159,9 +177,9 @@ def _terms(benefits, dues, compliance, distance, switching, years=1.0, contagion
     benefits, dues, compliance, distance, switching = (
         np.asarray(v, dtype=float) for v in (benefits, dues, compliance, distance, switching))
     exit_terms = evaluation.exit_terms(benefits, dues, compliance, np.ones(n), distance,
-                                       np.full(n, 3), np.zeros(n), np.zeros(n), 0.0, 1.0, 0.5)
+                                       np.full(n, 3), np.zeros(n), np.zeros(n), 0.0, 1.0, 0.5, ratio_clip=5.0)
     terms = decision.notice_terms(exit_terms, np.full(n, years), switching, np.full(n, contagion),
-                                  np.full(n, window), np.full(n, pretext), np.zeros(n))
+                                  np.full(n, window), np.full(n, pretext), np.zeros(n), choice())
     return exit_terms, terms
 
 
@@ -174,9 +192,9 @@ def test_notice_terms_add_up_to_v_notice():
     exit_terms, terms = _terms(benefits, dues, compliance, distance, switching, contagion=0.7,
                                window=1)
     u = -sum(exit_terms.values())
-    pi = decision.exit_payoff(u, np.ones(n), switching)
+    pi = decision.exit_payoff(u, np.ones(n), switching, horizon=5.0)
     v_notice, _ = decision.choice_values(pi, np.full(n, 0.7), np.ones(n), np.zeros(n), np.zeros(n),
-                                         np.zeros(n), np.zeros(n))
+                                         np.zeros(n), np.zeros(n), choice())
     np.testing.assert_allclose(sum(terms.values()), v_notice)
 
 
@@ -248,21 +266,23 @@ def test_the_bound_holds_whatever_the_law_pretext_and_concessions(data):
     years, switching, nativism = rows(f(0, 60)), rows(f(0, 20)), rows(f(0, 1))
     p_concede, concession = rows(f(0, 1)), rows(f(0, 500))
     payoff = decision.exit_payoff(utility, years, switching, horizon)
+    coefficients = decision.ChoiceCoefficients(credibility_cost=data.draw(f(0, 10)), horizon=horizon, **beta)
     v_notice, v_threat = decision.choice_values(payoff, exposure, window, pretext, nativism, p_concede, concession,
-                                                credibility_cost=data.draw(f(0, 10)), **beta)
+                                                coefficients)
     p_notice, p_threat = decision.choice_probabilities(v_notice, np.where(threat_allowed, v_threat, -np.inf))
-    bound = decision.leave_or_threat_bound(utility, exposure, window, horizon=horizon, **beta)
+    bound = decision.leave_or_threat_bound(utility, exposure, window, coefficients)
     assert np.all(p_notice + p_threat <= bound)
 
 
 def test_the_bound_is_tight_enough_to_screen_most_rows():
     # the calibrated defaults: a membership worth keeping, no exposure, no window
-    bound = decision.leave_or_threat_bound(np.array([0.5, -0.2]), np.zeros(2), np.zeros(2), baseline_notice=-10.0,
-                                           baseline_threat=-9.5)
+    bound = decision.leave_or_threat_bound(np.array([0.5, -0.2]), np.zeros(2), np.zeros(2),
+                                           choice(baseline_notice=-10.0, baseline_threat=-9.5))
     assert bound[0] == pytest.approx(math.exp(-10 + 0.7) + math.exp(-9.5 + 0.7 + 5), rel=1e-6)
     assert bound[1] == pytest.approx(math.exp(-10 + 0.7 + 1.0) + math.exp(-9.5 + 0.7 + 5), rel=1e-6)
     assert np.all(bound < 0.03)
 
 
 def test_a_beta_outside_its_range_screens_nothing():
-    assert decision.leave_or_threat_bound(np.zeros(3), np.zeros(3), np.zeros(3), beta_utility=-1.0).tolist() == [1.0] * 3
+    bound = decision.leave_or_threat_bound(np.zeros(3), np.zeros(3), np.zeros(3), choice(beta_utility=-1.0))
+    assert bound.tolist() == [1.0] * 3

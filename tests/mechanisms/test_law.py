@@ -227,7 +227,7 @@ def test_amendment_right_goes_to_members_hurt_by_at_least_half_a_year_or_pushed_
     before = np.array([1.0, 1.0, 0.2, -1.0, 1.0])
     after = np.array([0.4, 0.6, -0.1, -1.2, 0.0])
     rose = np.array([True, True, True, True, False])
-    mask, expires = law.amendment_right(before, after, 2030, obligations_rose=rose)
+    mask, expires = law.amendment_right(before, after, 2030, rose, amendment_drop=0.5, amendment_right_years=2)
     np.testing.assert_array_equal(mask, [True, False, True, False, False])
     np.testing.assert_array_equal(expires, [2032, law.NO_DATE, 2032, law.NO_DATE, law.NO_DATE])
     np.testing.assert_array_equal(law.amendment_right_open(expires[0], [2030, 2031, 2032]),

@@ -1,14 +1,23 @@
 """Rejoining and the life cycle of organizations (MODEL.md §4.12) on hand-computed cases."""
 
+from dataclasses import replace
+
 import numpy as np
-import pytest
 
 from exitsim.clauses import load_templates
+from exitsim.codes import ALIVE, DEAD, INACTIVE, ISSUE_AREAS, MEMBER, NOTICE, WITHDRAWN, ZOMBIE
 from exitsim.mechanisms import lifecycle
-from exitsim.world import ALIVE, DEAD, INACTIVE, ISSUE_AREAS, MEMBER, NOTICE, WITHDRAWN, ZOMBIE
+from exitsim.phases.lifecycle import founding_draws
 
 TEMPLATES = load_templates()
 NO_ROWS = np.zeros(0, dtype=int)
+#: The thresholds of the hand-computed cases: a zombie after 3 years below 0.3, dead after 5 years
+#: below 0.05 or with fewer than 3 members.
+THRESHOLDS = lifecycle.LifeCycleThresholds(zombie_quality=0.3, zombie_years=3, death_quality=0.05, death_years=5,
+                                           death_members=3)
+#: Foundings of 3–20 members, caps from 50, allies twice as likely, proximity scale 1.
+FOUNDING = lifecycle.FoundingRules(min_members=3, max_members=20, cap_min_members=50, ally_weight=2.0,
+                                   proximity_scale=1.0)
 
 
 def _run(qualities, members=10, status=ALIVE):
@@ -16,7 +25,7 @@ def _run(qualities, members=10, status=ALIVE):
     s, low, dying = np.array([status], dtype=np.int8), np.array([0]), np.array([0])
     history = []
     for q in qualities:
-        s, low, dying, newly = lifecycle.update_status(s, np.array([q]), low, dying, np.array([members]))
+        s, low, dying, newly = lifecycle.update_status(s, np.array([q]), low, dying, np.array([members]), THRESHOLDS)
         history.append((int(s[0]), int(low[0]), int(dying[0]), bool(newly[0])))
     return history
 
@@ -52,7 +61,7 @@ def test_dead_with_fewer_than_three_members_and_dead_stays_dead():
     quality = np.array([0.9, 0.9, 0.9, 0.9])
     members = np.array([2, 0, 3, 50])
     s, low, dying, newly = lifecycle.update_status(status, quality, np.array([0, 5, 0, 7]), np.array([0, 0, 0, 2]),
-                                                  members)
+                                                  members, THRESHOLDS)
     np.testing.assert_array_equal(s, [DEAD, DEAD, ALIVE, DEAD])
     np.testing.assert_array_equal(newly, [True, True, False, False])
     np.testing.assert_array_equal(low, [0, 0, 0, 7])
@@ -61,8 +70,8 @@ def test_dead_with_fewer_than_three_members_and_dead_stays_dead():
 
 
 def test_thresholds_are_parameters():
-    s, *_ = lifecycle.update_status(np.array([ALIVE]), np.array([0.45]), np.array([0]), np.array([0]),
-                                    np.array([2]), zombie_quality=0.5, zombie_years=1, death_members=2)
+    s, *_ = lifecycle.update_status(np.array([ALIVE]), np.array([0.45]), np.array([0]), np.array([0]), np.array([2]),
+                                    replace(THRESHOLDS, zombie_quality=0.5, zombie_years=1, death_members=2))
     np.testing.assert_array_equal(s, [ZOMBIE])
 
 
@@ -70,28 +79,36 @@ def test_rejoins_need_a_window_when_withdrawn_but_not_when_inactive():
     status = np.array([WITHDRAWN, WITHDRAWN, INACTIVE, INACTIVE, WITHDRAWN, MEMBER, NOTICE])
     utility = np.array([1.5, 1.5, 1.5, 0.9, 1.0, 3.0, 3.0])
     window = np.array([True, False, False, True, True, True, True])
-    np.testing.assert_array_equal(lifecycle.rejoins(status, utility, window),
+    np.testing.assert_array_equal(lifecycle.rejoins(status, utility, window, threshold=1.0),
                                   [True, False, True, False, False, False, False])
     np.testing.assert_array_equal(lifecycle.rejoins(status, utility, window, threshold=0.5),
                                   [True, False, True, True, True, False, False])
 
 
-def test_founding_count_is_poisson_with_rate_times_alive():
-    rng = np.random.default_rng(1)
-    counts = [lifecycle.founding_count(100, 0.02, rng) for _ in range(4000)]
-    assert np.mean(counts) == pytest.approx(2.0, abs=0.1)
-    assert np.var(counts) == pytest.approx(2.0, abs=0.2)
-    assert lifecycle.founding_count(0, 0.02, rng) == 0
-    assert lifecycle.founding_count(100, 0.0, rng) == 0
+def test_expected_foundings_are_the_rate_times_the_organizations_alive():
+    assert lifecycle.expected_foundings(100, 0.02) == 2.0
+    assert lifecycle.expected_foundings(0, 0.02) == 0.0
+    assert lifecycle.expected_foundings(100, 0.0) == 0.0
 
 
-def _plan(rng, power, ideal=None, alliances=None, member_state=NO_ROWS, member_org=NO_ROWS,
-          org_issue_area=NO_ROWS, org_rules=(), templates=TEMPLATES, **kwargs):
+def _pool(power, ideal=None, alliances=None, member_state=NO_ROWS, member_org=NO_ROWS, org_issue_area=NO_ROWS,
+          org_rules=(), templates=TEMPLATES, areas=ISSUE_AREAS, orgs_of=None, **rules):
     n = len(power)
     ideal = np.zeros((n, 1)) if ideal is None else ideal
     alliances = np.zeros((0, 2), dtype=int) if alliances is None else alliances
-    return lifecycle.plan_founding(rng, np.asarray(power, dtype=float), ideal, alliances, member_state, member_org,
-                                   org_issue_area, org_rules, templates, **kwargs)
+    return lifecycle.FoundingPool(np.asarray(power, dtype=float), ideal, alliances, member_state, member_org,
+                                  org_issue_area, org_rules, templates, replace(FOUNDING, **rules), areas=areas,
+                                  orgs_of=orgs_of)
+
+
+def _plans(rng, count, pool):
+    """``count`` foundings of ``pool`` from draws of ``rng``."""
+    return pool.plan(founding_draws(rng, count, pool.n, pool.rules, len(pool.areas)))
+
+
+def _plan(rng, power, **kwargs):
+    """One founding from a pool of its own."""
+    return _plans(rng, 1, _pool(power, **kwargs))[0]
 
 
 def test_founder_frequency_follows_power():
@@ -198,8 +215,8 @@ def test_any_template_when_the_data_has_none_of_the_area():
 
 
 def test_organization_rules_from_world_arrays():
-    rules = lifecycle.organization_rules(np.array([2, 3]), np.array([True, False]), np.array([0.22, np.nan]),
-                                         [{"kind": "explicit"}, {"kind": "none"}])
+    arrays = (np.array([2, 3]), np.array([True, False]), np.array([0.22, np.nan]), [{"kind": "explicit"}, {"kind": "none"}])
+    rules = [lifecycle.rules_of(*arrays, k) for k in range(2)]
     assert rules == [
         {"institutionalization": 2, "voting": "weighted", "cap": 0.22, "clause": {"kind": "explicit"}},
         {"institutionalization": 3, "voting": "one_state_one_vote", "cap": None, "clause": {"kind": "none"}},
@@ -218,18 +235,15 @@ def test_a_years_foundings_are_planned_together_from_one_pool():
     ideal = np.random.default_rng(1).normal(size=(10, 1))
     alliances = np.array([[0, 3], [4, 0], [2, 5]])
     args = (POWER, ideal, alliances, MEMBER_STATE, MEMBER_ORG, AREA, RULES, TEMPLATES)
-    pool = lifecycle.FoundingPool(*args, max_members=6)
-    plans = pool.plan(np.random.default_rng(4), 25)
-    assert plans == pool.plan(np.random.default_rng(4), 25)  # same generator state, same year
+    pool = lifecycle.FoundingPool(*args, replace(FOUNDING, max_members=6))
+    plans = _plans(np.random.default_rng(4), 25, pool)
+    assert plans == _plans(np.random.default_rng(4), 25, pool)  # same draws, same year
     assert len(plans) == 25 and all(p["founder"] == 0 for p in plans)  # state 0 holds nearly all power
     assert all(3 <= len(p["members"]) <= 6 and 0 in p["members"] for p in plans)
     # each planned on the same memberships: the founder's health organization 0 for health
     assert {p["copied_from"] for p in plans if p["issue_area"] == "health"} <= {0}
     assert {p["copied_from"] for p in plans if p["issue_area"] == "trade"} <= {1}
     assert len({tuple(p["members"]) for p in plans}) > 5  # their own draws, not one plan repeated
-    # plan_founding is a pool of its own that plans one founding
-    assert pool.plan(np.random.default_rng(9), 1)[0] == lifecycle.plan_founding(np.random.default_rng(9), *args,
-                                                                                   max_members=6)
 
 
 def test_allies_are_read_in_both_directions_of_a_pair():
@@ -247,8 +261,8 @@ def test_allies_are_read_in_both_directions_of_a_pair():
 def test_a_pool_may_read_the_founders_organizations_from_the_caller():
     ideal = np.random.default_rng(1).normal(size=(10, 1))
     orgs = {0: np.array([0, 1]), 1: np.array([2]), 2: np.array([2])}
-    from_rows = lifecycle.FoundingPool(POWER, ideal, np.zeros((0, 2), int), MEMBER_STATE, MEMBER_ORG, AREA, RULES,
-                                       TEMPLATES)
-    from_caller = lifecycle.FoundingPool(POWER, ideal, np.zeros((0, 2), int), None, None, AREA, RULES, TEMPLATES,
-                                         orgs_of=lambda s: orgs.get(s, np.zeros(0, dtype=int)))
-    assert from_rows.plan(np.random.default_rng(6), 20) == from_caller.plan(np.random.default_rng(6), 20)
+    from_rows = _pool(POWER, ideal=ideal, member_state=MEMBER_STATE, member_org=MEMBER_ORG, org_issue_area=AREA,
+                      org_rules=RULES)
+    from_caller = _pool(POWER, ideal=ideal, member_state=None, member_org=None, org_issue_area=AREA, org_rules=RULES,
+                        orgs_of=lambda s: orgs.get(s, np.zeros(0, dtype=int)))
+    assert _plans(np.random.default_rng(6), 20, from_rows) == _plans(np.random.default_rng(6), 20, from_caller)

@@ -7,9 +7,10 @@ import pytest
 from world_strategies import make_world  # tests/ is on the path (conftest.py)
 
 from exitsim.mechanisms import budget
-from exitsim.mechanisms.institutions import Flows, institutions_phase
+from exitsim.mechanisms.flows import Flows
 from exitsim.mechanisms.prospect import prospective_flows
 from exitsim.parameters import make_params
+from exitsim.phases import institutions
 from exitsim.world import MEMBER, WITHDRAWN
 
 PER_ORG = ("need", "collected", "shortfall", "adequacy", "quality", "output", "leader_share", "nonneutral",
@@ -101,14 +102,14 @@ def test_a_former_member_is_valued_like_its_actual_flows():
     power = np.array([1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 21.0, 34.0])
     members = range(6)  # states 6 and 7 are outsiders
     start = make_world(power, [{"state": i, "org": 0} for i in members])
-    steady = institutions_phase(start, params, np.zeros(1))
+    steady = institutions.flows(start, params, np.zeros(1))
     rows = [{"state": i, "org": 0, "dues": steady.dues[r]} for r, i in enumerate(members)]
-    actual = institutions_phase(make_world(power, rows, need_base=start.need_base), params, np.zeros(1))
+    actual = institutions.flows(make_world(power, rows, need_base=start.need_base), params, np.zeros(1))
     base = budget.assessment_base(start.power_history)
     for r, i in enumerate(members):
         world = make_world(power, [dict(row, status=WITHDRAWN if row["state"] == i else MEMBER) for row in rows],
                            need_base=start.need_base)
-        without = institutions_phase(world, params, np.zeros(1))
+        without = institutions.flows(world, params, np.zeros(1))
         c_star = budget.uncapped_assessment(base, world.budget_rate, np.array([i]), np.array([0]),
                                             params.organization_weight)
         p = prospective_flows(np.array([i]), np.array([0]), power, world.ideal_point, without,

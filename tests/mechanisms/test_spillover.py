@@ -24,8 +24,9 @@ def test_output_is_value_times_quality_times_budget():
 
 def test_shares_follow_power_to_the_absorptive_exponent():
     power, state, org = np.array([1.0, 4.0]), np.array([0, 1]), np.array([0, 0])
-    np.testing.assert_allclose(spillover.share_by_power(power, state, org, 0.5, 1), [1 / 3, 2 / 3])
-    np.testing.assert_allclose(spillover.share_by_power(power, state, org, 0.0, 1), [0.5, 0.5])
+    for exponent, shares in ((0.5, [1 / 3, 2 / 3]), (0.0, [0.5, 0.5])):
+        row_weight, member_weight, _ = spillover.absorptive_weights(power, state, org, exponent, 1)
+        np.testing.assert_allclose(spillover.share_by_power(row_weight, member_weight, org), shares)
 
 
 def test_leak_goes_to_non_members_by_power():
@@ -33,7 +34,7 @@ def test_leak_goes_to_non_members_by_power():
     # the non-members 1 and 2 get 2/5 and 3/5.
     power = np.array([1.0, 4.0, 9.0])
     state, org = np.array([0]), np.array([0])
-    outside = spillover.outside_weight(power, state, org, 0.5, 1)
+    outside = spillover.absorptive_weights(power, state, org, 0.5, 1)[2]
     np.testing.assert_allclose(outside, [5.0])
     leak = spillover.leak_to_nonmembers(power, state, org, np.array([1.0]), outside, 0.5, 3)
     np.testing.assert_allclose(leak, [0.0, 0.4, 0.6])
@@ -41,7 +42,7 @@ def test_leak_goes_to_non_members_by_power():
 
 def test_an_organization_of_everyone_leaks_nothing():
     power = np.array([1.0, 4.0])
-    outside = spillover.outside_weight(power, np.array([0, 1]), np.array([0, 0]), 0.5, 1)
+    outside = spillover.absorptive_weights(power, np.array([0, 1]), np.array([0, 0]), 0.5, 1)[2]
     outsiders = spillover.has_outsiders(outside, power, 0.5)
     np.testing.assert_array_equal(outsiders, [False])
     np.testing.assert_allclose(spillover.member_pool_fraction(outsiders, 0.1), [1.0])

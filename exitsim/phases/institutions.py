@@ -1,103 +1,51 @@
-"""Phase 2 of a step: the institutions (MODEL.md §3, §4.1–4.3).
+"""Phase 2: the institutions (MODEL.md §4.1–4.3).
 
-Composes the budget, spillover and leadership mechanisms into the year's institutional flows.
-Pure: reads a :class:`~exitsim.world.World` and returns :class:`Flows` (plus the organizations'
-new performance), writing nothing, so the model applies the results and the reference step in
-``tests/reference_step.py`` can be compared with it row by row.
+:func:`flows` composes the budget, spillover and leadership mechanisms into the year's
+:class:`~exitsim.mechanisms.flows.Flows`, reading the world and writing nothing (so the
+loop-by-loop reference in ``tests/reference_step.py`` can be compared with it row by row);
+:func:`run` applies them: the organizations' new performance, the histories, the dues paid and
+any arrears from withheld dues. Draws: one normal per organization.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
-
 import numpy as np
 
-from ..world import DEAD, SECURITY, World
-from . import budget, leadership, spillover
-from .grouping import group_sum
+from ..codes import DEAD, SECURITY
+from ..mechanisms import budget, leadership, spillover
+from ..mechanisms.flows import Flows
+from ..mechanisms.grouping import group_sum
+from ..world import World
+from .context import StepContext
 
 
-@dataclass
-class Flows:
-    """One year's institutional flows (all in units of power a year).
+def run(ctx: StepContext) -> Flows:
+    """This year's flows, applied to the world; returned for the later phases.
 
-    Per paying membership row (aligned with ``rows``, the active rows of living organizations):
-    ``state``, ``org``, ``c_star`` (uncapped assessment, the unit of decisions), ``assessed``
-    (the dues assessed by water-filling), ``dues`` (what was paid: assessed less any withheld),
-    ``public_good``, ``access``, ``transfer`` (commitment received), ``compliance``,
-    ``distance`` (to the policy), ``vote``.
-
-    Per organization: ``need``, ``collected``, ``shortfall``, ``adequacy``, ``quality`` (the new
-    performance), ``output`` G_k, ``leader`` (state or −1), ``leader_share``, ``member_count``,
-    ``policy``, ``nonneutral`` h_k, ``commitment`` (paid by the leader).
-
-    Per state: ``leak`` (public goods received as a non-member), ``net`` (MODEL.md §4.4),
-    ``dues_total``.
+    Withheld dues: the timeline's ``withhold_dues`` events, and nativist governments'
+    ``nativist_withholding`` share; what was assessed and not paid becomes arrears.
     """
-
-    rows: np.ndarray
-    state: np.ndarray
-    org: np.ndarray
-    c_star: np.ndarray
-    assessed: np.ndarray
-    dues: np.ndarray
-    public_good: np.ndarray
-    access: np.ndarray
-    transfer: np.ndarray
-    compliance: np.ndarray
-    distance: np.ndarray
-    vote: np.ndarray
-    need: np.ndarray
-    collected: np.ndarray
-    shortfall: np.ndarray
-    adequacy: np.ndarray
-    quality: np.ndarray
-    output: np.ndarray
-    leader: np.ndarray
-    leader_share: np.ndarray
-    member_count: np.ndarray
-    policy: np.ndarray
-    nonneutral: np.ndarray
-    commitment: np.ndarray
-    leak: np.ndarray
-    net: np.ndarray
-    dues_total: np.ndarray
-
-    # The per-row views below are computed once, on first use (the flows are never changed).
-    @cached_property
-    def leads(self) -> np.ndarray:
-        """Per row: whether the row's state leads the row's organization."""
-        return self.leader[self.org] == self.state
-
-    @cached_property
-    def _leader_gain(self) -> np.ndarray:
-        return np.where(self.leads, self.nonneutral[self.org], 0.0)
-
-    @cached_property
-    def _leader_commitment(self) -> np.ndarray:
-        return np.where(self.leads, self.commitment[self.org], 0.0)
-
-    @cached_property
-    def _benefits(self) -> np.ndarray:
-        return self.public_good + self.access + self._leader_gain + self.transfer
-
-    def leader_gain(self) -> np.ndarray:
-        """Per row: the non-neutral gain h_k if the row's state leads k, else 0."""
-        return self._leader_gain
-
-    def leader_commitment(self) -> np.ndarray:
-        """Per row: the commitment the row's state pays as k's security leader, else 0."""
-        return self._leader_commitment
-
-    def benefits(self) -> np.ndarray:
-        """Per row: what membership brings this year (what leaving forgoes, MODEL.md §4.5):
-        public good + access + non-neutral gain + commitment transfers received."""
-        return self._benefits
+    world, p = ctx.world, ctx.params
+    noise = ctx.streams.normal(ctx.step, "institutions", world.n_orgs)
+    withheld = None
+    scheduled = [(world.row_of(e.state, e.organization), e.value) for e in ctx.timeline.at(ctx.year, "withhold_dues")]
+    if scheduled or p.nativist_withholding > 0:
+        withheld = np.where(world.nativist_government[world.memberships.state], p.nativist_withholding, 0.0)
+        for row, share in scheduled:
+            withheld[row] = share
+    year_flows = flows(world, p, noise, withheld)
+    ms = world.memberships
+    if withheld is not None:  # what was assessed and not paid is owed
+        ms.arrears[year_flows.rows] += year_flows.assessed - year_flows.dues
+    world.quality = year_flows.quality
+    world.quality_history = np.column_stack([year_flows.quality, world.quality_history[:, :-1]])
+    world.leader_history = np.column_stack([year_flows.leader, world.leader_history[:, :-1]])
+    ms.dues[:] = 0.0
+    ms.dues[year_flows.rows] = year_flows.assessed
+    return year_flows
 
 
-def institutions_phase(world: World, params, quality_noise: np.ndarray,
-                       withheld: np.ndarray | None = None) -> Flows:
+def flows(world: World, params, quality_noise: np.ndarray, withheld: np.ndarray | None = None) -> Flows:
     """The year's dues, output, spillovers, leadership, commitments and compliance costs.
 
     Order (MODEL.md §3 phase 2): dues on this year's memberships (:func:`budget.dues`);
@@ -148,7 +96,7 @@ def institutions_phase(world: World, params, quality_noise: np.ndarray,
     nonneutral = leadership.nonneutral_gain(produced, leader_share, member_count, world.weighted_voting,
                                             leader >= 0, p.steering_share, p.equal_vote_steering)
     nonneutral = np.minimum(nonneutral, fraction * produced)
-    share = row_weight / member_weight[org]  # spillover.share_by_power
+    share = spillover.share_by_power(row_weight, member_weight, org)
     public = spillover.public_good(fraction * produced - nonneutral, share, org)
     leak = spillover.leak_to_nonmembers(power, state, org, (1.0 - fraction) * produced, outside,
                                         p.absorptive_exponent, n)

@@ -1,0 +1,93 @@
+"""One year's institutional flows (MODEL.md §4.1–4.4): what phase 2 computes and the later
+phases read.
+
+:func:`exitsim.phases.institutions.flows` composes the budget, spillover and leadership
+mechanisms into a :class:`Flows`; evaluation, decisions, alignment, rejoining and the outcomes
+read it. The flows are never changed once made, so their derived per-row views are computed on
+first use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+
+@dataclass
+class Flows:
+    """One year's institutional flows (all in units of power a year).
+
+    Per paying membership row (aligned with ``rows``, the active rows of living organizations):
+    ``state``, ``org``, ``c_star`` (uncapped assessment, the unit of decisions), ``assessed``
+    (the dues assessed by water-filling), ``dues`` (what was paid: assessed less any withheld),
+    ``public_good``, ``access``, ``transfer`` (commitment received), ``compliance``,
+    ``distance`` (to the policy), ``vote``.
+
+    Per organization: ``need``, ``collected``, ``shortfall``, ``adequacy``, ``quality`` (the new
+    performance), ``output`` G_k, ``leader`` (state or −1), ``leader_share``, ``member_count``,
+    ``policy``, ``nonneutral`` h_k, ``commitment`` (paid by the leader).
+
+    Per state: ``leak`` (public goods received as a non-member), ``net`` (MODEL.md §4.4),
+    ``dues_total``.
+    """
+
+    rows: np.ndarray
+    state: np.ndarray
+    org: np.ndarray
+    c_star: np.ndarray
+    assessed: np.ndarray
+    dues: np.ndarray
+    public_good: np.ndarray
+    access: np.ndarray
+    transfer: np.ndarray
+    compliance: np.ndarray
+    distance: np.ndarray
+    vote: np.ndarray
+    need: np.ndarray
+    collected: np.ndarray
+    shortfall: np.ndarray
+    adequacy: np.ndarray
+    quality: np.ndarray
+    output: np.ndarray
+    leader: np.ndarray
+    leader_share: np.ndarray
+    member_count: np.ndarray
+    policy: np.ndarray
+    nonneutral: np.ndarray
+    commitment: np.ndarray
+    leak: np.ndarray
+    net: np.ndarray
+    dues_total: np.ndarray
+
+    # The per-row views below are computed once, on first use (the flows are never changed).
+    @cached_property
+    def leads(self) -> np.ndarray:
+        """Per row: whether the row's state leads the row's organization."""
+        return self.leader[self.org] == self.state
+
+    @cached_property
+    def _leader_gain(self) -> np.ndarray:
+        return np.where(self.leads, self.nonneutral[self.org], 0.0)
+
+    @cached_property
+    def _leader_commitment(self) -> np.ndarray:
+        return np.where(self.leads, self.commitment[self.org], 0.0)
+
+    @cached_property
+    def _benefits(self) -> np.ndarray:
+        return self.public_good + self.access + self._leader_gain + self.transfer
+
+    def leader_gain(self) -> np.ndarray:
+        """Per row: the non-neutral gain h_k if the row's state leads k, else 0."""
+        return self._leader_gain
+
+    def leader_commitment(self) -> np.ndarray:
+        """Per row: the commitment the row's state pays as k's security leader, else 0."""
+        return self._leader_commitment
+
+    def benefits(self) -> np.ndarray:
+        """Per row: what membership brings this year (what leaving forgoes, MODEL.md §4.5):
+        public good + access + non-neutral gain + commitment transfers received."""
+        return self._benefits

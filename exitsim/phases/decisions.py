@@ -1,0 +1,409 @@
+"""Phase 6: decisions (MODEL.md §4.6–4.7) — stay, threaten or give notice, under the law.
+
+The year, in order:
+
+1. **Who may choose**: every membership with status ``member`` at the start of the phase (a
+   notice is not chosen again), less the rows a great-power strategy took over this year, plus
+   the timeline's scheduled notices and threats.
+2. **Two exact screens** (:func:`_may_choose`): a row whose uniform draw u is at least an upper
+   bound of p_notice + p_threat stays for sure, so only a few rows in a hundred go through the
+   law. The screens change no choice (tests pin that).
+3. **Payoffs** (:func:`_payoffs`): the legal route and calendar of each remaining row and of
+   the year's revocable pending notices, π, p_concede and the concessions' values, in one pass.
+4. **Rescissions** of earlier notices (:func:`_rescind`), then the **choice** by one uniform
+   per row (:func:`decision.choose`), scheduled choices overriding it; threats are answered
+   (:func:`_threat`), notices take their legal route (:func:`_notice`: lawful notice, consent,
+   walk-out, non-treaty exit).
+5. Nativist governments that left are soothed, reputations move, and the notices whose
+   effective date falls in this year take effect (:func:`_mature`).
+
+Draws: five uniforms per edge-list row from the phase's stream (choice, notice month,
+concession, consent, the answer to a notice), each drawn on first use; one value per row in row
+order whatever the row's status (MODEL.md §4.0).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..codes import MEMBER, NOTICE, WITHDRAWN
+from ..events import Event
+from ..mechanisms import decision, domestic, evaluation, law
+from ..mechanisms.coefficients import from_parameters
+from ..mechanisms.decision import Candidates, Payoffs
+from ..mechanisms.grouping import GroupIndex
+from .context import StepContext
+from .evaluation import Evaluation, rival_of
+
+# Draw ids of the decision phase's stream (fixed: part of every run's random numbers).
+DRAW_CHOICE, DRAW_MONTH, DRAW_CONCEDE, DRAW_CONSENT, DRAW_ANSWER = range(5)
+
+
+class _Draws(dict):
+    """The phase's uniforms, one per edge-list row for each draw id, drawn on first use (a year
+    without threats draws no concession uniforms; the values do not depend on when)."""
+
+    def __init__(self, ctx: StepContext):
+        super().__init__()
+        self.ctx, self.n_rows = ctx, len(ctx.world.memberships)
+
+    def __missing__(self, draw: int) -> np.ndarray:
+        self[draw] = values = self.ctx.streams.uniform(self.ctx.step, "decisions", self.n_rows, draw=draw)
+        return values
+
+
+class _Year:
+    """What the phase's steps share for one year: the context, the value of memberships, the
+    draws, the coefficients and the members of each organization at the start of the year."""
+
+    def __init__(self, ctx: StepContext, value: Evaluation):
+        self.ctx, self.value = ctx, value
+        self.u = _Draws(ctx)
+        self.choice = from_parameters(decision.ChoiceCoefficients, ctx.params)
+        flows = ctx.flows
+        self.members = GroupIndex(flows.org, flows.state, len(flows.need))
+
+
+def run(ctx: StepContext, value: Evaluation, taken: np.ndarray | None = None) -> None:
+    """Phase 6 for one year (see the module's docstring).
+
+    Args:
+        ctx: The year's context; its ``counts`` receive what happened.
+        value: Phase 4's evaluation.
+        taken: Edge-list rows whose choice a great-power strategy made this year (phase 5):
+            they do not choose again. Default: none.
+    """
+    world, ms, flows, p, year = ctx.world, ctx.world.memberships, ctx.flows, ctx.params, ctx.year
+    the = _Year(ctx, value)
+    # the flows' rows are the active rows of organizations alive this year (none dies before phase 8)
+    status = ms.status[flows.rows]
+    member = status == MEMBER
+    ctx.counts.at_risk = int(np.count_nonzero(member & (ctx.binding_kind(flows.rows) != law.NON_TREATY)))
+    if taken is not None and len(taken):
+        member &= ~_marked(len(ms), taken)[flows.rows]
+
+    scheduled = {}  # the timeline's choices for this year: row -> (choice, month)
+    for event in ctx.timeline.at(year, "notice", "threat"):
+        scheduled[world.row_of(event.state, event.organization)] = (
+            decision.NOTICE if event.kind == "notice" else decision.THREAT, event.month)
+    deciding = np.flatnonzero(member)
+    candidates = Candidates(position=deciding, row=flows.rows[deciding], window=ctx.window_open()[flows.state[deciding]],
+                            scheduled=_marked(len(ms), list(scheduled))[flows.rows[deciding]])
+    candidates = _may_choose(the, candidates)
+
+    # revocable notices from earlier years, which may be rescinded first; their payoffs and the
+    # choices' in one pass (a rescission touches only its own row and next year's policy)
+    pending = np.flatnonzero(status == NOTICE)
+    pending = pending[(law.year_of(ms.notice_month[flows.rows[pending]]) < year)
+                      & ctx.binding_clause(flows.rows[pending]).revocable]
+    both = _payoffs(the, np.concatenate([pending, candidates.position]),
+                    np.concatenate([flows.rows[pending], candidates.row]))
+    _rescind(the, pending, both.take(slice(0, len(pending))))
+    payoffs = both.take(slice(len(pending), None))
+
+    p_notice, p_threat = _choice_probabilities(the, candidates, payoffs.payoff, payoffs.p_concede, payoffs.concession)
+    choice = decision.choose(p_notice, p_threat, the.u[DRAW_CHOICE][candidates.row])
+    if not p.exit_decisions:
+        choice[:] = decision.STAY
+    month = np.zeros(len(candidates), dtype=np.int64)
+    for i in np.flatnonzero(candidates.scheduled):  # scheduled choices override the draw
+        choice[i], month[i] = scheduled[int(candidates.row[i])]
+    causes = _causes(the, candidates, payoffs, choice)
+    for i in np.flatnonzero(choice == decision.THREAT):
+        _threat(the, candidates.position[i], candidates.row[i], payoffs.take(i), causes[i])
+    for i in np.flatnonzero(choice == decision.NOTICE):
+        _notice(the, candidates.position[i], candidates.row[i], payoffs.take(i), causes[i], int(month[i]))
+
+    left = np.zeros(world.n_states, dtype=bool)
+    left[ctx.counts.leavers] = True
+    world.nativism = domestic.soothe(world.nativism, left & world.nativist_government, p.nativist_relief)
+    violations = np.bincount(np.asarray(ctx.counts.violators, dtype=np.int64), minlength=world.n_states)
+    world.reputation = evaluation.update_reputation(world.reputation, violations, p.reputation_loss,
+                                                    p.reputation_recovery)
+    _mature(ctx)  # immediate rules take effect in the year of notice
+    ctx.counts.under_notice = int(np.sum(ms.status == NOTICE))
+
+
+def _marked(n_rows: int, rows) -> np.ndarray:
+    """A mask over the edge list with the given rows set (no sorting, unlike ``np.isin``)."""
+    mask = np.zeros(n_rows, dtype=bool)
+    mask[np.asarray(rows, dtype=np.int64)] = True
+    return mask
+
+
+# --- who may choose: two exact screens -------------------------------------------------------------
+def _may_choose(the: _Year, candidates: Candidates) -> Candidates:
+    """The candidates that could choose anything but staying this year, and the scheduled ones.
+
+    Exact shortcuts, not approximations: the choice is ``stay`` whenever the row's uniform u is
+    at least p_notice + p_threat, which rises with both values. First
+    :func:`decision.leave_or_threat_bound`, from ũ, the exposure and the window alone; then a
+    bound that also reads the pretext and the concessions' values but no law: π ≤ H max(0, −ũ)
+    (D ≥ 0, S̃ ≥ 0), and a threat's payoff is at most max(concession value, max(0, π)) − its
+    credibility cost. Same draws, same choices, far fewer rows through the legal routing.
+    """
+    ctx = the.ctx
+    if not ctx.params.exit_decisions:  # only the timeline chooses
+        return _with_pretext(the, candidates.take(candidates.scheduled))
+    u = the.u[DRAW_CHOICE]
+    bound = decision.leave_or_threat_bound(the.value.utility[candidates.position],
+                                           ctx.world.memberships.exposure[candidates.row], candidates.window, the.choice)
+    candidates = candidates.take((u[candidates.row] < bound) | candidates.scheduled)
+    candidates = _with_pretext(the, candidates)
+    best_payoff = ctx.params.planning_horizon * np.maximum(0.0, -the.value.utility[candidates.position])
+    discount_value, policy_value = _concession_values(the, candidates.position, candidates.row)
+    best_threat = np.maximum(np.maximum(discount_value, policy_value), best_payoff)
+    p_notice, p_threat = _choice_probabilities(the, candidates, best_payoff, 1.0, best_threat)
+    return candidates.take((u[candidates.row] < p_notice + p_threat + 1e-12) | candidates.scheduled)
+
+
+def _with_pretext(the: _Year, candidates: Candidates) -> Candidates:
+    """The candidates with their pretexts (:func:`decision.pretext`) over the pretext years."""
+    world, flows, p = the.ctx.world, the.ctx.flows, the.ctx.params
+    org = flows.org[candidates.position]
+    back = p.pretext_years  # the histories keep that many years (World.history_years)
+    found = decision.pretext(world.quality_history[org, 0], world.quality_history[org, back], p.pretext_quality_drop,
+                             world.memberships.pretext_until[candidates.row], the.ctx.year,
+                             world.leader_history[org, 0], world.leader_history[org, back],
+                             rival_of(world, flows.state[candidates.position]))
+    return Candidates(candidates.position, candidates.row, candidates.window, candidates.scheduled, found)
+
+
+def _choice_probabilities(the: _Year, candidates: Candidates, payoff, p_concede, concession):
+    """p_notice and p_threat (§4.6) of the candidates; a threat is possible once per
+    ``threat_interval`` years."""
+    ctx = the.ctx
+    ms = ctx.world.memberships
+    rows = candidates.row
+    v_notice, v_threat = decision.choice_values(
+        payoff, ms.exposure[rows], candidates.window, candidates.pretext,
+        ctx.world.nativism[ctx.flows.state[candidates.position]], p_concede, concession, the.choice)
+    v_threat = np.where(ctx.year - ms.last_threat[rows] >= ctx.params.threat_interval, v_threat, -np.inf)
+    return decision.choice_probabilities(v_notice, v_threat)
+
+
+# --- payoffs under the law --------------------------------------------------------------------------------
+def _legal(the: _Year, rows: np.ndarray, amendment: np.ndarray):
+    """The route, notice month and effective month of leaving now, for edge-list rows."""
+    ctx = the.ctx
+    world, ms, year = ctx.world, ctx.world.memberships, ctx.year
+    c = ctx.binding_clause(rows)
+    org = ms.org[rows]
+    tenure = law.tenure_satisfied(c.min_tenure_years, c.tenure_basis, year, world.founded[org], ms.joined[rows])
+    route = law.lawful_route(c.kind, np.asarray(tenure, bool), None, amendment)
+    refused = ms.consent_refused[rows] & (c.kind == law.CONSENT) & ~np.asarray(route.by_amendment, bool)
+    if refused.any():  # consent was refused once: leaving now is a walk-out (MODEL.md §4.6)
+        closed = law.walkout(c.kind, scalar=False)
+        route = law.Route(*(np.where(refused, w, r) for w, r in zip(closed, route, strict=True)))
+    notice = law.month_index(year, law.notice_month(the.u[DRAW_MONTH][rows]))
+    rule = np.where(route.by_amendment, law.MONTHS_AFTER, c.rule)
+    arg1 = np.where(route.by_amendment, 12, c.arg1)
+    effective = law.effective_months(rule, arg1, c.arg2, notice)
+    return route, notice, effective
+
+
+def _payoffs(the: _Year, positions: np.ndarray, rows: np.ndarray) -> Payoffs:
+    """π, p_concede, the concessions' values and the legal route of rows at flows ``positions``."""
+    ctx = the.ctx
+    world, ms, flows, p = ctx.world, ctx.world.memberships, ctx.flows, ctx.params
+    state = flows.state[positions]
+    amendment = np.asarray(law.amendment_right_open(ms.amendment_until[rows], ctx.year), bool)
+    route, notice, effective = _legal(the, rows, amendment)
+    years = np.where(np.asarray(route.immediate, bool), 0, law.years_until_effect(effective, ctx.year))
+    breaks = np.asarray(law.contested_or_violated(route.substantive, route.procedural), bool)
+    switching = evaluation.switching_cost(breaks, world.democracy[state], ms.arrears[rows], flows.c_star[positions],
+                                          p.reputation_cost, p.domestic_switching_cost, p.ratio_clip)
+    payoff = decision.exit_payoff(the.value.utility[positions], years, switching, p.planning_horizon)
+    collected = flows.collected[flows.org[positions]]
+    share = np.where(collected > 0, flows.dues[positions] / np.where(collected > 0, collected, 1.0), 0.0)
+    p_concede = decision.concession_probability(share, payoff, p.concession_intercept, p.concession_share_effect,
+                                                p.concession_credibility, world.reputation[state], p.payoff_clip)
+    discount_value, policy_value = _concession_values(the, positions, rows)
+    return Payoffs(payoff=payoff, p_concede=p_concede, discount_value=discount_value, policy_value=policy_value,
+                   years=years, switching=switching, route=route, notice=notice, effective=effective,
+                   amendment=amendment)
+
+
+def _concession_values(the: _Year, positions: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The value to the state of a dues discount and of a policy move (years of dues)."""
+    ctx = the.ctx
+    world, ms, flows, p = ctx.world, ctx.world.memberships, ctx.flows, ctx.params
+    room = np.maximum(0.0, p.max_discount - ms.discount[rows])
+    c_star = flows.c_star[positions]
+    ratio = np.where(c_star > 0, flows.dues[positions] / np.where(c_star > 0, c_star, 1.0), 0.0)
+    discount_value = decision.concession_value(ratio, np.minimum(p.concession_discount, room), p.planning_horizon,
+                                               p.ratio_clip)
+    policy_value = decision.policy_concession_value(flows.distance[positions],
+                                                    world.institutionalization[flows.org[positions]],
+                                                    p.compliance, p.preference_cost, p.policy_concession_shift,
+                                                    p.planning_horizon)
+    return discount_value, policy_value
+
+
+def _causes(the: _Year, candidates: Candidates, payoffs: Payoffs, choice: np.ndarray) -> dict[int, str]:
+    """The cause of each choice that is not ``stay`` (its largest reason, MODEL.md §5), by index."""
+    ctx = the.ctx
+    chose = np.flatnonzero(choice != decision.STAY)  # causes only for the year's few choices
+    picked, paid = candidates.take(chose), payoffs.take(chose)
+    named = decision.decision_cause(decision.notice_terms(
+        the.value.terms_at(picked.position), paid.years, paid.switching, ctx.world.memberships.exposure[picked.row],
+        picked.window, picked.pretext, ctx.world.nativism[ctx.flows.state[picked.position]], the.choice))
+    return dict(zip(chose.tolist(), (str(cause) for cause in named), strict=True))
+
+
+# --- threats ---------------------------------------------------------------------------------------------
+def _concede(the: _Year, position: int, row: int, payoff: Payoffs) -> str:
+    """Grant the concession that serves the state more: a dues discount or a policy move."""
+    ctx = the.ctx
+    world, ms, flows, p = ctx.world, ctx.world.memberships, ctx.flows, ctx.params
+    if decision.grants_discount(payoff.discount_value, payoff.policy_value):
+        ms.discount[row] = decision.raised_discount(ms.discount[row], p.concession_discount, p.max_discount)
+        return f"dues discount, now {ms.discount[row]:.0%}"
+    k, s = int(flows.org[position]), int(flows.state[position])
+    world.policy_offset[k] = decision.moved_policy(world.policy_offset[k], world.ideal_point[s], flows.policy[k],
+                                                   p.policy_concession_shift)
+    return "policy moved toward the state"
+
+
+def _threat(the: _Year, position: int, row: int, payoff: Payoffs, cause: str) -> None:
+    ctx = the.ctx
+    world, ms, year = ctx.world, ctx.world.memberships, ctx.year
+    s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
+    ms.last_threat[row] = year
+    ctx.counts.threats += 1
+    ctx.events.add(Event(year, "threat", s, k, cause=cause))
+    if the.u[DRAW_CONCEDE][row] < payoff.p_concede:
+        ctx.counts.concessions += 1
+        ctx.events.add(Event(year, "concession", s, k, detail=_concede(the, position, row, payoff)))
+    else:
+        ms.pretext_until[row] = year + ctx.params.pretext_years
+        ctx.events.add(Event(year, "refusal", s, k))
+
+
+# --- notices and walk-outs -------------------------------------------------------------------------------
+def _notice(the: _Year, position: int, row: int, payoff: Payoffs, cause: str, month: int) -> None:
+    """A decision to leave takes its legal route: a lawful notice, a request for consent, a
+    walk-out, or an immediate exit from a non-treaty body. ``month`` 0: the drawn month."""
+    ctx = the.ctx
+    world, ms, year = ctx.world, ctx.world.memberships, ctx.year
+    s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
+    route = law.Route(*(column.item() for column in payoff.route))
+    if route.outcome == law.NEEDS_CONSENT:  # VCLT 54(b): answered this year
+        granted = bool(law.consent_granted(the.u[DRAW_CONSENT][row], ctx.params.consent_probability))
+        ctx.events.add(Event(year, "consent", s, k, detail="granted" if granted else "refused"))
+        route = law.lawful_route(ctx.binding_field(row, "kind"), True, granted, bool(payoff.amendment))
+        if route.outcome == law.CONSENT_REFUSED:
+            ms.consent_refused[row] = True
+            return
+    notice = int(payoff.notice) if month == 0 else law.month_index(year, month)
+    effective = int(payoff.effective)
+    if month:
+        c = ctx.binding_clause([row])
+        rule = law.MONTHS_AFTER if route.by_amendment else c.rule[0]
+        arg1 = 12 if route.by_amendment else c.arg1[0]
+        effective = int(law.effective_months(np.array([rule]), np.array([arg1]), c.arg2, np.array([notice]))[0])
+    ms.substantive[row], ms.procedural[row] = route.substantive, route.procedural
+    legal = dict(substantive=route.substantive_name, procedural=route.procedural_name, cause=cause)
+    members = the.members.rows(int(ms.org[row]))
+    if route.outcome in (law.LAWFUL_NOTICE, law.WALKOUT):
+        ctx.counts.leavers.append(int(ms.state[row]))
+    if route.outcome == law.LAWFUL_NOTICE:
+        ms.status[row], ms.notice_month[row], ms.effective_month[row] = NOTICE, notice, effective
+        ms.utility_at_notice[row] = the.value.utility[position]
+        ctx.counts.notices += 1
+        ctx.counts.spreading_rows.append(int(row))
+        ctx.notices.record(year, int(ms.state[row]), int(ms.org[row]), world.power, members)
+        y, m = law.split_month_index(effective)
+        ctx.events.add(Event(year, "notice", s, k, month=law.month_of(notice), detail=f"effective {y}-{m:02d}",
+                             **legal))
+    elif route.outcome == law.IMMEDIATE_EXIT:  # a non-treaty body: leave at will, not a withdrawal
+        _exit(ctx, row, WITHDRAWN)
+        ctx.counts.non_treaty_exits += 1
+        ctx.events.add(Event(year, "withdrawal", s, k, month=law.month_of(notice),
+                             detail="non-treaty body: not a treaty withdrawal", **legal))
+    else:  # a walk-out: the lawful route is closed
+        _exit(ctx, row, route.status)
+        contested = route.substantive == law.CONTESTED
+        ctx.counts.walkouts_contested += int(contested)
+        ctx.counts.walkouts_violated += int(not contested)
+        ctx.counts.spreading_rows.append(int(row))
+        ctx.notices.record(year, int(ms.state[row]), int(ms.org[row]), world.power, members)
+        ctx.counts.violators.append(int(ms.state[row]))
+        ctx.events.add(Event(year, "walkout", s, k, month=law.month_of(notice),
+                             detail="contested: kept as inactive" if contested else "procedure violated", **legal))
+
+
+def _exit(ctx: StepContext, row: int, status: int, survive: bool | None = None) -> None:
+    """A membership ends now with ``status``; ``survive``: whether obligations survive the
+    exit (read from the row's clause if not given)."""
+    ms = ctx.world.memberships
+    if survive is None:
+        survive = bool(ctx.binding_field(row, "obligations_survive"))
+    ms.status[row] = status
+    ms.exit_year[row] = ctx.year
+    ms.notice_month[row] = ms.effective_month[row] = -1
+    ms.discount[row] = 0.0
+    ms.exposure[row] = 0.0
+    ms.arrears[row] = law.surviving_debt(ms.arrears[row], survive)  # else written off with the membership
+
+
+# --- pending notices ---------------------------------------------------------------------------------------
+def _rescind(the: _Year, pending: np.ndarray, payoffs: Payoffs) -> None:
+    """Before this year's choices: revocable notices from earlier years (at flows positions
+    ``pending``) are rescinded when the government turned internationalist, ũ turned positive,
+    or the organization, answering the notice like a threat, concedes (§4.6)."""
+    ctx = the.ctx
+    world, ms, flows, year = ctx.world, ctx.world.memberships, ctx.flows, ctx.year
+    if len(pending) == 0:
+        return
+    rows = flows.rows[pending]
+    state = flows.state[pending]
+    turned = ctx.turnovers[state] & ctx.was_nativist[state] & ~world.nativist_government[state]
+    conceded = the.u[DRAW_ANSWER][rows] < payoffs.p_concede
+    utility = the.value.utility[pending]
+    turned_positive = np.where(ms.utility_at_notice[rows] <= 0, utility, 0.0)  # ũ was ≤ 0 at notice, now > 0
+    undo = law.rescinded(True, turned, turned_positive, conceded)  # pending notices are revocable ones
+    for i in np.flatnonzero(np.asarray(undo, bool)):
+        row = rows[i]
+        s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
+        if turned[i]:
+            why = "a new internationalist government"
+        elif turned_positive[i] > 0:
+            why = "membership is worth it again"
+        else:  # the organization answered the notice like a threat (US–UPU 2019)
+            why = "the organization conceded"
+            ctx.counts.concessions += 1
+            ctx.events.add(Event(year, "concession", s, k, detail=_concede(the, pending[i], row, payoffs.take(i))))
+        ms.status[row] = MEMBER
+        ms.notice_month[row] = ms.effective_month[row] = -1
+        ms.utility_at_notice[row] = np.nan
+        ms.substantive[row] = ms.procedural[row] = 0
+        ctx.counts.rescissions += 1
+        ctx.events.add(Event(year, "rescission", s, k, detail=why))
+
+
+def _mature(ctx: StepContext) -> None:
+    """Notices whose effective date falls in this year take effect (arrears first paid where
+    they block the effect: ILO, OAS)."""
+    world, ms, year = ctx.world, ctx.world.memberships, ctx.year
+    due = np.flatnonzero(ms.status == NOTICE)
+    due = due[(ms.effective_month[due] >= 0) & np.asarray(law.matures(ms.effective_month[due], year), bool)]
+    if len(due) == 0:
+        return
+    clause = ctx.binding_clause(due)
+    owed = np.asarray(law.can_take_effect(ms.arrears[due], clause.arrears_block_effect), dtype=np.float64)
+    months = np.asarray(law.month_of(ms.effective_month[due]))
+    for j, row in enumerate(due.tolist()):  # a year's few exits
+        s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
+        paid = float(owed[j])
+        if paid > 0:  # the state pays what it owes before the exit takes effect (ILO, OAS)
+            ms.arrears[row] = 0.0
+            i = ms.state[row]
+            paid = float(law.debt_payment(paid, world.power[i], ctx.params.debt_payment_limit))  # the rest is forgiven
+            world.power[i] -= paid
+        legal = dict(substantive=law.SUBSTANTIVE_NAMES[ms.substantive[row]],
+                     procedural=law.PROCEDURAL_NAMES[ms.procedural[row]])
+        _exit(ctx, row, WITHDRAWN, bool(clause.obligations_survive[j]))
+        ctx.counts.withdrawals += 1
+        ctx.events.add(Event(year, "withdrawal", s, k, month=int(months[j]),
+                             detail=f"arrears of {paid:.4g} paid first" if paid > 0 else "", **legal))

@@ -1,0 +1,189 @@
+"""Phase 8b–c: rejoining and the life cycle of organizations (MODEL.md §4.12).
+
+* **Rejoining** (:func:`rejoin`): a withdrawn state rejoins when a window is open and its
+  evaluation as a member exceeds the rejoin threshold (hysteresis), once any surviving debt is
+  paid; an inactive member returns when the same holds, without a window or accession; the
+  timeline's scheduled rejoins happen whatever the evaluation. Effective next year.
+* **Life cycle** (:func:`run`): zombies and deaths (dead organizations stay, their memberships
+  end with cause ``death``, not counted as withdrawals), then the year's background foundings,
+  planned together from the life cycle's stream (:func:`found`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..codes import ALIVE, DEAD, INACTIVE, ISSUE_AREAS, MEMBER, NEVER, WITHDRAWN
+from ..events import Event
+from ..mechanisms import budget, evaluation, law, lifecycle, prospect
+from ..mechanisms.coefficients import from_parameters
+from ..mechanisms.grouping import GroupIndex
+from ..world import World
+from .context import StepContext
+
+
+def rejoin(ctx: StepContext) -> None:
+    """Withdrawn states rejoin and inactive members return (effective next year)."""
+    world, ms, p, year, counts = ctx.world, ctx.world.memberships, ctx.params, ctx.year, ctx.counts
+    rows = np.flatnonzero(ms.status >= INACTIVE)  # the few rows out of their organizations
+    rows = rows[((ms.status[rows] == INACTIVE) | ~ms.ended_by_death[rows])
+                & (world.org_status[ms.org[rows]] != DEAD) & (ms.exit_year[rows] < year)]
+    forced = set()
+    for event in ctx.timeline.at(year, "rejoin"):
+        if world.org_status[world.org_index(event.organization)] == DEAD:
+            continue  # nobody joins a dead organization
+        r = world.row_of(event.state, event.organization)
+        if r < 0:  # never a member: an accession
+            r = int(ms.append(state=world.state_index(event.state), org=world.org_index(event.organization),
+                              status=WITHDRAWN, joined=year + 1)[0])
+            rows = np.append(rows, r)
+        forced.add(r)
+    if len(rows) == 0:
+        return
+    back = _wants_back(ctx, rows) if p.rejoining else np.zeros(len(rows), dtype=bool)
+    if forced:
+        back |= np.isin(rows, list(forced))
+    for row in rows[back]:
+        s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
+        if ms.arrears[row] > 0 and not law.may_rejoin(ms.arrears[row]):  # pays its surviving debt first
+            i = ms.state[row]
+            world.power[i] -= law.debt_payment(ms.arrears[row], world.power[i], p.debt_payment_limit)
+            ms.arrears[row] = 0.0
+        returning = ms.status[row] == INACTIVE
+        accession = ms.exit_year[row] == NEVER  # it never was a member: joins
+        ms.status[row] = MEMBER
+        ms.substantive[row] = ms.procedural[row] = 0
+        ms.consent_refused[row] = False
+        ms.dues[row] = 0.0  # a new member: exempt from the rise cap
+        if returning:
+            counts.returns += 1
+            ctx.events.add(Event(year, "return", s, k, detail="resumed its seat without re-accession"))
+        else:
+            ms.joined[row] = year + 1
+            counts.rejoins += 1
+            ctx.events.add(Event(year, "rejoin", s, k,
+                                 detail=f"{'joins' if accession else 'member again'} from {year + 1}"))
+
+
+def _wants_back(ctx: StepContext, rows: np.ndarray) -> np.ndarray:
+    """Which of the rows out of their organizations would rejoin (or return): ũ as a member, from
+    the prospective flows, less any surviving debt, above the rejoin threshold (and a window open
+    for a withdrawn state)."""
+    world, ms, p = ctx.world, ctx.world.memberships, ctx.params
+    state, org = ms.state[rows], ms.org[rows]
+    c_star = budget.uncapped_assessment(budget.assessment_base(world.power_history), world.budget_rate, state,
+                                        org, p.organization_weight)
+    prospective = prospect.prospective_flows(
+        state, org, world.power, world.ideal_point, ctx.flows, world.institutionalization,
+        p.organization_weight, p.access_spillover, p.absorptive_exponent, p.leak, p.compliance, c_star,
+        cap=world.cap, checked=True)
+    value = evaluation.membership_utility(
+        prospective.benefits, prospective.dues, prospective.compliance, c_star, prospective.distance,
+        world.institutionalization[org], world.nativist_government[state], np.zeros(len(rows)), 0.0,
+        p.preference_cost, p.nativist_cost, p.ratio_clip)
+    # a surviving debt must be paid first: it is weighed as a one-off cost (years of dues)
+    value = value - np.clip(ms.arrears[rows] / np.where(c_star > 0, c_star, 1.0), 0.0, p.ratio_clip)
+    return lifecycle.rejoins(ms.status[rows], value, ctx.window_open()[state], p.rejoin_threshold)
+
+
+def run(ctx: StepContext) -> list[int]:
+    """Zombies and deaths, then the year's foundings; return the founded organizations' indices
+    (the model makes their agents)."""
+    world, ms, p, year, counts = ctx.world, ctx.world.memberships, ctx.params, ctx.year, ctx.counts
+    members = world.member_counts()
+    status, world.low_years, world.dying_years, died = lifecycle.update_status(
+        world.org_status, world.quality, world.low_years, world.dying_years, members,
+        from_parameters(lifecycle.LifeCycleThresholds, p))
+    world.org_status = status
+    if died.any():
+        live = np.flatnonzero(ms.status <= INACTIVE)
+        by_org = GroupIndex(ms.org[live], live, world.n_orgs)
+        for k in np.flatnonzero(died):  # a year's few deaths
+            ending = by_org.rows(int(k))
+            ms.status[ending] = WITHDRAWN
+            ms.ended_by_death[ending] = True
+            ms.exit_year[ending] = year
+            counts.deaths += 1
+            ctx.events.add(Event(year, "death", organization=world.org_code[k],
+                                 detail=f"{int(members[k])} members, performance {world.quality[k]:.2f}"))
+    rng = ctx.streams.generator(ctx.step, "lifecycle")
+    alive = int(np.sum(world.org_status != DEAD))
+    count = int(rng.poisson(lifecycle.expected_foundings(alive, p.founding_rate)))
+    if not count:
+        return []
+    rules = from_parameters(lifecycle.FoundingRules, p)
+    founded = found(ctx, founding_draws(rng, count, world.n_states, rules, len(ISSUE_AREAS)), rules)
+    counts.foundings += count
+    return founded
+
+
+def founding_draws(rng: np.random.Generator, count: int, n_states: int, rules: lifecycle.FoundingRules,
+                   n_areas: int) -> lifecycle.FoundingDraws:
+    """The random numbers of ``count`` foundings (:class:`lifecycle.FoundingDraws`) among
+    ``n_states`` states and ``n_areas`` issue areas, drawn in their fixed order from the life
+    cycle's generator."""
+    low, high = rules.size_range
+    return lifecycle.FoundingDraws(
+        founder=rng.random(count), area=rng.integers(n_areas, size=count),
+        size=rng.integers(low, high + 1, size=count), gumbel=rng.gumbel(size=(count, n_states)),
+        rule=rng.random(count), intrinsic_quality=rng.beta(4.0, 2.0, size=count),
+        value=rng.normal(0.0, 1.0, size=count))
+
+
+class _OrganizationRules:
+    """The organizations' rules as :func:`lifecycle.rules_of` gives them, built only for the
+    organization a founding copies (not for all of them at every founding)."""
+
+    def __init__(self, world: World):
+        self.world = world
+
+    def __len__(self) -> int:
+        return self.world.n_orgs
+
+    def __getitem__(self, k: int) -> dict:
+        w = self.world
+        return lifecycle.rules_of(w.institutionalization, w.weighted_voting, w.cap, w.clause, k)
+
+
+def found(ctx: StepContext, draws: lifecycle.FoundingDraws, rules: lifecycle.FoundingRules) -> list[int]:
+    """This year's background foundings: plan them together (:class:`lifecycle.FoundingPool`),
+    append them to the world with their needs (the cap fixed point over their members, §4.1),
+    and add the members' rows once for all of them. Returns their indices."""
+    world, p, year = ctx.world, ctx.params, ctx.year
+    ms, by_state = world.memberships, ctx.rows_by_state()
+    count = len(draws)
+
+    def orgs_of(founder: int) -> np.ndarray:  # a founder's active memberships
+        rows = by_state.rows(founder)
+        return ms.org[rows[world.active_mask(rows)]]
+
+    pool = lifecycle.FoundingPool(world.power, world.ideal_point, world.alliances, None, None, world.issue_area,
+                                  _OrganizationRules(world), ctx.templates, rules, orgs_of=orgs_of)
+    plans = pool.plan(draws)
+    first = world.n_orgs
+    codes = [f"F{year}-{first + j + 1}" for j in range(count)]
+    members = [np.asarray(plan["members"]) for plan in plans]
+    state = np.concatenate(members)
+    org = np.repeat(np.arange(count), [len(m) for m in members])
+    quality = np.array([plan["intrinsic_quality"] for plan in plans])
+    caps = np.array([np.nan if plan["cap"] is None else plan["cap"] for plan in plans])
+    c_star = budget.uncapped_assessment(budget.assessment_base(world.power_history), np.full(count, p.budget_rate),
+                                        state, org, p.organization_weight)
+    founded = world.append_organizations(
+        codes, [f"{plan['issue_area'].replace('_', ' ').capitalize()} organization founded {year}" for plan in plans],
+        [plan["clause"] for plan in plans],
+        issue_area=[ISSUE_AREAS.index(plan["issue_area"]) for plan in plans],
+        institutionalization=[plan["institutionalization"] for plan in plans],
+        weighted_voting=[plan["voting"] == "weighted" for plan in plans], budget_rate=p.budget_rate, cap=caps,
+        quality=quality, intrinsic_quality=quality,
+        value_multiplier=p.output_multiplier * np.exp(p.output_spread * np.array([plan["value"] for plan in plans])),
+        founded=year, founder=[plan["founder"] for plan in plans], club=False,
+        policy_offset=np.zeros(world.dimensions), org_status=ALIVE,
+        need_base=budget.initial_need(c_star, org, caps, count), need_world_power=world.world_power,
+        low_years=0, dying_years=0, quality_history=np.repeat(quality[:, None], world.quality_history.shape[1], axis=1),
+        leader_history=-1)
+    for code, plan, rows_of in zip(codes, plans, members, strict=True):
+        ctx.events.add(Event(year, "founding", state=world.state_code[plan["founder"]], organization=code,
+                             detail=f"{len(rows_of)} members, {plan['issue_area']}"))
+    ms.append(state=state, org=org + first, joined=year + 1)
+    return founded
