@@ -43,14 +43,17 @@ the run's tables.
 
 ### Things to try in a lesson
 
-1. **A leader's exit and its contagion.** Open `default.yaml`, step a few years, then make
-   the hegemon give notice to its largest organization. Watch the notices in the next years:
-   the highlighted ones are contagion. Set the contagion slider (beta_contagion) to 0, Reset,
-   and do it again.
-2. **A threat bought off.** Open `classroom.yaml` and make a powerful state threaten to leave
-   an organization whose dues weigh on it. Read the feed: a concession (a dues discount or a
-   policy move) or a refusal, and in the inspector the membership's value afterwards.
-3. **A nativist turn.** Make a democracy's government turn nativist and follow it in the
-   inspector: its memberships' values fall (the nativist distaste for binding institutions),
-   notices become likelier, and the network's colours by government show who follows.
+1. **A leader's exit and its contagion.** Open `default.yaml`, step three years, then make
+   the hegemon (S42) give notice to its largest organization (O11) and step on: at the
+   calibrated strength of contagion few follow, as in the world. Set `nativist_cost` to 3 and
+   `beta_contagion` to 10, Reset and do it again: the feed fills with highlighted contagion.
+   Then `beta_contagion` 0, Reset, once more.
+2. **A threat bought off.** Open `classroom.yaml`, step to 2022 and make the United States
+   threaten to leave WHO: WHO concedes a dues discount (the feed, and the inspector's note).
+   Reset, step to 2022 again and let China make the same threat: refused.
+3. **A nativist turn.** Open two tabs on `classroom.yaml` and step both to 2022; in one, make
+   France's government turn nativist, in the other just Step. The inspector shows each of
+   France's memberships worth less by the nativist distaste for binding institutions (0.5
+   years of dues for the most binding), and the turnover opens a window; colour the network
+   by government to see who else is nativist. Does France leave?
 """
