@@ -88,9 +88,13 @@ class Dashboard:
             expect(self.year_label).to_have_text(f"Year {year + 1}")
 
     def choose(self, label: str, option: str) -> None:
+        """Pick ``option`` in the drop-down labelled ``label``, and wait until it shows it."""
         field = self.page.locator(".v-select").filter(has=self.page.locator("label", has_text=re.compile(f"^{label}$")))
         field.locator(".v-select__slot").click()
-        self.page.locator(".menuable__content__active .v-list-item", has_text=option).first.click()
+        menu = self.page.locator(".menuable__content__active")
+        menu.locator(".v-list-item", has_text=re.compile(f"^{re.escape(option)}$")).first.click()
+        expect(field.locator(".v-select__selection")).to_have_text(option)
+        expect(menu).to_have_count(0)  # closed, so the next drop-down's menu is the only one open
 
     def images(self) -> list[str]:
         return [image.get_attribute("src") for image in self.page.locator("img").all()]

@@ -60,6 +60,7 @@ def test_an_intervention_shows_in_the_event_feed_and_on_the_network(dashboard):
     dashboard.choose("State", "CHN")
     dashboard.choose("Organization", "UNESCO")
     dashboard.click("Apply now")
+    expect(dashboard.page.get_by_text(f"{START + 2}: CHN gives notice to UNESCO")).to_be_visible()
     expect(dashboard.year_label).to_have_text(f"Year {START + 2}")
     expect(dashboard.page.locator(".exitsim-feed li").filter(has_text="CHN gave notice to leave UNESCO")).to_have_count(1)
     expect(dashboard.page.locator(".exitsim-this-year")).to_contain_text("CHN gave notice to leave UNESCO")
