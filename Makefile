@@ -43,8 +43,10 @@ $(FRONTEND): $(STAMP) exitsim/dashboard/frontend.py
 run: $(STAMP)
 	$(VPY) run.py $(RUN_ARGS)
 
+# The whole suite, spread over the machine's cores (PYTEST_WORKERS=0 runs it in one process).
+PYTEST_WORKERS ?= auto
 test: $(STAMP) $(FRONTEND)
-	$(VPY) -m pytest $(PYTEST_ARGS)
+	$(VPY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The browser dashboard for instructors on http://127.0.0.1:8765/ (docs/dashboard.md).
 dashboard: $(STAMP) $(FRONTEND)
@@ -52,7 +54,7 @@ dashboard: $(STAMP) $(FRONTEND)
 
 # The suite without the slow magnitude and calibration checks, on both cores: for quick feedback.
 test-fast: $(STAMP) $(FRONTEND)
-	$(VPY) -m pytest -m "not slow" -n 2 $(PYTEST_ARGS)
+	$(VPY) -m pytest -m "not slow" -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Rewrite the golden runs (tests/golden/) after a change that alters results on purpose;
 # the commit that does so says which fix changed them and why.

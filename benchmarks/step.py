@@ -2,6 +2,7 @@
 
     python benchmarks/step.py              # everything (about a minute and a half on 2 cores)
     python benchmarks/step.py --quick      # one repeat and no 250k rung
+    python benchmarks/step.py --strategies # only the world step under each great-power strategy
 
 Rows: the shipped scenarios (classroom, default, world) and a large world (2,000 states ×
 5,000 organizations, about 126,000 memberships), then a ladder of generated worlds of about
@@ -34,7 +35,10 @@ of the default scenario's ``python run.py`` (set-up done); the world scenario's 
 ``python run.py run`` (every output, the panels as Parquet, its default) split into start-up
 (interpreter and imports) and the rest; ``python run.py validate`` and ``--help``; the large world's memory over its
 years (resident memory and edge-list rows at a few steps); and the memory of a run whose edge
-list keeps its size (the world scenario without foundings, 300 years), which stays flat.
+list keeps its size (the world scenario without foundings, 300 years), which stays flat. Last,
+the world scenario's step under each great-power strategy, active from the first year — the
+median step and the mean (a run's time per year), in CPU time — and their ratios to a step under
+``status_quo``/``passive`` (the target: at most 1.10), with the strategic actions over the run.
 """
 
 from __future__ import annotations
@@ -207,6 +211,55 @@ def command_seconds(*args: str, repeat: int = 3) -> float:
     return statistics.median(times)
 
 
+def strategy_steps(repeat: int) -> list[dict]:
+    """The world scenario's step under each hegemon strategy (with the rising power passive) and
+    each rising power's (with the hegemon's status_quo), all active from the first year (the
+    trigger raised above the starting lead of 2.5), in CPU time (the other processes' load left
+    out): the median step over all years of all repeats (``step ms``, as in the table above) and
+    the mean (a whole run's time per year), each against status_quo/passive. The runs of all
+    strategies are interleaved repeat by repeat, each repeat starting with another, after a
+    warm-up run; every repeat has the same seeds, so the same work."""
+    from exitsim import ExitModel, load_scenario
+    from exitsim.codes import HEGEMON_STRATEGIES, RISING_STRATEGIES
+
+    scenario = load_scenario(ROOT / "scenarios" / "world.yaml")
+    pairs = [(h, "passive") for h in HEGEMON_STRATEGIES] + [("status_quo", r) for r in RISING_STRATEGIES[1:]]
+    steps: dict[tuple[str, str], list[float]] = {pair: [] for pair in pairs}
+    runs: dict[tuple[str, str], list[float]] = {pair: [] for pair in pairs}
+    actions = {}
+    ExitModel(scenario, steps=10).run()  # warm up (first allocations, caches): not measured
+    for r in range(repeat):
+        for hegemon, rising in pairs[r % len(pairs):] + pairs[:r % len(pairs)]:  # each leads a repeat in turn
+            model = ExitModel(scenario, parameters={"hegemon_strategy": hegemon, "rising_strategy": rising,
+                                                    "strategy_trigger": 3.0})
+            years = []
+            for _ in range(model.n_steps):
+                t = time.process_time()
+                model.step()
+                years.append(time.process_time() - t)
+            steps[hegemon, rising] += years
+            runs[hegemon, rising].append(statistics.fmean(years))
+            actions[hegemon, rising] = int(model.timeseries().strategic_actions.sum())
+    median = {pair: statistics.median(times) for pair, times in steps.items()}
+    mean = {pair: min(times) for pair, times in runs.items()}  # the run least disturbed
+    base = ("status_quo", "passive")
+    return [{"hegemon": h, "rising": r, "step_ms": 1000 * median[h, r], "ratio": median[h, r] / median[base],
+             "mean_ms": 1000 * mean[h, r], "mean_ratio": mean[h, r] / mean[base], "actions": actions[h, r]}
+            for h, r in pairs]
+
+
+def print_strategy_steps(repeat: int) -> None:
+    result = subprocess.run([sys.executable, __file__, "--one", "strategies", "--repeat", str(repeat)],
+                            capture_output=True, text=True, check=True)
+    rows = json.loads(result.stdout.strip().splitlines()[-1])
+    print(f"\nworld scenario, strategies active from the first year ({repeat} repeat{'s' if repeat > 1 else ''}; "
+          "CPU time): a step against status_quo/passive")
+    print(f"{'hegemon':<15} {'rising':<21} {'step ms':>8} {'ratio':>6} {'mean ms':>8} {'ratio':>6} {'actions':>7}")
+    for row in rows:
+        print(f"{row['hegemon']:<15} {row['rising']:<21} {row['step_ms']:>8.2f} {row['ratio']:>6.2f} "
+              f"{row['mean_ms']:>8.2f} {row['mean_ratio']:>6.2f} {row['actions']:>7}", flush=True)
+
+
 def run_row(name: str, repeat: int) -> dict:
     command = [sys.executable, __file__, "--one", name, "--repeat", str(repeat), "--launched", repr(time.time())]
     result = subprocess.run(command, capture_output=True, text=True, check=True)
@@ -228,12 +281,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=None)
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--launched", type=float, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--strategies", action="store_true",
+                        help="only the world step under each great-power strategy against status_quo")
     args = parser.parse_args()
     if args.one == "fixed-world-memory":
         print(json.dumps(fixed_world_memory()))
         return
     if args.one == "whole-run":
         print(json.dumps(whole_run(args.launched or STARTED)))
+        return
+    if args.one == "strategies":
+        print(json.dumps(strategy_steps(args.repeat or 1)))
+        return
+    if args.strategies:
+        print_strategy_steps(args.repeat or (1 if args.quick else 3))
         return
     if args.one:
         print(json.dumps(measure(args.one, args.repeat or 1, args.launched or STARTED)))
@@ -282,6 +343,7 @@ def main() -> None:
     print("world scenario without foundings (a fixed edge list), 300 years: "
           + "; ".join(f"step {step}: {mib:.0f} MiB ({events} events)"
                       for step, events, mib in json.loads(fixed.stdout.strip().splitlines()[-1])))
+    print_strategy_steps(repeat)
 
 
 if __name__ == "__main__":

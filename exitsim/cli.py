@@ -16,6 +16,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from .outputs import FORMATS, LARGE_PANEL, OUTPUT_FILES, PARQUET_ABOVE_ROWS
+from .strict import MAX_SEED, MAX_STEPS
 
 # Start-up stays light: `--help` and `validate` load no Mesa, pandas or matplotlib, so every
 # import of the model, the files or the scenario schema is made inside the command that needs it.
@@ -213,9 +214,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("scenario", nargs="?", default=None,
                      help="scenario file (default: the built-in default scenario)")
     add_overrides_option(run)
-    run.add_argument("--seed", type=_whole(0), help="dynamics seed, 0 or more (default: the scenario's)")
-    run.add_argument("--world-seed", type=_whole(0), help="seed of the generated world (default: the scenario's)")
-    run.add_argument("--steps", type=_whole(1, 1000), help="years to simulate, 1–1000 (default: the scenario's)")
+    run.add_argument("--seed", type=_whole(0, MAX_SEED),
+                     help=f"dynamics seed, 0 to {MAX_SEED:,} (default: the scenario's)")
+    run.add_argument("--world-seed", type=_whole(0, MAX_SEED),
+                     help=f"seed of the generated world, 0 to {MAX_SEED:,} (default: the scenario's)")
+    run.add_argument("--steps", type=_whole(1, MAX_STEPS),
+                     help=f"years to simulate, 1–{MAX_STEPS} (default: the scenario's)")
     run.add_argument("--out", help="output folder (default: results/<scenario name>)")
     run.add_argument("--format", choices=FORMATS,
                      help="write the states, memberships and events panels as CSV, Parquet or both (default: CSV "

@@ -47,3 +47,9 @@ TENURE_BASES = ("treaty_in_force", "party_in_force", "accession")
 #: A year that never was: no threat yet, no pretext, no exit, no turnover. Far enough in the
 #: past that every "within the last n years" test is false for it.
 NEVER = -1_000_000
+
+# --- great-power strategies (MODEL.md §4.11) ----------------------------------------------
+#: The hegemon's strategies: the first decides like any state.
+HEGEMON_STRATEGIES = ("status_quo", "exit_diplomacy", "inclusive", "exclusive")
+#: The rising power's responses: the first decides like any state.
+RISING_STRATEGIES = ("passive", "gap_filling", "counter_institutions")

@@ -9,7 +9,9 @@ import pandas as pd
 
 #: Kinds of event the model records.
 EVENT_KINDS = ("notice", "threat", "concession", "refusal", "withdrawal", "rescission", "walkout",
-               "rejoin", "return", "founding", "death", "turnover", "consent", "shock")
+               "rejoin", "return", "founding", "death", "turnover", "consent", "shock",
+               # the great powers' strategies (MODEL.md §4.11); the cause names the strategy
+               "strategy", "reform", "admission", "amendment", "assessment", "contribution")
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ from .phases import (
 )
 from .phases.context import Lookups, StepContext, YearCounts
 from .scenario import Scenario, build_world
+from .strategy_state import StrategyState
 from .streams import Streams
 from .timeline import ScheduledEvent, Timeline
 from .world import World
@@ -67,6 +68,8 @@ class ExitModel(mesa.Model):
         params: The resolved parameters.
         flows: This year's institutional flows (:class:`~exitsim.mechanisms.institutions.Flows`).
         events: The event log.
+        strategy: What the great powers' strategies remember from year to year
+            (:class:`~exitsim.strategy_state.StrategyState`).
         datacollector: The outcomes (``get_model_vars_dataframe()`` …).
         n_steps: Years the run lasts. Mesa's ``steps`` counts the years done.
     """
@@ -93,6 +96,7 @@ class ExitModel(mesa.Model):
                             scenario.start_year + scenario.steps,
                             lambda state, org: self.world.row_of(state, org) >= 0)
         self.notices = NoticeLog()
+        self.strategy = StrategyState.for_run(self.params, self.world.n_orgs)
         self.lookups = Lookups(self.world)
         self._set_initial_budgets()
         State.create_agents(self, self.world.n_states, index=list(range(self.world.n_states)))
@@ -104,6 +108,7 @@ class ExitModel(mesa.Model):
         self.world.align_hegemon, self.world.align_rising = alignment.targets(self.world, self.flows)  # a starts at its target
         self.outcomes.record(0, self.year, self.world, self.flows, np.zeros(self.world.n_states, dtype=bool),
                              YearCounts())
+        self.outcomes.record_strategies(0, self.world, self.flows, self.strategy)
 
     # --- set-up --------------------------------------------------------------------------------
     def _set_initial_budgets(self) -> None:
@@ -134,7 +139,7 @@ class ExitModel(mesa.Model):
                            timeline=self.timeline, notices=self.notices, lookups=self.lookups,
                            templates=load_templates(), step=self.steps, year=self.year, flows=self.flows,
                            turnovers=np.zeros(self.world.n_states, dtype=bool),
-                           was_nativist=self.world.nativist_government.copy())
+                           was_nativist=self.world.nativist_government.copy(), strategy=self.strategy)
 
     def step(self) -> None:
         """One year: the phases of MODEL.md §3 in order (each simultaneous over its rows)."""
@@ -142,8 +147,10 @@ class ExitModel(mesa.Model):
         ctx.turnovers = domestic.run(ctx)             # 1. nativism, elections, leader changes (§4.9)
         ctx.flows = self.flows = institutions.run(ctx)  # 2. dues, output, spillover, leadership (§4.1–4.3)
         power.run(ctx)                                # 3. power from this year's flows (§4.4)
-        value = evaluation.run(ctx)                   # 4. ũ with this year's flows (§4.5)
-        taken = strategies.run(ctx, value)            # 5. great-power strategies (§4.11)
+        value = evaluation.run(ctx, strategies.gamma(ctx))  # 4. ũ with this year's flows (§4.5)
+        taken = strategies.run(ctx, value)            # 5. great-power strategies (§4.11),
+        for k in self.strategy.founded:               #    with their clubs and counter-institutions
+            Organization(self, index=k)
         decisions.run(ctx, value, taken)              # 6. choices, threats, the law (§4.6–4.7)
         contagion.run(ctx)                            # 7. exposure for next year (§4.8)
         alignment.run(ctx)                            # 8. alignment drift (§4.10),
@@ -169,6 +176,10 @@ class ExitModel(mesa.Model):
             frame["state"] = codes[frame["state"].to_numpy(int)]
             frame["org"] = orgs[frame["org"].to_numpy(int)]
         return frame.drop(columns=["followers", "notice"]).rename(columns={"org": "organization"})
+
+    def timeseries(self) -> pd.DataFrame:
+        """One row per year: the model-level outcomes and the strategies' (``timeseries.csv``)."""
+        return self.datacollector.get_model_vars_dataframe().join(self.datacollector.get_strategy_vars_dataframe())
 
     def withdrawal_rate(self) -> float:
         """Lawful notices (immediate exits included, walk-outs and non-treaty exits not) per

@@ -15,6 +15,7 @@ from .codes import ALIVE, DEAD, HEGEMON, ISSUE_AREAS, RISING, ZOMBIE
 from .generate import gini
 from .mechanisms.flows import Flows
 from .mechanisms.grouping import group_sum
+from .strategy_state import COUNTER_INSTITUTION
 from .world import World
 
 #: Model-level measures: name -> description (unit). docs/outputs.md is made from this.
@@ -61,6 +62,20 @@ MODEL_MEASURES = {
     "organizations_zombie": "zombie organizations",
     "organizations_dead": "dead organizations",
     "memberships_active": "memberships counted this year (members and members under notice)",
+}
+
+#: The great-power strategies' measures (MODEL.md §4.11, §5): name -> description (unit). They are
+#: columns of ``timeseries.csv`` after :data:`MODEL_MEASURES`, kept in a frame of their own
+#: (:meth:`Outcomes.get_strategy_vars_dataframe`; :meth:`~exitsim.model.ExitModel.timeseries` joins them).
+STRATEGY_MEASURES = {
+    "strategy_active": "1 from the year the strategies became active (the hegemon's lead P_H/P_R fell below "
+                       "strategy_trigger) when either great power has one, else 0",
+    "strategic_actions": "actions the great powers' strategies took this year (threats, notices, admission offers, "
+                         "shortened assessments, amendments, foundings, gaps newly filled)",
+    "hegemon_voluntary": "voluntary contributions the hegemon paid this year on top of its dues (power units a year)",
+    "rising_voluntary": "voluntary contributions the rising power paid this year on top of its dues (power units a year)",
+    "club_organizations": "living club organizations",
+    "counter_institutions": "living organizations the rising power founded by its counter_institutions strategy",
 }
 
 #: Per-state measures: name -> description (unit).
@@ -120,6 +135,7 @@ class Outcomes:
         self.states = {name: np.full(shape, np.nan) for name in STATE_MEASURES}
         self.recorded = 0
         self.state_codes: list[str] = []
+        self.strategy = {name: np.zeros(self.n_rows) for name in STRATEGY_MEASURES}
 
     def record(self, row: int, year: int, world: World, flows: Flows, turnovers: np.ndarray, counts) -> None:
         """Compute and store every measure of one year."""
@@ -182,6 +198,31 @@ class Outcomes:
             s["alignment_rising"][row] = world.align_rising
             self.state_codes = list(world.state_code)
         self.recorded = max(self.recorded, row + 1)
+
+    def record_strategies(self, row: int, world: World, flows: Flows, state) -> None:
+        """Store the strategies' measures of one year (``state``: the run's
+        :class:`~exitsim.strategy_state.StrategyState`)."""
+        m = self.strategy
+        m["strategy_active"][row] = float(state.active)
+        m["strategic_actions"][row] = sum(state.actions) if state.active else 0
+        for name, role in (("hegemon_voluntary", HEGEMON), ("rising_voluntary", RISING)):
+            index = world.role_index(role)
+            paid = 0.0 if flows.voluntary is None or index < 0 else flows.voluntary[flows.state == index].sum()
+            m[name][row] = paid
+        living = world.org_status != DEAD
+        m["club_organizations"][row] = int((world.club & living).sum())
+        counter = np.zeros(world.n_orgs, dtype=bool)
+        counter[: len(state.founded_by)] = state.founded_by == COUNTER_INSTITUTION
+        m["counter_institutions"][row] = int((counter & living).sum())
+
+    def get_strategy_vars_dataframe(self) -> pd.DataFrame:
+        """The strategies' measures, one row per recorded year, indexed by step like
+        :meth:`get_model_vars_dataframe`."""
+        counts = ("strategy_active", "strategic_actions", "club_organizations", "counter_institutions")
+        frame = pd.DataFrame({k: v[: self.recorded].astype(int) if k in counts else v[: self.recorded]
+                              for k, v in self.strategy.items()})
+        frame.index.name = "step"
+        return frame
 
     def get_model_vars_dataframe(self) -> pd.DataFrame:
         """One row per recorded year, indexed by step (0 = the start)."""

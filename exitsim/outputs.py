@@ -71,13 +71,13 @@ MEMBERSHIP_PANEL_COLUMNS = {
 #: events.csv: column -> description.
 EVENT_COLUMNS = {
     "year": "calendar year",
-    "kind": "what happened (notice, threat, concession, refusal, withdrawal, rescission, walkout, rejoin, return, founding, death, turnover, consent, shock)",
+    "kind": "what happened (notice, threat, concession, refusal, withdrawal, rescission, walkout, rejoin, return, founding, death, turnover, consent, shock; the strategies' strategy, reform, admission, amendment, assessment, contribution)",
     "state": "state code, or empty",
     "organization": "organization code, or empty",
     "month": "month of a legal date (1–12), 0 when the event has none",
     "substantive": "substantive legality of an exit: explicit_clause, implied_right, consent, contested or non_treaty",
     "procedural": "procedural legality of an exit: followed or violated",
-    "cause": "the largest positive term of the decision (performance, cost, preferences, contagion, window, pretext), else unclear",
+    "cause": "the largest positive term of the decision (performance, cost, preferences, contagion, window, pretext), else unclear; for a great power's strategic action, the strategy (exit_diplomacy, inclusive, exclusive, gap_filling, counter_institutions)",
     "detail": "free text",
 }
 
@@ -133,7 +133,7 @@ def _opening(name: str, panel: bool) -> str:
 
 def outputs_markdown() -> str:
     """docs/outputs.md: the data dictionary of a run's files (made from the code's own tables)."""
-    from .outcomes import MODEL_MEASURES, STATE_MEASURES
+    from .outcomes import MODEL_MEASURES, STATE_MEASURES, STRATEGY_MEASURES
 
     def table(columns: dict[str, str]) -> list[str]:
         return ["| column | meaning (unit) |", "|---|---|", *(f"| `{k}` | {v} |" for k, v in columns.items())]
@@ -179,7 +179,7 @@ def outputs_markdown() -> str:
               "run into the folder removes (or, if the run was killed while moving its files into place, "
               "finishes moving). A run that cannot write its files (a full disk) says so and also leaves the "
               "folder as it was.", ""]
-    lines += section("timeseries", MODEL_MEASURES)
+    lines += section("timeseries", MODEL_MEASURES | STRATEGY_MEASURES)
     lines += section("states", {"step": "years since the start", "year": "calendar year", "state": "state code",
                                 **STATE_MEASURES})
     lines += section("memberships", MEMBERSHIP_PANEL_COLUMNS)
@@ -319,10 +319,12 @@ def _great_power_lines(first, last, transition) -> list[str]:
     """The summary's lines on the hegemon and the rising power (what exists of them)."""
     lines = []
     if math.isfinite(first.hegemon_power_share):
+        dues = (f"it pays {last.budget_share_hegemon:.1%} of all dues ({last.hegemon_dues_rate:.2%} of its power a year)"
+                if math.isfinite(last.budget_share_hegemon)  # no share of nothing: no dues were paid that year
+                else f"no state paid dues in {int(last.year)}")
         lines.append(f"* Hegemon's share of world power {first.hegemon_power_share:.1%} → {last.hegemon_power_share:.1%}; "
                      f"output led by it {first.hegemon_leadership_share:.1%} → {last.hegemon_leadership_share:.1%}; "
-                     f"it pays {last.budget_share_hegemon:.1%} of all dues ({last.hegemon_dues_rate:.2%} of its "
-                     f"power a year).")
+                     f"{dues}.")
     if math.isfinite(first.rising_power_share):
         lines.append(f"* Rising power's share of world power {first.rising_power_share:.1%} → "
                      f"{last.rising_power_share:.1%}; output led by it {first.rising_leadership_share:.1%} → "
@@ -332,6 +334,51 @@ def _great_power_lines(first, last, transition) -> list[str]:
                      + (f"the rising power overtook the hegemon in {transition}." if transition
                         else "no power transition."))
     return lines or ["* No state is the hegemon or the rising power in this scenario."]
+
+
+#: How the summary names what each strategy did (event kind -> words), in this order.
+_STRATEGY_DEEDS = {
+    "exit_diplomacy": (("notice", "notices"), ("walkout", "walk-outs"), ("threat", "threats"),
+                       ("reform granted", "reforms granted"), ("rescission", "notices rescinded on reform"),
+                       ("rejoin", "rejoins on reform"), ("return", "seats resumed on reform")),
+    "inclusive": (("admission granted", "admissions of the rising power"), ("admission refused", "admissions refused"),
+                  ("assessment", "assessments on current power"), ("amendment", "amendments")),
+    "exclusive": (("founding", "clubs founded"),),
+    "gap_filling": (("contribution", "gaps filled"),),
+    "counter_institutions": (("founding", "counter-institutions founded"),),
+}
+
+
+def _strategy_lines(model, timeseries: pd.DataFrame, events: pd.DataFrame) -> list[str]:
+    """The summary's lines on the great powers' strategies: which, when active, what they did."""
+    import numpy as np
+
+    params, state = model.params, model.strategy
+    if state.inert:
+        return ["* Strategies: none (status_quo and passive): the hegemon and the rising power decide like any state."]
+    chosen = f"the hegemon's {params.hegemon_strategy} and the rising power's {params.rising_strategy}"
+    if not state.active:
+        return [f"* Strategies: {chosen}, never active (the hegemon's lead stayed above {params.strategy_trigger:g})."]
+    lines = [f"* Strategies: {chosen}, active from {state.active_since} (the hegemon's lead fell below "
+             f"{params.strategy_trigger:g}); {int(timeseries.strategic_actions.sum())} strategic actions."]
+    for strategy in (params.hegemon_strategy, params.rising_strategy):
+        if strategy not in _STRATEGY_DEEDS:
+            continue
+        mine = events[events.cause == strategy]
+        kind = mine.kind + np.where(mine.kind.isin(["reform", "admission"]),
+                                    np.where(mine.detail.str.contains("refused"), " refused",
+                                             np.where(mine.detail.str.startswith("granted")
+                                                      | mine.detail.str.contains("consent"), " granted", "")), "")
+        counts = kind.value_counts()
+        deeds = [f"{int(counts[name])} {words}" for name, words in _STRATEGY_DEEDS[strategy] if counts.get(name, 0)]
+        lines.append(f"  * {strategy}: " + (", ".join(deeds) if deeds else "no action") + ".")
+    paid = [(who, timeseries[f"{who}_voluntary"].sum()) for who in ("hegemon", "rising")]
+    if any(total > 0 for _, total in paid):
+        lines.append("  * Voluntary contributions paid: " + ", ".join(
+            f"{'hegemon' if who == 'hegemon' else 'rising power'} {total:.4g}" for who, total in paid)
+            + f" (power units); clubs alive at the end {int(timeseries.club_organizations.iloc[-1])}, "
+              f"counter-institutions {int(timeseries.counter_institutions.iloc[-1])}.")
+    return lines
 
 
 def summary_text(model, timeseries: pd.DataFrame, events: pd.DataFrame, cascades: pd.DataFrame) -> str:
@@ -348,6 +395,7 @@ def summary_text(model, timeseries: pd.DataFrame, events: pd.DataFrame, cascades
         f"{int(first.memberships_active)} memberships at the start, {world.n_orgs} organizations ever by the end; "
         f"world seed {model.config.world_seed}, seed {model.seed}.",
         *_great_power_lines(first, last, transition),
+        *_strategy_lines(model, timeseries, events),
         f"* The median state gains {last.median_net_gain_rate:.2%} of its power a year from institutions; "
         f"hierarchy of leadership {first.hierarchy:.2f} → {last.hierarchy:.2f}.",
         f"* Gini of power {first.gini_power:.3f} → {last.gini_power:.3f}; "
@@ -384,7 +432,7 @@ def write_run(model, folder: Path, file_format: str, membership_files: list[str]
 
     writers = {".csv": write_csv, ".parquet": write_parquet}
     folder = Path(folder)
-    timeseries = model.datacollector.get_model_vars_dataframe()
+    timeseries = model.timeseries()
     events = model.events.to_frame()
     cascades = model.cascades()
     written = list(membership_files)

@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from .codes import HEGEMON_STRATEGIES, RISING_STRATEGIES
+
 
 @dataclass(frozen=True, slots=True)
 class Parameter:
@@ -30,7 +32,7 @@ class Parameter:
     Attributes:
         name: Identifier used in scenario files, ``--set`` overrides and code.
         symbol: The symbol MODEL.md uses for it (for the docs), or "".
-        kind: ``"float"``, ``"int"`` or ``"bool"``.
+        kind: ``"float"``, ``"int"``, ``"bool"`` or ``"choice"`` (one of ``choices``).
         default: The default value.
         low: Smallest allowed value (inclusive); None only for a ``bool``. Every number is finite
             and in ``low`` … ``high``.
@@ -42,6 +44,8 @@ class Parameter:
         description: One line for students and the docs.
         switch: What setting it to its ``off`` value switches off, or "" if not a switch.
         off: The value that disables the mechanism (None when it is not a switch).
+        choices: The allowed values of a ``"choice"`` parameter, in the order the docs list
+            them (empty for the other kinds).
     """
 
     name: str
@@ -57,10 +61,15 @@ class Parameter:
     description: str
     switch: str = ""
     off: Any = None
+    choices: tuple[str, ...] = ()
 
     def __post_init__(self):
-        if self.kind not in ("float", "int", "bool"):
-            raise ValueError(f"parameter {self.name!r}: kind must be float, int or bool, not {self.kind!r}")
+        if self.kind not in ("float", "int", "bool", "choice"):
+            raise ValueError(f"parameter {self.name!r}: kind must be float, int, bool or choice, not {self.kind!r}")
+        if self.kind == "choice":
+            if self.default not in self.choices:
+                raise ValueError(f"parameter {self.name!r}: the default {self.default!r} is not one of its choices")
+            return
         if self.kind == "bool":
             return
         bounds = (self.low, self.high)
@@ -72,8 +81,15 @@ class Parameter:
         """Return ``value`` converted to this parameter's type, or raise ParameterError.
 
         Numbers (numpy's too) must be finite and within ``low`` … ``high``; a whole number is
-        needed for an ``int``; only ``True``/``False`` for a ``bool``.
+        needed for an ``int``; only ``True``/``False`` for a ``bool``; one of ``choices`` for a
+        ``choice``.
         """
+        if self.kind == "choice":
+            if isinstance(value, str) and value in self.choices:
+                return value
+            hint = suggest(value, self.choices) if isinstance(value, str) else None
+            raise ParameterError(self.name, value, "one of " + ", ".join(self.choices)
+                                 + (f" (did you mean {hint!r}?)" if hint else ""))
         if self.kind == "bool":
             if isinstance(value, bool | np.bool_):
                 return bool(value)
@@ -122,6 +138,7 @@ GROUPS = {
     "contagion": "Contagion (MODEL.md §4.8)",
     "alignment": "Alignment drift (MODEL.md §4.10)",
     "life_cycle": "Rejoining and the life cycle of organizations (MODEL.md §4.12)",
+    "strategies": "Great-power strategies (MODEL.md §4.11)",
 }
 
 _CONSUMPTION = "Institutional realism: the consumption effect (MODEL.md §4.1, §8)"
@@ -131,9 +148,9 @@ _POWER_ATTR = "Institutional realism: the power attribute of institutions (MODEL
 
 
 def _p(name, symbol, kind, default, low, high, unit, group, mechanism, source, description,
-       switch="", off=None) -> Parameter:
+       switch="", off=None, choices=()) -> Parameter:
     return Parameter(name, symbol, kind, default, low, high, unit, group, mechanism, source,
-                     description, switch, off)
+                     description, switch, off, tuple(choices))
 
 
 _DEFINITIONS = [
@@ -425,11 +442,61 @@ _DEFINITIONS += [
        "A founded organization copies a contribution cap only if it has at least this many members."),
 ]
 
+_BALANCING = ("Institutional realism: exit diplomacy as institutional balancing beside inclusive and exclusive "
+              "institution-building (Kai He) (MODEL.md §4.11, §8)")
+_GAP_FILLING = ("Institutional retrenchment: the rising power cautiously fills the gaps (中国审慎填补空缺); "
+                "a plural, multi-layered order (MODEL.md §4.11, §8)")
+_DEFINITIONS += [
+    # --- great-power strategies (§4.11) -------------------------------------------------------------
+    _p("hegemon_strategy", "", "choice", "status_quo", None, None, "strategy",
+       "strategies", "phases.strategies.run", _BALANCING,
+       "The hegemon's strategy once active: status_quo (decides like any state), exit_diplomacy, inclusive or exclusive.",
+       choices=HEGEMON_STRATEGIES),
+    _p("rising_strategy", "", "choice", "passive", None, None, "strategy",
+       "strategies", "phases.strategies.run", _GAP_FILLING,
+       "The rising power's response once active: passive (decides like any state), gap_filling or counter_institutions.",
+       choices=RISING_STRATEGIES),
+    _p("strategy_trigger", "", "float", 1.5, 0.0, 100.0, "P_hegemon / P_rising",
+       "strategies", "strategies.triggered", "MODEL.md §4.11",
+       "The strategies become active once the hegemon's power over the rising power's falls below this, and stay active."),
+    _p("actions_per_year", "", "int", 2, 0, 100, "actions a year per great power",
+       "strategies", "phases.strategies.run", "MODEL.md §4.11",
+       "Each active strategy takes at most this many actions a year (threats, notices, offers, amendments, foundings …)."),
+    _p("relative_gains_weight", "γ", "float", 0.5, 0.0, 10.0, "years of dues per year of dues the rival gains",
+       "strategies", "phases.strategies.gamma, evaluation.membership_utility", _BALANCING,
+       "A great power with an active strategy counts γ × its rival's gain from each organization as a cost in ũ.",
+       switch="the relative-gains term of active great powers", off=0.0),
+    _p("reform_cap_cut", "", "float", 0.2, 0.0, 1.0, "share of the hegemon's contribution share",
+       "strategies", "strategies.reformed_cap", _BALANCING,
+       "Exit diplomacy's reform: a cap of (1 − this) × the hegemon's share of contributions, and weighted voting."),
+    _p("admission_consent", "", "float", 0.5, 0.0, 1.0, "probability",
+       "strategies", "strategies.admission_probability", _BALANCING,
+       "Members admit the rising power with this probability plus (1 − it) × their vote-weighted alignment with it."),
+    _p("inclusive_assessment_years", "", "int", 1, 1, 30, "years",
+       "strategies", "phases.institutions.flows", _BALANCING,
+       "Inclusive binding shortens an organization's assessment base to this many years of power (1: current power)."),
+    _p("club_alignment", "", "float", 0.5, 0.0, 1.0, "alignment with the hegemon",
+       "strategies", "strategies.club_eligible", _BALANCING,
+       "Exclusive clubs invite the states aligned with the hegemon at least this much (never the rising power)."),
+    _p("invitation_weight", "", "float", 2.0, 0.0, 50.0, "logit per unit of alignment (and of need)",
+       "strategies", "strategies.invitation_affinity", _BALANCING,
+       "A strategy's new organization invites by proximity, alliance and this × alignment with the founder (+ need)."),
+    _p("founder_contribution", "", "float", 0.25, 0.0, 10.0, "share of the need a year",
+       "strategies", "strategies.founder_pledge", _BALANCING,
+       "The great power that founds a club or counter-institution pays this share of its need a year on top of its dues."),
+    _p("fill_fraction", "", "float", 0.5, 0.0, 1.0, "share of the shortfall",
+       "strategies", "strategies.gap_pledge", _GAP_FILLING,
+       "Gap filling: the rising power funds this share of the shortfall where the hegemon left and it gains."),
+]
+
 REGISTRY: dict[str, Parameter] = {p.name: p for p in _DEFINITIONS}
+
+#: The Python type of each kind of parameter.
+PYTHON_TYPES = {"float": float, "int": int, "bool": bool, "choice": str}
 
 Params = dataclasses.make_dataclass(
     "Params",
-    [(p.name, {"float": float, "int": int, "bool": bool}[p.kind], dataclasses.field(default=p.default))
+    [(p.name, PYTHON_TYPES[p.kind], dataclasses.field(default=p.default))
      for p in _DEFINITIONS],
     frozen=True,
     slots=True,

@@ -100,11 +100,17 @@ def water_fill(weights: list[float], lower: list[float], upper: list[float], nee
     return payments(high)
 
 
-def reference_institutions(world, params, quality_noise, withheld=None) -> dict:
+def reference_institutions(world, params, quality_noise, withheld=None, voluntary=None, short_base=None) -> dict:
     """Phase 2 (MODEL.md §4.1–4.3), loop by loop.
 
     ``withheld`` (per edge-list row, default none) is the share of its assessed dues a member
     withholds this year: it pays the rest, and only what is paid counts as collected.
+
+    The great powers' strategies (MODEL.md §4.11): ``voluntary`` (``{edge-list row: amount}``,
+    default none) is paid on top of the row's dues: collected, counted in the contributions that
+    decide the leader, its share and weighted votes, and taken from the payer's net gain;
+    ``short_base`` (``(one flag per organization, years)``, default none) assesses the members of
+    the flagged organizations on the mean of their last ``years`` of power.
 
     Returns a dict with
 
@@ -129,20 +135,38 @@ def reference_institutions(world, params, quality_noise, withheld=None) -> dict:
     base = [sum(float(world.power_history[i, j]) for j in range(years)) / years for i in range(n_states)]
     c_star = {r: p.organization_weight * float(world.budget_rate[int(ms.org[r])]) * base[state_of[r]]
               for r in state_of}
+    if short_base is not None:
+        flags, short_years = short_base
+        for r in c_star:
+            if flags[int(ms.org[r])]:
+                i = state_of[r]
+                short = sum(float(world.power_history[i, j]) for j in range(short_years)) / short_years
+                c_star[r] = p.organization_weight * float(world.budget_rate[int(ms.org[r])]) * short
     dead = [int(world.org_status[k]) == DEAD for k in range(n_orgs)]
     need = [0.0 if dead[k] else float(world.need_base[k]) * world_power / float(world.need_world_power[k])
             for k in range(n_orgs)]
     dues = _dues(world, p, members, c_star, need, withheld)
+    gift = {r: float((voluntary or {}).get(r, 0.0)) for r in dues}
+    paid_in = {r: dues[r] + gift[r] for r in dues}   # dues and voluntary contributions
 
     row_out: dict[int, dict] = {}
     org_out: list[dict] = []
     leak = [0.0] * n_states
     for k in range(n_orgs):
-        org, rows = _organization(world, p, k, members[k], state_of, c_star, need[k], dues, power, world_power,
-                                  quality_noise, leak)
+        org, rows = _organization(world, p, k, members[k], state_of, c_star, need[k], dues, paid_in, power,
+                                  world_power, quality_noise, leak)
         row_out.update(rows)
         org_out.append(org)
-    return {"rows": dict(sorted(row_out.items())), "orgs": org_out, "states": _states(n_states, row_out, org_out, leak)}
+    states = _states(n_states, row_out, org_out, leak, _by_state(gift, state_of))
+    return {"rows": dict(sorted(row_out.items())), "orgs": org_out, "states": states}
+
+
+def _by_state(amounts: dict[int, float], state_of: dict[int, int]) -> dict[int, float]:
+    """Per-row amounts summed by each row's state."""
+    total: dict[int, float] = {}
+    for r, amount in amounts.items():
+        total[state_of[r]] = total.get(state_of[r], 0.0) + amount
+    return total
 
 
 def _active_members(world) -> dict[int, list[int]]:
@@ -197,15 +221,17 @@ def _leader(p, rows, dues, state_of, collected) -> tuple[int, float]:
     return -1, 0.0
 
 
-def _organization(world, p, k, rows, state_of, c_star, need, dues, power, world_power, quality_noise, leak):
+def _organization(world, p, k, rows, state_of, c_star, need, dues, paid_in, power, world_power, quality_noise, leak):
     """One organization's year (§4.1–4.3): collected, performance, output, leader, votes and
     policy, public goods (and its leak, added to ``leak``), access, compliance, commitment.
-    Returns its summary and its rows' flows."""
+    ``paid_in`` is what each row paid in, dues and voluntary contributions: it is what is
+    collected and what decides the leader and weighted votes. Returns its summary and its rows'
+    flows."""
     dims = world.ideal_point.shape[1]
     ideal = {state_of[r]: [float(world.ideal_point[state_of[r], d]) for d in range(dims)] for r in rows}
     nu = p.absorptive_exponent
     count = len(rows)
-    collected = math.fsum(dues[r] for r in rows)
+    collected = math.fsum(paid_in[r] for r in rows)
     shortfall = max(0.0, need - collected)
     adequacy = collected / need if need > 0 else 0.0
 
@@ -218,11 +244,11 @@ def _organization(world, p, k, rows, state_of, c_star, need, dues, power, world_
         quality = clip(q_old + p.performance_adjustment * (target - q_old)
                        + p.performance_noise * float(quality_noise[k]), 0.0, 1.0)
     output = float(world.value_multiplier[k]) * quality * collected
-    leader, leader_share = _leader(p, rows, dues, state_of, collected)
+    leader, leader_share = _leader(p, rows, paid_in, state_of, collected)
 
     # --- votes and policy (§4.3) ------------------------------------------------------------
     weighted = bool(world.weighted_voting[k])
-    vote = {r: dues[r] / collected if weighted and collected > 0 else 1.0 / count for r in rows}
+    vote = {r: paid_in[r] / collected if weighted and collected > 0 else 1.0 / count for r in rows}
     policy = [sum(vote[r] * ideal[state_of[r]][d] for r in rows) + float(world.policy_offset[k, d])
               for d in range(dims)]
 
@@ -271,9 +297,12 @@ def _organization(world, p, k, rows, state_of, c_star, need, dues, power, world_
     return org, row_out
 
 
-def _states(n_states, row_out, org_out, leak) -> list[dict]:
-    """Each state's net flow (§4.4): its rows' flows, what leaked to it, and as a leader h − commitment."""
+def _states(n_states, row_out, org_out, leak, voluntary) -> list[dict]:
+    """Each state's net flow (§4.4): its rows' flows, what leaked to it, as a leader h − commitment,
+    less its voluntary contributions (``voluntary``: per state)."""
     net = list(leak)
+    for i, amount in voluntary.items():   # voluntary contributions are paid out of the payer's power
+        net[i] -= amount
     dues_total = [0.0] * n_states
     for row in row_out.values():
         i = row["state"]

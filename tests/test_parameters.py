@@ -62,7 +62,7 @@ def test_every_number_in_the_registry_has_finite_bounds_around_its_default():
     import math
 
     for p in REGISTRY.values():
-        if p.kind != "bool":
+        if p.kind in ("float", "int"):
             assert math.isfinite(p.low) and math.isfinite(p.high) and p.low <= p.default <= p.high, p.name
 
 
@@ -102,7 +102,8 @@ def test_every_mechanism_a_parameter_names_exists():
 
 def test_no_mechanism_writes_a_numeric_default_of_its_own():
     """The registry is the only place a default lives: mechanisms take their numbers as arguments
-    or coefficient objects (exitsim/mechanisms/coefficients.py), never as literal defaults."""
+    or coefficient objects (exitsim/mechanisms/coefficients.py), never as literal defaults (an
+    index starting at 0 or a −1 for "none" are not model numbers)."""
     import importlib
     import inspect
     import pkgutil
@@ -121,6 +122,6 @@ def test_no_mechanism_writes_a_numeric_default_of_its_own():
             for label, function in functions:
                 for parameter in inspect.signature(function).parameters.values():
                     default = parameter.default
-                    if isinstance(default, int | float) and not isinstance(default, bool):
+                    if isinstance(default, int | float) and not isinstance(default, bool) and default not in (0, -1):
                         found.append(f"{info.name}.{label}({parameter.name}={default!r})")
     assert not found

@@ -210,22 +210,39 @@ def ParameterControl(session: Session, parameter: Parameter, changed, value):
             error.value = str(problem)
         changed()
 
-    low, high = parameter.low, parameter.high
-    tip = f"{parameter.description} Range {low:g}–{high:g} ({parameter.unit}); default {parameter.default:g}."
     label = parameter.name + (f" ({parameter.symbol})" if parameter.symbol else "")
-    with solara.Tooltip(tip):
+    with solara.Tooltip(_tooltip(parameter)):
         with solara.Column(gap="0px"):
-            if parameter.kind == "bool":
-                solara.Checkbox(label=label, value=bool(value), on_value=set_value)
-            elif parameter.kind == "int":
-                solara.SliderInt(label, value=int(value), min=int(low), max=int(high), on_value=set_value)
-            elif parameter.default and (high - low) > 200 * abs(parameter.default):
-                solara.InputFloat(label, value=float(value), on_value=set_value)
+            _parameter_input(parameter, label, value, set_value)
             if error.value:
                 solara.Text(error.value, style={"color": "#c0392b"})
-            else:
-                solara.SliderFloat(label, value=float(value), min=low, max=high, step=(high - low) / 100,
-                                   on_value=set_value)
+
+
+def _tooltip(parameter: Parameter) -> str:
+    """A parameter's description, its range (or choices), unit and default, from the registry."""
+    if parameter.kind == "choice":
+        allowed = "One of " + ", ".join(parameter.choices)
+    elif parameter.kind == "bool":
+        allowed = "On or off"
+    else:
+        allowed = f"Range {parameter.low:g}–{parameter.high:g} ({parameter.unit})"
+    return f"{parameter.description} {allowed}; default {parameter.default}."
+
+
+def _parameter_input(parameter: Parameter, label: str, value, set_value) -> None:
+    """The input that fits the parameter: a choice, a switch, a slider over its range, or a
+    number box where the default is a tiny part of the range (a slider could not reach it)."""
+    low, high = parameter.low, parameter.high
+    if parameter.kind == "choice":
+        solara.Select(label, values=list(parameter.choices), value=value, on_value=set_value)
+    elif parameter.kind == "bool":
+        solara.Checkbox(label=label, value=bool(value), on_value=set_value)
+    elif parameter.kind == "int":
+        solara.SliderInt(label, value=int(value), min=int(low), max=int(high), on_value=set_value)
+    elif parameter.default and (high - low) > 200 * abs(parameter.default):
+        solara.InputFloat(label, value=float(value), on_value=set_value)
+    else:
+        solara.SliderFloat(label, value=float(value), min=low, max=high, step=(high - low) / 100, on_value=set_value)
 
 
 @solara.component

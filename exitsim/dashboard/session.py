@@ -151,7 +151,8 @@ class Session:
         with self.lock:
             self.settings[name] = value
             self.model.params = self.model.params.replace(**{name: value})
-            self.notes.append((self.model.year, f"{name} set to {value:g}"))
+            self.notes.append((self.model.year, f"{name} set to {value:g}" if isinstance(value, float | int)
+                               and not isinstance(value, bool) else f"{name} set to {value}"))
             self.version += 1
 
     # --- interventions --------------------------------------------------------------------------------

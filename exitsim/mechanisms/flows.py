@@ -31,6 +31,10 @@ class Flows:
 
     Per state: ``leak`` (public goods received as a non-member), ``net`` (MODEL.md §4.4),
     ``dues_total``.
+
+    ``voluntary``: per row, the voluntary contribution the row's state paid on top of its dues
+    (a great power's strategy, MODEL.md §4.11), counted in ``collected``; None when nobody paid
+    one this year.
     """
 
     rows: np.ndarray
@@ -60,6 +64,7 @@ class Flows:
     leak: np.ndarray
     net: np.ndarray
     dues_total: np.ndarray
+    voluntary: np.ndarray | None = None
 
     # The per-row views below are computed once, on first use (the flows are never changed).
     @cached_property

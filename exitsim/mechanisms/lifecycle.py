@@ -195,9 +195,16 @@ class FoundingPool:
         self.org_issue_area = np.asarray(org_issue_area)
         self.org_rules, self.templates, self.rules, self.areas = org_rules, templates, rules, areas
 
-    def plan(self, draws: FoundingDraws) -> list[dict]:
+    def plan(self, draws: FoundingDraws, founders: np.ndarray | None = None, eligible: np.ndarray | None = None,
+             affinity: np.ndarray | None = None) -> list[dict]:
         """Plan a year's background foundings, one per entry of ``draws`` (MODEL.md §4.12):
         founder, issue area, members, rules.
+
+        A great power's strategy founds with the same plan (MODEL.md §4.11): ``founders`` (state
+        indices, one per founding) replace the drawn founders, ``eligible`` (count × n_states)
+        restricts who may be invited (the size is then at most the eligible states and the
+        founder) and ``affinity`` (count × n_states, logit units) is added to the invitation
+        score (alignment with the founder, need: :func:`strategies.invitation_affinity`).
 
         * **Founder** f: drawn with probability P_f / Σ_j P_j.
         * **Issue area**: uniform over ``areas`` (the world's 13 issue areas).
@@ -227,9 +234,13 @@ class FoundingPool:
             (abbreviation or None).
         """
         n, points, count = self.n, self.points, len(draws)
-        founders = self.cdf.searchsorted(draws.founder, side="right")
+        founders = self.cdf.searchsorted(draws.founder, side="right") if founders is None else np.asarray(founders)
         areas = draws.area
         sizes = np.minimum(draws.size, n)
+        if eligible is not None:  # a strategy's invitations: only the eligible (and the founder)
+            eligible = np.asarray(eligible, dtype=bool).copy()
+            eligible[np.arange(count), founders] = False
+            sizes = np.minimum(sizes, eligible.sum(axis=1) + 1)
         gumbel, picks, qualities, values = draws.gumbel, draws.rule, draws.intrinsic_quality, draws.value
 
         offset = points[None, :, :] - points[founders][:, None, :]
@@ -239,6 +250,10 @@ class FoundingPool:
             allied[j, self.allies.rows(founder)] = True
         allied[np.arange(count), founders] = False
         score = -distance / self.rules.proximity_scale + np.log(self.rules.ally_weight) * allied + gumbel
+        if affinity is not None:
+            score = score + affinity
+        if eligible is not None:
+            score[~eligible] = -np.inf
         score[np.arange(count), founders] = -np.inf
         # each founding's others: the size − 1 largest scores (continuous Gumbel noise: no ties),
         # found by a partition and a sort of the few candidates rather than of every state

@@ -8,5 +8,7 @@ from .context import StepContext
 
 
 def run(ctx: StepContext, outcomes: Outcomes) -> None:
-    """Record every model-level (and, if collected, per-state) measure of this year."""
+    """Record every model-level (and, if collected, per-state) measure of this year, and the
+    strategies' measures."""
     outcomes.record(ctx.step, ctx.year, ctx.world, ctx.flows, ctx.turnovers, ctx.counts)
+    outcomes.record_strategies(ctx.step, ctx.world, ctx.flows, ctx.strategy)

@@ -18,6 +18,7 @@ from ..mechanisms import domestic, law
 from ..mechanisms.flows import Flows
 from ..mechanisms.grouping import GroupIndex
 from ..parameters import Params
+from ..strategy_state import StrategyState
 from ..streams import Streams
 from ..timeline import Timeline
 from ..world import World
@@ -93,7 +94,8 @@ class StepContext:
     row indexes) and ``templates`` (the real organizations foundings copy). This year's:
     ``step`` (1 for the first year), ``year``, ``counts``, ``flows`` (phase 2's; last year's
     until phase 2 runs), ``turnovers`` (phase 1's) and ``was_nativist`` (governments before this
-    year's turnovers).
+    year's turnovers). ``strategy``: what the great powers' strategies remember from year to
+    year (:class:`~exitsim.strategy_state.StrategyState`; None: no strategies at all).
     """
 
     world: World
@@ -110,6 +112,7 @@ class StepContext:
     counts: YearCounts = field(default_factory=YearCounts)
     turnovers: np.ndarray | None = None
     was_nativist: np.ndarray | None = None
+    strategy: StrategyState | None = None
 
     def clauses(self) -> law.ClauseArrays:
         """Every organization's withdrawal clause as arrays."""

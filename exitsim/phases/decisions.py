@@ -24,6 +24,8 @@ order whatever the row's status (MODEL.md §4.0).
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 
 from ..codes import MEMBER, NOTICE, WITHDRAWN
@@ -36,7 +38,7 @@ from .context import StepContext
 from .evaluation import Evaluation, rival_of
 
 # Draw ids of the decision phase's stream (fixed: part of every run's random numbers).
-DRAW_CHOICE, DRAW_MONTH, DRAW_CONCEDE, DRAW_CONSENT, DRAW_ANSWER = range(5)
+DRAW_CHOICE, DRAW_MONTH, DRAW_CONCEDE, DRAW_CONSENT, DRAW_ANSWER = DRAW_IDS = range(5)
 
 
 class _Draws(dict):
@@ -52,16 +54,45 @@ class _Draws(dict):
         return values
 
 
+class _OrganizationDraws(dict):
+    """The strategies' uniforms for the few memberships a great power's strategy acts on, read by
+    edge-list row (``draws[draw][rows]``): one value per organization (a great power holds one
+    row in each) for each of this phase's draw ids, drawn at once on first use as a matrix of
+    ``len(DRAW_IDS)`` rows by organizations from the strategies' stream (draw id 0)."""
+
+    class _ByRow:
+        def __init__(self, values: np.ndarray, org: np.ndarray):
+            self.values, self.org = values, org
+
+        def __getitem__(self, rows):
+            return self.values[self.org[rows]]
+
+    def __init__(self, ctx: StepContext):
+        super().__init__()
+        self.ctx = ctx
+
+    def __missing__(self, draw: int) -> _ByRow:
+        ctx = self.ctx
+        matrix = ctx.streams.generator(ctx.step, "strategies", 0).random((len(DRAW_IDS), ctx.world.n_orgs))
+        for which in DRAW_IDS:
+            self[which] = self._ByRow(matrix[which], ctx.world.memberships.org)
+        return self[draw]
+
+
 class _Year:
     """What the phase's steps share for one year: the context, the value of memberships, the
     draws, the coefficients and the members of each organization at the start of the year."""
 
-    def __init__(self, ctx: StepContext, value: Evaluation):
+    def __init__(self, ctx: StepContext, value: Evaluation, draws: dict | None = None):
         self.ctx, self.value = ctx, value
-        self.u = _Draws(ctx)
+        self.u = _Draws(ctx) if draws is None else draws
         self.choice = from_parameters(decision.ChoiceCoefficients, ctx.params)
-        flows = ctx.flows
-        self.members = GroupIndex(flows.org, flows.state, len(flows.need))
+
+    @cached_property
+    def members(self) -> GroupIndex:
+        """The members of each organization at the start of the year (made when a notice needs it)."""
+        flows = self.ctx.flows
+        return GroupIndex(flows.org, flows.state, len(flows.need))
 
 
 def run(ctx: StepContext, value: Evaluation, taken: np.ndarray | None = None) -> None:
@@ -407,3 +438,46 @@ def _mature(ctx: StepContext) -> None:
         ctx.counts.withdrawals += 1
         ctx.events.add(Event(year, "withdrawal", s, k, month=int(months[j]),
                              detail=f"arrears of {paid:.4g} paid first" if paid > 0 else "", **legal))
+
+
+# --- for phase 5: a strategy's own threats and notices --------------------------------------------------
+class Deliberation:
+    """The payoff rule and the law of this phase for the memberships a great power's strategy
+    acts on (phase 5, :mod:`exitsim.phases.strategies`): the same payoffs, legal routes and
+    notices as every state's, with the uniforms drawn from the strategies' stream — with the same
+    draw ids (the notice month, the answer to a request for consent …), one value per
+    organization (:class:`_OrganizationDraws`) — so a strategy never shifts this phase's draws.
+
+    Args:
+        ctx: The year's context. value: Phase 4's evaluation.
+    """
+
+    def __init__(self, ctx: StepContext, value: Evaluation):
+        self._the = _Year(ctx, value, _OrganizationDraws(ctx))
+        self._the.members = self  # a strategy's one or two notices: each organization's members by a scan
+
+    def rows(self, org: int) -> np.ndarray:
+        """The states that are members of ``org`` this year (what a notice records for the cascades)."""
+        flows = self._the.ctx.flows
+        return flows.state[flows.org == org]
+
+    def uniform(self, draw: int):
+        """The strategies' uniforms of draw id ``draw``, read by edge-list row (``[rows]``)."""
+        return self._the.u[draw]
+
+    def payoffs(self, positions: np.ndarray) -> Payoffs:
+        """π, p_concede, the concessions' values and the legal route of leaving now, for the rows
+        at flows ``positions`` (:func:`_payoffs`)."""
+        return _payoffs(self._the, positions, self._the.ctx.flows.rows[positions])
+
+    def pretext(self, positions: np.ndarray) -> np.ndarray:
+        """Whether each row at flows ``positions`` has a pretext (:func:`decision.pretext`)."""
+        ctx = self._the.ctx
+        rows = ctx.flows.rows[positions]
+        blank = np.zeros(len(positions), dtype=bool)
+        return _with_pretext(self._the, Candidates(positions, rows, blank, blank)).pretext
+
+    def notice(self, position: int, payoff: Payoffs, cause: str) -> None:
+        """The row at flows ``position`` gives notice by its legal route (:func:`_notice`: a lawful
+        notice, a request for consent, a walk-out or a non-treaty exit), ``cause`` in the log."""
+        _notice(self._the, position, int(self._the.ctx.flows.rows[position]), payoff, cause, 0)

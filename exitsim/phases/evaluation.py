@@ -24,7 +24,13 @@ class Evaluation:
 
     def __init__(self, inputs: tuple, gamma: float | np.ndarray, options: tuple):
         self._inputs, self._gamma, self._options = inputs, gamma, options
-        self.utility = evaluation.membership_utility(*inputs, gamma, *options)
+        if np.ndim(gamma):  # γ > 0 on the great powers' few rows only: the others' ũ without the term
+            self.utility = evaluation.membership_utility(*inputs, 0.0, *options)
+            weighed = np.flatnonzero(gamma > 0)
+            self.utility[weighed] = evaluation.membership_utility(*(value[weighed] for value in inputs),
+                                                                  gamma[weighed], *options)
+        else:
+            self.utility = evaluation.membership_utility(*inputs, gamma, *options)
 
     def terms_at(self, positions: np.ndarray) -> dict[str, np.ndarray]:
         """The reasons to leave of the rows at flows positions ``positions``."""
@@ -47,14 +53,21 @@ def rival_gains(world: World, flows: Flows, gamma: np.ndarray) -> tuple[np.ndarr
     """γ per row and the rival's net gain from the row's organization, for the states with
     γ_i > 0 (per state ``gamma``): a great power with an active strategy weighs what its rival
     gains from each of its organizations (MODEL.md §4.5; definitions.md: the rival's public
-    good + access + h + transfers − dues − compliance in k). Zeros where γ is 0."""
-    row_gamma = gamma[flows.state]
+    good + access + h + transfers − dues − compliance in k, less any voluntary contribution it
+    paid there). Zeros where γ is 0. Only the great powers' own rows are read."""
+    row_gamma = np.zeros(len(flows.rows))
     rival_gain = np.zeros(len(flows.rows))
-    net = alignment.row_net_gain(flows.benefits(), flows.dues, flows.compliance, flows.leader_commitment())
     for pole in np.flatnonzero(gamma > 0):  # at most the two great powers
         rival = int(rival_of(world, np.array([pole]))[0])
-        mine = flows.state == pole
-        rival_gain[mine] = evaluation.rival_gain_rows(net, flows.state, flows.org, rival, world.n_orgs)[mine]
+        mine = np.flatnonzero(flows.state == pole)
+        row_gamma[mine] = gamma[pole]
+        both = np.concatenate([mine, np.flatnonzero(flows.state == rival)])
+        net = alignment.row_net_gain(flows.benefits()[both], flows.dues[both], flows.compliance[both],
+                                     flows.leader_commitment()[both])
+        if flows.voluntary is not None:
+            net = net - flows.voluntary[both]
+        rival_gain[mine] = evaluation.rival_gain_rows(net, flows.state[both], flows.org[both], rival,
+                                                      world.n_orgs)[:len(mine)]
     return row_gamma, rival_gain
 
 

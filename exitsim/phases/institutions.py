@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..codes import DEAD, SECURITY
+from ..codes import DEAD, HEGEMON, RISING, SECURITY
 from ..mechanisms import budget, leadership, spillover
 from ..mechanisms.flows import Flows
 from ..mechanisms.grouping import group_sum
+from ..mechanisms.strategies import BudgetTerms
 from ..world import World
 from .context import StepContext
 
@@ -33,7 +34,11 @@ def run(ctx: StepContext) -> Flows:
         withheld = np.where(world.nativist_government[world.memberships.state], p.nativist_withholding, 0.0)
         for row, share in scheduled:
             withheld[row] = share
-    year_flows = flows(world, p, noise, withheld)
+    terms = None
+    if ctx.strategy is not None:  # the great powers' pledges and shortened bases (phase 5)
+        terms = ctx.strategy.budget_terms(world.role_index(HEGEMON), world.role_index(RISING),
+                                          p.inclusive_assessment_years, world.n_orgs)
+    year_flows = flows(world, p, noise, withheld, terms)
     ms = world.memberships
     if withheld is not None:  # what was assessed and not paid is owed
         ms.arrears[year_flows.rows] += year_flows.assessed - year_flows.dues
@@ -45,7 +50,8 @@ def run(ctx: StepContext) -> Flows:
     return year_flows
 
 
-def flows(world: World, params, quality_noise: np.ndarray, withheld: np.ndarray | None = None) -> Flows:
+def flows(world: World, params, quality_noise: np.ndarray, withheld: np.ndarray | None = None,
+          terms: BudgetTerms | None = None) -> Flows:
     """The year's dues, output, spillovers, leadership, commitments and compliance costs.
 
     Order (MODEL.md §3 phase 2): dues on this year's memberships (:func:`budget.dues`);
@@ -63,6 +69,10 @@ def flows(world: World, params, quality_noise: np.ndarray, withheld: np.ndarray 
         withheld: Per edge-list row, the share of its assessed dues a member withholds this
             year (a timeline's ``withhold_dues``); it pays the rest, and only what is paid is
             collected, counts as its contribution and leaves its power. Default: none.
+        terms: What the great powers' strategies change (:class:`strategies.BudgetTerms`):
+            voluntary contributions paid on top of the dues — collected, counted in the
+            contributions that decide leaders and weighted votes, and paid out of the
+            contributor's power — and organizations assessing on a shortened base. Default: none.
     """
     p = params
     ms = world.memberships
@@ -74,12 +84,18 @@ def flows(world: World, params, quality_noise: np.ndarray, withheld: np.ndarray 
 
     base = budget.assessment_base(world.power_history)
     c_star = budget.uncapped_assessment(base, world.budget_rate, state, org, p.organization_weight)
+    if terms is not None and terms.short_base.any():  # inclusive binding: assessed on current power
+        short = budget.uncapped_assessment(terms.short_assessment_base(world.power_history), world.budget_rate,
+                                           state, org, p.organization_weight)
+        c_star = np.where(terms.short_base[org], short, c_star)
     need = np.where(dead, 0.0, world.need())
     member_count = np.bincount(org, minlength=m)
     assessed, _ = budget.dues(c_star, ms.discount[rows], org, need, world.cap,
                               p.contribution_floor, ms.dues[rows], p.dues_rise_cap, m, member_count)
     paid = assessed if withheld is None else assessed * (1.0 - withheld[rows])
-    collected = group_sum(paid, org, m)
+    voluntary = None if terms is None else terms.row_pledges(state, org)
+    contribution = paid if voluntary is None else paid + voluntary  # what decides leaders and weighted votes
+    collected = group_sum(contribution, org, m)
     shortfall = np.maximum(need - collected, 0.0)
     adequacy = np.where(need > 0, collected / np.where(need > 0, need, 1.0), 0.0)
     quality = np.where(dead, world.quality,
@@ -87,8 +103,8 @@ def flows(world: World, params, quality_noise: np.ndarray, withheld: np.ndarray 
                                              p.performance_adjustment, p.performance_noise))
     produced = spillover.output(world.value_multiplier, quality, collected)
 
-    leader, leader_share = leadership.leader(paid, state, org, p.leader_margin, m, member_count, collected)
-    vote = leadership.voting_weights(paid, org, world.weighted_voting, m, member_count, collected)
+    leader, leader_share = leadership.leader(contribution, state, org, p.leader_margin, m, member_count, collected)
+    vote = leadership.voting_weights(contribution, org, world.weighted_voting, m, member_count, collected)
     policy = leadership.policy_position(world.ideal_point, state, org, vote, world.policy_offset, m)
 
     row_weight, member_weight, outside = spillover.absorptive_weights(power, state, org, p.absorptive_exponent, m)
@@ -118,9 +134,11 @@ def flows(world: World, params, quality_noise: np.ndarray, withheld: np.ndarray 
     led = leader >= 0
     net = (group_sum(public + access + transfer - paid - compliance, state, n) + leak
            + group_sum(nonneutral[led] - commitment[led], leader[led], n))
+    if voluntary is not None:  # paid out of the contributor's power
+        net = net - group_sum(voluntary, state, n)
     return Flows(rows=rows, state=state, org=org, c_star=c_star, assessed=assessed, dues=paid, public_good=public,
                  access=access, transfer=transfer, compliance=compliance, distance=distance, vote=vote,
                  need=need, collected=collected, shortfall=shortfall, adequacy=adequacy, quality=quality,
                  output=produced, leader=leader, leader_share=leader_share, member_count=member_count,
                  policy=policy, nonneutral=nonneutral, commitment=commitment, leak=leak, net=net,
-                 dues_total=group_sum(paid, state, n))
+                 dues_total=group_sum(paid, state, n), voluntary=voluntary)

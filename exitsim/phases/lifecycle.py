@@ -3,7 +3,8 @@
 * **Rejoining** (:func:`rejoin`): a withdrawn state rejoins when a window is open and its
   evaluation as a member exceeds the rejoin threshold (hysteresis), once any surviving debt is
   paid; an inactive member returns when the same holds, without a window or accession; the
-  timeline's scheduled rejoins happen whatever the evaluation. Effective next year.
+  timeline's scheduled rejoins happen whatever the evaluation. Effective next year. A hegemon
+  that left by exit diplomacy comes back only when its reform is granted (phase 5).
 * **Life cycle** (:func:`run`): zombies and deaths (dead organizations stay, their memberships
   end with cause ``death``, not counted as withdrawals), then the year's background foundings,
   planned together from the life cycle's stream (:func:`found`).
@@ -28,6 +29,8 @@ def rejoin(ctx: StepContext) -> None:
     rows = np.flatnonzero(ms.status >= INACTIVE)  # the few rows out of their organizations
     rows = rows[((ms.status[rows] == INACTIVE) | ~ms.ended_by_death[rows])
                 & (world.org_status[ms.org[rows]] != DEAD) & (ms.exit_year[rows] < year)]
+    if ctx.strategy is not None and ctx.strategy.demands:  # exit diplomacy returns only on its reform (§4.11)
+        rows = rows[~np.isin(rows, list(ctx.strategy.demands))]
     forced = set()
     for event in ctx.timeline.at(year, "rejoin"):
         if world.org_status[world.org_index(event.organization)] == DEAD:
@@ -145,10 +148,19 @@ class _OrganizationRules:
         return lifecycle.rules_of(w.institutionalization, w.weighted_voting, w.cap, w.clause, k)
 
 
-def found(ctx: StepContext, draws: lifecycle.FoundingDraws, rules: lifecycle.FoundingRules) -> list[int]:
+def found(ctx: StepContext, draws: lifecycle.FoundingDraws, rules: lifecycle.FoundingRules, *,
+          founders: np.ndarray | None = None, eligible: np.ndarray | None = None,
+          affinity: np.ndarray | None = None, club: bool = False, voting: str | None = None,
+          cause: str = "") -> list[int]:
     """This year's background foundings: plan them together (:class:`lifecycle.FoundingPool`),
     append them to the world with their needs (the cap fixed point over their members, §4.1),
-    and add the members' rows once for all of them. Returns their indices."""
+    and add the members' rows once for all of them. Returns their indices.
+
+    A great power's strategy founds its clubs and counter-institutions here too (MODEL.md
+    §4.11): its ``founders``, ``eligible`` invitees and invitation ``affinity`` go to the plan
+    (:meth:`lifecycle.FoundingPool.plan`); ``club`` flags them, ``voting`` overrides the rule
+    copied from the founder's template, and ``cause`` (the strategy) is logged with the members.
+    """
     world, p, year = ctx.world, ctx.params, ctx.year
     ms, by_state = world.memberships, ctx.rows_by_state()
     count = len(draws)
@@ -159,7 +171,7 @@ def found(ctx: StepContext, draws: lifecycle.FoundingDraws, rules: lifecycle.Fou
 
     pool = lifecycle.FoundingPool(world.power, world.ideal_point, world.alliances, None, None, world.issue_area,
                                   _OrganizationRules(world), ctx.templates, rules, orgs_of=orgs_of)
-    plans = pool.plan(draws)
+    plans = pool.plan(draws, founders, eligible, affinity)
     first = world.n_orgs
     codes = [f"F{year}-{first + j + 1}" for j in range(count)]
     members = [np.asarray(plan["members"]) for plan in plans]
@@ -174,16 +186,19 @@ def found(ctx: StepContext, draws: lifecycle.FoundingDraws, rules: lifecycle.Fou
         [plan["clause"] for plan in plans],
         issue_area=[ISSUE_AREAS.index(plan["issue_area"]) for plan in plans],
         institutionalization=[plan["institutionalization"] for plan in plans],
-        weighted_voting=[plan["voting"] == "weighted" for plan in plans], budget_rate=p.budget_rate, cap=caps,
+        weighted_voting=[(voting or plan["voting"]) == "weighted" for plan in plans], budget_rate=p.budget_rate, cap=caps,
         quality=quality, intrinsic_quality=quality,
         value_multiplier=p.output_multiplier * np.exp(p.output_spread * np.array([plan["value"] for plan in plans])),
-        founded=year, founder=[plan["founder"] for plan in plans], club=False,
+        founded=year, founder=[plan["founder"] for plan in plans], club=club,
         policy_offset=np.zeros(world.dimensions), org_status=ALIVE,
         need_base=budget.initial_need(c_star, org, caps, count), need_world_power=world.world_power,
         low_years=0, dying_years=0, quality_history=np.repeat(quality[:, None], world.quality_history.shape[1], axis=1),
         leader_history=-1)
     for code, plan, rows_of in zip(codes, plans, members, strict=True):
+        detail = f"{len(rows_of)} members, {plan['issue_area']}"
+        if cause:  # a strategy's founding: say who joined
+            detail += f"{', club' if club else ''}; members " + " ".join(world.state_code[i] for i in rows_of)
         ctx.events.add(Event(year, "founding", state=world.state_code[plan["founder"]], organization=code,
-                             detail=f"{len(rows_of)} members, {plan['issue_area']}"))
+                             cause=cause, detail=detail))
     ms.append(state=state, org=org + first, joined=year + 1)
     return founded

@@ -207,3 +207,20 @@ def test_projector_mode_enlarges_the_page_and_its_figures(dashboard):
     assert dashboard.rc.find(v.Sheet, class_="d-flex ma-0 exitsim-page exitsim-projector").widgets
     network = PIL.Image.open(io.BytesIO(dashboard.rc.find(ipywidgets.Image).widgets[0].value))
     assert network.size[0] > PIL.Image.open(io.BytesIO(before)).size[0]
+
+
+def test_each_parameter_has_one_control_that_fits_it(dashboard):
+    def count(cls, label):
+        return len(dashboard.rc.find(cls, label=label).widgets)
+
+    assert count(v.Slider, "leak (ℓ)") == 1 and count(v.TextField, "leak (ℓ)") == 0
+    # ω's default (1.5e-4) is a tiny part of its range (0–0.1): a number box, no slider
+    assert count(v.TextField, "access_spillover (ω)") == 1 and count(v.Slider, "access_spillover (ω)") == 0
+
+
+def test_a_great_power_strategy_is_chosen_from_the_registrys_choices(dashboard):
+    select = dashboard.one(v.Select, label="hegemon_strategy")
+    assert select.items == ["status_quo", "exit_diplomacy", "inclusive", "exclusive"]
+    select.v_model = "exit_diplomacy"
+    dashboard.click("Step")
+    assert "hegemon_strategy set to exit_diplomacy" in dashboard.text()
