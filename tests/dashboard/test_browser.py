@@ -40,7 +40,8 @@ def test_step_five_times_advances_the_year_by_five_and_changes_the_plots(dashboa
 def test_play_then_pause_advances_and_stops(dashboard):
     dashboard.click("Play")
     expect(dashboard.year_label).not_to_have_text(f"Year {START}")
-    dashboard.click("Pause")
+    # a playing page redraws every year: find the button by its text, and allow a busy machine time
+    dashboard.page.locator("button", has_text="Pause").click(timeout=3 * 60_000)
     expect(dashboard.page.get_by_role("button", name="Play", exact=True)).to_be_visible()
     stopped = dashboard.year
     time.sleep(2.0)  # at 2 years a second, a run still playing would have moved on
