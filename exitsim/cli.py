@@ -176,6 +176,12 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dashboard(args: argparse.Namespace) -> int:
+    from .dashboard.server import serve
+
+    return serve(args.host, args.port, args.scenario)
+
+
 def _whole(low: int, high: int | None = None):
     """An argparse type: a whole number in [low, high], with a message that says so."""
     def check(text: str) -> int:
@@ -238,6 +244,14 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", default="scenarios/scenario.schema.json",
                         help="where to write it (default: scenarios/scenario.schema.json)")
     schema.set_defaults(handler=_schema)
+    dashboard = commands.add_parser(
+        "dashboard", help="serve the browser dashboard for instructors",
+        description="Serve the live dashboard (docs/dashboard.md) on this machine; open the address it prints.")
+    dashboard.add_argument("--host", default="127.0.0.1",
+                           help="address to listen on (default: 127.0.0.1, this machine only)")
+    dashboard.add_argument("--port", type=_whole(0, 65535), default=8765, help="port (default: 8765; 0: any free one)")
+    dashboard.add_argument("--scenario", help="the first scenario: a file of scenarios/ (default: default.yaml)")
+    dashboard.set_defaults(handler=_dashboard)
     docs = commands.add_parser("docs", help="regenerate the generated documentation and schema",
                                description="Regenerate docs/outputs.md, docs/scenarios.md, "
                                            "scenarios/scenario.schema.json and experiments/experiment.schema.json "

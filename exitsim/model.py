@@ -248,3 +248,18 @@ class ExitModel(mesa.Model):
         """This year's state–organization rows: status and flows (:meth:`membership_table` as a
         DataFrame)."""
         return self.membership_table().to_pandas()
+
+    # --- interventions ------------------------------------------------------------------------------
+    def schedule(self, event: ScheduledEvent) -> None:
+        """Add an event to this run's timeline (an intervention), checked as the scenario's
+        timeline is: its state and organization exist, it falls in a coming year of the run
+        (the next step's year, ``self.year + 1``, at the earliest) and a notice, threat or
+        withheld dues acts on a membership. It acts in its phase of that year's step.
+
+        Raises:
+            TimelineError: saying what cannot happen.
+        """
+        Timeline([event]).check(self.world.state_code, self.world.org_code, self.year + 1,
+                                self.config.start_year + self.n_steps,
+                                lambda state, org: self.world.row_of(state, org) >= 0)
+        self.timeline.add(event)
