@@ -96,6 +96,7 @@ class KeepSpec(_Strict):
     events: bool = Field(False, description="Keep every run's event log and cascades (the 'events' and 'cascades' tables).")
     states: bool = Field(False, description="Keep each state each year (the 'states' table).")
     memberships: bool = Field(False, description="Keep each membership each year (the 'memberships' table; large).")
+    panel: float | None = Field(None, gt=0, le=1, description="Keep the state–organization–year exit panel of the in-silico replication (the 'panel' table; docs/validation.md): every notice and this share of the other member-years at risk (case-control sampling); 1 keeps every row.")
 
 
 class ReportSpec(_Strict):
