@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..loading import Document, Problem, ScenarioError, apply_overrides, read_document, read_text, validate
 from ..outcomes import MODEL_MEASURES
 from ..parameters import REGISTRY, Parameter, ParameterError, suggest
-from ..scenario import Scenario, default_scenario_path, load_scenario
+from ..scenario import Scenario, default_scenario_path, load_scenario, shipped_scenario_folders
 
 DESIGN_KINDS = ("grid", "latin_hypercube", "sobol", "morris", "ablation")
 
@@ -326,7 +326,7 @@ def _base_scenario(spec: ExperimentSpec, document: Document, path: Path
     except ScenarioError as error:
         return None, {}, [_relocated(p, document, ("overrides",), spec.overrides) for p in error.problems]
     texts = {}
-    base_document = read_document(base)
+    base_document = read_document(base, shared=shipped_scenario_folders())  # its extends as load_scenario reads them
     for file in base_document.files:
         texts[file] = read_text(Path(file), file)
     return scenario, texts, []
