@@ -85,8 +85,28 @@ def _calibrate(args: argparse.Namespace) -> str:
     return calibration.markdown(fit, notices, threats, model_version(manifest), manifest, seconds, cpu)
 
 
+def _replicate(args: argparse.Namespace) -> str:
+    from ..analysis import load_results
+    from ..parameters import REGISTRY
+    from ..sweep.store import Store
+    from . import replication
+    from .document import model_version
+
+    started = time.perf_counter()
+    folder = run_experiment("hello_goodbye", args)
+    store = Store(folder)
+    manifest = store.manifest()
+    design = store.table("design")
+    defaults = {c: REGISTRY[c].default for c in design.columns if c in REGISTRY}
+    sample = load_results(folder, "panel")
+    return replication.markdown(sample, design, defaults, model_version(manifest), manifest["seeds"]["replications"],
+                                manifest["steps"], manifest["keep"]["panel"], time.perf_counter() - started,
+                                cpu_seconds(folder))
+
+
 PIECES: dict[str, tuple[str, Callable[[argparse.Namespace], str]]] = {
     "calibrate": ("calibration", _calibrate),
+    "replicate": ("replication", _replicate),
 }
 
 
