@@ -104,9 +104,60 @@ def _replicate(args: argparse.Namespace) -> str:
                                 cpu_seconds(folder))
 
 
+def _figures(name: str, args: argparse.Namespace):
+    """Run an experiment; return its folder, manifest, horizon rows and a function of the time spent."""
+    from ..analysis import load_results
+    from ..sweep.store import Store
+
+    started = time.perf_counter()
+    folder = run_experiment(name, args)
+    return folder, Store(folder).manifest(), load_results(folder, "horizon"), started
+
+
+def _retrenchment(args: argparse.Namespace) -> str:
+    from . import experiments
+    from .document import model_version
+
+    folder, manifest, horizon, started = _figures("retrenchment", args)
+    return experiments.retrenchment_markdown(
+        horizon, "domestic_switching_cost", "concession_intercept", model_version(manifest),
+        manifest["seeds"]["replications"], manifest["steps"], manifest["scenario"]["name"],
+        time.perf_counter() - started, cpu_seconds(folder))
+
+
+def _contagion(args: argparse.Namespace) -> str:
+    from ..analysis import load_results
+    from . import experiments
+    from .document import model_version
+
+    folder, manifest, horizon, started = _figures("contagion", args)
+    sizes = experiments.cascade_sizes(load_results(folder, "cascades"), horizon)
+    return experiments.contagion_markdown(
+        sizes, "beta_contagion", "alignment_rate", model_version(manifest), manifest["seeds"]["replications"],
+        manifest["steps"], manifest["scenario"]["name"], time.perf_counter() - started, cpu_seconds(folder))
+
+
+def _record(args: argparse.Namespace) -> str:
+    from ..analysis import load_events
+    from ..clauses import load_templates
+    from . import record
+    from .document import model_version
+
+    folder, manifest, horizon, started = _figures("world_2017", args)
+    events = load_events(folder)
+    organizations = [t.abbreviation for t in load_templates()]
+    table = record.runs_with(events, organizations, len(horizon))
+    per_run = record.acts_per_run(events, list(horizon["run_id"]))
+    return record.markdown(table, record.load_record(), per_run, model_version(manifest), manifest["steps"],
+                           time.perf_counter() - started, cpu_seconds(folder))
+
+
 PIECES: dict[str, tuple[str, Callable[[argparse.Namespace], str]]] = {
     "calibrate": ("calibration", _calibrate),
     "replicate": ("replication", _replicate),
+    "retrenchment": ("retrenchment", _retrenchment),
+    "contagion": ("contagion", _contagion),
+    "record": ("record", _record),
 }
 
 
