@@ -67,11 +67,13 @@ def test_runs_with_counts_runs_not_events_and_tells_non_treaty_exits_apart():
         ("r1", "USA", "threat", "NATO", ""), ("r1", "USA", "threat", "NATO", ""), ("r2", "USA", "threat", "NATO", ""),
         ("r1", "USA", "notice", "UNESCO", "explicit_clause"), ("r1", "USA", "withdrawal", "UNESCO", "explicit_clause"),
         ("r2", "USA", "withdrawal", "UNHRC", "non_treaty"), ("r2", "CHN", "notice", "WHO", "implied_right"),
+        ("r1", "USA", "notice", "F2019-3", "explicit_clause"), ("r2", "USA", "notice", "F2020-9", "explicit_clause"),
     ], columns=["run_id", "state", "kind", "organization", "substantive"])
     table = record.runs_with(events, ["NATO", "UNESCO", "UNHRC", "WHO"], runs=2)
     assert table.loc["NATO", "threatened"] == 2
     assert table.loc["UNESCO", "gave notice"] == 1 and table.loc["UNESCO", "notice took effect"] == 1
     assert table.loc["UNHRC", "notice took effect"] == 0 and table.loc["UNHRC", "left (non-treaty)"] == 1
     assert table.loc["WHO"].sum() == 0  # China's notice is not the United States'
+    assert table.loc[record.OTHERS, "gave notice"] == 2  # organizations founded during the runs, together
     per_run = record.acts_per_run(events, ["r1", "r2", "r3"])
-    assert per_run.loc["r1"].tolist() == [2, 1, 0] and per_run.loc["r3"].tolist() == [0, 0, 0]
+    assert per_run.loc["r1"].tolist() == [2, 2, 0] and per_run.loc["r3"].tolist() == [0, 0, 0]

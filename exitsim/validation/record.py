@@ -26,6 +26,10 @@ MEASURES = {
 whose legality is ``non_treaty``: counted as ``left (non-treaty)``)."""
 
 
+OTHERS = "others (founded in the run)"
+"""The row of the organizations not named (those founded during a run)."""
+
+
 def load_record() -> pd.DataFrame:
     """The United States' record of 2017–2026 (``exitsim/data/us_record_2017_2026.csv``)."""
     with resources.files("exitsim.data").joinpath("us_record_2017_2026.csv").open(encoding="utf-8") as file:
@@ -42,9 +46,12 @@ def runs_with(events: pd.DataFrame, organizations: list[str], runs: int) -> pd.D
 
     Returns:
         One row per organization, one column per measure (:data:`MEASURES` and ``left
-        (non-treaty)``), each the number of runs with at least one such event.
+        (non-treaty)``), each the number of runs with at least one such event; a last row,
+        :data:`OTHERS`, for all other organizations together (those founded during the runs).
     """
     own = events[events["state"] == STATE]
+    own = own.assign(organization=own["organization"].where(own["organization"].isin(organizations), OTHERS))
+    organizations = [*organizations, OTHERS]
     non_treaty = (own["kind"] == "withdrawal") & (own["substantive"] == "non_treaty")
     table = pd.DataFrame(index=pd.Index(organizations, name="organization"))
     for column, kind in MEASURES.items():
@@ -75,8 +82,8 @@ def markdown(table: pd.DataFrame, record: pd.DataFrame, per_run: pd.DataFrame, v
              "| organization | " + " | ".join(columns) + " | what happened, 2017–2026 |",
              "|---|" + "---|" * (len(columns) + 1)]
     for organization, row in table.iterrows():
-        lines.append(f"| {organization} | " + " | ".join(str(row[c]) for c in columns)
-                     + f" | {record_summary(record, organization)} |")
+        happened = "—" if organization == OTHERS else record_summary(record, organization)
+        lines.append(f"| {organization} | " + " | ".join(str(row[c]) for c in columns) + f" | {happened} |")
     real = record["kind"].value_counts()
     lines += ["", "The United States' acts per run against the record:", "",
               "| | model: mean per run (range) | record 2017–2026 |", "|---|---|---|"]
