@@ -84,3 +84,21 @@ def test_the_real_scenarios_use_the_calibrated_intercepts(scenario):
     profile = load_scenario(ROOT / "scenarios" / "profiles" / "calibrated.yaml").params()
     assert (scenario.params().baseline_notice, scenario.params().baseline_threat) == (
         profile.baseline_notice, profile.baseline_threat)
+
+
+@pytest.mark.parametrize("organization, month, effective", [
+    ("UNESCO", 10, "effective 2018-12"),  # Art. II(6): 31 December of the year after; the real notice of October 2017
+    ("ILO", 3, "effective 2019-03"),      # two years after the notice
+    ("IWC", 12, "effective 2018-06"),     # on 30 June after the next 1 January
+])
+def test_a_notice_in_the_world_of_2017_names_real_codes_and_its_clauses_date_to_the_month(organization, month,
+                                                                                           effective):
+    from exitsim import ExitModel
+    from exitsim.timeline import ScheduledEvent
+
+    model = ExitModel(load_scenario(REAL[0]), steps=1,
+                      timeline=[ScheduledEvent(2017, "notice", "USA", organization, month=month)]).run()
+    events = model.events.to_frame()
+    notice = events[(events.kind == "notice") & (events.state == "USA") & (events.organization == organization)]
+    assert len(notice) == 1
+    assert (notice.year.iloc[0], notice.month.iloc[0], notice.detail.iloc[0]) == (2017, month, effective)
