@@ -59,7 +59,8 @@ def load_results(folder: str | Path, table: str = "yearly") -> pd.DataFrame:
         folder: The sweep's results folder.
         table: ``"yearly"`` (runs × kept years, the default), ``"horizon"`` (one row per run at
             its last year, with run measures such as ``withdrawal_rate``), ``"states"``,
-            ``"memberships"`` or ``"cascades"``.
+            ``"memberships"``, ``"cascades"`` or ``"panel"`` (the replication's exit panel,
+            ``keep.panel``).
 
     Returns:
         One row per stored row, with the run's ``point``, ``replication``, ``seed`` and its
@@ -67,8 +68,8 @@ def load_results(folder: str | Path, table: str = "yearly") -> pd.DataFrame:
         replication (and step). Only runs the status log records as done are included.
     """
     store = _store(folder)
-    if table not in ("yearly", "horizon", "states", "memberships", "cascades", "events"):
-        raise ValueError(f"unknown table {table!r}: yearly, horizon, events, cascades, states or memberships")
+    if table not in ("yearly", "horizon", "states", "memberships", "cascades", "events", "panel"):
+        raise ValueError(f"unknown table {table!r}: yearly, horizon, events, cascades, states, memberships or panel")
     return _joined(store, store.read(table))
 
 

@@ -261,6 +261,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .sweep.command import register as register_sweep_commands
 
     register_sweep_commands(commands, add_overrides_option)  # sweep, report
+    from .validation.command import register as register_validation_command
+
+    register_validation_command(commands)  # validation: the pieces of docs/validation.md
     return parser
 
 

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..loading import Document, Problem, ScenarioError, apply_overrides, read_document, read_text, validate
 from ..outcomes import MODEL_MEASURES
 from ..parameters import REGISTRY, Parameter, ParameterError, suggest
-from ..scenario import MAX_STEPS, Scenario, default_scenario_path, load_scenario
+from ..scenario import MAX_STEPS, Scenario, default_scenario_path, load_scenario, shipped_scenario_folders
 
 DESIGN_KINDS = ("grid", "latin_hypercube", "sobol", "morris", "ablation")
 
@@ -96,6 +96,7 @@ class KeepSpec(_Strict):
     events: bool = Field(False, description="Keep every run's event log and cascades (the 'events' and 'cascades' tables).")
     states: bool = Field(False, description="Keep each state each year (the 'states' table).")
     memberships: bool = Field(False, description="Keep each membership each year (the 'memberships' table; large).")
+    panel: float | None = Field(None, gt=0, le=1, description="Keep the state–organization–year exit panel of the in-silico replication (the 'panel' table; docs/validation.md): every notice and this share of the other member-years at risk (case-control sampling); 1 keeps every row.")
 
 
 class ReportSpec(_Strict):
@@ -325,7 +326,7 @@ def _base_scenario(spec: ExperimentSpec, document: Document, path: Path
     except ScenarioError as error:
         return None, {}, [_relocated(p, document, ("overrides",), spec.overrides) for p in error.problems]
     texts = {}
-    base_document = read_document(base)
+    base_document = read_document(base, shared=shipped_scenario_folders())  # its extends as load_scenario reads them
     for file in base_document.files:
         texts[file] = read_text(Path(file), file)
     return scenario, texts, []

@@ -98,7 +98,7 @@ def _job(experiment: Experiment, out: Path) -> Job:
     keep = experiment.spec.keep
     return Job(str(out.resolve()), experiment.scenario_json, experiment.scenario_hash, experiment.spec.seeds.root,
                experiment.steps, tuple(experiment.yearly_measures()), tuple(experiment.horizon_measures()),
-               keep.events, keep.states, keep.memberships)
+               keep.events, keep.states, keep.memberships, keep.panel)
 
 
 def _batches(runs: list[RunSpec], size: int, job: Job, session: int) -> Iterator[Batch]:
@@ -112,7 +112,7 @@ def batch_size(runs: int, workers: int, experiment: Experiment) -> int:
     if experiment.spec.batch_size:
         return experiment.spec.batch_size
     keep = experiment.spec.keep
-    largest = 10 if keep.states or keep.memberships else 50
+    largest = 10 if keep.states or keep.memberships or keep.panel else 50
     return max(1, min(largest, math.ceil(runs / max(workers * 8, 1))))
 
 

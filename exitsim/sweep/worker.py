@@ -24,7 +24,7 @@ from .experiment import RUN_MEASURES
 from .seeds import RunSpec, run_seed
 
 #: The tables a sweep can write; each is a folder of Parquet parts.
-TABLES = ("yearly", "horizon", "events", "cascades", "states", "memberships")
+TABLES = ("yearly", "horizon", "events", "cascades", "states", "memberships", "panel")
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class Job:
         yearly: Outcomes kept every year.
         horizon: Outcomes kept at the horizon.
         events, states, memberships: Whether those tables are kept.
+        panel: The share of non-events kept in the exit panel (None: no panel).
     """
 
     store: str
@@ -52,6 +53,7 @@ class Job:
     events: bool = False
     states: bool = False
     memberships: bool = False
+    panel: float | None = None
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,9 @@ def run_one(spec: RunSpec, job: Job) -> dict[str, pd.DataFrame]:
     model = ExitModel(_scenario(job, spec.overrides), seed=run_seed(job.root, spec.seed_key), steps=job.steps,
                       world_seed=spec.world_seed, parameters=spec.parameters, collect_states=job.states)
     panels = []
-    if job.memberships:
+    if job.panel is not None:
+        exit_panel = _exit_panel(model, job, spec, panels)
+    elif job.memberships:
         panels.append(model.membership_panel())
         for _ in range(model.n_steps):
             model.step()
@@ -130,9 +134,34 @@ def run_one(spec: RunSpec, job: Job) -> dict[str, pd.DataFrame]:
         tables["cascades"] = _with_id(cascades, spec.run_id)
     if job.states:
         tables["states"] = _with_id(model.datacollector.get_agent_vars_dataframe(), spec.run_id)
+    if job.panel is not None:
+        tables["panel"] = _with_id(exit_panel, spec.run_id)
     if job.memberships:
         tables["memberships"] = _with_id(pd.concat(panels, ignore_index=True), spec.run_id)
     return tables
+
+
+PANEL_STREAM = 0x70616E656C
+"""The spawn-key tag of the case-control draw's generator: a stream of its own, so keeping a
+panel changes none of the run's results."""
+
+
+def _exit_panel(model, job: Job, spec: RunSpec, memberships: list[pd.DataFrame]) -> pd.DataFrame:
+    """Run the model recording the replication's panel (and, when kept, each year's membership
+    panel into ``memberships``)."""
+    from ..validation.panel import build_panel, case_control, year_snapshot
+
+    snapshots = []
+    for _ in range(model.n_steps):
+        if job.memberships:
+            memberships.append(model.membership_panel())
+        snapshots.append(year_snapshot(model))
+        model.step()
+    if job.memberships:
+        memberships.append(model.membership_panel())
+    panel = build_panel(pd.concat(snapshots, ignore_index=True), model.events.to_frame())
+    rng = np.random.default_rng(np.random.SeedSequence(job.root, spawn_key=(*spec.seed_key, PANEL_STREAM)))
+    return case_control(panel, job.panel, rng)
 
 
 def _with_id(frame: pd.DataFrame, run_id: str) -> pd.DataFrame:

@@ -158,7 +158,8 @@ def test_extends_outside_the_scenarios_folder_is_refused(dashboard):
     text.v_model = "extends: ../../etc/passwd\nname: x\n"
     dashboard.click("Apply")
     assert ("classroom.yaml, line 1, column 10: extends: extends may name only a scenario file of the scenarios "
-            "folder (bipolar.yaml, classroom.yaml, default.yaml, world.yaml), not '../../etc/passwd'") in dashboard.text()
+            "folder (bipolar.yaml, classroom.yaml, cold_war_1949.yaml, default.yaml, world.yaml, world_2017.yaml), "
+            "not '../../etc/passwd'") in dashboard.text()
     assert dashboard.year == 2016
 
 

@@ -40,7 +40,8 @@ def test_the_folder_lists_its_own_yaml_files_only(folder):
 
 
 def test_the_shipped_scenarios_are_listed():
-    assert list_scenarios(SCENARIOS) == ["bipolar.yaml", "classroom.yaml", "default.yaml", "world.yaml"]
+    assert list_scenarios(SCENARIOS) == ["bipolar.yaml", "classroom.yaml", "cold_war_1949.yaml", "default.yaml",
+                                         "world.yaml", "world_2017.yaml"]
 
 
 @pytest.mark.parametrize("name", ["lesson", "lesson.yaml", "scenarios/lesson.yaml"])
