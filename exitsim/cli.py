@@ -243,6 +243,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .sweep.command import register as register_sweep_commands
 
     register_sweep_commands(commands, add_overrides_option)  # sweep, report
+    from .comparison.command import register as register_comparison_commands
+
+    register_comparison_commands(commands, add_overrides_option)  # compare, findings
     return parser
 
 

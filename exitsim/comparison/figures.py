@@ -52,13 +52,7 @@ def differences_figure(differences: pd.DataFrame, path: Path, title: str) -> Non
         rows = differences[differences["outcome"] == name].set_index("pair").reindex(pairs)
         y = np.arange(len(pairs))[::-1]
         for i, (pair, r) in enumerate(rows.iterrows()):
-            if np.isnan(r["difference"]):
-                continue
-            color = COLORS.get(pair.split(" / ")[0], "black")
-            clear = is_clear(r["low"], r["high"])
-            ax.errorbar(r["difference"], y[i], xerr=[[r["difference"] - r["low"]], [r["high"] - r["difference"]]]
-                        if not np.isnan(r["low"]) else None, fmt="o", color=color, mfc=color if clear else "white",
-                        capsize=2, ms=4)
+            _interval_marker(ax, r, y[i], COLORS.get(pair.split(" / ")[0], "black"))
         ax.axvline(0, color="grey", lw=0.8, ls=":")
         ax.set_yticks(y, pairs if ax in axes[:, 0] else [""] * len(pairs), fontsize=7)
         ax.set_title(outcome(name).name, fontsize=8)
@@ -119,12 +113,7 @@ def decomposition_figure(comparison: Comparison, path: Path) -> None:
     effects = comparison.differences[comparison.differences["outcome"] == "ratio_from_institutions"]
     effects = effects.set_index("pair").reindex(pairs)
     for i, (pair, r) in enumerate(effects.iterrows()):
-        if np.isnan(r["difference"]):
-            continue
-        color = COLORS.get(pair.split(" / ")[0], "black")
-        clear = is_clear(r["low"], r["high"])
-        right.errorbar(r["difference"], y[i], xerr=[[r["difference"] - r["low"]], [r["high"] - r["difference"]]],
-                       fmt="o", color=color, mfc=color if clear else "white", capsize=2, ms=4)
+        _interval_marker(right, r, y[i], COLORS.get(pair.split(" / ")[0], "black"))
     right.axvline(0, color="grey", lw=0.8, ls=":")
     right.tick_params(axis="y", labelleft=False)
     right.set_title("paired effect on the institutional part, against status quo/passive", fontsize=8)
@@ -169,3 +158,47 @@ def sensitivity_figure(comparison: Comparison, path: Path) -> None:
     fig.suptitle("paired difference against status quo/passive, by level", fontsize=9)
     fig.tight_layout()
     _save(fig, path)
+
+
+def comparison_figure(comparison: Comparison, path: Path, title: str) -> None:
+    """The quick comparison's figure: above, the paired differences of four headline outcomes
+    (95% intervals; filled where the interval excludes zero); below, their trajectories (mean
+    and 95% band of the mean)."""
+    plt = _pyplot()
+    names = [n for n in ("hegemon_rising_ratio", "hegemon_leadership_share", "rising_leadership_share",
+                         "public_goods") if (comparison.differences["outcome"] == n).any()]
+    fig, axes = plt.subplots(2, len(names), figsize=(3.7 * len(names), 6.2), squeeze=False)
+    differences = comparison.differences
+    pairs = list(dict.fromkeys(differences["pair"]))
+    y = np.arange(len(pairs))[::-1]
+    for ax, name in zip(axes[0], names, strict=True):
+        rows = differences[differences["outcome"] == name].set_index("pair").reindex(pairs)
+        for i, (pair, r) in enumerate(rows.iterrows()):
+            _interval_marker(ax, r, y[i], COLORS.get(pair.split(" / ")[0], "black"))
+        ax.axvline(0, color="grey", lw=0.8, ls=":")
+        ax.set_yticks(y, [p.split(" / ")[0] for p in pairs] if ax is axes[0, 0] else [""] * len(pairs), fontsize=7)
+        ax.set_title(f"{outcome(name).name}: − status quo", fontsize=8)
+        ax.tick_params(axis="x", labelsize=7)
+    everyone = list(dict.fromkeys(comparison.yearly["pair"]))
+    for ax, name in zip(axes[1], names, strict=True):
+        table = trajectory(comparison.yearly, name)
+        for pair in everyone:
+            rows = table[table["pair"] == pair]
+            color = COLORS.get(pair.split(" / ")[0])
+            ax.plot(rows["year"], rows["mean"], color=color, lw=1.1, label=pair.split(" / ")[0])
+            ax.fill_between(rows["year"], rows["low"], rows["high"], color=color, alpha=0.3, lw=0)
+        ax.set_title(outcome(name).name, fontsize=8)
+        ax.tick_params(labelsize=7)
+    axes[1, 0].legend(fontsize=6)
+    fig.suptitle(title, fontsize=9)
+    fig.tight_layout()
+    _save(fig, path)
+
+
+def _interval_marker(ax, row, y: float, color: str) -> None:
+    """A difference with its 95% interval: filled where the interval excludes zero."""
+    if np.isnan(row["difference"]):
+        return
+    error = None if np.isnan(row["low"]) else [[row["difference"] - row["low"]], [row["high"] - row["difference"]]]
+    ax.errorbar(row["difference"], y, xerr=error, fmt="o", color=color,
+                mfc=color if is_clear(row["low"], row["high"]) else "white", capsize=2, ms=4)

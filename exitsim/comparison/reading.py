@@ -177,7 +177,7 @@ def scale(parts: pd.DataFrame, differences: pd.DataFrame, years: int) -> str:
 
 
 def reading(differences: pd.DataFrame, choice: pd.DataFrame | None = None, parts: pd.DataFrame | None = None,
-            years: int | None = None) -> list[str]:
+            years: int | None = None, pairs: bool = True) -> list[str]:
     """The reading, as paragraphs: the answers to question 1 (relative power, leadership, cost,
     vitality, withdrawals) for each response of the rising power, how large the effects are
     beside growth, then each pair against status quo/passive.
@@ -188,6 +188,7 @@ def reading(differences: pd.DataFrame, choice: pd.DataFrame | None = None, parts
             ``differences`` against a passive rising power).
         parts: :func:`~.statistics.pair_means` of the ratio's parts, for the scale paragraph.
         years: Years per run, for the scale paragraph.
+        pairs: Whether to end with each pair's paragraph.
     """
     if choice is None:
         choice = differences[differences[RISING_FACTOR] == "passive"]
@@ -196,5 +197,6 @@ def reading(differences: pd.DataFrame, choice: pd.DataFrame | None = None, parts
     paragraphs += [text for column, what in QUESTIONS if (text := answer(choice, column, what))]
     if parts is not None and years is not None and (text := scale(parts, differences, years)):
         paragraphs.append(text)
-    paragraphs += [pair_paragraph(rows) for _, rows in differences.groupby("pair", sort=False)]
+    if pairs:
+        paragraphs += [pair_paragraph(rows) for _, rows in differences.groupby("pair", sort=False)]
     return paragraphs

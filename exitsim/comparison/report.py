@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..analysis import sweep_status
 from ..codes import HEGEMON_STRATEGIES, RISING_STRATEGIES
@@ -111,9 +112,9 @@ def differences_tables(comparison: Comparison) -> list[str]:
     return lines
 
 
-def activation_lines(comparison: Comparison) -> list[str]:
-    table = comparison.activation
-    if not len(table):
+def activation_lines(activation: pd.DataFrame, actions: pd.DataFrame, events_kept: bool) -> list[str]:
+    """How often and when the strategies became active, and what they did by kind (per run)."""
+    if not len(activation):
         return []
     lines = ["How often and when the strategies became active (the hegemon's lead P_H/P_R fell below "
              "`strategy_trigger`; under status quo/passive nothing is watched):", ""]
@@ -121,15 +122,14 @@ def activation_lines(comparison: Comparison) -> list[str]:
                     [[r["pair"], str(int(r["runs"])), f"{int(r['active'])} ({r['share']:.0%})",
                       *(("—",) * 3 if r["active"] == 0 else (f"{r['first']:.0f}", f"{r['mean']:.1f}",
                                                               f"{r['last']:.0f}"))]
-                     for _, r in table.iterrows()])
-    acts = comparison.actions
-    if len(acts):
+                     for _, r in activation.iterrows()])
+    if len(actions):
         lines += ["What each strategy did, per run (events whose cause is the strategy: the actions and what "
                   "followed from them, such as the withdrawals its notices brought about):", ""]
         lines += _table(["pair", "strategy", "action", "per run", "runs with one", "first year"],
                         [[r["pair"], words(r["strategy"]), r["action"], f"{r['per_run']:.2f}",
-                          str(int(r["runs_with"])), str(int(r["first_year"]))] for _, r in acts.iterrows()])
-    elif comparison.events is None:
+                          str(int(r["runs_with"])), str(int(r["first_year"]))] for _, r in actions.iterrows()])
+    elif not events_kept:
         lines += ["(The store keeps no events, so the actions by kind are not shown: keep.events: strategic.)", ""]
     return lines
 
@@ -325,7 +325,8 @@ def build(comparison: Comparison, out: Path, figures_prefix: str = "figures", ta
         draw.trajectories_figure(comparison.yearly, rising, path, "the rising power's strategies against a status-quo "
                                                              "hegemon: mean, 95% band, 5–95% of runs" + pooled)
         lines += [f"![trajectories by the rising power's strategy]({link})", ""]
-    lines += [f"{sub} Activation and actions", "", *activation_lines(comparison)]
+    lines += [f"{sub} Activation and actions", "",
+              *activation_lines(comparison.activation, comparison.actions, comparison.events is not None)]
     if comparison.parts:
         lines += [f"{sub} What moved the ratio", "", *decomposition_lines(comparison)]
         path, link = figure("decomposition")
