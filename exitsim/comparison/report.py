@@ -19,9 +19,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -82,32 +80,19 @@ def main_table(comparison: Comparison, rising: str = "passive") -> list[str]:
                   rows)
 
 
-def means_tables(comparison: Comparison) -> list[str]:
+def pair_tables(comparison: Comparison, table: pd.DataFrame, cell) -> list[str]:
+    """One table per response of the rising power: the outcomes down, the hegemon's strategies
+    across, each entry ``cell(row)`` of ``table``'s row for that pair and outcome."""
     lines = []
     for rising in RISING_STRATEGIES:
-        rows = comparison.means[comparison.means[RISING_FACTOR] == rising]
+        rows = table[table[RISING_FACTOR] == rising]
         strategies = [h for h in HEGEMON_STRATEGIES if (rows[HEGEMON_FACTOR] == h).any()]
         if not strategies:
             continue
         by = {(r[HEGEMON_FACTOR], r["outcome"]): r for _, r in rows.iterrows()}
         lines += [f"#### Rising power: {words(rising)}", ""]
         lines += _table(["at the horizon", *[words(h) for h in strategies]],
-                        [[_label(name), *[_cell(by[(h, name)]) if (h, name) in by else "—" for h in strategies]]
-                         for name in comparison.outcomes + comparison.parts])
-    return lines
-
-
-def differences_tables(comparison: Comparison) -> list[str]:
-    lines = []
-    for rising in RISING_STRATEGIES:
-        rows = comparison.differences[comparison.differences[RISING_FACTOR] == rising]
-        strategies = [h for h in HEGEMON_STRATEGIES if (rows[HEGEMON_FACTOR] == h).any()]
-        if not strategies:
-            continue
-        by = {(r[HEGEMON_FACTOR], r["outcome"]): r for _, r in rows.iterrows()}
-        lines += [f"#### Rising power: {words(rising)}", ""]
-        lines += _table(["at the horizon", *[f"{words(h)} / {words(rising)}" for h in strategies]],
-                        [[_label(name), *[_difference_cell(by.get((h, name))) for h in strategies]]
+                        [[_label(name), *[cell(by[(h, name)]) if (h, name) in by else "—" for h in strategies]]
                          for name in comparison.outcomes + comparison.parts])
     return lines
 
@@ -255,42 +240,23 @@ def definitions_lines(comparison: Comparison) -> list[str]:
 
 # --- the report ---------------------------------------------------------------------------------------
 
-@dataclass
-class Written:
-    """What a report wrote: the markdown's lines, its figures and tables (paths)."""
-
-    lines: list[str]
-    figures: dict[str, Path]
-    tables: list[Path]
-
-
-def build(comparison: Comparison, out: Path, figures_prefix: str = "figures", tables_prefix: str = "tables",
-          heading_level: int = 1) -> Written:
-    """Make the report's figures and tables under ``out`` and return its markdown lines.
-
-    Args:
-        comparison: The store's comparison.
-        out: The folder the markdown lives in; figures go to ``out/figures_prefix``, tables to
-            ``out/tables_prefix``.
-        heading_level: 1 for a report of its own, 2 or more inside another document.
-    """
-    h = "#" * heading_level
+def build(comparison: Comparison, out: Path) -> list[str]:
+    """Make the report's figures (``out/figures``) and tables (``out/tables``) and return its
+    markdown lines."""
+    figures_prefix, tables_prefix = "figures", "tables"
     description = (comparison.manifest["experiment"].get("description") or "").strip()
-    lines = [f"{h} Strategy comparison: {comparison.name}", "", *([description, ""] if description else []),
+    lines = [f"# Strategy comparison: {comparison.name}", "", *([description, ""] if description else []),
              *header_lines(comparison)]
-    figures: dict[str, Path] = {}
-    tables = comparison.write_tables(out / tables_prefix)
+    comparison.write_tables(out / tables_prefix)
     if not comparison.baseline_present or not len(comparison.horizon):
-        return Written(lines, figures, tables)
+        return lines
 
     def figure(name: str) -> tuple[Path, str]:
-        figures[name] = out / figures_prefix / f"{name}.png"
-        return figures[name], f"{figures_prefix}/{name}.png"
+        return out / figures_prefix / f"{name}.png", f"{figures_prefix}/{name}.png"
 
-    sub = "#" * (heading_level + 1)
-    lines += [f"{sub} Reading", "", *[p + "\n" for p in reading(comparison.differences, comparison.choice,
+    lines += ["## Reading", "", *[p + "\n" for p in reading(comparison.differences, comparison.choice,
                                                                  comparison.means, comparison.years)]]
-    lines += [f"{sub} The main table", "",
+    lines += ["## The main table", "",
               "Against a passive rising power: status quo's mean at the horizon (95% interval over runs) and each other "
               "strategy's paired difference from it (mean over replications, 95% interval; bold where the interval "
               "excludes zero; % relative to status quo for ratios, indices and public goods).", ""]
@@ -301,16 +267,16 @@ def build(comparison: Comparison, out: Path, figures_prefix: str = "figures", ta
     lines += [f"![paired differences]({link})", ""]
     others = [r for r in RISING_STRATEGIES[1:] if (comparison.choice["baseline_pair"] == pair_label("status_quo", r)).any()]
     if others:
-        lines += [f"{sub} The hegemon's choice against each response of the rising power", "",
+        lines += ["## The hegemon's choice against each response of the rising power", "",
                   "Each strategy of the hegemon against the status quo under the same response of the rising power "
                   "(the hegemon cannot choose its rival's answer).", ""]
         for rising in others:
             lines += [f"Against {words(rising)}:", "", *main_table(comparison, rising)]
-    lines += [f"{sub} Every pair", "", "Mean at the horizon and its 95% interval (Student's t over runs):", "",
-              *means_tables(comparison),
+    lines += ["## Every pair", "", "Mean at the horizon and its 95% interval (Student's t over runs):", "",
+              *pair_tables(comparison, comparison.means, _cell),
               "Paired differences against status quo/passive (same seeds; bold where the interval excludes zero):", "",
-              *differences_tables(comparison)]
-    lines += [f"{sub} Trajectories", ""]
+              *pair_tables(comparison, comparison.differences, _difference_cell)]
+    lines += ["## Trajectories", ""]
     passive = [pair_label(h, "passive") for h in HEGEMON_STRATEGIES if (comparison.yearly["pair"] == pair_label(h, "passive")).any()]
     rising = [pair_label("status_quo", r) for r in RISING_STRATEGIES
               if (comparison.yearly["pair"] == pair_label("status_quo", r)).any()]
@@ -325,22 +291,22 @@ def build(comparison: Comparison, out: Path, figures_prefix: str = "figures", ta
         draw.trajectories_figure(comparison.yearly, rising, path, "the rising power's strategies against a status-quo "
                                                              "hegemon: mean, 95% band, 5–95% of runs" + pooled)
         lines += [f"![trajectories by the rising power's strategy]({link})", ""]
-    lines += [f"{sub} Activation and actions", "",
+    lines += ["## Activation and actions", "",
               *activation_lines(comparison.activation, comparison.actions, comparison.events is not None)]
     if comparison.parts:
-        lines += [f"{sub} What moved the ratio", "", *decomposition_lines(comparison)]
+        lines += ["## What moved the ratio", "", *decomposition_lines(comparison)]
         path, link = figure("decomposition")
         draw.decomposition_figure(comparison, path)
         lines += [f"![the ratio's change decomposed]({link})", ""]
     if len(comparison.sensitivity):
         path, link = figure("sensitivity")
         draw.sensitivity_figure(comparison, path)
-        lines += [f"{sub} Sensitivity", "", *sensitivity_lines(comparison, link)]
-    lines += [f"{sub} Definitions", "", *definitions_lines(comparison),
+        lines += ["## Sensitivity", "", *sensitivity_lines(comparison, link)]
+    lines += ["## Definitions", "", *definitions_lines(comparison),
               f"Every number is in `{tables_prefix}/`: means.csv (per pair), differences.csv (against status quo/"
               "passive), choice.csv (against status quo under each response), sensitivity.csv and settings.csv (by "
               "level of the other factors), activation.csv, actions.csv.", ""]
-    return Written(lines, figures, tables)
+    return lines
 
 
 def write_strategy_report(folder: str | Path, out: str | Path | None = None) -> Path:
@@ -348,18 +314,9 @@ def write_strategy_report(folder: str | Path, out: str | Path | None = None) -> 
     comparison = Comparison(Store(folder))
     out = Path(out) if out is not None else comparison.store.path
     out.mkdir(parents=True, exist_ok=True)
-    written = build(comparison, out)
     path = out / "report.md"
-    write_text(path, "\n".join(written.lines) + "\n")
+    write_text(path, "\n".join(build(comparison, out)) + "\n")
     return path
 
 
-def report_record(comparison: Comparison) -> dict[str, Any]:
-    """What a findings document says of a store: name, runs, commit, times."""
-    status = sweep_status(comparison.store.path)
-    return {"name": comparison.name, "done": status.done, "planned": status.planned,
-            "commit": comparison.manifest["code"].get("git_commit"),
-            "dirty": comparison.manifest["code"].get("git_dirty"), **comparison.sweep_time}
-
-
-__all__ = ["Written", "build", "write_strategy_report"]
+__all__ = ["build", "write_strategy_report"]
