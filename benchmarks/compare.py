@@ -5,15 +5,16 @@
     python benchmarks/compare.py --workers 1
 
 Each repeat runs ``python run.py compare --quiet`` in a fresh process into a scratch folder and
-prints its wall time, the processor time of the command and of its worker processes
-(``RUSAGE_CHILDREN``), and the load average before and after (the target: under a minute on
-two cores; on a machine shared with other work wall time is longer than the processor time
-would need, so both are printed).
+prints its wall time, the processor time of the command (``RUSAGE_CHILDREN``) and of its worker
+processes (the runs' own processor time, from its ``run.json``), and the load average before and
+after (the target: under a minute on two cores; on a machine shared with other work wall time is
+longer than the processor time would need, so both are printed).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import statistics
@@ -26,8 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def one(workers: int, extra: list[str]) -> tuple[float, float, tuple[float, float]]:
-    """One compare in a fresh process: wall seconds, processor seconds (it and its children), load."""
+def one(workers: int, extra: list[str]) -> tuple[float, float, float, tuple[float, float]]:
+    """One compare in a fresh process: wall seconds, the command's processor seconds, its
+    workers' (from run.json), and the load average before and after."""
     before = os.getloadavg()[0]
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryDirectory() as folder:
@@ -36,9 +38,10 @@ def one(workers: int, extra: list[str]) -> tuple[float, float, tuple[float, floa
                         "--out", str(Path(folder) / "compare"), *extra], check=True, cwd=ROOT,
                        stdout=subprocess.DEVNULL)
         wall = time.perf_counter() - started
+        record = json.loads((Path(folder) / "compare" / "run.json").read_text(encoding="utf-8"))
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - used.ru_utime) + (after.ru_stime - used.ru_stime)
-    return wall, cpu, (before, os.getloadavg()[0])
+    return wall, cpu, record["worker_cpu_seconds"], (before, os.getloadavg()[0])
 
 
 def main() -> None:
@@ -50,10 +53,10 @@ def main() -> None:
     print(f"python run.py compare --workers {args.workers} {' '.join(args.extra)} on {os.cpu_count()} cores")
     walls = []
     for i in range(args.repeats):
-        wall, cpu, (before, after) = one(args.workers, args.extra)
+        wall, cpu, workers, (before, after) = one(args.workers, args.extra)
         walls.append(wall)
-        print(f"  run {i + 1}: {wall:6.1f} s wall, {cpu:6.1f} s of processor time (the command and its workers); "
-              f"load average {before:.1f} before, {after:.1f} after")
+        print(f"  run {i + 1}: {wall:6.1f} s wall; processor time {cpu:5.1f} s in the command, {workers:5.1f} s in "
+              f"its workers' runs; load average {before:.1f} before, {after:.1f} after")
     if len(walls) > 1:
         print(f"  median {statistics.median(walls):.1f} s wall")
 

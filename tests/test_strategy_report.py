@@ -125,3 +125,28 @@ def test_a_store_without_a_strategy_factor_keeps_the_generic_report(tmp_path):
     out = sweep(tmp_path, 2, text)
     report = write_report(out).read_text(encoding="utf-8")
     assert report.startswith("# Sweep report: small_strategies") and not (out / "tables").exists()
+
+
+def test_per_flow_parts_of_the_ratio_are_summed_over_each_run_when_the_store_keeps_them(store):
+    """A model that records each year's ratio_change_<flow> columns gets them split by flow."""
+    from exitsim.comparison.report import decomposition_lines
+    from exitsim.comparison.results import Comparison
+    from exitsim.sweep.store import Store
+
+    comparison = Comparison(Store(store))
+    yearly = comparison.yearly.copy()
+    bump = (yearly["hegemon_strategy"] == "exclusive").astype(float) * 0.001  # exclusive: +0.001 a year
+    yearly["ratio_change_access"] = 0.002 + bump
+    yearly["ratio_change_dues"] = -0.003
+    comparison.__dict__["yearly"] = yearly
+    totals = comparison.flow_totals.set_index(["pair", "replication"])
+    assert totals.loc[("status_quo / passive", 0), "ratio_change_access"] == pytest.approx(6 * 0.002)  # 6 rows a run
+    text = "\n".join(decomposition_lines(comparison))
+    assert "The institutional part by flow" in text and "| pair | access | dues |" in text
+    flows = pd.read_csv(store / "tables" / "differences.csv")  # written before: no flows there
+    assert not flows["outcome"].str.startswith("ratio_change_").any()
+    written = comparison.write_tables(store.parent / "flow_tables")
+    assert store.parent / "flow_tables" / "flows_differences.csv" in written
+    table = pd.read_csv(store.parent / "flow_tables" / "flows_differences.csv")
+    row = table[(table.pair == "exclusive / passive") & (table.outcome == "ratio_change_access")]
+    assert row["difference"].item() == pytest.approx(6 * 0.001)

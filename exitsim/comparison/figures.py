@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .outcomes import level_text, outcome
+from .outcomes import factor_label, level_text, outcome
 from .reading import is_clear
 from .results import HEADLINE, TRAJECTORIES, Comparison
 from .statistics import trajectory
@@ -151,7 +151,7 @@ def sensitivity_figure(comparison: Comparison, path: Path) -> None:
             ax.set_xticks(x, [level_text(v) for v in levels], fontsize=6, rotation=45 if len(levels) > 6 else 0)
             ax.tick_params(axis="y", labelsize=7)
             if i == 0:
-                ax.set_title(factor, fontsize=8)
+                ax.set_title(factor_label(factor), fontsize=8)
             if j == 0:
                 ax.set_ylabel(outcome(name).name.replace("the ", "", 1), fontsize=7)
     axes[0, 0].legend(fontsize=6)

@@ -60,7 +60,11 @@ def percent(x: float) -> str:
 
 def _two(x: float) -> str:
     """Two significant figures, without an exponent (x ≥ 0)."""
-    return f"{x:.0f}" if x >= 10 else f"{x:.2g}"
+    if x >= 10:
+        return f"{x:.0f}"
+    if 0 < x < 0.01:
+        return f"{x:.{1 - math.floor(math.log10(x))}f}"
+    return f"{x:.2g}"
 
 
 def _significant(x: float) -> str:
@@ -115,6 +119,15 @@ COST = ("public_goods", "organizations_alive", "withdrawals_total", "shortfall_s
 def level_text(value) -> str:
     """A factor's level as tables write it (``0.00015`` → ``0.00015``, ``0.4`` → ``0.4``)."""
     return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
+def factor_label(column: str) -> str:
+    """A factor as headings name it: its registry symbol before its name where it has one
+    (``ν absorptive_exponent``), else the column (``world_seed``)."""
+    from ..parameters import REGISTRY
+
+    parameter = REGISTRY.get(column)
+    return f"{parameter.symbol} {column}" if parameter is not None and parameter.symbol else column
 
 
 def outcome(column: str) -> Outcome:

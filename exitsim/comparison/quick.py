@@ -128,6 +128,7 @@ def _record(staging: Path, comparison, scenario, command, replications: int, roo
               "steps": comparison.years, "strategies": list(HEGEMON_STRATEGIES),
               "rising_strategy": comparison.fixed["rising_strategy"], "replications": replications,
               "root_seed": root, "common_random_numbers": True, "seconds": round(elapsed, 3),
+              "worker_cpu_seconds": round(comparison.sweep_time["cpu"], 3),
               "versions": versions(), "git_commit": code.get("git_commit"), "git_dirty": code.get("git_dirty"),
               "files": list(COMPARE_FILES)}
     write_text(staging / "run.json", json.dumps(record, indent=2, ensure_ascii=False) + "\n")

@@ -28,7 +28,7 @@ from ..analysis import sweep_status
 from ..codes import HEGEMON_STRATEGIES, RISING_STRATEGIES
 from ..sweep.store import Store
 from . import figures as draw
-from .outcomes import definition, level_text, outcome
+from .outcomes import definition, factor_label, level_text, outcome
 from .reading import interval, is_clear, reading, words
 from .results import FLOW_PREFIX, Comparison, write_text
 from .statistics import BASELINE, HEGEMON_FACTOR, RISING_FACTOR, pair_label, paired
@@ -166,7 +166,7 @@ def sensitivity_lines(comparison: Comparison, figure: str | None) -> list[str]:
         levels = list(dict.fromkeys(rows["level"]))
         pairs = list(dict.fromkeys(rows["pair"]))
         by = {(r["pair"], r["level"]): r for _, r in rows.iterrows()}
-        lines += [f"#### The ratio's difference by `{factor}`", ""]
+        lines += [f"#### The ratio's difference by {factor_label(factor)}", ""]
         lines += _table(["pair", *[level_text(v) for v in levels]],
                         [[pair, *[_difference_cell(by.get((pair, v))) for v in levels]] for pair in pairs])
     lines += sensitivity_counts(comparison)
