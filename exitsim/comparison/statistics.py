@@ -17,7 +17,7 @@ ready for a CSV file or a plot.
 ...                      "hegemon_strategy": ["status_quo"] * 3 + ["exclusive"] * 3,
 ...                      "rising_strategy": "passive", "y": [1.0, 2.0, 3.0, 1.5, 2.4, 3.7]})
 >>> found = paired(with_pairs(runs), ["y"], []).iloc[0]
->>> found["pair"], found["pairs"], round(found["difference"], 3)
+>>> found["pair"], int(found["pairs"]), round(float(found["difference"]), 3)
 ('exclusive / passive', 3, 0.533)
 """
 
