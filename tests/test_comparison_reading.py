@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from exitsim.comparison.outcomes import outcome
-from exitsim.comparison.reading import answer, is_clear, pair_paragraph, reading, scale, verdict
+from exitsim.comparison.reading import answer, brief, is_clear, pair_paragraph, reading, scale, verdict
 from exitsim.comparison.statistics import DIFFERENCE_COLUMNS, pair_label
 
 
@@ -134,3 +134,14 @@ def test_units_write_levels_and_changes_as_the_reading_does():
     assert outcome("budget_share_hegemon").change(-0.0131) == "−1.3 points"
     assert outcome("hegemon_rising_ratio").change(0.0000348) == "+0.0000348"
     assert outcome("polycentricity").change(0.0) == "0"
+
+
+def test_the_brief_gives_each_strategy_its_difference_or_no_clear_difference():
+    choice = table(difference("exit_diplomacy", "hegemon_rising_ratio", 0.009, 0.008, 0.010, baseline=0.5),
+                   difference("exclusive", "hegemon_rising_ratio", 0.001, -0.002, 0.004, baseline=0.5),
+                   difference("exclusive", "hegemon_leadership_share", 0.1, 0.09, 0.11, baseline=0.38),
+                   difference("exclusive", "hegemon_rising_ratio", 0.02, 0.01, 0.03, rising="gap_filling"))
+    assert brief(choice) == [
+        "**Relative power** (the hegemon/rising power ratio P_H/P_R, against the status quo): exit diplomacy +1.8%; "
+        "exclusive no clear difference (+0.2%).",
+        "**Institutional leadership** (the hegemon's leadership share, against the status quo): exclusive +10 points."]

@@ -22,8 +22,8 @@ from pathlib import Path
 from ..analysis import sweep_status
 from ..sweep.store import Store, StoreError
 from . import figures as draw
-from .reading import is_clear, reading
-from .report import activation_lines, decomposition_lines, main_table, sensitivity_lines
+from .reading import brief, is_clear, reading, scale
+from .report import activation_lines, decomposition_lines, main_table, sensitivity_counts, sensitivity_lines
 from .results import Comparison, write_text
 
 #: The experiments, by the name of their store, and what each is for.
@@ -167,6 +167,9 @@ def write_findings(results: str | Path = "results", out: str | Path = "docs/find
         "with status quo/passive run by run, and a difference is called **clear** only when its 95% interval "
         "excludes zero. Nothing is tuned: the scenarios and every parameter are the shipped defaults.",
         "",
+        "## In brief",
+        "",
+        *_in_brief(stores),
         "## Regenerating this page",
         "",
         "```sh",
@@ -237,6 +240,25 @@ def write_findings(results: str | Path = "results", out: str | Path = "docs/find
               ""]
     write_text(out, "\n".join(lines))
     return out
+
+
+def _in_brief(stores: dict[str, Comparison]) -> list[str]:
+    """The answers in a few generated lines: the default scenario's, then how they fare over ν,
+    ω and b and on worlds of today's size."""
+    main = stores["exit_vs_balancing"]
+    lines = ["On the default scenario, against a passive rising power: paired differences from the status quo at "
+             f"the horizon after {main.years} years (counts over the whole run), \"no clear difference\" where the "
+             "95% interval spans zero.", ""]
+    lines += [f"* {line}" for line in brief(main.choice)]
+    if text := scale(main.means, main.differences, main.years):
+        lines.append("* " + text)
+    if "exit_vs_balancing_sensitivity" in stores:
+        lines += [f"* **Over ν, ω and b.** {line}" for line in sensitivity_counts(stores["exit_vs_balancing_sensitivity"])
+                  if line]
+    if "exit_vs_balancing_world" in stores:
+        world = stores["exit_vs_balancing_world"]
+        lines += [f"* **On worlds of today's size.** {line}" for line in brief(world.choice)[:1]]
+    return [*lines, ""]
 
 
 def _limits(main: Comparison) -> list[str]:

@@ -176,6 +176,29 @@ def scale(parts: pd.DataFrame, differences: pd.DataFrame, years: int) -> str:
     return text
 
 
+def short(row) -> str:
+    """A difference in a few words: ``+1.6% of status quo's`` or ``+10 points``, and ``no clear
+    difference`` in place of the sign where its interval spans zero."""
+    o = outcome(row["outcome"])
+    relative = row.get("relative", math.nan)
+    size = (f"{percent(relative)}" if o.unit in ("ratio", "power", "index") and relative is not None
+            and not math.isnan(relative) else o.change(row["difference"]))
+    return size if is_clear(row["low"], row["high"]) else f"no clear difference ({size})"
+
+
+def brief(choice: pd.DataFrame, rising: str = "passive") -> list[str]:
+    """Question 1 in one line per outcome, against one response of the rising power: each
+    strategy of the hegemon's difference from the status quo, or "no clear difference"."""
+    rows = choice[choice[RISING_FACTOR] == rising]
+    lines = []
+    for column, what in QUESTIONS:
+        found = rows[rows["outcome"] == column]
+        if len(found):
+            lines.append(f"**{what}** ({outcome(column).name}, against the status quo): "
+                         + "; ".join(f"{words(r[HEGEMON_FACTOR])} {short(r)}" for _, r in found.iterrows()) + ".")
+    return lines
+
+
 def reading(differences: pd.DataFrame, choice: pd.DataFrame | None = None, parts: pd.DataFrame | None = None,
             years: int | None = None, pairs: bool = True) -> list[str]:
     """The reading, as paragraphs: the answers to question 1 (relative power, leadership, cost,
