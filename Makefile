@@ -5,20 +5,25 @@ PYTHON ?=
 # Extra arguments for pytest / run.py, e.g. make test PYTEST_ARGS="-x -k model"
 PYTEST_ARGS ?=
 RUN_ARGS ?=
+# Extra arguments for the dashboard, e.g. make dashboard DASHBOARD_ARGS="--scenario classroom --port 8800"
+DASHBOARD_ARGS ?=
 
 VENV := .venv
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The dashboard's front-end files (Solara's page), unpacked from the npm registry into .venv so
+# the page works offline; the list lives in exitsim/dashboard/frontend.py.
+FRONTEND := $(VENV)/.frontend
 # The versions the tests pass with (make lock writes it): installs take exactly these, so the
 # same seed gives the same results on every machine that installs afresh.
 CONSTRAINTS := constraints.txt
 # The extras `make lock` resolves together, so that any of them installs at the locked versions.
 LOCK_EXTRAS := test,dashboard,cluster,analysis,bench
-# The extras `make test` installs: the tests exercise the Dask executor (cluster) and the
-# sensitivity indices (analysis) as well as the model.
-TEST_EXTRAS := test,cluster,analysis
+# The extras `make test` installs: the tests exercise the Dask executor (cluster), the
+# sensitivity indices (analysis) and the dashboard as well as the model.
+TEST_EXTRAS := test,cluster,analysis,dashboard
 
-.PHONY: run test test-fast golden bench lint lock clean compare findings
+.PHONY: run test test-fast dashboard golden bench lint lock clean compare findings
 
 # Create the virtualenv with a real Python 3.12 and install the package (editable) with its
 # test extras (TEST_EXTRAS) at the locked versions. Re-runs whenever pyproject.toml, the lock or this
@@ -31,15 +36,25 @@ $(STAMP): pyproject.toml $(CONSTRAINTS) Makefile scripts/find-python.sh
 	$(VPY) -m pip install -c $(CONSTRAINTS) -e ".[$(TEST_EXTRAS)]"
 	touch $@
 
+$(FRONTEND): $(STAMP) exitsim/dashboard/frontend.py
+	$(VPY) -m exitsim.dashboard.frontend
+	touch $@
+
 run: $(STAMP)
 	$(VPY) run.py $(RUN_ARGS)
 
-test: $(STAMP)
-	$(VPY) -m pytest $(PYTEST_ARGS)
+# The whole suite, spread over the machine's cores (PYTEST_WORKERS=0 runs it in one process).
+PYTEST_WORKERS ?= auto
+test: $(STAMP) $(FRONTEND)
+	$(VPY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# The browser dashboard for instructors on http://127.0.0.1:8765/ (docs/dashboard.md).
+dashboard: $(STAMP) $(FRONTEND)
+	$(VPY) run.py dashboard $(DASHBOARD_ARGS)
 
 # The suite without the slow magnitude and calibration checks, on both cores: for quick feedback.
-test-fast: $(STAMP)
-	$(VPY) -m pytest -m "not slow" -n 2 $(PYTEST_ARGS)
+test-fast: $(STAMP) $(FRONTEND)
+	$(VPY) -m pytest -m "not slow" -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Rewrite the golden runs (tests/golden/) after a change that alters results on purpose;
 # the commit that does so says which fix changed them and why.

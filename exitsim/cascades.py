@@ -3,7 +3,10 @@ cascades measured from it at the end of a run.
 
 The decision phase records every notice and walk-out that spreads contagion in a
 :class:`NoticeLog` (who left what, whether it was the organization's lead state, and who the
-members were at that moment); :func:`cascades` then finds the seeds and their followers.
+members were at that moment) and, each year of a seed's window, adds to it the followers
+expected by chance: the hazard of notice of the memberships that could follow it, without the
+exposure term (:meth:`NoticeLog.live_seeds`, :func:`following_rows`); :func:`cascades` then
+finds the seeds, their followers and the followers beyond chance.
 Source: Hello-goodbye (von Borzyskowski & Vabulas 2019: leader-exit contagion); definitions.md
 (cascade).
 """
@@ -34,11 +37,38 @@ class NoticeLog:
         the start of the year)."""
         lead = power[members].max(initial=0.0) if len(members) else 0.0
         self.records.append({"year": year, "state": state, "org": org, "was_lead": bool(power[state] >= lead),
-                             "members": members.tolist()})
+                             "members": members.tolist(), "expected": 0.0})
+
+    def live_seeds(self, year: int, hegemon: int, window: int = CASCADE_YEARS) -> list[int]:
+        """The records that are seeds (a lead state's notice or the hegemon's) whose window
+        covers ``year`` (their year + 1 … + ``window``), earliest first."""
+        return [i for i, r in enumerate(self.records)
+                if r["year"] < year <= r["year"] + window and (r["was_lead"] or (hegemon >= 0 and r["state"] == hegemon))]
 
     def frame(self) -> pd.DataFrame:
-        """The log as a table: ``year``, ``state``, ``org``, ``was_lead``, ``members``."""
-        return pd.DataFrame(self.records, columns=["year", "state", "org", "was_lead", "members"])
+        """The log as a table: ``year``, ``state``, ``org``, ``was_lead``, ``members``, ``expected``."""
+        return pd.DataFrame(self.records, columns=["year", "state", "org", "was_lead", "members", "expected"])
+
+
+def following_rows(seeds: Sequence[Mapping], state: np.ndarray, org: np.ndarray,
+                   issue_area: np.ndarray) -> np.ndarray:
+    """Which seed each membership row could follow this year, as :func:`cascades` attributes a
+    follower: the index (into ``seeds``, listed earliest first) of the first seed whose state
+    is not the row's, whose members at the seed include the row's state, and whose organization
+    is the row's or of its issue area; −1 for a row that follows none.
+
+    ``seeds`` are :class:`NoticeLog` records; ``state`` and ``org`` per row, ``issue_area`` per
+    organization. Summing the rows' hazards of notice by this index gives each seed's followers
+    expected by chance (MODEL.md §4.8).
+    """
+    state, org = np.asarray(state), np.asarray(org)
+    area = np.asarray(issue_area)[org] if len(org) else np.zeros(0, dtype=np.int64)
+    owner = np.full(len(state), -1, dtype=np.int64)
+    for j, seed in enumerate(seeds):  # a year's few live seeds
+        covers = ((owner < 0) & (state != seed["state"]) & np.isin(state, seed["members"])
+                  & ((org == seed["org"]) | (area == np.asarray(issue_area)[seed["org"]])))
+        owner[covers] = j
+    return owner
 
 
 def cascades(notices: pd.DataFrame | Mapping[str, Sequence], members_at_seed: Sequence,
@@ -59,7 +89,9 @@ def cascades(notices: pd.DataFrame | Mapping[str, Sequence], members_at_seed: Se
     last_year`` (its window runs past the end of the run).
 
     Returns one row per seed: ``notice`` (record index), ``year``, ``state``, ``org``, ``size``
-    (number of followers), ``followers`` (their record indices), ``censored``.
+    (number of followers), ``followers`` (their record indices), ``censored``, ``expected`` (the
+    followers expected by chance: the ``expected`` column of ``notices``, summed by the decision
+    phase over the seed's window, 0 where absent) and ``excess`` (size − expected).
     Source: Hello-goodbye (leader-exit contagion); definitions.md (cascade).
     """
     table = pd.DataFrame(notices).reset_index(drop=True)
@@ -78,9 +110,11 @@ def cascades(notices: pd.DataFrame | Mapping[str, Sequence], members_at_seed: Se
                    & np.isin(who, members) & ((where == where[s]) | (area == area[s]))
                    & (attributed < 0))
         attributed[follows] = s
+    chance = table["expected"].to_numpy(dtype=np.float64) if "expected" in table else np.zeros(len(table))
     rows = [{"notice": int(s), "year": int(year[s]), "state": int(who[s]), "org": int(where[s]),
              "size": int((attributed == s).sum()),
              "followers": [int(f) for f in np.flatnonzero(attributed == s)],
-             "censored": bool(year[s] + window > last_year)} for s in sorted(seeds)]
-    columns = ["notice", "year", "state", "org", "size", "followers", "censored"]
+             "censored": bool(year[s] + window > last_year), "expected": float(chance[s]),
+             "excess": float((attributed == s).sum() - chance[s])} for s in sorted(seeds)]
+    columns = ["notice", "year", "state", "org", "size", "followers", "censored", "expected", "excess"]
     return pd.DataFrame(rows, columns=columns)

@@ -16,6 +16,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from .outputs import FORMATS, LARGE_PANEL, OUTPUT_FILES, PARQUET_ABOVE_ROWS
+from .strict import MAX_SEED, MAX_STEPS
 
 # Start-up stays light: `--help` and `validate` load no Mesa, pandas or matplotlib, so every
 # import of the model, the files or the scenario schema is made inside the command that needs it.
@@ -175,6 +176,12 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dashboard(args: argparse.Namespace) -> int:
+    from .dashboard.server import serve
+
+    return serve(args.host, args.port, args.scenario)
+
+
 def _whole(low: int, high: int | None = None):
     """An argparse type: a whole number in [low, high], with a message that says so."""
     def check(text: str) -> int:
@@ -207,9 +214,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("scenario", nargs="?", default=None,
                      help="scenario file (default: the built-in default scenario)")
     add_overrides_option(run)
-    run.add_argument("--seed", type=_whole(0), help="dynamics seed, 0 or more (default: the scenario's)")
-    run.add_argument("--world-seed", type=_whole(0), help="seed of the generated world (default: the scenario's)")
-    run.add_argument("--steps", type=_whole(1, 1000), help="years to simulate, 1–1000 (default: the scenario's)")
+    run.add_argument("--seed", type=_whole(0, MAX_SEED),
+                     help=f"dynamics seed, 0 to {MAX_SEED:,} (default: the scenario's)")
+    run.add_argument("--world-seed", type=_whole(0, MAX_SEED),
+                     help=f"seed of the generated world, 0 to {MAX_SEED:,} (default: the scenario's)")
+    run.add_argument("--steps", type=_whole(1, MAX_STEPS),
+                     help=f"years to simulate, 1–{MAX_STEPS} (default: the scenario's)")
     run.add_argument("--out", help="output folder (default: results/<scenario name>)")
     run.add_argument("--format", choices=FORMATS,
                      help="write the states, memberships and events panels as CSV, Parquet or both (default: CSV "
@@ -234,6 +244,14 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", default="scenarios/scenario.schema.json",
                         help="where to write it (default: scenarios/scenario.schema.json)")
     schema.set_defaults(handler=_schema)
+    dashboard = commands.add_parser(
+        "dashboard", help="serve the browser dashboard for instructors",
+        description="Serve the live dashboard (docs/dashboard.md) on this machine; open the address it prints.")
+    dashboard.add_argument("--host", default="127.0.0.1",
+                           help="address to listen on (default: 127.0.0.1, this machine only)")
+    dashboard.add_argument("--port", type=_whole(0, 65535), default=8765, help="port (default: 8765; 0: any free one)")
+    dashboard.add_argument("--scenario", help="the first scenario: a file of scenarios/ (default: default.yaml)")
+    dashboard.set_defaults(handler=_dashboard)
     docs = commands.add_parser("docs", help="regenerate the generated documentation and schema",
                                description="Regenerate docs/outputs.md, docs/scenarios.md, "
                                            "scenarios/scenario.schema.json and experiments/experiment.schema.json "

@@ -232,32 +232,44 @@ class _Builder:
 
     def build(self, data: Any, at: Location, key_at: Location | None, path: KeyPath) -> Node:
         if isinstance(data, dict | list):
-            if len(path) >= MAX_DEPTH:  # (a file's text was bounded by the composer; Python values are here)
-                self.problems.append(_problem(at, path, f"the data nest more than {MAX_DEPTH} levels deep",
-                                              self.sources))
-                return Node(None, at, key_at)
-            if id(data) in self._active:
-                self.problems.append(_problem(at, path, "a value cannot contain itself (this list or mapping is "
-                                              "inside itself)", self.sources))
-                return Node(None, at, key_at)
-            self._active.add(id(data))
-            try:
-                lc = getattr(data, "lc", None)
-                block = isinstance(data, CommentedMap | CommentedSeq) and not data.fa.flow_style()
-                if isinstance(data, dict):
-                    value = {}
-                    for key in data:
-                        name = _key_text(key)
-                        key_pos = self._lc(lc and lc.key, key, at)
-                        value_pos = self._lc(lc and lc.value, key, key_pos)
-                        if data[key] is None and value_pos.line != key_pos.line:
-                            value_pos = key_pos  # an empty value: YAML places it at the next line's token
-                        value[name] = self.build(data[key], value_pos, key_pos, (*path, name))
-                    return Node(value, at, key_at, block)
-                return Node([self.build(item, self._lc(lc and lc.item, i, at), None, (*path, i))
-                             for i, item in enumerate(data)], at, key_at, block)
-            finally:
-                self._active.discard(id(data))
+            return self._collection(data, at, key_at, path)
+        return self._scalar(data, at, key_at, path)
+
+    def _collection(self, data: dict | list, at: Location, key_at: Location | None, path: KeyPath) -> Node:
+        """A mapping or a list, unless it nests too deep or contains itself."""
+        if len(path) >= MAX_DEPTH:  # (a file's text was bounded by the composer; Python values are here)
+            self.problems.append(_problem(at, path, f"the data nest more than {MAX_DEPTH} levels deep",
+                                          self.sources))
+            return Node(None, at, key_at)
+        if id(data) in self._active:
+            self.problems.append(_problem(at, path, "a value cannot contain itself (this list or mapping is "
+                                          "inside itself)", self.sources))
+            return Node(None, at, key_at)
+        self._active.add(id(data))
+        try:
+            lc = getattr(data, "lc", None)
+            block = isinstance(data, CommentedMap | CommentedSeq) and not data.fa.flow_style()
+            if isinstance(data, dict):
+                return Node(self._mapping(data, lc, at, path), at, key_at, block)
+            return Node([self.build(item, self._lc(lc and lc.item, i, at), None, (*path, i))
+                         for i, item in enumerate(data)], at, key_at, block)
+        finally:
+            self._active.discard(id(data))
+
+    def _mapping(self, data: dict, lc: Any, at: Location, path: KeyPath) -> dict[str, Node]:
+        """A mapping's values by key text, each at its own line (an empty value at its key's)."""
+        value = {}
+        for key in data:
+            name = _key_text(key)
+            key_pos = self._lc(lc and lc.key, key, at)
+            value_pos = self._lc(lc and lc.value, key, key_pos)
+            if data[key] is None and value_pos.line != key_pos.line:
+                value_pos = key_pos  # an empty value: YAML places it at the next line's token
+            value[name] = self.build(data[key], value_pos, key_pos, (*path, name))
+        return value
+
+    def _scalar(self, data: Any, at: Location, key_at: Location | None, path: KeyPath) -> Node:
+        """A plain value as Python's bool, int, float or str; a tag or special type is a problem."""
         if isinstance(data, bool | ScalarBoolean | np.bool_) or data is None:
             return Node(None if data is None else bool(data), at, key_at)
         if isinstance(data, numbers.Integral):  # numpy's too, from Python overrides
@@ -770,28 +782,12 @@ def _apply(document: Document, label: str, path_text: str, value: Any, is_text: 
         document.problems.append(Problem(label, None, None, "", message))
 
     parts = path_text.split(".")
-    if not path_text or not all(parts):
-        return fail("write --set PATH=VALUE with a dotted path, e.g. --set steps=30 or "
-                    "--set states.USA.nativism=0.8")
-    if parts[0] == EXTENDS:
-        return fail("extends cannot be set from the command line; write it at the top of the file")
+    if message := _path_problem(path_text, parts):
+        return fail(message)
     if is_text:
-        text = value
-        flow = text.strip().startswith(("[", "{", '"', "'"))
-        if len(text.encode("utf-8")) > MAX_FILE_BYTES:
-            return fail(_too_large(len(text.encode("utf-8"))))
-        try:
-            value = yaml_reader().load(text)
-        except LimitError as error:
-            return fail(f"cannot use the value {text[:40]!r}{'…' if len(text) > 40 else ''}: {error.problem}")
-        except MarkedYAMLError as error:
-            if flow:
-                return fail(f"cannot read the value {text!r}: {_hint(str(error.problem or error))}")
-            value = text.strip()
-        except (YAMLError, ValueError, TypeError, ArithmeticError) as error:
-            return fail(f"cannot read the value {text!r}: {error}")
-        if isinstance(value, CommentedMap | CommentedSeq) and not flow:
-            value = text.strip()  # "a: b" or "- a" on a command line: text, not a block collection
+        value, message = _override_value(value)
+        if message:
+            return fail(message)
     target, message = _target(document.root, parts, model)
     if message:
         return fail(message)
@@ -802,7 +798,44 @@ def _apply(document: Document, label: str, path_text: str, value: Any, is_text: 
     if problems:  # the value cannot be used: say so once, and leave the document as it was
         document.problems.extend(problems)
         return None
-    node = document.root
+    _put(document.root, target, new, where)
+
+
+def _path_problem(path_text: str, parts: list[str]) -> str:
+    """Why an override's path cannot be set (empty, an empty key, ``extends``), or ""."""
+    if not path_text or not all(parts):
+        return ("write --set PATH=VALUE with a dotted path, e.g. --set steps=30 or "
+                "--set states.USA.nativism=0.8")
+    if parts[0] == EXTENDS:
+        return "extends cannot be set from the command line; write it at the top of the file"
+    return ""
+
+
+def _override_value(text: str) -> tuple[Any, str]:
+    """An override's text read as a YAML scalar or flow value (text YAML would read as a block
+    collection, or cannot read and does not look like a flow value, is kept as it is); or why it
+    cannot be used."""
+    flow = text.strip().startswith(("[", "{", '"', "'"))
+    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        return None, _too_large(len(text.encode("utf-8")))
+    try:
+        value = yaml_reader().load(text)
+    except LimitError as error:
+        return None, f"cannot use the value {text[:40]!r}{'…' if len(text) > 40 else ''}: {error.problem}"
+    except MarkedYAMLError as error:
+        if flow:
+            return None, f"cannot read the value {text!r}: {_hint(str(error.problem or error))}"
+        return text.strip(), ""
+    except (YAMLError, ValueError, TypeError, ArithmeticError) as error:
+        return None, f"cannot read the value {text!r}: {error}"
+    if isinstance(value, CommentedMap | CommentedSeq) and not flow:
+        return text.strip(), ""  # "a: b" or "- a" on a command line: text, not a block collection
+    return value, ""
+
+
+def _put(root: Node, target: KeyPath, new: Node, where: Location) -> None:
+    """Place ``new`` at ``target``, making the mappings missing on the way."""
+    node = root
     for part in target[:-1]:
         if isinstance(node.value, dict):
             child = node.value.get(part)
@@ -813,9 +846,7 @@ def _apply(document: Document, label: str, path_text: str, value: Any, is_text: 
             node = node.value[part]
     if isinstance(node.value, dict):
         new.key_at = where
-        node.value[target[-1]] = new
-    else:
-        node.value[target[-1]] = new
+    node.value[target[-1]] = new
 
 
 def _target(root: Node, parts: list[str], model: type[BaseModel] | None) -> tuple[KeyPath, str]:
@@ -947,59 +978,90 @@ def _value_at(data: Any, path: KeyPath) -> Any:
 
 def _explained(error: dict, path: KeyPath, message: str | None, data: Any, model: type[BaseModel],
                unknown_key: UnknownKeyHint | None) -> tuple[KeyPath, str]:
-    kind, value, context = error["type"], error.get("input"), error.get("ctx") or {}
+    kind = error["type"]
     if message:
         return path, message
-    annotation, info = field_at(model, path)
     if kind == "extra_forbidden":
-        parent, key = path[:-1], str(path[-1])
-        keys = _keys_at(model, parent)
-        custom = unknown_key(parent, key, keys) if unknown_key else None
-        if custom:
-            return path, custom
-        hint = suggest(key, keys)
-        if hint:
-            return path, f"unknown key {key!r}; did you mean {hint!r}?"
-        return path, f"unknown key {key!r}" + (f"; the keys allowed here are: {', '.join(keys)}" if keys else "")
+        return path, _unknown_key_message(path, model, unknown_key)
     if kind == "missing":
         return path, f"missing required key {path[-1]!r}"
+    if kind in ("value_error", "assertion_error"):
+        return _validator_message(error, path, data)
+    return path, _value_message(error, *field_at(model, path))
+
+
+def _unknown_key_message(path: KeyPath, model: type[BaseModel], unknown_key: UnknownKeyHint | None) -> str:
+    """A key the schema does not have: the caller's hint, a "did you mean", or the keys allowed."""
+    parent, key = path[:-1], str(path[-1])
+    keys = _keys_at(model, parent)
+    custom = unknown_key(parent, key, keys) if unknown_key else None
+    if custom:
+        return custom
+    hint = suggest(key, keys)
+    if hint:
+        return f"unknown key {key!r}; did you mean {hint!r}?"
+    return f"unknown key {key!r}" + (f"; the keys allowed here are: {', '.join(keys)}" if keys else "")
+
+
+def _validator_message(error: dict, path: KeyPath, data: Any) -> tuple[KeyPath, str]:
+    """A model validator's own message, pointed at the key of the mapping it names (if one)."""
+    message = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    here = _value_at(data, path)
+    if isinstance(here, dict):  # "month must be 1–12" is about the month: point at it
+        named = [(m.start(), key) for key in here if isinstance(key, str)
+                 for m in [re.search(rf"(?<![\w.]){re.escape(key)}(?![\w.])", message)] if m]
+        if named:
+            path = (*path, min(named)[1])
+    return path, message
+
+
+def _value_message(error: dict, annotation: Any, info: FieldInfo | None) -> str:
+    """A value of the wrong kind, range, form or length, in plain words (pydantic's own otherwise)."""
+    kind, value, context = error["type"], error.get("input"), error.get("ctx") or {}
     if kind == "literal_error":
-        values = [v for t, _ in _options(annotation) if get_origin(t) is Literal for v in get_args(t)]
-        allowed = ", ".join(map(str, values)) if values else context.get("expected", "")
-        hint = suggest(value, [str(v) for v in values]) if isinstance(value, str) else None
-        return path, (f"{describe(value)} is not one of the allowed values: {allowed}"
-                      + (f"; did you mean {hint!r}?" if hint else ""))
+        return _not_an_allowed_value(value, annotation, context)
     if kind in _RANGE:
-        return path, f"{describe(value)} is out of range: it must be {_range(annotation, info, kind, context)}"
-    if kind == "finite_number" or (kind == "float_type" and isinstance(value, int) and not isinstance(value, bool)):
+        return f"{describe(value)} is out of range: it must be {_range(annotation, info, kind, context)}"
+    if _not_finite(kind, value):
         bounds = _range(annotation, info, kind, context)  # an integer too large for a float lands here too
-        return path, f"{describe(value)} is not a finite number: it must be " + (bounds or "a finite number")
+        return f"{describe(value)} is not a finite number: it must be " + (bounds or "a finite number")
     if kind in _EXPECTED:
-        message = f"expected {_EXPECTED[kind]}, got {describe(value)}"
-        if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
-            message += f" (put it in quotes to make it text: '{value}')"
-        return path, message
+        return _wrong_type(kind, value)
     if kind == "string_pattern_mismatch":
         description = _description(annotation, info)
-        return path, f"{describe(value)} is not allowed here: " + (
+        return f"{describe(value)} is not allowed here: " + (
             description[0].lower() + description[1:].rstrip(".") if description
             else f"it must match the pattern {context.get('pattern')}")
+    if kind in ("too_short", "too_long"):
+        return _wrong_length(kind, context)
+    return error["msg"]
+
+
+def _not_an_allowed_value(value: Any, annotation: Any, context: dict) -> str:
+    values = [v for t, _ in _options(annotation) if get_origin(t) is Literal for v in get_args(t)]
+    allowed = ", ".join(map(str, values)) if values else context.get("expected", "")
+    hint = suggest(value, [str(v) for v in values]) if isinstance(value, str) else None
+    return f"{describe(value)} is not one of the allowed values: {allowed}" + (f"; did you mean {hint!r}?" if hint else "")
+
+
+def _not_finite(kind: str, value: Any) -> bool:
+    """An infinite or NaN number, or a whole number too large for a float."""
+    return kind == "finite_number" or (kind == "float_type" and isinstance(value, int) and not isinstance(value, bool))
+
+
+def _wrong_type(kind: str, value: Any) -> str:
+    message = f"expected {_EXPECTED[kind]}, got {describe(value)}"
+    if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
+        message += f" (put it in quotes to make it text: '{value}')"
+    return message
+
+
+def _wrong_length(kind: str, context: dict) -> str:
     if kind == "too_short":
         n = context.get("min_length", 1)
-        return path, f"needs at least {n} {'entry' if n == 1 else 'entries'}"
-    if kind == "too_long":
-        n = context.get("max_length", 0)
-        return path, f"can have at most {n} {'entry' if n == 1 else 'entries'}"
-    if kind in ("value_error", "assertion_error"):
-        message = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
-        here = _value_at(data, path)
-        if isinstance(here, dict):  # "month must be 1–12" is about the month: point at it
-            named = [(m.start(), key) for key in here if isinstance(key, str)
-                     for m in [re.search(rf"(?<![\w.]){re.escape(key)}(?![\w.])", message)] if m]
-            if named:
-                path = (*path, min(named)[1])
-        return path, message
-    return path, error["msg"]
+        return f"needs at least {n} {'entry' if n == 1 else 'entries'}"
+    n = context.get("max_length", 0)
+    return f"can have at most {n} {'entry' if n == 1 else 'entries'}"
 
 
 # --- reading the model --------------------------------------------------------------------------------

@@ -49,6 +49,9 @@ class ExitModel(mesa.Model):
         config: A :class:`~exitsim.scenario.Scenario`, a path to a scenario file, or None for
             the default scenario. (Mesa reserves ``scenario``; ours is kept as ``self.config``.)
         seed: Dynamics seed (an int or a ``SeedSequence``); default: the scenario's ``seed``.
+        rng: Mesa's name for the seed (``mesa.Model(rng=...)``): an int or a ``SeedSequence``
+            gives the same run as ``seed``; a ``numpy.random.Generator`` seeds the run with one
+            draw from it. Give ``seed`` or ``rng``, not both.
         world_seed: Seed of the generated world; default: the scenario's ``world_seed``.
         steps: Years to run; default: the scenario's ``steps``.
         parameters: Parameter overrides by name (checked against the registry).
@@ -75,9 +78,14 @@ class ExitModel(mesa.Model):
     """
 
     def __init__(self, config: Scenario | str | Path | None = None, *,
-                 seed: int | np.random.SeedSequence | None = None, world_seed: int | None = None,
+                 seed: int | np.random.SeedSequence | None = None,
+                 rng: int | np.random.SeedSequence | np.random.Generator | None = None, world_seed: int | None = None,
                  steps: int | None = None, parameters: dict | None = None, collect_states: bool = True,
                  timeline: list[ScheduledEvent] | None = None):
+        if rng is not None:  # Mesa's keyword for the seed
+            if seed is not None:
+                raise TypeError(f"give seed or rng (Mesa's name for it), not both: seed={seed!r}, rng={rng!r}")
+            seed = int(rng.integers(2**63)) if isinstance(rng, np.random.Generator) else rng
         scenario, timeline = checked_arguments(  # a run shortened with ``steps`` leaves out later events
             config, seed=seed, world_seed=world_seed, steps=steps, parameters=parameters,
             collect_states=collect_states, timeline=timeline)
@@ -147,7 +155,7 @@ class ExitModel(mesa.Model):
         ctx.turnovers = domestic.run(ctx)             # 1. nativism, elections, leader changes (§4.9)
         ctx.flows = self.flows = institutions.run(ctx)  # 2. dues, output, spillover, leadership (§4.1–4.3)
         power.run(ctx)                                # 3. power from this year's flows (§4.4)
-        value = evaluation.run(ctx, strategies.gamma(ctx))  # 4. ũ with this year's flows (§4.5)
+        value = self.evaluation = evaluation.run(ctx, strategies.gamma(ctx))  # 4. ũ with this year's flows (§4.5)
         taken = strategies.run(ctx, value)            # 5. great-power strategies (§4.11),
         for k in self.strategy.founded:               #    with their clubs and counter-institutions
             Organization(self, index=k)
@@ -202,13 +210,20 @@ class ExitModel(mesa.Model):
         return self
 
     # --- reading ----------------------------------------------------------------------------------
+    def organization_panel(self) -> pd.DataFrame:
+        """Each organization each year so far (organizations.csv's rows; columns in
+        :data:`~exitsim.outcomes.ORGANIZATION_PANEL_COLUMNS`)."""
+        return self.outcomes.organizations.frame()
+
     def membership_table(self) -> pa.Table:
-        """This year's state–organization rows, status and flows (``memberships.csv``'s rows), as
-        an Arrow table: built without Python objects, so a run writes its panel year by year at
+        """This year's state–organization rows (``memberships.csv``'s rows): status, flows, the
+        membership's value ũ to the state (this year's evaluation), exposure, discount and arrears,
+        as an Arrow table: built without Python objects, so a run writes its panel year by year at
         little cost (columns in :data:`exitsim.outputs.MEMBERSHIP_PANEL_COLUMNS`)."""
         world, flows = self.world, self.flows
         ms = world.memberships
         rows = flows.rows
+        value = self.evaluation if self.steps else evaluation.run(self.context())  # the start: ũ of its flows
         return pa.table({
             "year": np.full(len(rows), self.year, dtype=np.int64),
             "state": pa.array(world.state_code, pa.string()).take(ms.state[rows]),
@@ -223,9 +238,28 @@ class ExitModel(mesa.Model):
             "compliance": flows.compliance,
             "policy_distance": flows.distance,
             "leads": flows.leader[flows.org] == flows.state,
+            "value": value.utility,
+            "exposure": ms.exposure[rows],
+            "discount": ms.discount[rows],
+            "arrears": ms.arrears[rows],
         })
 
     def membership_panel(self) -> pd.DataFrame:
         """This year's state–organization rows: status and flows (:meth:`membership_table` as a
         DataFrame)."""
         return self.membership_table().to_pandas()
+
+    # --- interventions ------------------------------------------------------------------------------
+    def schedule(self, event: ScheduledEvent) -> None:
+        """Add an event to this run's timeline (an intervention), checked as the scenario's
+        timeline is: its state and organization exist, it falls in a coming year of the run
+        (the next step's year, ``self.year + 1``, at the earliest) and a notice, threat or
+        withheld dues acts on a membership. It acts in its phase of that year's step.
+
+        Raises:
+            TimelineError: saying what cannot happen.
+        """
+        Timeline([event]).check(self.world.state_code, self.world.org_code, self.year + 1,
+                                self.config.start_year + self.n_steps,
+                                lambda state, org: self.world.row_of(state, org) >= 0)
+        self.timeline.add(event)

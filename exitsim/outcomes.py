@@ -11,9 +11,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .codes import ALIVE, DEAD, HEGEMON, ISSUE_AREAS, RISING, ZOMBIE
+from .codes import (
+    ALIVE,
+    CLAUSE_KINDS,
+    DEAD,
+    HEGEMON,
+    ISSUE_AREAS,
+    ORGANIZATION_STATUS,
+    RISING,
+    ROLES,
+    VOTING_RULES,
+    ZOMBIE,
+)
 from .generate import gini
-from .mechanisms.flows import Flows
+from .mechanisms.flows import FLOW_NAMES, Flows
 from .mechanisms.grouping import group_sum
 from .strategy_state import COUNTER_INSTITUTION
 from .world import World
@@ -64,6 +75,24 @@ MODEL_MEASURES = {
     "memberships_active": "memberships counted this year (members and members under notice)",
 }
 
+#: The parts of the year's change of ln(P_hegemon / P_rising), each the hegemon's part of its
+#: log-power change less the rising power's (MODEL.md §4.4; :func:`ratio_decomposition`).
+RATIO_PARTS = ("growth", *FLOW_NAMES, "noise", "other")
+_FLOW_WORDS = {"public_goods": "public goods received (members' share and the leak)", "access": "access spillover",
+               "leadership": "non-neutral gains of the organizations led", "dues": "dues paid",
+               "commitments": "security commitments received less those paid as leader",
+               "compliance": "compliance costs",
+               "voluntary": "voluntary contributions paid (a great power's strategy; 0 without one)"}
+MODEL_MEASURES |= {
+    "ratio_change": "this year's change of ln(P_hegemon / P_rising) (log points; the sum of the ratio_change_* parts)",
+    "ratio_change_growth": "its part from the two powers' growth rates, g_hegemon − g_rising (log points)",
+    **{f"ratio_change_{name}": f"its part from {_FLOW_WORDS.get(name, name.replace('_', ' '))} (log points)"
+       for name in FLOW_NAMES},
+    "ratio_change_noise": "its part from the two powers' random shocks (log points)",
+    "ratio_change_other": "the rest: scheduled power shocks and debts paid out of power (log points)",
+    "notices_scheduled": "of this year's lawful notices, those the timeline scheduled (the rest are the model's own)",
+}
+
 #: The great-power strategies' measures (MODEL.md §4.11, §5): name -> description (unit). They are
 #: columns of ``timeseries.csv`` after :data:`MODEL_MEASURES`, kept in a frame of their own
 #: (:meth:`Outcomes.get_strategy_vars_dataframe`; :meth:`~exitsim.model.ExitModel.timeseries` joins them).
@@ -93,6 +122,72 @@ STATE_MEASURES = {
 }
 
 
+#: organizations.csv (:meth:`OrganizationPanel.frame`): column -> description (unit).
+ORGANIZATION_PANEL_COLUMNS = {
+    "year": "calendar year",
+    "organization": "organization code",
+    "issue_area": "its issue area",
+    "clause_kind": "the kind of its withdrawal clause: explicit, implied, consent, none or non_treaty (members' reservations aside)",
+    "institutionalization": "1 minimal, 2 structured, 3 interventionist",
+    "voting": "one_state_one_vote or weighted",
+    "founded": "year its treaty entered into force",
+    "status": "alive, zombie or dead at the end of the year",
+    "leader": "code of the state that leads it this year (its largest contributor by the leader margin), or empty",
+    "members": "active members (member or under notice) at the end of the year",
+    "need": "its need N_k this year (power units a year; 0 once dead)",
+    "collected": "dues and contributions it collected this year (power units a year)",
+    "performance": "its performance q_k this year, in [0, 1]",
+    "club": "True for a club organization",
+}
+
+
+class OrganizationPanel:
+    """Each organization each recorded year (organizations.csv), kept as arrays a year and made
+    a table when asked: organizations are few beside memberships, and their number grows with
+    foundings."""
+
+    def __init__(self) -> None:
+        self._years: list[dict[str, np.ndarray]] = []
+        self._kinds = np.zeros(0, dtype=np.int64)  # clause kind codes, extended as organizations are founded
+
+    def record(self, year: int, world: World, flows: Flows) -> None:
+        """This year's row for every organization. Need, collected, performance and leader are
+        this year's institutions phase's; an organization founded this year has none yet
+        (its need is set, nothing collected, no leader). Status and members are the year's end."""
+        m = world.n_orgs
+        if len(self._kinds) < m:  # a year's foundings: their clauses' kinds
+            new = [CLAUSE_KINDS.index(c.get("kind", "implied")) for c in world.clause[len(self._kinds):]]
+            self._kinds = np.concatenate([self._kinds, np.array(new, dtype=np.int64)])
+        known = len(flows.need)
+        need = np.concatenate([flows.need, world.need()[known:]])
+        self._years.append({
+            "year": np.full(m, year), "organization": np.arange(m), "issue_area": world.issue_area.copy(),
+            "clause_kind": self._kinds[:m], "institutionalization": world.institutionalization.copy(),
+            "voting": world.weighted_voting.astype(np.int64), "founded": world.founded.copy(),
+            "status": world.org_status.copy(),
+            "leader": np.concatenate([flows.leader, np.full(m - known, -1, dtype=np.int64)]),
+            "members": world.member_counts(), "need": need,
+            "collected": np.concatenate([flows.collected, np.zeros(m - known)]),
+            "performance": world.quality.copy(), "club": world.club.copy()})
+        self._names = (list(world.org_code), list(world.state_code))
+
+    def frame(self) -> pd.DataFrame:
+        """Every recorded year, in order (the columns of :data:`ORGANIZATION_PANEL_COLUMNS`)."""
+        if not self._years:
+            return pd.DataFrame(columns=list(ORGANIZATION_PANEL_COLUMNS))
+        column = {name: np.concatenate([year[name] for year in self._years]) for name in self._years[0]}
+        orgs, states = self._names
+        words = {"organization": np.asarray(orgs, dtype=object), "issue_area": np.asarray(ISSUE_AREAS, dtype=object),
+                 "clause_kind": np.asarray(CLAUSE_KINDS, dtype=object), "voting": np.asarray(VOTING_RULES, dtype=object),
+                 "status": np.asarray(ORGANIZATION_STATUS, dtype=object), "leader": np.asarray(states + [""], dtype=object)}
+        for name, table in words.items():
+            column[name] = table[column[name]]
+        column["institutionalization"] = column["institutionalization"].astype(int)
+        column["founded"] = column["founded"].astype(int)
+        column["club"] = column["club"].astype(bool)
+        return pd.DataFrame(column, columns=list(ORGANIZATION_PANEL_COLUMNS))
+
+
 def leadership_shares(flows: Flows, world: World) -> np.ndarray:
     """L_i: each state's share of the output of living organizations produced in those it leads."""
     living = world.org_status[: len(flows.output)] != DEAD  # organizations founded since have no output yet
@@ -111,11 +206,24 @@ def layering(world: World) -> float:
     return len(rows) / pairs if pairs else 0.0
 
 
+def ratio_decomposition(power_terms: dict[str, np.ndarray], hegemon: int, rising: int,
+                        change: float) -> dict[str, float]:
+    """The year's change of ln(P_hegemon / P_rising), ``change``, split into :data:`RATIO_PARTS`:
+    each part of the power update (:func:`exitsim.phases.power.terms`) for the hegemon less the
+    same for the rising power, and ``other`` the rest (scheduled power shocks, debts paid out of
+    power). The parts add up to ``change``."""
+    parts = {name: float(power_terms[name][hegemon] - power_terms[name][rising])
+             for name in RATIO_PARTS if name in power_terms}
+    parts["other"] = change - sum(parts.values())
+    return parts
+
+
 #: Model measures that are whole numbers (integer columns of the model frame).
 COUNT_MEASURES = frozenset(("year", "polycentricity", "turnovers", "at_risk", "notices", "threats", "concessions",
                             "withdrawals", "non_treaty_exits", "walkouts_contested", "walkouts_violated",
                             "rescissions", "rejoins", "returns", "foundings", "deaths", "organizations_alive",
-                            "organizations_zombie", "organizations_dead", "memberships_active"))
+                            "organizations_zombie", "organizations_dead", "memberships_active",
+                            "notices_scheduled"))
 
 
 class Outcomes:
@@ -136,9 +244,13 @@ class Outcomes:
         self.recorded = 0
         self.state_codes: list[str] = []
         self.strategy = {name: np.zeros(self.n_rows) for name in STRATEGY_MEASURES}
+        self.state_roles: list[str] = []
+        self.organizations = OrganizationPanel()
 
-    def record(self, row: int, year: int, world: World, flows: Flows, turnovers: np.ndarray, counts) -> None:
-        """Compute and store every measure of one year."""
+    def record(self, row: int, year: int, world: World, flows: Flows, turnovers: np.ndarray, counts,
+               power_terms: dict[str, np.ndarray] | None = None) -> None:
+        """Compute and store every measure of one year; ``power_terms`` (phase 3's parts of each
+        state's change of log power) decompose the change of the hegemon/rising ratio."""
         m = self.model
         power = world.power
         total = power.sum()
@@ -173,7 +285,7 @@ class Outcomes:
         m["turnovers"][row] = int(turnovers.sum())
         for name in ("at_risk", "notices", "threats", "concessions", "withdrawals", "non_treaty_exits",
                      "walkouts_contested", "walkouts_violated", "rescissions", "rejoins", "returns", "foundings",
-                     "deaths"):
+                     "deaths", "notices_scheduled"):
             m[name][row] = getattr(counts, name)
         m["under_notice_share"][row] = counts.under_notice / max(len(flows.rows), 1)
         others = np.ones(world.n_states, dtype=bool)
@@ -184,6 +296,13 @@ class Outcomes:
         m["organizations_zombie"][row] = int((world.org_status == ZOMBIE).sum())
         m["organizations_dead"][row] = int((world.org_status == DEAD).sum())
         m["memberships_active"][row] = len(flows.rows)
+        if min(hegemon, rising) >= 0:  # the start has no change: 0
+            moved = power_terms is not None and row > 0
+            change = np.log(m["hegemon_rising_ratio"][row] / m["hegemon_rising_ratio"][row - 1]) if moved else 0.0
+            parts = ratio_decomposition(power_terms, hegemon, rising, change) if moved else {}
+            for name in RATIO_PARTS:
+                m[f"ratio_change_{name}"][row] = parts.get(name, 0.0)
+            m["ratio_change"][row] = change
         if self.collect_states:
             s = self.states
             s["power"][row] = power
@@ -197,6 +316,8 @@ class Outcomes:
             s["alignment_hegemon"][row] = world.align_hegemon
             s["alignment_rising"][row] = world.align_rising
             self.state_codes = list(world.state_code)
+            self.state_roles = [ROLES[r] for r in world.role]
+        self.organizations.record(year, world, flows)
         self.recorded = max(self.recorded, row + 1)
 
     def record_strategies(self, row: int, world: World, flows: Flows, state) -> None:
@@ -234,13 +355,14 @@ class Outcomes:
     def get_agent_vars_dataframe(self) -> pd.DataFrame:
         """One row per state and recorded year (long format), or an empty frame if not collected."""
         if not self.collect_states:
-            return pd.DataFrame(columns=["step", "year", "state", *STATE_MEASURES])
+            return pd.DataFrame(columns=["step", "year", "state", "role", *STATE_MEASURES])
         n = len(self.state_codes)
         steps = np.repeat(np.arange(self.recorded), n)
         return pd.DataFrame({
             "step": steps,
             "year": self.model["year"][: self.recorded].astype(int).repeat(n),
             "state": pd.Categorical.from_codes(np.tile(np.arange(n), self.recorded), self.state_codes).astype(str),
+            "role": np.tile(np.asarray(self.state_roles, dtype=object), self.recorded),
             **{k: v[: self.recorded].ravel().astype(int) if k == "nativist_government" else v[: self.recorded].ravel()
                for k, v in self.states.items()},
         })

@@ -36,7 +36,7 @@ PARQUET_ABOVE_ROWS = 200_000
 LARGE_PANEL = 50_000
 
 OUTPUT_FILES = ("timeseries.csv", "events.csv", "events.parquet", "states.csv", "states.parquet", "memberships.csv",
-                "memberships.parquet", "cascades.csv", "figure.png", "summary.md", "run.json")
+                "memberships.parquet", "cascades.csv", "organizations.csv", "figure.png", "summary.md", "run.json")
 
 
 def default_format(memberships: int, steps: int) -> str:
@@ -66,6 +66,10 @@ MEMBERSHIP_PANEL_COLUMNS = {
     "compliance": "compliance cost (power units a year)",
     "policy_distance": "distance from the state's ideal point to the organization's policy (ideal-point units)",
     "leads": "True if the state leads the organization this year",
+    "value": "ũ, the membership's yearly value to the state this year, in years of its own uncapped dues (MODEL.md §4.5)",
+    "exposure": "contagion exposure X at the end of the year, acting on next year's choice (MODEL.md §4.8)",
+    "discount": "dues discount won by concessions, a share of dues (at most 0.5)",
+    "arrears": "unpaid dues owed at the end of the year (power units)",
 }
 
 #: events.csv: column -> description.
@@ -76,7 +80,7 @@ EVENT_COLUMNS = {
     "organization": "organization code, or empty",
     "month": "month of a legal date (1–12), 0 when the event has none",
     "substantive": "substantive legality of an exit: explicit_clause, implied_right, consent, contested or non_treaty",
-    "procedural": "procedural legality of an exit: followed or violated",
+    "procedural": "procedural legality of an exit: followed or violated; empty for a contested walk-out (with no right to leave there is no procedure to follow or violate) and for events that are not exits",
     "cause": "the largest positive term of the decision (performance, cost, preferences, contagion, window, pretext), else unclear; for a great power's strategic action, the strategy (exit_diplomacy, inclusive, exclusive, gap_filling, counter_institutions)",
     "detail": "free text",
 }
@@ -88,6 +92,8 @@ CASCADE_COLUMNS = {
     "organization": "the organization it left",
     "size": "notices and walk-outs in the next 2 years by states that were members at the seed, to it or to same-area organizations (each counted for the earliest seed it follows)",
     "censored": "True when the 2-year window runs past the end of the run",
+    "expected": "followers expected by chance: the hazard of notice, without the exposure term, of the memberships that could follow the seed (the same members, in it or same-area organizations), summed over the same window",
+    "excess": "size − expected: the followers beyond chance",
 }
 
 FILE_DESCRIPTIONS = {
@@ -96,10 +102,12 @@ FILE_DESCRIPTIONS = {
     "memberships.csv / .parquet": f"one row per counted membership and year (streamed; only when asked above {LARGE_PANEL:,} memberships)",
     "events.csv / .parquet": "one row per event, in the order they happened",
     "cascades.csv": "one row per contagion cascade seed, with its size",
+    "organizations.csv": "one row per organization and year",
     "figure.png": "power shares, the hegemon/rising ratio, leadership, exits and threats, organizations, output per need",
     "summary.md": "the run's story in a few lines",
-    "run.json": "the resolved scenario and parameters, seeds, versions, git commit and command: all it takes to reproduce "
-                "the run; `\"finished\": true` and the list of the run's `files`",
+    "run.json": "the resolved scenario and parameters, seeds, versions, git commit (and whether the working tree had "
+                "uncommitted changes: git_dirty) and command: all it takes to reproduce the run; `\"finished\": true` "
+                "and the list of the run's `files`",
 }
 
 _OPENING = """\
@@ -133,7 +141,7 @@ def _opening(name: str, panel: bool) -> str:
 
 def outputs_markdown() -> str:
     """docs/outputs.md: the data dictionary of a run's files (made from the code's own tables)."""
-    from .outcomes import MODEL_MEASURES, STATE_MEASURES, STRATEGY_MEASURES
+    from .outcomes import MODEL_MEASURES, ORGANIZATION_PANEL_COLUMNS, STATE_MEASURES, STRATEGY_MEASURES
 
     def table(columns: dict[str, str]) -> list[str]:
         return ["| column | meaning (unit) |", "|---|---|", *(f"| `{k}` | {v} |" for k, v in columns.items())]
@@ -181,10 +189,12 @@ def outputs_markdown() -> str:
               "folder as it was.", ""]
     lines += section("timeseries", MODEL_MEASURES | STRATEGY_MEASURES)
     lines += section("states", {"step": "years since the start", "year": "calendar year", "state": "state code",
+                                "role": "hegemon, rising, ally or other",
                                 **STATE_MEASURES})
     lines += section("memberships", MEMBERSHIP_PANEL_COLUMNS)
     lines += section("events", EVENT_COLUMNS)
     lines += section("cascades", CASCADE_COLUMNS)
+    lines += section("organizations", ORGANIZATION_PANEL_COLUMNS)
     return "\n".join(lines)
 
 
@@ -236,6 +246,18 @@ def git_commit(directory: Path | None = None) -> str | None:
     return result.stdout.strip() or None if result.returncode == 0 else None
 
 
+def git_dirty(directory: Path | None = None) -> bool | None:
+    """Whether the source tree exitsim runs from has uncommitted changes (so ``git_commit`` alone
+    does not reproduce the run), or None outside git."""
+    directory = directory or Path(__file__).resolve().parent
+    try:
+        result = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=directory,
+                                capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return bool(result.stdout.strip()) if result.returncode == 0 else None
+
+
 def versions() -> dict[str, str]:
     """Versions of exitsim and the libraries that decide its numbers."""
     import mesa
@@ -250,9 +272,25 @@ def versions() -> dict[str, str]:
 
 
 def transition_year(timeseries: pd.DataFrame) -> int | None:
-    """The first year the rising power's power reaches the hegemon's, or None."""
-    reached = timeseries.loc[timeseries["hegemon_rising_ratio"] <= 1.0, "year"]
+    """The first year after the start in which the rising power's power reaches the hegemon's,
+    or None: when it never does, and when it was not behind at the start (there is no
+    transition to date then)."""
+    ratio = timeseries["hegemon_rising_ratio"]
+    if not len(ratio) or not ratio.iloc[0] > 1.0:
+        return None
+    reached = timeseries.loc[ratio <= 1.0, "year"]
     return int(reached.iloc[0]) if len(reached) else None
+
+
+def counted(n: int | float, noun: str, plural: str | None = None) -> str:
+    """``"1 notice"``, ``"2 notices"``: a whole number with its noun."""
+    n = int(n)
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+#: events.csv's kinds as the summary names them: (singular, plural).
+_EVENT_WORDS = {"walkout": ("walk-out", "walk-outs"), "consent": ("answer to a request for consent",
+                                                               "answers to requests for consent")}
 
 
 def write_figure(timeseries: pd.DataFrame, path: Path, title: str) -> None:
@@ -310,28 +348,66 @@ def _cascade_line(cascades: pd.DataFrame) -> str:
     if not len(cascades):
         return "* Contagion: no lead state or hegemon left an organization."
     largest = cascades.sort_values(["size", "year"], ascending=[False, True]).iloc[0]
-    return (f"* Contagion: {len(cascades)} exits by a lead state or the hegemon, followed within two years by "
-            f"{int(cascades['size'].sum())} others; the largest cascade followed {largest.state}'s exit from "
-            f"{largest.organization} in {int(largest.year)} ({int(largest['size'])} followers).")
+    followers, chance = int(cascades["size"].sum()), float(cascades["expected"].sum())
+    return (f"* Contagion: {counted(len(cascades), 'exit')} by a lead state or the hegemon, followed within two years "
+            f"by {counted(followers, 'other')} where {chance:.1f} would have left by chance (the same members' hazard "
+            f"without contagion): {round(followers - chance, 1) + 0.0:+.1f} beyond chance; the largest cascade followed "
+            f"{largest.state}'s exit from {largest.organization} in {int(largest.year)} "
+            f"({counted(largest['size'], 'follower')}, {float(largest['expected']):.1f} by chance).")
+
+
+def ratio_factors(timeseries: pd.DataFrame) -> dict[str, float]:
+    """The run's change of the hegemon/rising ratio as factors that multiply to it: exp of each
+    ``ratio_change_*`` column summed over the years, and ``institutions``, their product over
+    the institutional flows (:data:`exitsim.outcomes.RATIO_PARTS`)."""
+    from .mechanisms.flows import FLOW_NAMES
+    from .outcomes import RATIO_PARTS
+
+    sums = {name: float(timeseries[f"ratio_change_{name}"].sum()) for name in RATIO_PARTS}
+    factors = {name: math.exp(value) for name, value in sums.items()}
+    factors["institutions"] = math.exp(sum(sums[name] for name in FLOW_NAMES))
+    return factors
+
+
+def _ratio_line(timeseries: pd.DataFrame) -> str:
+    """The summary's decomposition of the ratio's change into growth, institutions and noise."""
+    from .mechanisms.flows import FLOW_NAMES
+
+    f = ratio_factors(timeseries)
+    flows = ", ".join(f"{name.replace('_', ' ')} ×{f[name]:.3f}" for name in FLOW_NAMES)
+    total = f["growth"] * f["institutions"] * f["noise"] * f["other"]
+    other = f", scheduled shocks and debts ×{f['other']:.3f}" if abs(f["other"] - 1) > 5e-4 else ""
+    return (f"* What moved the ratio (factors that multiply to its change, ×{total:.3f}): the growth rates "
+            f"×{f['growth']:.3f}, institutions ×{f['institutions']:.3f} ({flows}), random shocks ×{f['noise']:.3f}"
+            f"{other}.")
 
 
 def _great_power_lines(first, last, transition) -> list[str]:
     """The summary's lines on the hegemon and the rising power (what exists of them)."""
     lines = []
+    start, end = int(first.year), int(last.year)
     if math.isfinite(first.hegemon_power_share):
         lines.append(f"* Hegemon's share of world power {first.hegemon_power_share:.1%} → {last.hegemon_power_share:.1%}; "
                      f"output led by it {first.hegemon_leadership_share:.1%} → {last.hegemon_leadership_share:.1%}; "
-                     f"it pays {last.budget_share_hegemon:.1%} of all dues ({last.hegemon_dues_rate:.2%} of its "
-                     f"power a year).")
+                     + (f"its share of all dues paid {first.budget_share_hegemon:.1%} → {last.budget_share_hegemon:.1%}, "
+                        f"its dues {first.hegemon_dues_rate:.2%} of its power in {start} and {last.hegemon_dues_rate:.2%} "
+                        f"in {end}." if math.isfinite(first.budget_share_hegemon) and math.isfinite(last.budget_share_hegemon)
+                        else f"no state paid dues in {end if not math.isfinite(last.budget_share_hegemon) else start}."))
     if math.isfinite(first.rising_power_share):
         lines.append(f"* Rising power's share of world power {first.rising_power_share:.1%} → "
                      f"{last.rising_power_share:.1%}; output led by it {first.rising_leadership_share:.1%} → "
                      f"{last.rising_leadership_share:.1%}.")
     if math.isfinite(first.hegemon_rising_ratio):
-        lines.append(f"* Hegemon / rising power: {first.hegemon_rising_ratio:.2f} → {last.hegemon_rising_ratio:.2f}; "
-                     + (f"the rising power overtook the hegemon in {transition}." if transition
-                        else "no power transition."))
+        if first.hegemon_rising_ratio <= 1.0:
+            where = ("the two start level" if math.isclose(first.hegemon_rising_ratio, 1.0)
+                     else "the rising power starts ahead") + ", so there is no transition to date"
+        else:
+            where = (f"the rising power overtook the hegemon in {transition}" if transition
+                     else "no power transition")
+        lines.append(f"* Hegemon / rising power: {first.hegemon_rising_ratio:.2f} in {start} → "
+                     f"{last.hegemon_rising_ratio:.2f} in {end}; {where}.")
     return lines or ["* No state is the hegemon or the rising power in this scenario."]
+
 
 
 #: How the summary names what each strategy did (event kind -> words), in this order.
@@ -379,8 +455,43 @@ def _strategy_lines(model, timeseries: pd.DataFrame, events: pd.DataFrame) -> li
     return lines
 
 
+def _exit_line(model, timeseries: pd.DataFrame) -> str:
+    """The summary's line on notices, threats and exits: the rate compared with the real one is
+    that of the model's own notices, not the timeline's."""
+    t = timeseries
+    notices, scheduled = int(t.notices.sum()), int(t.notices_scheduled.sum())
+    at_risk = t.at_risk.sum()
+    own = (notices - scheduled) / at_risk if at_risk else 0.0
+    rate = (f"{own:.5f} per member-year at risk; the real rate is about 0.0004" if not scheduled else
+            f"{scheduled} scheduled by the timeline; the model's own {notices - scheduled}: {own:.5f} per member-year "
+            f"at risk, where the real rate is about 0.0004")
+    non_treaty = int(t.non_treaty_exits.sum())
+    return (f"* Exit and voice: {counted(notices, 'lawful notice')} ({rate}); {counted(t.withdrawals.sum(), 'withdrawal')} "
+            f"took effect" + (f", and {counted(non_treaty, 'exit from a non-treaty body', 'exits from non-treaty bodies')}"
+                              if non_treaty else "")
+            + f"; {counted(t.rescissions.sum(), 'notice')} rescinded; {counted(t.threats.sum(), 'threat')}; "
+            f"{counted(t.concessions.sum(), 'concession')} (to threats or notices); "
+            f"{counted(t.walkouts_contested.sum() + t.walkouts_violated.sum(), 'walk-out')}; "
+            f"{counted(t.rejoins.sum() + t.returns.sum(), 'rejoin or return', 'rejoins or returns')}.")
+
+
+def _events_line(events: pd.DataFrame) -> str:
+    if not len(events):
+        return "* Events recorded: none."
+    parts = []
+    for kind, n in events["kind"].value_counts().items():
+        singular, plural = _EVENT_WORDS.get(kind, (kind, kind + "s"))
+        part = counted(n, singular, plural)
+        if kind == "withdrawal":  # exits from non-treaty bodies are recorded as withdrawals too
+            non_treaty = int(events.loc[events.kind == "withdrawal", "substantive"].eq("non_treaty").sum())
+            part += f" ({non_treaty} from a non-treaty body)" if non_treaty else ""
+        parts.append(part)
+    return f"* Events recorded: {len(events)} ({', '.join(parts)})."
+
+
 def summary_text(model, timeseries: pd.DataFrame, events: pd.DataFrame, cascades: pd.DataFrame) -> str:
-    """A short Markdown account of the run."""
+    """A short Markdown account of the run; every figure says which year it is from, or
+    gives the start and the end."""
     first, last = timeseries.iloc[0], timeseries.iloc[-1]
     world = model.world
     transition = transition_year(timeseries)
@@ -394,20 +505,18 @@ def summary_text(model, timeseries: pd.DataFrame, events: pd.DataFrame, cascades
         f"world seed {model.config.world_seed}, seed {model.seed}.",
         *_great_power_lines(first, last, transition),
         *_strategy_lines(model, timeseries, events),
-        f"* The median state gains {last.median_net_gain_rate:.2%} of its power a year from institutions; "
-        f"hierarchy of leadership {first.hierarchy:.2f} → {last.hierarchy:.2f}.",
+        *([_ratio_line(timeseries)] if math.isfinite(first.hegemon_rising_ratio) else []),
+        f"* The median state gains {first.median_net_gain_rate:.2%} of its power a year from institutions in "
+        f"{int(first.year)}, {last.median_net_gain_rate:.2%} in {int(last.year)}; hierarchy of leadership "
+        f"{first.hierarchy:.2f} → {last.hierarchy:.2f}.",
         f"* Gini of power {first.gini_power:.3f} → {last.gini_power:.3f}; "
-        f"organizations alive / zombie / dead at the end: {int(last.organizations_alive)} / "
-        f"{int(last.organizations_zombie)} / {int(last.organizations_dead)}.",
-        f"* Exit and voice: {int(timeseries.notices.sum())} notices ({model.withdrawal_rate():.5f} per member-year "
-        f"at risk; the real rate is about 0.0004), {int(timeseries.withdrawals.sum())} withdrawals took effect, "
-        f"{int(timeseries.rescissions.sum())} notices rescinded, {int(timeseries.threats.sum())} threats, "
-        f"{int(timeseries.concessions.sum())} concessions (to threats or notices), "
-        f"{int(timeseries.walkouts_contested.sum() + timeseries.walkouts_violated.sum())} walk-outs, "
-        f"{int(timeseries.rejoins.sum() + timeseries.returns.sum())} rejoins or returns.",
+        f"organizations alive / zombie / dead: {int(first.organizations_alive)} / {int(first.organizations_zombie)} / "
+        f"{int(first.organizations_dead)} at the start, {int(last.organizations_alive)} / "
+        f"{int(last.organizations_zombie)} / {int(last.organizations_dead)} at the end "
+        f"({counted(timeseries.foundings.sum(), 'founding')}, {counted(timeseries.deaths.sum(), 'death')}).",
+        _exit_line(model, timeseries),
         _cascade_line(cascades),
-        f"* Events recorded: {len(events)}"
-        + (" (" + ", ".join(f"{n} {k}" for k, n in events["kind"].value_counts().items()) + ")." if len(events) else "."),
+        _events_line(events),
     ]
     return "\n".join(lines) + "\n"
 
@@ -434,7 +543,8 @@ def write_run(model, folder: Path, file_format: str, membership_files: list[str]
     events = model.events.to_frame()
     cascades = model.cascades()
     written = list(membership_files)
-    for name, frame in (("timeseries.csv", timeseries), ("cascades.csv", cascades)):
+    for name, frame in (("timeseries.csv", timeseries), ("cascades.csv", cascades),
+                        ("organizations.csv", model.organization_panel())):
         write_csv(frame, folder / name)
         written.append(name)
     for stem, frame in (("states", model.datacollector.get_agent_vars_dataframe()), ("events", events)):
@@ -455,6 +565,7 @@ def write_run(model, folder: Path, file_format: str, membership_files: list[str]
         "format": file_format,
         "versions": versions(),
         "git_commit": git_commit(),
+        "git_dirty": git_dirty(),
         "command": command,
         "elapsed_seconds": round(elapsed_seconds, 3),
         "files": sorted(written),

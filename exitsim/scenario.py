@@ -12,18 +12,18 @@ into an overflow or a NaN in a run.
 
 from __future__ import annotations
 
+import math
 import os
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
-from ruamel.yaml import YAML
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError, create_model, model_validator
 
 from .clauses import CLAUSE_KINDS, TENURE_BASES, ClauseError, parse_effective_rule
 from .codes import GOVERNMENTS, ISSUE_AREAS, NEVER, ROLES, VOTING_RULES
-from .generate import GenerateOptions, generate_organizations, generate_states
+from .generate import GenerateSpec, generate_organizations, generate_states
 from .loading import (
     Document,
     Overrides,
@@ -32,23 +32,16 @@ from .loading import (
     check_overrides,
     read_document,
     validate,
-    yaml_reader,
 )
 from .mechanisms.budget import backcast_history
 from .parameters import GROUPS, PYTHON_TYPES, REGISTRY, Params, make_params, parameters_in_group, suggest
+from .strict import MAX_POWER, MAX_SEED, MAX_STEPS, Fraction, Spec, StrictModel
 from .timeline import MAX_POWER_SHOCK, TIMELINE_KINDS, ScheduledEvent, TimelineError, membership_ok, not_a_member
 from .world import Memberships, World
 
 Code = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]{0,23}$",
                             description="A short unique code: letters, digits, _ or -, starting with a letter.")]
-Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 
-MAX_POWER = 1e9
-"""The largest power a state can be given (any unit: only ratios matter)."""
-MAX_STEPS = 1000
-"""The longest run, in years."""
-MAX_SEED = 2**63 - 1
-"""The largest seed (a 64-bit signed integer, so seeds survive every file format)."""
 MAX_IDEAL_POINT = 10.0
 """Ideal points lie within ± this (generated ones are standard normal)."""
 EFFECTIVE_RULE_LIMITS = {"months_after": 1200, "end_of_year_after": 100, "negotiated_or_months": 1200}
@@ -58,26 +51,37 @@ IdealCoordinate = Annotated[float, Field(ge=-MAX_IDEAL_POINT, le=MAX_IDEAL_POINT
 IdealPoint = Annotated[list[IdealCoordinate], Field(min_length=1, max_length=2)]
 EventValue = Annotated[float, Field(ge=-1.0, le=MAX_POWER_SHOCK)]
 
-#: Every model of the schema: unknown keys refused, types strict (no true for 1, no "5" for 5),
-#: numbers finite.
-STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+def _year_or_month(value):
+    """A date of the calendar (MODEL.md §4.7): a year (``2016``) or a year and month
+    (``2016-11``), years 1800–3000; returned as given (a whole number or ``YYYY-MM`` text)."""
+    text = str(value).strip() if isinstance(value, str) else None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{value} is not a finite number: write a year (2016) or a year and month (2016-11)")
+    if isinstance(value, int) and not isinstance(value, bool):
+        year, month = value, 1
+    elif text is not None and len(parts := text.split("-")) == 2 and all(p.isdigit() for p in parts):
+        year, month = int(parts[0]), int(parts[1])
+    else:
+        raise ValueError(f"write a year (2016) or a year and month (2016-11), not {value!r}")
+    if not 1800 <= year <= 3000 or not 1 <= month <= 12:
+        raise ValueError(f"{value!r} is not a date from 1800 to 3000 with a month 1–12: write e.g. 2016 or 2016-11")
+    return value if text is None else f"{year:04d}-{month:02d}"
 
 
-class _Plain(BaseModel):
-    """A strict model that takes numpy's numbers (``np.int64(3)``) as the Python ones they are."""
-
-    model_config = STRICT
-
-    @model_validator(mode="before")
-    @classmethod
-    def _numpy_as_python(cls, data):
-        if isinstance(data, dict):
-            return {key: value.item() if isinstance(value, np.generic) else value for key, value in data.items()}
-        return data
+#: A year (``2016``) or a year and month (``2016-11``): joining dates and entries into force.
+YearOrMonth = Annotated[Annotated[int, Field(ge=1800, le=3000)] | Annotated[str, Field(pattern=r"^\d{4}-\d{2}$")],
+                        BeforeValidator(_year_or_month), Field(json_schema_extra={"examples": [2016, "2016-11"]})]
 
 
-class _Strict(_Plain):
-    model_config = ConfigDict(**STRICT, validate_default=True)
+def year_and_month(value: int | str | None, default: tuple[int, int]) -> tuple[int, int]:
+    """``(year, month)`` of a :data:`YearOrMonth` (January when only the year is given), or
+    ``default`` for None."""
+    if value is None:
+        return default
+    if isinstance(value, int):
+        return value, 1
+    year, month = value.split("-")
+    return int(year), int(month)
 
 
 # --- the schema ---------------------------------------------------------------------------------
@@ -88,16 +92,16 @@ def _parameter_group_model(group: str) -> type[BaseModel]:
         python_type = Literal[p.choices] if p.kind == "choice" else PYTHON_TYPES[p.kind]
         fields[p.name] = (python_type, Field(default=p.default, ge=p.low, le=p.high,
                                              description=f"{p.description} [{p.unit}]"))
-    return create_model(f"{group.title()}Parameters", __base__=_Plain, **fields)
+    return create_model(f"{group.title()}Parameters", __base__=StrictModel, **fields)
 
 
 _GROUP_MODELS = {g: _parameter_group_model(g) for g in GROUPS if g != "scale"}
 ParametersSpec = create_model(
-    "ParametersSpec", __base__=_Plain,
+    "ParametersSpec", __base__=StrictModel,
     **{g: (model, Field(default_factory=model, description=GROUPS[g])) for g, model in _GROUP_MODELS.items()})
 
 
-class ClauseSpec(_Strict):
+class ClauseSpec(Spec):
     """An organization's withdrawal clause (``exitsim/data/README.md``'s grammar)."""
 
     kind: Literal[CLAUSE_KINDS] = Field("implied", description="explicit, implied, consent, none or non_treaty.")
@@ -121,12 +125,12 @@ class ClauseSpec(_Strict):
         return self
 
 
-class MemberSpec(_Strict):
+class MemberSpec(Spec):
     state: Code = Field(description="The member state's code.")
-    joined: int | None = Field(None, ge=1800, le=3000, description="Year it joined (default: the organization's founding year).")
+    joined: YearOrMonth | None = Field(None, description="When it joined, or the treaty entered into force for it: a year (2001) or a year and month (2016-11); minimum tenures count from it (default: the organization's founding date).")
 
 
-class StateSpec(_Strict):
+class StateSpec(Spec):
     """One state (MODEL.md §2)."""
 
     code: Code
@@ -146,7 +150,7 @@ class StateSpec(_Strict):
         return list(self.ideal_point) if isinstance(self.ideal_point, list) else [self.ideal_point]
 
 
-class ReservationSpec(_Strict):
+class ReservationSpec(Spec):
     """A state's own withdrawal terms for one organization (e.g. the United States' 1948 WHO
     reservation: one year's notice, the current year's dues paid in full)."""
 
@@ -154,7 +158,7 @@ class ReservationSpec(_Strict):
     clause: ClauseSpec = Field(description="Its own withdrawal terms, replacing the organization's clause for it.")
 
 
-class TimelineEventSpec(_Strict):
+class TimelineEventSpec(Spec):
     """A scheduled event (see exitsim/timeline.py for what each kind does and when)."""
 
     year: int = Field(ge=1800, le=3000, description="Calendar year; must fall within the run (after start_year).")
@@ -176,7 +180,7 @@ class TimelineEventSpec(_Strict):
         return ScheduledEvent(self.year, self.kind, self.state, self.organization or "", self.month, self.value)
 
 
-class OrganizationSpec(_Strict):
+class OrganizationSpec(Spec):
     """One intergovernmental organization (MODEL.md §2)."""
 
     code: Code
@@ -186,7 +190,7 @@ class OrganizationSpec(_Strict):
     voting: Literal[VOTING_RULES] = Field("one_state_one_vote", description="one_state_one_vote or weighted.")
     budget_rate: float | None = Field(None, ge=0, le=0.01, description="Budget rate b_k (default: the budget_rate parameter).")
     cap: float | None = Field(None, gt=0, le=1, description="Ceiling on a member's share of the budget (none if omitted).")
-    founded: int | None = Field(None, ge=1800, le=3000, description="Year founded (default: the start year).")
+    founded: YearOrMonth | None = Field(None, description="When the treaty entered into force: a year (1949) or a year and month (1949-08) (default: the start year).")
     quality: Fraction | None = Field(None, description="Performance q at the start (default: intrinsic quality).")
     intrinsic_quality: Fraction = Field(0.67, description="Intrinsic quality q̄ (mean of Beta(4, 2)).")
     value: float = Field(0.0, ge=-5, le=5, description="Value in standard deviations: θ_k = θ·exp(σ_θ·value).")
@@ -200,36 +204,7 @@ class OrganizationSpec(_Strict):
         return [m if isinstance(m, str) else m.state for m in self.members]
 
 
-class GenerateSpec(_Strict):
-    """A generated world (distributions of ``world_facts.md``), to which explicit entries are added."""
-
-    states: int = Field(0, ge=0, le=10000, description="Number of states to generate.")
-    organizations: int = Field(0, ge=0, le=20000, description="Number of organizations to generate.")
-    power_gini: float = Field(0.83, gt=0, lt=1, description="Inequality of power: the Gini of the generated power values (the real capability shares: 0.83).")
-    total_power: float = Field(1000.0, ge=1, le=MAX_POWER, description="Sum of the generated states' power (any unit; only ratios matter).")
-    memberships_per_state: float = Field(63.0, ge=0, le=20000, description="Average number of organizations a state belongs to (real: 63).")
-    memberships_spread: float = Field(0.25, ge=0, le=5, description="Spread of memberships per state, as a share of the average.")
-    memberships_per_tenfold_power: float = Field(11.0, ge=-100, le=100, description="Extra memberships for every tenfold power (real: about 11).")
-    min_memberships: int = Field(5, ge=0, le=20000, description="Every state belongs to at least this many organizations.")
-    members_median: float = Field(17.5, gt=0, le=10000, description="Median of the target sizes of organizations; filling them raises the median by about 1.5 (17.5 gives the real 19).")
-    min_members: int = Field(3, ge=1, le=10000, description="Every organization gets at least this many members (its nearest states are added).")
-    proximity_scale: float = Field(1.5, gt=0, le=100, description="How far from an organization's ideological centre states still join it (ideal-point units).")
-    dimensions: int = Field(1, ge=1, le=2, description="Dimensions of the ideal-point space: 1 or 2.")
-    cap_min_members: int = Field(50, ge=1, le=10000, description="An organization copies its template's contribution cap only if it has at least this many members.")
-    growth_mean: float = Field(0.03, ge=-0.5, le=0.5, description="Mean yearly growth rate of the states other than the hegemon and the rising power.")
-    growth_sd: float = Field(0.01, ge=0, le=0.5, description="Standard deviation of their growth rates.")
-    hegemon: bool = Field(True, description="Make the most powerful state the hegemon and the second the rising power.")
-    hegemon_rising_ratio: float = Field(2.5, ge=1, le=1000, description="The hegemon's power over the rising power's (1: equals).")
-    hegemon_growth: float = Field(0.02, ge=-0.5, le=0.5, description="The hegemon's yearly growth rate.")
-    rising_growth: float = Field(0.05, ge=-0.5, le=0.5, description="The rising power's yearly growth rate.")
-    ally_share: Fraction = Field(0.15, description="Share of the other states, nearest the hegemon's ideal point, that become its allies.")
-    founded_from: int = Field(1945, ge=1800, le=3000, description="Earliest founding year of generated organizations.")
-
-    def options(self) -> GenerateOptions:
-        return GenerateOptions(**self.model_dump())
-
-
-class Scenario(_Strict):
+class Scenario(Spec):
     """A scenario file: metadata, parameters, a world (generated and/or explicit)."""
 
     name: str = Field("unnamed", pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}$",
@@ -263,10 +238,6 @@ class Scenario(_Strict):
 
 ScenarioOverrides = Overrides
 """``["steps=30", "states.USA.nativism=0.8", ...]`` (values read as YAML) or ``{"steps": 30, ...}``."""
-
-
-def _yaml() -> YAML:
-    return yaml_reader()  # round-trip: plain data only, duplicate keys rejected, lines known
 
 
 def default_scenario_path() -> Path:
@@ -448,63 +419,106 @@ def cross_check(scenario: Scenario, states: list[StateSpec] | None = None,
     states = explicit_states if states is None else states
     organizations = explicit_orgs if organizations is None else organizations
     offset_s, offset_o = len(states) - len(explicit_states), len(organizations) - len(explicit_orgs)
-    problems: list[Problem] = []
-    if len(states) < 2:
-        problems.append((("states",), f"a scenario needs at least 2 states, it has {len(states)}"))
-    first_seen: dict[str, int] = {}
-    for i, s in enumerate(states):
-        if s.code in first_seen and i >= offset_s:
-            problems.append((("states", i - offset_s, "code"), f"state code {s.code!r} is used twice"))
-        first_seen.setdefault(s.code, i)
-    seen_orgs: set[str] = set()
-    for k, o in enumerate(organizations):
-        if o.code in seen_orgs and k >= offset_o:
-            problems.append((("organizations", k - offset_o, "code"), f"organization code {o.code!r} is used twice"))
-        seen_orgs.add(o.code)
     known = {s.code: s for s in states}
+    problems = _too_few_states(states)
+    problems += _codes_used_twice(states, offset_s, "states", "state")
+    problems += _codes_used_twice(organizations, offset_o, "organizations", "organization")
     for k, o in enumerate(explicit_orgs):
-        members = o.member_codes()
-        listed: set[str] = set()
-        for j, code in enumerate(members):
-            if code not in known:
-                hint = suggest(code, known)
-                problems.append((("organizations", k, "members", j),
-                                 f"{code!r} is not a state of the scenario" + (f" (did you mean {hint!r}?)" if hint else "")))
-            elif code in listed:
-                problems.append((("organizations", k, "members", j),
-                                 f"{code!r} is listed twice among the members of {o.code}"))
-            listed.add(code)
-        for j, reservation in enumerate(o.reservations):
-            if reservation.state not in members:
-                problems.append((("organizations", k, "reservations", j, "state"),
-                                 f"{reservation.state!r} holds a reservation but is not a member of {o.code}"))
+        problems += _member_problems(k, o, known) + _reservation_problems(k, o)
+    problems += _alliance_problems(explicit_states, known)
+    problems += _great_powers_named_twice(states, offset_s)
+    problems += _ideal_point_dimension_problems(states, explicit_states)
+    problems += _timeline_problems(scenario, known, {o.code for o in organizations})
+    return problems
+
+
+def _too_few_states(states: list[StateSpec]) -> list[Problem]:
+    if len(states) < 2:
+        return [(("states",), f"a scenario needs at least 2 states, it has {len(states)}")]
+    return []
+
+
+def _codes_used_twice(entries: list[StateSpec] | list[OrganizationSpec], offset: int, section: str,
+                      noun: str) -> list[Problem]:
+    """An explicit entry (from ``offset`` on) whose code an earlier entry has."""
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(entries):
+        if entry.code in seen and i >= offset:
+            problems.append(((section, i - offset, "code"), f"{noun} code {entry.code!r} is used twice"))
+        seen.add(entry.code)
+    return problems
+
+
+def _not_a_state(code: str, known: dict[str, StateSpec]) -> str:
+    hint = suggest(code, known)
+    return f"{code!r} is not a state of the scenario" + (f" (did you mean {hint!r}?)" if hint else "")
+
+
+def _member_problems(k: int, organization: OrganizationSpec, known: dict[str, StateSpec]) -> list[Problem]:
+    """Members that are no state of the scenario, or listed twice."""
+    problems: list[Problem] = []
+    listed: set[str] = set()
+    for j, code in enumerate(organization.member_codes()):
+        if code not in known:
+            problems.append((("organizations", k, "members", j), _not_a_state(code, known)))
+        elif code in listed:
+            problems.append((("organizations", k, "members", j),
+                             f"{code!r} is listed twice among the members of {organization.code}"))
+        listed.add(code)
+    return problems
+
+
+def _reservation_problems(k: int, organization: OrganizationSpec) -> list[Problem]:
+    """Reservations held by states that are not members."""
+    members = organization.member_codes()
+    return [(("organizations", k, "reservations", j, "state"),
+             f"{reservation.state!r} holds a reservation but is not a member of {organization.code}")
+            for j, reservation in enumerate(organization.reservations) if reservation.state not in members]
+
+
+def _alliance_problems(explicit_states: list[StateSpec], known: dict[str, StateSpec]) -> list[Problem]:
+    """Allies that are no state of the scenario, or do not list the state back."""
+    problems: list[Problem] = []
     for i, s in enumerate(explicit_states):
         for j, ally in enumerate(s.alliances):
             if ally not in known:
-                hint = suggest(ally, known)
-                problems.append((("states", i, "alliances", j),
-                                 f"{ally!r} is not a state of the scenario" + (f" (did you mean {hint!r}?)" if hint else "")))
+                problems.append((("states", i, "alliances", j), _not_a_state(ally, known)))
             elif s.code not in known[ally].alliances:
                 problems.append((("states", i, "alliances", j),
                                  f"alliances are mutual: {ally} must also list {s.code} among its alliances"))
+    return problems
+
+
+def _great_powers_named_twice(states: list[StateSpec], offset: int) -> list[Problem]:
+    """A second hegemon or rising power (a generated one is the generate block's doing)."""
+    problems: list[Problem] = []
     for role in ("hegemon", "rising"):
         holders = [i for i, s in enumerate(states) if s.role == role]
         for i in holders[1:]:
-            path = ("states", i - offset_s, "role") if i >= offset_s else ("generate", "hegemon")
+            path = ("states", i - offset, "role") if i >= offset else ("generate", "hegemon")
             name = "hegemon" if role == "hegemon" else "rising power"
             problems.append((path, f"at most one state can be the {name}; {states[holders[0]].code} already is"))
+    return problems
+
+
+def _ideal_point_dimension_problems(states: list[StateSpec], explicit_states: list[StateSpec]) -> list[Problem]:
+    """Explicit ideal points with another number of dimensions than the first state's."""
     dims = len(states[0].point()) if states else 1
-    for i, s in enumerate(explicit_states):
-        if len(s.point()) != dims:
-            problems.append((("states", i, "ideal_point"),
-                             f"all ideal points must have the same number of dimensions ({dims} here)"))
-    orgs = {o.code for o in organizations}
+    return [(("states", i, "ideal_point"), f"all ideal points must have the same number of dimensions ({dims} here)")
+            for i, s in enumerate(explicit_states) if len(s.point()) != dims]
+
+
+def _timeline_problems(scenario: Scenario, known: dict[str, StateSpec], organizations: set[str]) -> list[Problem]:
+    """Events naming an unknown state or organization, or falling outside the run."""
+    problems: list[Problem] = []
     last = scenario.start_year + scenario.steps
     for t, event in enumerate(scenario.timeline):
         if event.state not in known:
             problems.append((("timeline", t, "state"), f"{event.state!r} is not a state of the scenario"))
-        if event.organization and event.organization not in orgs:
-            problems.append((("timeline", t, "organization"), f"{event.organization!r} is not an organization of the scenario"))
+        if event.organization and event.organization not in organizations:
+            problems.append((("timeline", t, "organization"),
+                             f"{event.organization!r} is not an organization of the scenario"))
         if not scenario.start_year < event.year <= last:
             problems.append((("timeline", t, "year"),
                              f"{event.year} is outside the run: events fall in {scenario.start_year + 1}–{last} "
@@ -518,11 +532,10 @@ def all_specs(scenario: Scenario) -> tuple[list[StateSpec], list[OrganizationSpe
     if scenario.generate is None:
         return states, organizations
     rng = np.random.default_rng(scenario.world_seed)
-    options = scenario.generate.options()
-    generated = generate_states(options, rng)
+    generated = generate_states(scenario.generate, rng)
     return ([StateSpec.model_validate(s) for s in generated] + states,
             [OrganizationSpec.model_validate(o)
-             for o in generate_organizations(options, generated, scenario.start_year, rng)] + organizations)
+             for o in generate_organizations(scenario.generate, generated, scenario.start_year, rng)] + organizations)
 
 
 def resolve_world_specs(scenario: Scenario) -> tuple[list[StateSpec], list[OrganizationSpec]]:
@@ -547,16 +560,17 @@ def build_world(scenario: Scenario, params: Params | None = None) -> World:
     growth = np.array([s.growth for s in states], dtype=float)
     ally_pairs = sorted({tuple(sorted((index[s.code], index[a]))) for s in states for a in s.alliances})
     theta = params.output_multiplier * np.exp(params.output_spread * np.array([o.value for o in organizations]))
-    rows_state, rows_org, rows_joined, rows_reservation, reservations = [], [], [], [], []
+    rows_state, rows_org, rows_joined, rows_joined_month, rows_reservation, reservations = [], [], [], [], [], []
+    founded = [year_and_month(o.founded, (scenario.start_year, 1)) for o in organizations]
     for k, o in enumerate(organizations):
-        founded = o.founded if o.founded is not None else scenario.start_year
         own = {r.state: r.clause.model_dump() for r in o.reservations}
         for member in sorted(o.members, key=lambda x: x if isinstance(x, str) else x.state):
             code = member if isinstance(member, str) else member.state
-            joined = founded if isinstance(member, str) or member.joined is None else member.joined
+            joined = year_and_month(None if isinstance(member, str) else member.joined, founded[k])
             rows_state.append(index[code])
             rows_org.append(k)
-            rows_joined.append(joined)
+            rows_joined.append(joined[0])
+            rows_joined_month.append(joined[1])
             rows_reservation.append(len(reservations) if code in own else -1)
             if code in own:
                 reservations.append(own[code])
@@ -595,14 +609,15 @@ def build_world(scenario: Scenario, params: Params | None = None) -> World:
         quality=np.array([o.intrinsic_quality if o.quality is None else o.quality for o in organizations]),
         intrinsic_quality=np.array([o.intrinsic_quality for o in organizations]),
         value_multiplier=theta,
-        founded=np.array([scenario.start_year if o.founded is None else o.founded for o in organizations]),
+        founded=np.array([year for year, _ in founded], dtype=np.int64).reshape(m),
+        founded_month=np.array([month for _, month in founded], dtype=np.int8).reshape(m),
         founder=np.full(m, -1),
         club=np.array([o.club for o in organizations], dtype=bool),
         policy_offset=np.zeros((m, dims)),
         org_status=np.zeros(m, dtype=np.int8),
         clause=[o.clause.model_dump() for o in organizations],
         memberships=Memberships({"state": rows_state, "org": rows_org, "joined": rows_joined,
-                                 "reservation": rows_reservation}),
+                                 "joined_month": rows_joined_month, "reservation": rows_reservation}),
         reservations=reservations,
         history_years=params.pretext_years,  # the pretext looks back this far (MODEL.md §4.6)
     )

@@ -124,6 +124,12 @@ class Timeline:
     def __len__(self) -> int:
         return sum(len(v) for v in self._by_year.values())
 
+    def add(self, event: ScheduledEvent) -> None:
+        """Add an event after those already scheduled for its year."""
+        if not isinstance(event, ScheduledEvent):
+            raise TypeError(f"a Timeline holds ScheduledEvent entries, not {_shown(event)}")
+        self._by_year[event.year].append(event)
+
     def at(self, year: int, *kinds: str) -> list[ScheduledEvent]:
         """The events of a year (of the given kinds), in the order they were scheduled."""
         return [e for e in self._by_year.get(year, []) if not kinds or e.kind in kinds]

@@ -36,6 +36,7 @@ from .codes import (  # noqa: F401  (re-exported: the world's vocabulary)
     WITHDRAWN,
     ZOMBIE,
 )
+from .mechanisms import lifecycle
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -45,7 +46,8 @@ MEMBERSHIP_COLUMNS: dict[str, tuple[Any, Any]] = {
     "state": (np.intp, -1),
     "org": (np.intp, -1),
     "status": (np.int8, MEMBER),
-    "joined": (np.int32, 0),          # year the state joined (its accession)
+    "joined": (np.int32, 0),          # year the state joined (its accession, or entry into force for it)
+    "joined_month": (np.int8, 1),     # month (1–12) of that year: tenures count from it (MODEL.md §4.7)
     "dues": (np.float64, 0.0),        # dues paid in the last institutions phase (0: new member)
     "discount": (np.float64, 0.0),    # dues discount from concessions, at most 0.5
     "arrears": (np.float64, 0.0),     # unpaid dues owed (a debt after exit where obligations survive)
@@ -146,7 +148,7 @@ class World:
     :data:`ISSUE_AREAS`), ``institutionalization`` 1–3, ``weighted_voting``, ``budget_rate``
     b_k, ``need_base`` and ``need_world_power`` (N_k(t) = need_base · W(t) / need_world_power),
     ``cap`` (NaN: none), ``quality`` q, ``intrinsic_quality`` q̄, ``value_multiplier`` θ_k,
-    ``founded``, ``founder`` (−1: none), ``club``, ``policy_offset``, ``org_status`` and the
+    ``founded`` (and ``founded_month``), ``founder`` (−1: none), ``club``, ``policy_offset``, ``org_status`` and the
     withdrawal clause (``clause``, one dict per organization, read by the law mechanisms).
     """
 
@@ -186,6 +188,7 @@ class World:
     org_status: np.ndarray
     clause: list[dict]
     memberships: Memberships
+    founded_month: np.ndarray = field(default=None)  # month (1–12) of ``founded``: the treaty's entry into force
     need_base: np.ndarray = field(default=None)  # set by the model at the start
     need_world_power: np.ndarray = field(default=None)
     low_years: np.ndarray = field(default=None)  # consecutive years with q below the zombie level
@@ -194,16 +197,25 @@ class World:
     leader_history: np.ndarray = field(default=None)  # n_orgs × (history_years + 1): leader this year, 1, 2 … years ago
     reservations: list = field(default_factory=list)  # states' own clauses (membership column ``reservation``)
     history_years: int = 2  # years of performance and leadership kept: the pretext years (``pretext_years``)
+    area_reference: np.ndarray = field(default=None)  # per issue area: organizations alive at the start (N⁰_a)
+    area_reference_size: np.ndarray = field(default=None)  # per issue area: their members' harmonic mean (m⁰_a)
 
     def __post_init__(self):
         m = len(self.org_code)
-        defaults = {"need_base": np.zeros(m), "need_world_power": np.ones(m),
+        defaults = {"founded_month": np.ones(m, dtype=np.int8), "need_base": np.zeros(m),
+                    "need_world_power": np.ones(m),
                     "low_years": np.zeros(m, dtype=np.int64), "dying_years": np.zeros(m, dtype=np.int64),
                     "quality_history": np.repeat(np.asarray(self.quality, float)[:, None], self.history_years + 1, axis=1),
                     "leader_history": np.full((m, self.history_years + 1), -1, dtype=np.int64)}
         for name, value in defaults.items():
             if getattr(self, name) is None:
                 setattr(self, name, value)
+        if self.area_reference is None or self.area_reference_size is None:  # at the start (MODEL.md §4.12)
+            living = np.asarray(self.org_status) != DEAD
+            area = np.asarray(self.issue_area, dtype=np.int64)[living]
+            members = self.member_counts()[living]
+            self.area_reference = np.bincount(area, minlength=len(ISSUE_AREAS))
+            self.area_reference_size = lifecycle.reference_sizes(members, area, len(ISSUE_AREAS))
 
     # --- sizes -----------------------------------------------------------------------------
     @property
@@ -301,15 +313,18 @@ class World:
     ORGANIZATION_ARRAYS = ("issue_area", "institutionalization", "weighted_voting", "budget_rate", "cap",
                            "quality", "intrinsic_quality", "value_multiplier", "founded", "founder", "club",
                            "policy_offset", "org_status", "need_base", "need_world_power", "low_years",
-                           "dying_years", "quality_history", "leader_history")
+                           "dying_years", "quality_history", "leader_history", "founded_month")
+    #: Organization arrays a caller of :meth:`append_organizations` may leave out, and their value.
+    OPTIONAL_ORGANIZATION_ARRAYS = {"founded_month": 1}
 
     def append_organizations(self, codes: list[str], names: list[str], clauses: list[dict],
                              **columns: Any) -> list[int]:
         """Append organizations (a year's foundings) at once; return their indices.
 
         ``codes``, ``names`` and ``clauses`` have one entry per organization; ``columns`` a value
-        for every one of :attr:`ORGANIZATION_ARRAYS`: an array with one row per organization, or
-        one value for all of them."""
+        for every one of :attr:`ORGANIZATION_ARRAYS` (those of :attr:`OPTIONAL_ORGANIZATION_ARRAYS`
+        may be left out): an array with one row per organization, or one value for all of them."""
+        columns = self.OPTIONAL_ORGANIZATION_ARRAYS | columns
         missing = set(self.ORGANIZATION_ARRAYS) - set(columns)
         unknown = set(columns) - set(self.ORGANIZATION_ARRAYS)
         if missing or unknown:

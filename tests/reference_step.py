@@ -362,7 +362,7 @@ def reference_choice(payoff, exposure, window, pretext, nativism, p_concede, con
     stay = 0:
 
     * ``V_notice = [β0 + β_u clip(π, ±c) + β_c X + β_w window + β_p pretext + β_n n] / T``;
-    * ``V_threat = [β0_T + β_u clip(p_c · concession + (1 − p_c) max(0, π) − credibility, ±c)
+    * ``V_threat = [β0_T + β_u clip(p_c · concession + (1 − p_c) clip(π, ±c) − credibility, ±c)
       + β_w window + β_p pretext] / T``, or −∞ where no threat is allowed;
     * ``p(o) = e^{V_o} / (1 + e^{V_notice} + e^{V_threat})``.
     """
@@ -374,7 +374,7 @@ def reference_choice(payoff, exposure, window, pretext, nativism, p_concede, con
         w, pre = float(bool(w)), float(bool(pre))
         v_notice = (p.baseline_notice + p.beta_utility * clip(pi, -c, c) + p.beta_contagion * x + p.beta_window * w
                     + p.beta_pretext * pre + p.beta_nativism * n) / p.temperature
-        threat = pc * value + (1.0 - pc) * max(0.0, pi) - p.credibility_cost
+        threat = pc * value + (1.0 - pc) * clip(pi, -c, c) - p.credibility_cost  # a refused threat is made good: π
         v_threat = ((p.baseline_threat + p.beta_utility * clip(threat, -c, c) + p.beta_window * w
                      + p.beta_pretext * pre) / p.temperature if allowed else -math.inf)
         top = max(0.0, v_notice, v_threat)

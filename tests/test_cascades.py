@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from exitsim.cascades import NoticeLog, cascades
+from exitsim.cascades import NoticeLog, cascades, following_rows
 
 # Organizations 0 and 1 share issue area 0; organization 2 is issue area 1.
 ISSUE_AREA = np.array([0, 0, 1])
@@ -37,6 +37,28 @@ def test_cascades_by_hand():
     assert result["size"].tolist() == [4, 1, 0]
     assert result["followers"].tolist() == [[1, 2, 7, 8], [9], []]
     assert result["censored"].tolist() == [False, False, True]
+
+
+def test_followers_expected_by_chance_are_carried_to_the_seed_and_the_excess_is_what_is_left():
+    table, members = _notices()
+    table["expected"] = 0.0
+    table.loc[[0, 7, 10], "expected"] = [1.5, 0.25, 0.0]
+    result = cascades(table, members, ISSUE_AREA, last_year=2005, hegemon=5)
+    assert result["expected"].tolist() == [1.5, 0.25, 0.0]
+    assert result["excess"].tolist() == [2.5, 0.75, 0.0]
+
+
+def test_each_row_could_follow_the_earliest_seed_that_covers_it():
+    # seeds A (state 0 left org 0; members 0–3) and B (state 2 left org 0; members 1, 2)
+    seeds = [{"state": 0, "org": 0, "members": [0, 1, 2, 3]}, {"state": 2, "org": 0, "members": [1, 2]}]
+    state = np.array([1, 2, 0, 4, 3, 1, 2])
+    org = np.array([0, 1, 0, 0, 2, 2, 0])
+    # 1 in org 0: A; 2 in org 1 (same area): A; the seed's own state: none; 4 was no member: none;
+    # 3 in org 2 (another area): none; 1 in org 2: none; 2 in org 0: A (the earliest), not B
+    owner = following_rows(seeds, state, org, ISSUE_AREA)
+    assert owner.tolist() == [0, 0, -1, -1, -1, -1, 0]
+    owner = following_rows(seeds[1:], state, org, ISSUE_AREA)
+    assert owner.tolist() == [0, -1, -1, -1, -1, -1, -1]  # B: its own state 2 never follows it
 
 
 def test_cascades_without_notices():

@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 from scenario_texts import SMALL
 
-from exitsim import ExitModel
+from exitsim import ExitModel, Scenario, cli
 from exitsim.cli import main
 from exitsim.events import COLUMNS as EVENT_FIELDS
 from exitsim.outcomes import MODEL_MEASURES, STATE_MEASURES, STRATEGY_MEASURES
-from exitsim.outputs import EVENT_COLUMNS, MEMBERSHIP_PANEL_COLUMNS, OUTPUT_FILES, outputs_markdown
+from exitsim.outputs import EVENT_COLUMNS, MEMBERSHIP_PANEL_COLUMNS, OUTPUT_FILES, outputs_markdown, summary_text
 
 ROOT = Path(__file__).resolve().parent.parent
 CSV_FILES = sorted(name for name in OUTPUT_FILES if not name.endswith(".parquet"))  # a small world's default
@@ -30,7 +30,7 @@ def test_run_writes_every_output(small_file, tmp_path):
     assert list(timeseries.columns) == list(MODEL_MEASURES) + list(STRATEGY_MEASURES)
     assert len(timeseries) == 5 and timeseries["year"].tolist() == [2025, 2026, 2027, 2028, 2029]
     states = pd.read_csv(out / "states.csv")
-    assert list(states.columns) == ["step", "year", "state", *STATE_MEASURES] and len(states) == 5 * 12
+    assert list(states.columns) == ["step", "year", "state", "role", *STATE_MEASURES] and len(states) == 5 * 12
     panel = pd.read_csv(out / "memberships.csv")
     assert list(panel.columns) == list(MEMBERSHIP_PANEL_COLUMNS)
     assert sorted(panel["year"].unique()) == list(range(2025, 2030))
@@ -125,15 +125,30 @@ def test_a_run_shortened_with_steps_leaves_out_later_timeline_events(tmp_path):
     assert events["year"].max() <= 2019
 
 
-@pytest.mark.parametrize("flag, value, message", [("--steps", "0", "must be between 1 and 1000, got 0"),
-                                                  ("--seed", "-1", "must be at least 0, got -1"),
-                                                  ("--world-seed", "x", "expected a whole number, got 'x'")])
+@pytest.mark.parametrize("flag, value, message", [
+    ("--steps", "0", "must be between 1 and 1000, got 0"),
+    ("--seed", "-1", "must be between 0 and 9223372036854775807, got -1"),
+    ("--seed", "9223372036854775808", "must be between 0 and 9223372036854775807, got 9223372036854775808"),
+    ("--world-seed", "9223372036854775808", "must be between 0 and 9223372036854775807, got 9223372036854775808"),
+    ("--world-seed", "x", "expected a whole number, got 'x'")])
 def test_bad_command_line_numbers_are_clear_errors(flag, value, message, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["run", flag, value])
     assert exit_.value.code == 2
     err = capsys.readouterr().err
-    assert message in err and "Traceback" not in err
+    assert f"argument {flag}: {message}" in err and "Traceback" not in err
+
+
+def test_the_command_line_takes_its_bounds_from_the_shared_constants(monkeypatch, capsys, tmp_path):
+    monkeypatch.chdir(tmp_path)  # were a bound not applied, the run would write here
+    monkeypatch.setattr(cli, "MAX_STEPS", 40)
+    monkeypatch.setattr(cli, "MAX_SEED", 99)
+    for flag, value, message in (("--steps", "41", "must be between 1 and 40, got 41"),
+                                 ("--seed", "100", "must be between 0 and 99, got 100"),
+                                 ("--world-seed", "100", "must be between 0 and 99, got 100")):
+        with pytest.raises(SystemExit):
+            main(["run", flag, value])
+        assert f"argument {flag}: {message}" in capsys.readouterr().err
 
 
 def test_the_summary_of_a_world_without_great_powers_says_so(tmp_path):
@@ -143,6 +158,29 @@ def test_the_summary_of_a_world_without_great_powers_says_so(tmp_path):
     assert main(["run", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 0
     summary = (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
     assert "No state is the hegemon or the rising power" in summary and "nan" not in summary
+
+
+def _hegemon_line(model) -> str:
+    summary = summary_text(model, model.datacollector.get_model_vars_dataframe(), model.events.to_frame(),
+                           model.cascades())
+    assert "nan" not in summary
+    return next(line for line in summary.splitlines() if line.startswith("* Hegemon's share"))
+
+
+def test_the_summary_of_a_world_without_organizations_says_no_dues_were_paid():
+    # the model runs a world without organizations (a file is refused one): nothing is paid, so
+    # the hegemon has no share of the dues to report
+    scenario = Scenario.model_validate({"name": "bare", "steps": 2, "states": [
+        {"code": "USA", "power": 30.0, "role": "hegemon"}, {"code": "CHN", "power": 20.0, "role": "rising"},
+        {"code": "FRA", "power": 5.0}]})
+    assert _hegemon_line(ExitModel(scenario).run()).endswith("; no state paid dues in 2027.")
+
+
+def test_the_summary_gives_the_hegemons_share_of_the_dues_paid():
+    model = ExitModel(steps=2).run()
+    shares = model.datacollector.get_model_vars_dataframe().budget_share_hegemon
+    assert 0 < shares.iloc[-1] < 1
+    assert f"; its share of all dues paid {shares.iloc[0]:.1%} → {shares.iloc[-1]:.1%}, its dues " in _hegemon_line(model)
 
 
 def test_a_reader_that_stops_early_gets_no_traceback():

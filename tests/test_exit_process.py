@@ -1,6 +1,7 @@
 """The exit process inside the model: law and the calendar with real clauses, contagion's lag,
 threats, rescissions, walk-outs and returns (MODEL.md §4.6–4.8, §4.12)."""
 
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -85,6 +86,44 @@ def test_paris_notice_only_three_years_after_entry_into_force_for_the_party(year
         assert [(e.year, e.month) for e in events(model, "withdrawal")] == [(year + 1, 11)]
 
 
+@pytest.mark.parametrize("month, lawful", [(10, False), (11, True)])
+def test_three_years_from_november_2016_end_in_november_2019(month, lawful):
+    """Paris in force for the party on 4 November 2016: a notice of October 2019 breaks the
+    three-year tenure (a walk-out), one of November 2019 is lawful (the United States')."""
+    model = lab("Paris", [ScheduledEvent(2019, "notice", "C", "Paris", month=month)], start_year=2016, steps=4,
+                founded="2016-11", joined="2016-11").run()
+    assert bool(events(model, "notice")) is lawful
+    if lawful:
+        assert [(e.year, e.month) for e in events(model, "withdrawal")] == [(2020, 11)]
+    else:
+        [walkout] = events(model, "walkout")
+        assert (walkout.year, walkout.month, walkout.procedural) == (2019, 10, "violated")
+
+
+def test_a_state_waits_for_the_first_lawful_month_of_the_year_rather_than_walk_out():
+    """Everyone leaves Paris in 2019 (β0 = 5, payoffs ignored); their tenure opens in November.
+    Three of the months drawn for them fall before November: those states give a lawful notice
+    in November, the fourth in its own month."""
+    model = lab("Paris", start_year=2018, steps=1, founded="2016-11", joined="2016-11", exit_decisions=True,
+                baseline_notice=5.0, beta_utility=0.0, baseline_threat=-30.0)
+    drawn = law.notice_month(model.streams.uniform(1, "decisions", len(model.world.memberships), draw=1))
+    drawn = {s: int(drawn[row(model, s)]) for s in "ABCD"}
+    assert sum(m < 11 for m in drawn.values()) == 3
+    model.run()
+    assert not events(model, "walkout")
+    assert sorted((e.state, e.month) for e in events(model, "notice")) == [(s, max(m, 11)) for s, m in drawn.items()]
+
+
+def test_a_scheduled_rejoin_counts_from_its_month():
+    timeline = [ScheduledEvent(2026, "notice", "B", "Paris", month=1),
+                ScheduledEvent(2028, "rejoin", "B", "Paris", month=2)]
+    model = lab("Paris", timeline, start_year=2025, steps=3, founded="2016-11").run()
+    r = row(model, "B")
+    assert (model.world.memberships.joined[r], model.world.memberships.joined_month[r]) == (2028, 2)
+    [rejoin] = events(model, "rejoin")
+    assert (rejoin.year, rejoin.month, rejoin.detail) == (2028, 2, "member again from 2028-02")
+
+
 def test_ilo_exit_takes_effect_only_with_the_arrears_paid():
     model = lab("ILO", [ScheduledEvent(2026, "withhold_dues", "B", "ILO", value=1.0),
                         ScheduledEvent(2026, "notice", "B", "ILO", month=1)], steps=4)
@@ -124,6 +163,31 @@ def test_a_row_whose_notice_is_rescinded_does_not_choose_again_that_year():
     assert (rescission.year, rescission.state) == (2027, "B")
     choices = [(e.year, e.kind) for e in model.events if e.state == "B" and e.kind in ("notice", "threat")]
     assert choices == [(2026, "notice"), (2028, "notice")]
+
+
+def test_a_notice_is_answered_once_in_its_year_and_bought_back_only_when_the_concession_outweighs_leaving():
+    """Everyone gives notice in 2026 (β0 = 5, payoffs ignored: β_u = 0) to UNESCO (effective 31 December of the next year)
+    and organizations concede whenever they answer (ζ0 = 20). A, B and D gain from the
+    membership: the concession outweighs leaving, so each notice is bought back in its own
+    year. C, with a nativist government that loathes binding institutions (μ = 10), gains far
+    more by leaving than by any concession: its notice stands, is never answered again, and
+    takes effect."""
+    model = lab("UNESCO", [ScheduledEvent(2026, "government", "C", value="nativist")], steps=2, exit_decisions=True,
+                baseline_notice=5.0, beta_utility=0.0, baseline_threat=-30.0, concession_intercept=20.0,
+                nativist_cost=10.0)
+    model.run()
+    for state in "ABD":
+        kinds = [e.kind for e in model.events if e.state == state and e.year == 2026 and e.kind != "turnover"]
+        assert kinds == ["notice", "concession", "rescission"]
+    kinds = [(e.year, e.kind) for e in model.events if e.state == "C" and e.kind != "turnover"]
+    assert kinds == [(2026, "notice"), (2027, "withdrawal")]
+
+
+def test_a_scheduled_notice_is_not_answered():
+    model = lab("WHO", [ScheduledEvent(2026, "notice", "B", "WHO", month=2)], steps=2, concession_intercept=20.0,
+                nativist_cost=0.0).run()
+    assert not events(model, "concession") and not events(model, "rescission")
+    assert [(e.year, e.month) for e in events(model, "withdrawal")] == [(2027, 2)]
 
 
 def test_an_irrevocable_notice_is_not_rescinded():
@@ -195,6 +259,31 @@ def test_a_weaker_states_notice_exposes_less():
     expected = power[model.world.state_index("C")] / power[model.world.state_index("A")]  # w_L = P_C / P_lead
     np.testing.assert_allclose(model.world.memberships.exposure[row(model, "B")], expected)
     assert expected < 0.2
+
+
+def test_followers_expected_by_chance_are_the_followers_hazard_without_exposure():
+    """A, the lead state of X, gives notice in 2026. In 2027 and 2028 the rows that could follow
+    it are B, C and D in X and B and D in Y (X's issue area; they were in X at the seed) — not E
+    in Y (not in X at the seed), not B, C and E in Z (another area). With payoffs ignored
+    (β_u = 0), no window or pretext and no threats, each row's hazard without exposure is
+    p = e^{−5} / (1 + e^{−5} + e^{−30}): 5 rows × 2 years × p expected by chance."""
+    scenario = Scenario.model_validate({
+        "name": "chance", "start_year": 2025, "steps": 3, "organization_weight": 1,
+        "states": [{"code": c, "power": p, "ideal_point": 0.0} for c, p in
+                   (("A", 8.0), ("B", 2.0), ("C", 2.0), ("D", 1.0), ("E", 1.0))],
+        "organizations": [{"code": "X", "issue_area": "health", "members": ["A", "B", "C", "D"]},
+                          {"code": "Y", "issue_area": "health", "members": ["B", "E", "D"]},
+                          {"code": "Z", "issue_area": "trade", "members": ["B", "C", "E"]}]})
+    model = ExitModel(scenario, timeline=[ScheduledEvent(2026, "notice", "A", "X", month=3)],
+                      parameters={"domestic_politics": False, "founding_rate": 0.0, "failure_rate": 0.0,
+                                  "death_members": 0, "beta_utility": 0.0, "baseline_notice": -5.0,
+                                  "baseline_threat": -30.0, "beta_window": 0.0, "beta_pretext": 0.0}).run()
+    assert [(e.year, e.state) for e in model.events if e.kind in ("notice", "walkout")] == [(2026, "A")]
+    [cascade] = model.cascades().to_dict("records")
+    p = math.exp(-5) / (1 + math.exp(-5) + math.exp(-30))
+    assert (cascade["state"], cascade["organization"], cascade["size"]) == ("A", "X", 0)
+    assert cascade["expected"] == pytest.approx(10 * p, rel=1e-12)
+    assert cascade["excess"] == pytest.approx(-10 * p, rel=1e-12)
 
 
 def test_threats_are_answered_in_their_year():

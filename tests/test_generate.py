@@ -5,17 +5,18 @@ import numpy as np
 import pytest
 
 from exitsim import Scenario, build_world
-from exitsim.generate import GenerateOptions, generate_organizations, generate_states, gini
+from exitsim.generate import GenerateSpec, generate_organizations, generate_states, gini
 
 FACTS = {"states": 193, "organizations": 335, "memberships_per_state": 63, "median_members": 19}
+#: A world of the real system's size, generated with the other settings at their defaults.
+WORLD_SIZE = GenerateSpec(states=FACTS["states"], organizations=FACTS["organizations"])
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
 def test_generated_world_matches_world_facts_within_ten_percent(seed):
     rng = np.random.default_rng(seed)
-    options = GenerateOptions()
-    states = generate_states(options, rng)
-    organizations = generate_organizations(options, states, 2025, rng)
+    states = generate_states(WORLD_SIZE, rng)
+    organizations = generate_organizations(WORLD_SIZE, states, 2025, rng)
     sizes = np.array([len(o["members"]) for o in organizations])
     assert len(states) == FACTS["states"] and len(organizations) == FACTS["organizations"]
     assert abs(sizes.sum() / len(states) / FACTS["memberships_per_state"] - 1) <= 0.10
@@ -26,9 +27,8 @@ def test_generated_world_matches_world_facts_within_ten_percent(seed):
 
 def test_memberships_rise_with_power():
     rng = np.random.default_rng(7)
-    options = GenerateOptions()
-    states = generate_states(options, rng)
-    organizations = generate_organizations(options, states, 2025, rng)
+    states = generate_states(WORLD_SIZE, rng)
+    organizations = generate_organizations(WORLD_SIZE, states, 2025, rng)
     count = {s["code"]: 0 for s in states}
     for o in organizations:
         for code in o["members"]:
@@ -42,7 +42,7 @@ def test_memberships_rise_with_power():
 def test_gini_of_a_lognormal_sample_is_hit_at_any_size():
     for n, target in ((20, 0.5), (193, 0.83), (2000, 0.9)):
         rng = np.random.default_rng(0)
-        states = generate_states(GenerateOptions(states=n, power_gini=target, hegemon=False), rng)
+        states = generate_states(GenerateSpec(states=n, power_gini=target, hegemon=False), rng)
         assert abs(gini(np.array([s["power"] for s in states])) - target) < 0.01
 
 

@@ -6,6 +6,8 @@
   and reused as the pure function of a theory.
 * A phase (``exitsim/phases/``) imports no model and no command line: the model calls the
   phases, never the other way round.
+* The scenario schema builds on the generator's settings and the strict base models
+  (``exitsim/generate.py``, ``exitsim/strict.py``), which never import the schema back.
 """
 
 from __future__ import annotations
@@ -63,6 +65,13 @@ def test_a_phase_does_not_call_back_into_the_model(path):
     wrong = sorted(m for m in imported_modules(path)
                    if m.startswith(("exitsim.model", "exitsim.cli", "exitsim.outputs", "exitsim.agents")))
     assert not wrong, f"{path.name} imports {wrong}: the model calls the phases, not the other way round"
+
+
+@pytest.mark.parametrize("name", ["generate.py", "strict.py"])
+def test_the_generator_and_the_strict_base_do_not_import_the_scenario_schema(name):
+    wrong = sorted(m for m in imported_modules(PACKAGE / name)
+                   if m.startswith(("exitsim.scenario", "exitsim.loading", "exitsim.model", "exitsim.cli")))
+    assert not wrong, f"{name} imports {wrong}: exitsim/scenario.py imports it, never the reverse"
 
 
 def test_the_codes_are_the_bottom_floor():

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from exitsim import ExitModel, Scenario
+from exitsim import ExitModel, Scenario, ScenarioError
 from exitsim.agents import Organization, State
 from exitsim.scenario import default_scenario_path
 
@@ -140,3 +140,20 @@ def test_layering_counts_living_same_area_organizations_per_state_and_area():
     assert layering(world) == pytest.approx(4 / 3)  # (A, trade) 2, (A, health) 1, (B, trade) 1
     world.org_status[world.org_index("T2")] = DEAD
     assert layering(world) == 1.0
+
+
+def test_mesa_s_rng_keyword_is_the_seed():
+    """ExitModel(rng=1), as mesa.Model users write it, is the run of seed=1."""
+    by_rng = ExitModel(rng=1, steps=10).run().datacollector.get_model_vars_dataframe()
+    by_seed = ExitModel(seed=1, steps=10).run().datacollector.get_model_vars_dataframe()
+    pd.testing.assert_frame_equal(by_rng, by_seed)
+    other = ExitModel(rng=2, steps=10).run().datacollector.get_model_vars_dataframe()
+    assert not other.equals(by_seed)
+    sequence = np.random.SeedSequence(5)
+    assert ExitModel(rng=sequence).seed is sequence
+    a, b = (ExitModel(rng=np.random.default_rng(3), steps=5).run() for _ in range(2))
+    assert a.seed == b.seed and a.events.to_frame().equals(b.events.to_frame())
+    with pytest.raises(TypeError, match="give seed or rng"):
+        ExitModel(seed=1, rng=1)
+    with pytest.raises(ScenarioError, match="seed=-1: out of range"):
+        ExitModel(rng=-1)

@@ -53,10 +53,11 @@ def _tests() -> list[tuple[str, str]]:
     found = set()
     for row in _table_rows():
         current = None
-        for ref in re.findall(r"`((?:tests/[\w/]+\.py)?::[\w]+)(?:\[[^\]]*\])?`", row[4]):
-            file, _, name = ref.partition("::")
+        for file, name in re.findall(r"`(tests/[\w/]+\.py)?(?:::(\w+))?(?:\[[^\]]*\])?`", row[4]):
             current = file or current
-            found.add((current, name))
+            if name:
+                assert current, f"docs/ODD.md §4 names ::{name} before any test file"
+                found.add((current, name))
     return sorted(found)
 
 

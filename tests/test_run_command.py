@@ -152,7 +152,7 @@ def test_ctrl_c_during_the_years_is_one_line_exit_130_and_changes_nothing(tmp_pa
     out = tmp_path / "out"
     assert main(["run", DEFAULT, "--out", str(out), "--quiet", "--seed", "1", "--steps", "3"]) == 0
     before = digests(out)
-    run = start_run(out, "--seed", "2", "--steps", "200")
+    run = start_run(out, "--seed", "2", "--steps", "1000", "--format", "csv")
     wait_for(out / STAGING_NAME / "memberships.csv", run)
     run.send_signal(signal.SIGINT)
     stdout, stderr = run.communicate(timeout=120)

@@ -319,3 +319,23 @@ def test_run_writes_nothing_for_a_bad_override(tmp_path, capsys):
 def test_every_shipped_scenario_validates(path, capsys):
     assert main(["validate", str(path)]) == 0
     assert capsys.readouterr().out.startswith(f"{path}: OK")
+
+
+def test_a_joining_date_takes_a_month(tmp_path):
+    path, _ = edited(tmp_path, "members: [USA, GBR, CHN]", "founded: 2016-11\n    members: [USA, {state: GBR, joined: 2019-10}, CHN]")
+    from exitsim.scenario import build_world
+
+    world = build_world(load_scenario(path))
+    ms = world.memberships
+    months = {world.state_code[i]: (int(y), int(m)) for i, y, m in zip(ms.state, ms.joined, ms.joined_month, strict=True)}
+    assert months == {"USA": (2016, 11), "GBR": (2019, 10), "CHN": (2016, 11)}
+    assert (world.founded[0], world.founded_month[0]) == (2016, 11)
+
+
+@pytest.mark.parametrize("date", ["2019-13", "2019-10-04", "autumn"])
+def test_a_joining_date_that_is_no_year_or_month_is_located(tmp_path, date):
+    path, f = edited(tmp_path, "members: [USA, GBR, CHN]", f"members: [USA, {{state: GBR, joined: {date}}}, CHN]")
+    [(file, line, _, where, message)] = problems(path)
+    assert (file, line, where) == (f, 17, "organizations.0.members.1.joined")
+    assert "2016-11" in message and date in message
+

@@ -98,3 +98,19 @@ def test_classroom_power_is_the_documented_gdp_shares():
     assert states["USA"].role == "hegemon" and states["CHN"].role == "rising"
     assert states["USA"].power == pytest.approx(24.6) and states["CHN"].power == pytest.approx(14.8)
     assert "GDP share of world output, 2016" in CLASSROOM.read_text(encoding="utf-8")
+
+
+def test_the_bipolar_order_is_what_its_header_says():
+    """bipolar.yaml's header: every membership is worth keeping except each pole's own defence
+    pact, whose commitments it pays, and Meridia's Non-Aligned Forum; the organizations spanning
+    both blocs have no leader."""
+    from exitsim.phases import evaluation
+
+    model = ExitModel(ROOT / "scenarios" / "bipolar.yaml")
+    world, flows = model.world, model.flows
+    utility = evaluation.run(model.context()).utility
+    states = np.asarray(world.state_code)[flows.state]
+    orgs = np.asarray(world.org_code)[flows.org]
+    negative = sorted(zip(states[utility <= 0], orgs[utility <= 0], strict=True))
+    assert negative == [("EST", "EDP"), ("MER", "NAF"), ("WST", "WDP")]
+    assert all(flows.leader[world.org_index(k)] == -1 for k in ("WA", "WHB", "WTB", "CLA"))

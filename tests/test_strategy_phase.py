@@ -45,11 +45,14 @@ def rows_of(m: ExitModel, org: str) -> dict[str, int]:
 
 # --- exit diplomacy --------------------------------------------------------------------------------
 # The hegemon is far from everyone (ideal point 6 against −1) in K, a binding organization it may
-# leave at once: leaving pays; in L, loosely binding, it can only threaten.
+# leave at once: leaving pays; in L, less binding and whose notices take effect only after four
+# years, leaving pays too little: a threat (credible, for it would still gain a little by leaving,
+# MODEL.md §4.6) buys the reform instead.
 EXIT_WORLD = world([("H", 10, 6.0, {"role": "hegemon"}), ("R", 8, -1.0, {"role": "rising"}),
                     ("A", 3, -1.0, {}), ("B", 2, -1.0, {})],
                    [("K", ["H", "R", "A", "B"], IMMEDIATE | {"institutionalization": 3}),
-                    ("L", ["H", "R", "A", "B"], {"institutionalization": 1})])
+                    ("L", ["H", "R", "A", "B"], {"institutionalization": 2,
+                                                 "clause": {"kind": "explicit", "effective": "months_after:48"}})])
 
 
 def test_exit_diplomacy_leaves_the_worst_organization_and_threatens_where_leaving_does_not_pay():

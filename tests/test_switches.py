@@ -31,7 +31,7 @@ def test_every_switch_is_tested():
     assert switches == set(EFFECTS) | {"institutional_rate", "power_noise", "domestic_politics", "nativism_noise",
                                        "decline_nativism", "preference_cost", "nativist_cost", "exit_decisions",
                                        "beta_contagion", "beta_window", "beta_pretext", "nativist_relief",
-                                       "rejoining", "death_members", "founding_rate",
+                                       "rejoining", "death_members", "founding_rate", "failure_rate",
                                        "relative_gains_weight"}  # tests/test_strategy_phase.py
 
 

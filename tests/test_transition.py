@@ -1,10 +1,11 @@
-"""What moved the hegemon/rising ratio: growth, noise and institutions add up to its change."""
+"""What moved the hegemon/rising ratio over a run: growth, luck and institutions add up to its change."""
 
 import numpy as np
 import pytest
 
-from exitsim import ExitModel
+from exitsim import ExitModel, load_scenario
 from exitsim.codes import HEGEMON, RISING
+from exitsim.mechanisms.flows import FLOW_NAMES
 from exitsim.transition import RATIO_PARTS, ratio_decomposition
 
 
@@ -27,11 +28,19 @@ def test_the_parts_add_up_to_the_change_of_the_log_ratio():
 
 
 def test_without_institutional_effect_on_power_the_institutions_part_vanishes():
-    """κ = 0: the noise re-drawn from the run's stream must be phase 3's own, or a rest is left."""
+    """κ = 0: growth and luck are the whole change; what is left for institutions is rounding."""
     model = ExitModel(steps=15, parameters={"institutional_rate": 0.0}).run()
     parts = ratio_decomposition(model)
     assert abs(parts["ratio_from_noise"]) > 1e-3
     assert abs(parts["ratio_from_institutions"]) < 1e-12
+
+
+def test_the_institutions_part_is_the_sum_of_every_flow_and_the_rest():
+    model = ExitModel(steps=20, parameters={"hegemon_strategy": "exclusive", "strategy_trigger": 3.0}).run()
+    frame = model.timeseries()
+    flows = [f"ratio_change_{name}" for name in (*FLOW_NAMES, "other")]
+    assert ratio_decomposition(model)["ratio_from_institutions"] == pytest.approx(frame[flows].to_numpy().sum(),
+                                                                                  abs=1e-12)
 
 
 def test_with_institutions_on_their_part_is_not_zero():
@@ -51,7 +60,6 @@ def test_common_random_numbers_share_growth_and_noise_so_a_paired_difference_is_
         runs[1]["ratio_from_institutions"] - runs[0]["ratio_from_institutions"], abs=1e-12)
 
 
-def test_a_world_without_a_rising_power_has_no_decomposition():
-    model = ExitModel(steps=2, parameters={}).run()
-    model.world.role[model.world.role_index(RISING)] = 0
+def test_a_world_without_great_powers_has_no_decomposition():
+    model = ExitModel(load_scenario(None, overrides=["generate.hegemon=false"]), steps=2).run()
     assert all(np.isnan(v) for v in ratio_decomposition(model).values())

@@ -12,6 +12,7 @@ import argparse
 import sys
 
 from ..cli import _whole
+from ..strict import MAX_SEED, MAX_STEPS
 from ..sweep.command import _positive
 
 
@@ -62,11 +63,11 @@ def register(commands, add_overrides_option) -> None:
     compare.add_argument("--replications", type=_positive, default=REPLICATIONS, metavar="N",
                          help=f"runs of each strategy, each with its own seed, the same under every strategy "
                               f"(default: {REPLICATIONS})")
-    compare.add_argument("--root", type=_whole(0), default=ROOT, metavar="SEED",
+    compare.add_argument("--root", type=_whole(0, MAX_SEED), default=ROOT, metavar="SEED",
                          help=f"root seed: replication r uses its child r (default: {ROOT}, the root of "
                               "experiments/exit_vs_balancing.yaml)")
-    compare.add_argument("--steps", type=_whole(1, 1000), metavar="N", help="years per run, 1–1000 (default: the "
-                                                                             "scenario's)")
+    compare.add_argument("--steps", type=_whole(1, MAX_STEPS), metavar="N",
+                         help=f"years per run, 1–{MAX_STEPS} (default: the scenario's)")
     compare.add_argument("--workers", type=_positive, metavar="N",
                          help="local worker processes (default: one per core)")
     compare.add_argument("--out", help="output folder (default: results/compare)")

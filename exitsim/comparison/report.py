@@ -31,7 +31,7 @@ from . import figures as draw
 from .outcomes import definition, factor_label, level_text, outcome
 from .reading import interval, is_clear, reading, words
 from .results import FLOW_PREFIX, Comparison, write_text
-from .statistics import BASELINE, HEGEMON_FACTOR, RISING_FACTOR, pair_label, paired
+from .statistics import BASELINE, HEGEMON_FACTOR, RISING_FACTOR, pair_label, pair_means, paired
 
 
 def _cell(row) -> str:
@@ -139,13 +139,20 @@ def decomposition_lines(comparison: Comparison) -> list[str]:
         rows.append([pair, *cells])
     lines += _table(["pair", "ratio's change", "growth", "luck", "institutions"], rows)
     if comparison.flows:
+        names = [c[len(FLOW_PREFIX):].replace("_", " ") for c in comparison.flows]
+        means = pair_means(comparison.flow_totals, comparison.flows)
+        by = {(r["pair"], r["outcome"]): r for _, r in means.iterrows()}
+        lines += ["Each part by itself (the model's yearly `ratio_change_*` columns summed over each run), as the factor "
+                  "it multiplies the ratio by (exp of the mean over runs):", ""]
+        lines += _table(["pair", *names], [[pair, *[f"×{np.exp(by[(pair, c)]['mean']):.4g}" if (pair, c) in by else "—"
+                                                    for c in comparison.flows]]
+                                           for pair in dict.fromkeys(means["pair"])])
         flows = paired(comparison.flow_totals, comparison.flows, comparison.others)
-        lines += ["The institutional part by flow (the model's yearly `ratio_change_*` columns summed over each run): "
-                  "paired differences from status quo/passive, in log points.", ""]
+        lines += ["Each part's paired difference from status quo/passive, in log points (bold where its interval "
+                  "excludes zero):", ""]
         by = {(r["pair"], r["outcome"]): r for _, r in flows.iterrows()}
-        lines += _table(["pair", *[c[len(FLOW_PREFIX):].replace("_", " ") for c in comparison.flows]],
-                        [[pair, *[_difference_cell(by.get((pair, c))) for c in comparison.flows]]
-                         for pair in dict.fromkeys(flows["pair"])])
+        lines += _table(["pair", *names], [[pair, *[_difference_cell(by.get((pair, c))) for c in comparison.flows]]
+                                           for pair in dict.fromkeys(flows["pair"])])
     else:
         lines += ["(This store has no per-flow columns `ratio_change_*`, so the institutional part is shown whole.)",
                   ""]

@@ -126,13 +126,22 @@ def policy_concession_value(distance: np.ndarray, institutionalization: np.ndarr
 
 def threat_payoff(payoff: np.ndarray, p_concede: np.ndarray, concession: np.ndarray,
                   credibility_cost: float) -> np.ndarray:
-    """p_concede · concession value + (1 − p_concede) · max(0, π) − credibility cost (unclipped).
+    """p_concede · concession value + (1 − p_concede) · π − credibility cost (unclipped).
 
-    A threat wins the concession with probability p_concede; if refused, the state keeps the
-    option to leave, worth max(0, π); issuing it costs ``credibility_cost`` (0.3 years of dues).
+    A threat wins the concession with probability p_concede; if refused, the state must make
+    good on it — leave, worth π, the payoff of the exit behind the threat — or back down at a
+    loss of face of the same size; issuing it costs ``credibility_cost`` (0.3 years of dues). So a
+    threat is made only as far as leaving is credible: a state that would lose by leaving
+    (π < 0) expects to lose by threatening too, and it is believed only as far (p_concede falls
+    with π, :func:`concession_probability`). (With max(0, π) in place of π, a refused threat
+    cost nothing whatever the exit behind it: threats were a free bid for a discount, a third of
+    them by states that gained from the membership.) Source: institutional retrenchment
+    (threats versus exit); MODEL.md §4.6.
+
+    Example: p_concede 0.2, value 1, π −2, cost 0.3 → 0.2 − 1.6 − 0.3 = −1.7.
     """
     p = np.asarray(p_concede, dtype=np.float64)
-    return p * concession + (1.0 - p) * np.maximum(0.0, payoff) - credibility_cost
+    return p * concession + (1.0 - p) * np.asarray(payoff, dtype=np.float64) - credibility_cost
 
 
 def choice_values(payoff: np.ndarray, contagion: np.ndarray, window: np.ndarray,
@@ -141,7 +150,7 @@ def choice_values(payoff: np.ndarray, contagion: np.ndarray, window: np.ndarray,
     """The values of giving notice and of threatening, relative to staying (value 0).
 
     * ``V_notice = [β0 + β_u clip(π, ±5) + β_c X + β_w window + β_p pretext + β_n n] / T``
-    * ``V_threat = [β0_T + β_u clip(p_concede · value + (1 − p_concede) max(0, π) − credibility,
+    * ``V_threat = [β0_T + β_u clip(p_concede · value + (1 − p_concede) clip(π, ±5) − credibility,
       ±5) + β_w window + β_p pretext] / T``
 
     π from :func:`exit_payoff`, X the contagion exposure, window/pretext 0/1, n nativism,
@@ -161,7 +170,8 @@ def choice_values(payoff: np.ndarray, contagion: np.ndarray, window: np.ndarray,
                 + c.beta_contagion * np.asarray(contagion, dtype=np.float64)
                 + c.beta_window * window + c.beta_pretext * pretext
                 + c.beta_nativism * np.asarray(nativism, dtype=np.float64))
-    threat = threat_payoff(pi, p_concede, concession, c.credibility_cost)
+    # π enters both options clipped, so a payoff beyond the bound moves neither (MODEL.md §4.0)
+    threat = threat_payoff(np.clip(pi, -c.payoff_clip, c.payoff_clip), p_concede, concession, c.credibility_cost)
     v_threat = (c.baseline_threat + c.beta_utility * np.clip(threat, -c.payoff_clip, c.payoff_clip)
                 + c.beta_window * window + c.beta_pretext * pretext)
     return v_notice / c.temperature, v_threat / c.temperature
@@ -378,6 +388,15 @@ def grants_discount(discount_value: np.ndarray, policy_value: np.ndarray) -> np.
     worth at least the policy move to the state and something at all, else the policy move."""
     discount_value = np.asarray(discount_value)
     return (discount_value >= np.asarray(policy_value)) & (discount_value > 0)
+
+
+def accepts_concession(concession: np.ndarray, payoff: np.ndarray) -> np.ndarray:
+    """Whether a state that gave notice takes the concession its organization offers and
+    rescinds (MODEL.md §4.6): when the concession is worth at least what leaving brings it,
+    ``value ≥ π`` (both in years of its own dues), since leaving would forgo the concession.
+    Example: a 20% discount worth 1 year of dues buys back a notice with π = 0.8, not one with
+    π = 2.8. Source: institutional retrenchment (threats and exit as bargaining); US–UPU 2019."""
+    return np.asarray(concession, dtype=np.float64) >= np.asarray(payoff, dtype=np.float64)
 
 
 def raised_discount(discount: np.ndarray, step: float, most: float) -> np.ndarray:

@@ -33,15 +33,23 @@ def relative_decline(share_now: np.ndarray, share_5_years_ago: np.ndarray) -> np
 def update_nativism(n: np.ndarray, n_bar: np.ndarray, relative_decline: np.ndarray,
                     noise: np.ndarray, reversion: float, noise_scale: float,
                     decline_effect: float) -> np.ndarray:
-    """n ← clip(n + 0.1 (n̄ − n) + 0.05 ε + 0.5 · relative decline over 5 years, 0, 1).
+    """n ← clip(n + 0.1 (n̄ + κ_d d − n) + 0.05 ε, 0, 1), d the relative decline over 5 years.
 
-    Mean reversion toward the long-run level n̄ (``reversion``), a standard-normal shock ε per
-    state (``noise_scale``), and relative decline feeding nativism (``decline_effect``).
-    Source: institutional retrenchment (domestic politics; decline breeds nativist demands).
+    Nativism reverts (``reversion``, 0.1 of the gap a year) toward a level that relative decline
+    raises: n̄ + κ_d d, with κ_d = ``decline_effect`` (1: a 10% loss of world power share over
+    five years lifts the level by 0.1), plus a standard-normal shock ε per state
+    (``noise_scale``). Decline moves the level nativism tends to, not nativism itself each year:
+    a steady decline d holds nativism near n̄ + κ_d d (the fixed point without noise), and when
+    the decline stops nativism returns to n̄. (Adding κ_d d to n every year, the earlier form,
+    counts a steady decline again each year: its fixed point n̄ + κ_d d / 0.1 sent a declining
+    hegemon to 1.) Source: institutional retrenchment (domestic politics; relative decline feeds
+    nativist demands); MODEL.md §4.9.
+
+    Example: n = 0.4, n̄ = 0.3, d = 0.1, κ_d = 1, ε = 0 → 0.4 + 0.1 (0.4 − 0.4) = 0.4: at its level.
     """
     n = np.asarray(n, dtype=np.float64)
-    return np.clip(n + reversion * (n_bar - n) + noise_scale * np.asarray(noise)
-                   + decline_effect * np.asarray(relative_decline), 0.0, 1.0)
+    level = np.asarray(n_bar, dtype=np.float64) + decline_effect * np.asarray(relative_decline, dtype=np.float64)
+    return np.clip(n + reversion * (level - n) + noise_scale * np.asarray(noise), 0.0, 1.0)
 
 
 def turnovers(year: int, democracy: np.ndarray, election_phase: np.ndarray, uniform: np.ndarray,

@@ -14,6 +14,12 @@ from functools import cached_property
 
 import numpy as np
 
+from .grouping import group_sum
+
+#: The institutional flows a state's net gain is the sum of (MODEL.md §4.4), by name: what
+#: :func:`flow_terms` returns and what the decomposition of power changes reports, in this order.
+FLOW_NAMES = ("public_goods", "access", "leadership", "dues", "commitments", "compliance", "voluntary")
+
 
 @dataclass
 class Flows:
@@ -96,3 +102,36 @@ class Flows:
         """Per row: what membership brings this year (what leaving forgoes, MODEL.md §4.5):
         public good + access + non-neutral gain + commitment transfers received."""
         return self._benefits
+
+
+def flow_terms(flows: Flows, n_states: int) -> dict[str, np.ndarray]:
+    """Each state's net institutional gain of the year split into its flows (MODEL.md §4.4),
+    signed so that they add up to ``flows.net`` (up to rounding), in :data:`FLOW_NAMES`' order:
+
+    * ``public_goods`` — its share of the members' public goods, plus the leak it receives as a
+      non-member;
+    * ``access`` — the functional (access) spillover;
+    * ``leadership`` — the non-neutral gains of the organizations it leads;
+    * ``dues`` — minus the dues it paid;
+    * ``commitments`` — the security commitments it received, minus those it paid as a leader;
+    * ``compliance`` — minus its compliance costs;
+    * ``voluntary`` — minus the voluntary contributions it paid on top of its dues (a great
+      power's strategy: gap filling, the founder of a club or counter-institution; 0 otherwise).
+
+    A further flow is one more entry here and in :data:`FLOW_NAMES`: the decomposition of power
+    changes reads them by name (:func:`exitsim.mechanisms.power.institutional_terms`).
+    """
+    led = flows.leader >= 0
+    leaders = flows.leader[led]
+    return {
+        "public_goods": group_sum(flows.public_good, flows.state, n_states) + flows.leak,
+        "access": group_sum(flows.access, flows.state, n_states),
+        "leadership": group_sum(flows.nonneutral[led], leaders, n_states),
+        "dues": -group_sum(flows.dues, flows.state, n_states),
+        "commitments": group_sum(flows.transfer, flows.state, n_states) - group_sum(flows.commitment[led], leaders,
+                                                                                  n_states),
+        "compliance": -group_sum(flows.compliance, flows.state, n_states),
+        "voluntary": (np.zeros(n_states) if flows.voluntary is None
+                      else -group_sum(flows.voluntary, flows.state, n_states)),
+    }
+

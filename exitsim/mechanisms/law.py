@@ -325,20 +325,36 @@ def _scalar_or_array(value: np.ndarray, scalar: bool):
 
 
 # --- substantive legality: may it leave? ------------------------------------------------------
-def tenure_satisfied(min_tenure_years, tenure_basis, year, founded, joined):
-    """Whether the minimum tenure allows a notice this year: ``year − start ≥ min_tenure``.
-
-    ``start`` is the organization's ``founded`` year (the treaty's entry into force) under
-    ``treaty_in_force`` (NATO Art. 13: 20 years), and the member's ``joined`` year under
-    ``party_in_force`` (Paris Art. 28: 3 years after entry into force for that party) and
-    ``accession`` (FAO Art. XIX: 4 years) — the model has no lag between accession and entry
-    into force for a party, so the two coincide. Bases are names or
-    :data:`TENURE_BASIS_NAMES` codes; all arguments broadcast.
-    """
+def tenure_start(tenure_basis, founded, joined):
+    """The month index from which a minimum tenure counts: the organization's ``founded`` month
+    (the treaty's entry into force) under ``treaty_in_force`` (NATO Art. 13), the member's
+    ``joined`` month under ``party_in_force`` (Paris Art. 28: entry into force for that party)
+    and ``accession`` (FAO Art. XIX) — the model has no lag between accession and entry into
+    force for a party, so the two coincide. Bases are names or :data:`TENURE_BASIS_NAMES`
+    codes; ``founded`` and ``joined`` are month indices (:func:`month_index`); all broadcast."""
     basis = _codes(tenure_basis, TENURE_BASIS_NAMES, "tenure basis")
-    start = np.where(basis == TREATY_IN_FORCE, founded, joined)
-    satisfied = np.asarray(year) - start >= np.asarray(min_tenure_years)
-    return _plain(satisfied)
+    return _plain(np.where(basis == TREATY_IN_FORCE, founded, joined))
+
+
+def first_lawful_month(min_tenure_years, tenure_basis, founded, joined):
+    """The first month index in which a notice meets the minimum tenure: ``start + 12 · T``
+    (:func:`tenure_start`; T = ``min_tenure_years``). Example: Paris, in force for a party in
+    November 2016, 3 years → November 2019."""
+    start = np.asarray(tenure_start(tenure_basis, founded, joined))
+    return _plain(start + 12 * np.asarray(min_tenure_years))
+
+
+def tenure_satisfied(min_tenure_years, tenure_basis, notice, founded, joined):
+    """Whether the minimum tenure allows a notice given in month index ``notice``:
+    ``notice ≥ start + 12 · min_tenure`` (:func:`first_lawful_month`), to the month.
+
+    Dates are month indices (:func:`month_index`): the notice's, the organization's ``founded``
+    and the member's ``joined``. Three years from November 2016 end in November 2019, so a
+    Paris notice of October 2019 by a party in force since November 2016 breaks the tenure and
+    one of November 2019 does not (the United States' notice of 4 November 2019).
+    """
+    return _plain(np.asarray(notice) >= np.asarray(first_lawful_month(min_tenure_years, tenure_basis, founded,
+                                                                      joined)))
 
 
 def consent_granted(uniform, consent_probability: float):
@@ -579,8 +595,9 @@ def rescinded(revocable, turned_internationalist, utility, conceded):
     """Which notices are withdrawn before they take effect (MODEL.md §4.6).
 
     A revocable notice (VCLT Art. 68, unless the clause says otherwise) is rescinded when the
-    government turns internationalist, when ũ turns positive, or when the organization,
-    answering the notice like a threat, grants a concession (US–UPU 2019, US–WHO 2021):
+    government turns internationalist (US–WHO 2021), when ũ turns positive, or when the
+    organization, answering the notice once in the year it is given, grants a concession the
+    state takes (US–UPU 2019):
 
         rescinded = revocable ∧ (turned_internationalist ∨ ũ > 0 ∨ conceded)
     """

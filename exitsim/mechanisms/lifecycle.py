@@ -135,14 +135,79 @@ def rejoins(status: np.ndarray, utility: np.ndarray, window_open: np.ndarray, th
     return eligible & (np.asarray(utility, dtype=np.float64) > threshold)
 
 
-def expected_foundings(n_alive: int, rate: float) -> float:
-    """The mean number of organizations founded this year: ``rate × n_alive`` (their number is
-    drawn Poisson with this mean).
+def expected_foundings(alive_by_area: np.ndarray, reference_by_area: np.ndarray, rate: float, crowding: float,
+                       weight: float) -> np.ndarray:
+    """The mean number of organizations founded this year in each issue area (their numbers are
+    drawn Poisson with these means), MODEL.md §4.12:
 
-    ``rate`` = 0.02 of the organizations alive (zombies included) a year: the world founded
-    40–95 IGOs a decade on a stock of a few hundred (MODEL.md §4.12).
+        E_a = (rate / w) · N_a · exp(−η_f (N_a / N⁰_a − 1))
+
+    with N_a the area's organizations alive (zombies included), N⁰_a its number at the start
+    (the density its members' budgets and attention carry; at least 1), η_f = ``crowding`` and
+    w = ``weight`` (``organization_weight``). At the start density an area founds ``rate`` (0.02)
+    of its organizations a year — the world founded 40–95 IGOs a decade on a stock of a few
+    hundred — and fewer as it fills beyond it (e^{−0.5} ≈ 0.61 of that at 25% more with
+    η_f = 2); an area without organizations founds none. In a small world each model
+    organization stands for ``w`` real ones, so each founding counts w times: foundings scale
+    down with w. Source: organizational ecology (Hannan & Freeman 1989: density dependence of
+    foundings; applied to IGOs by Shanks, Jacobson & Kaplan 1996); MODEL.md §4.12.
+
+    Example: 10 alive where 8 were, rate 0.02, η_f 2, w 1 → 0.2 · e^{−0.5} ≈ 0.121.
     """
-    return max(rate * n_alive, 0.0)
+    alive = np.asarray(alive_by_area, dtype=np.float64)
+    reference = np.maximum(np.asarray(reference_by_area, dtype=np.float64), 1.0)
+    return np.maximum(rate / weight * alive * np.exp(-crowding * (alive / reference - 1.0)), 0.0)
+
+
+def vitality(quality: np.ndarray, adequacy: np.ndarray) -> np.ndarray:
+    """v_k = q_k · min(1, adequacy_k): how well an organization performs and is funded, in
+    [0, 1] (performance this year times the share of its need it collected)."""
+    return np.clip(np.asarray(quality, dtype=np.float64), 0.0, 1.0) * np.clip(np.asarray(adequacy), 0.0, 1.0)
+
+
+def failure_hazard(vitality: np.ndarray, members: np.ndarray, issue_area: np.ndarray, alive_by_area: np.ndarray,
+                   reference_by_area: np.ndarray, reference_size_by_area: np.ndarray, rate: float,
+                   smallness: float, weight: float) -> np.ndarray:
+    """Each organization's yearly hazard of failing (it dies), MODEL.md §4.12:
+
+        h_k = (φ / w) · (1 − v_k) · (m⁰_a / m_k)^{σ} · max(0, N_a / N⁰_a − 1)
+
+    with v_k its :func:`vitality`, m_k its members, and for its issue area a (``issue_area``
+    indexes the per-area arrays): N_a and N⁰_a the organizations alive now and at the start
+    (:func:`expected_foundings`) and m⁰_a the harmonic mean of the members of its organizations
+    at the start (:func:`reference_sizes`). φ = ``rate``, σ = ``smallness``, w = ``weight``.
+
+    An issue area at its start density carries its organizations; beyond it they compete for
+    their members' budgets and attention, and the weak (poorly performing, underfunded) and
+    the small fail — the more, the more crowded the area. Foundings fall as the area fills
+    (:func:`expected_foundings`) and failures rise, so a world settles a little above its start
+    density: near-stationary, neither only growing nor only decaying. A model organization
+    stands for w real ones, which do not all fail at once: hence φ / w. Source: organizational
+    ecology (density-dependent mortality; the liabilities of weakness and smallness: Hannan &
+    Freeman 1989); Eilstrup-Sangiovanni 2020 on the death of IOs (larger memberships die less).
+
+    Example: v 0.5, 10 members where the typical size was 20, an area at 1.25 times its start
+    density, φ 0.5, σ 1, w 1 → 0.5 · 0.5 · 2 · 0.25 = 0.125.
+    """
+    area = np.asarray(issue_area)
+    alive = np.asarray(alive_by_area, dtype=np.float64)
+    reference = np.maximum(np.asarray(reference_by_area, dtype=np.float64), 1.0)
+    crowding = np.maximum(0.0, alive / reference - 1.0)[area]
+    size = np.asarray(reference_size_by_area, dtype=np.float64)[area]
+    small = np.where(size > 0, size / np.maximum(np.asarray(members, dtype=np.float64), 1.0), 1.0)
+    hazard = rate / weight * (1.0 - np.asarray(vitality, dtype=np.float64)) * small**smallness * crowding
+    return np.clip(hazard, 0.0, 1.0)
+
+
+def reference_sizes(members: np.ndarray, issue_area: np.ndarray, n_areas: int) -> np.ndarray:
+    """m⁰_a: the harmonic mean of the members of each issue area's organizations (0 for an area
+    without any): N_a / Σ_k 1/m_k over the given organizations (those alive at the start, each
+    with at least one member)."""
+    members = np.maximum(np.asarray(members, dtype=np.float64), 1.0)
+    area = np.asarray(issue_area, dtype=np.int64)
+    count = np.bincount(area, minlength=n_areas).astype(np.float64)
+    inverse = np.bincount(area, weights=1.0 / members, minlength=n_areas)
+    return np.where(inverse > 0, count / np.where(inverse > 0, inverse, 1.0), 0.0)
 
 
 def rules_of(institutionalization: np.ndarray, weighted_voting: np.ndarray, cap: np.ndarray,

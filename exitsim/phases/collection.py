@@ -10,5 +10,5 @@ from .context import StepContext
 def run(ctx: StepContext, outcomes: Outcomes) -> None:
     """Record every model-level (and, if collected, per-state) measure of this year, and the
     strategies' measures."""
-    outcomes.record(ctx.step, ctx.year, ctx.world, ctx.flows, ctx.turnovers, ctx.counts)
+    outcomes.record(ctx.step, ctx.year, ctx.world, ctx.flows, ctx.turnovers, ctx.counts, ctx.power_terms)
     outcomes.record_strategies(ctx.step, ctx.world, ctx.flows, ctx.strategy)

@@ -37,6 +37,7 @@ class YearCounts:
     walkouts_contested: int = 0
     walkouts_violated: int = 0
     rescissions: int = 0
+    notices_scheduled: int = 0  # of the lawful notices, those the timeline scheduled
     rejoins: int = 0
     returns: int = 0
     foundings: int = 0
@@ -93,9 +94,10 @@ class StepContext:
     events), ``notices`` (the spreading exits, for the cascades), ``lookups`` (clause arrays and
     row indexes) and ``templates`` (the real organizations foundings copy). This year's:
     ``step`` (1 for the first year), ``year``, ``counts``, ``flows`` (phase 2's; last year's
-    until phase 2 runs), ``turnovers`` (phase 1's) and ``was_nativist`` (governments before this
-    year's turnovers). ``strategy``: what the great powers' strategies remember from year to
-    year (:class:`~exitsim.strategy_state.StrategyState`; None: no strategies at all).
+    until phase 2 runs), ``turnovers`` (phase 1's), ``was_nativist`` (governments before this
+    year's turnovers) and ``power_terms`` (phase 3's parts of each state's change of log power).
+    ``strategy``: what the great powers' strategies remember from year to year
+    (:class:`~exitsim.strategy_state.StrategyState`; None: no strategies at all).
     """
 
     world: World
@@ -113,6 +115,7 @@ class StepContext:
     turnovers: np.ndarray | None = None
     was_nativist: np.ndarray | None = None
     strategy: StrategyState | None = None
+    power_terms: dict[str, np.ndarray] | None = None
 
     def clauses(self) -> law.ClauseArrays:
         """Every organization's withdrawal clause as arrays."""

@@ -28,7 +28,8 @@ from functools import cached_property
 
 import numpy as np
 
-from ..codes import MEMBER, NOTICE, WITHDRAWN
+from ..cascades import following_rows
+from ..codes import HEGEMON, MEMBER, NOTICE, WITHDRAWN
 from ..events import Event
 from ..mechanisms import decision, domestic, evaluation, law
 from ..mechanisms.coefficients import from_parameters
@@ -118,32 +119,33 @@ def run(ctx: StepContext, value: Evaluation, taken: np.ndarray | None = None) ->
         scheduled[world.row_of(event.state, event.organization)] = (
             decision.NOTICE if event.kind == "notice" else decision.THREAT, event.month)
     deciding = np.flatnonzero(member)
+    _followers_by_chance(the, deciding)
     candidates = Candidates(position=deciding, row=flows.rows[deciding], window=ctx.window_open()[flows.state[deciding]],
                             scheduled=_marked(len(ms), list(scheduled))[flows.rows[deciding]])
     candidates = _may_choose(the, candidates)
 
-    # revocable notices from earlier years, which may be rescinded first; their payoffs and the
-    # choices' in one pass (a rescission touches only its own row and next year's policy)
+    # revocable notices from earlier years may be rescinded first (a rescission touches only its
+    # own row: it does not choose again this year)
     pending = np.flatnonzero(status == NOTICE)
     pending = pending[(law.year_of(ms.notice_month[flows.rows[pending]]) < year)
                       & ctx.binding_clause(flows.rows[pending]).revocable]
-    both = _payoffs(the, np.concatenate([pending, candidates.position]),
-                    np.concatenate([flows.rows[pending], candidates.row]))
-    _rescind(the, pending, both.take(slice(0, len(pending))))
-    payoffs = both.take(slice(len(pending), None))
+    _rescind(the, pending)
+    months = np.array([scheduled[int(r)][1] if s else 0 for r, s in zip(candidates.row, candidates.scheduled,
+                                                                        strict=True)], dtype=np.int64)
+    payoffs = _payoffs(the, candidates.position, candidates.row, months)
 
     p_notice, p_threat = _choice_probabilities(the, candidates, payoffs.payoff, payoffs.p_concede, payoffs.concession)
     choice = decision.choose(p_notice, p_threat, the.u[DRAW_CHOICE][candidates.row])
     if not p.exit_decisions:
         choice[:] = decision.STAY
-    month = np.zeros(len(candidates), dtype=np.int64)
     for i in np.flatnonzero(candidates.scheduled):  # scheduled choices override the draw
-        choice[i], month[i] = scheduled[int(candidates.row[i])]
+        choice[i] = scheduled[int(candidates.row[i])][0]
     causes = _causes(the, candidates, payoffs, choice)
     for i in np.flatnonzero(choice == decision.THREAT):
         _threat(the, candidates.position[i], candidates.row[i], payoffs.take(i), causes[i])
     for i in np.flatnonzero(choice == decision.NOTICE):
-        _notice(the, candidates.position[i], candidates.row[i], payoffs.take(i), causes[i], int(month[i]))
+        _notice(the, candidates.position[i], candidates.row[i], payoffs.take(i), causes[i],
+                scheduled=bool(candidates.scheduled[i]))
 
     left = np.zeros(world.n_states, dtype=bool)
     left[ctx.counts.leavers] = True
@@ -200,46 +202,92 @@ def _with_pretext(the: _Year, candidates: Candidates) -> Candidates:
     return Candidates(candidates.position, candidates.row, candidates.window, candidates.scheduled, found)
 
 
-def _choice_probabilities(the: _Year, candidates: Candidates, payoff, p_concede, concession):
+def _choice_probabilities(the: _Year, candidates: Candidates, payoff, p_concede, concession, exposure=None):
     """p_notice and p_threat (§4.6) of the candidates; a threat is possible once per
-    ``threat_interval`` years."""
+    ``threat_interval`` years. ``exposure`` replaces the rows' own contagion exposure if given."""
     ctx = the.ctx
     ms = ctx.world.memberships
     rows = candidates.row
     v_notice, v_threat = decision.choice_values(
-        payoff, ms.exposure[rows], candidates.window, candidates.pretext,
+        payoff, ms.exposure[rows] if exposure is None else exposure, candidates.window, candidates.pretext,
         ctx.world.nativism[ctx.flows.state[candidates.position]], p_concede, concession, the.choice)
     v_threat = np.where(ctx.year - ms.last_threat[rows] >= ctx.params.threat_interval, v_threat, -np.inf)
     return decision.choice_probabilities(v_notice, v_threat)
 
 
+# --- contagion against chance ----------------------------------------------------------------------------
+def _followers_by_chance(the: _Year, deciding: np.ndarray) -> None:
+    """Add to each live cascade seed (MODEL.md §4.8) the followers it would have by chance this
+    year: the hazard of notice, without the exposure term, of every membership that chooses and
+    could follow it (:func:`cascades.following_rows`: another member of the seed's organization
+    at the seed, in it or an organization of its issue area; each row counted for the earliest
+    seed, as followers are). The hazard is p_notice with X = 0 — times the chance of consent
+    where the route needs it, 0 from a non-treaty body, whose exits do not spread. Reads and
+    changes nothing else: the same draws, the same choices."""
+    ctx = the.ctx
+    world, flows = ctx.world, ctx.flows
+    seeds = ctx.notices.live_seeds(ctx.year, world.role_index(HEGEMON))
+    if not seeds or not ctx.params.exit_decisions or not len(deciding):
+        return
+    records = [ctx.notices.records[i] for i in seeds]
+    owner = following_rows(records, flows.state[deciding], flows.org[deciding], world.issue_area)
+    picked = owner >= 0
+    if not picked.any():
+        return
+    positions = deciding[picked]
+    rows = flows.rows[positions]
+    candidates = _with_pretext(the, Candidates(positions, rows, ctx.window_open()[flows.state[positions]],
+                                               np.zeros(len(rows), dtype=bool)))
+    payoffs = _payoffs(the, positions, rows)
+    p_notice, _ = _choice_probabilities(the, candidates, payoffs.payoff, payoffs.p_concede, payoffs.concession,
+                                        exposure=np.zeros(len(rows)))
+    outcome = np.asarray(payoffs.route.outcome)
+    p_notice = np.where(outcome == law.NEEDS_CONSENT, p_notice * ctx.params.consent_probability, p_notice)
+    p_notice = np.where(outcome == law.IMMEDIATE_EXIT, 0.0, p_notice)
+    expected = np.bincount(owner[picked], weights=p_notice, minlength=len(seeds))
+    for record, value in zip(records, expected, strict=True):
+        record["expected"] += float(value)
+
+
 # --- payoffs under the law --------------------------------------------------------------------------------
-def _legal(the: _Year, rows: np.ndarray, amendment: np.ndarray):
-    """The route, notice month and effective month of leaving now, for edge-list rows."""
+def _legal(the: _Year, rows: np.ndarray, amendment: np.ndarray, months: np.ndarray | None = None):
+    """The route, notice month and effective month of leaving now, for edge-list rows.
+
+    The notice's month is the timeline's where it gives one (``months`` > 0), else the row's
+    drawn month (draw 1) — moved on to the first month the minimum tenure allows when that month
+    falls later in this year: a state that may leave lawfully in November does not walk out in
+    October. Tenures count to the month from the organization's entry into force or the
+    member's joining (:func:`law.tenure_satisfied`, MODEL.md §4.7)."""
     ctx = the.ctx
     world, ms, year = ctx.world, ctx.world.memberships, ctx.year
     c = ctx.binding_clause(rows)
     org = ms.org[rows]
-    tenure = law.tenure_satisfied(c.min_tenure_years, c.tenure_basis, year, world.founded[org], ms.joined[rows])
-    route = law.lawful_route(c.kind, np.asarray(tenure, bool), None, amendment)
+    opens = law.first_lawful_month(c.min_tenure_years, c.tenure_basis,
+                                   law.month_index(world.founded[org], world.founded_month[org]),
+                                   law.month_index(ms.joined[rows], ms.joined_month[rows]))
+    drawn = law.month_index(year, law.notice_month(the.u[DRAW_MONTH][rows]))
+    drawn = np.where((drawn < opens) & (law.year_of(opens) == year), opens, drawn)
+    notice = drawn if months is None else np.where(months > 0, law.month_index(year, months), drawn)
+    tenure = np.asarray(notice >= opens, bool)
+    route = law.lawful_route(c.kind, tenure, None, amendment)
     refused = ms.consent_refused[rows] & (c.kind == law.CONSENT) & ~np.asarray(route.by_amendment, bool)
     if refused.any():  # consent was refused once: leaving now is a walk-out (MODEL.md §4.6)
         closed = law.walkout(c.kind, scalar=False)
         route = law.Route(*(np.where(refused, w, r) for w, r in zip(closed, route, strict=True)))
-    notice = law.month_index(year, law.notice_month(the.u[DRAW_MONTH][rows]))
     rule = np.where(route.by_amendment, law.MONTHS_AFTER, c.rule)
     arg1 = np.where(route.by_amendment, 12, c.arg1)
     effective = law.effective_months(rule, arg1, c.arg2, notice)
     return route, notice, effective
 
 
-def _payoffs(the: _Year, positions: np.ndarray, rows: np.ndarray) -> Payoffs:
-    """π, p_concede, the concessions' values and the legal route of rows at flows ``positions``."""
+def _payoffs(the: _Year, positions: np.ndarray, rows: np.ndarray, months: np.ndarray | None = None) -> Payoffs:
+    """π, p_concede, the concessions' values and the legal route of rows at flows ``positions``
+    (notices in the timeline's ``months`` where > 0, else in drawn months: :func:`_legal`)."""
     ctx = the.ctx
     world, ms, flows, p = ctx.world, ctx.world.memberships, ctx.flows, ctx.params
     state = flows.state[positions]
     amendment = np.asarray(law.amendment_right_open(ms.amendment_until[rows], ctx.year), bool)
-    route, notice, effective = _legal(the, rows, amendment)
+    route, notice, effective = _legal(the, rows, amendment, months)
     years = np.where(np.asarray(route.immediate, bool), 0, law.years_until_effect(effective, ctx.year))
     breaks = np.asarray(law.contested_or_violated(route.substantive, route.procedural), bool)
     switching = evaluation.switching_cost(breaks, world.democracy[state], ms.arrears[rows], flows.c_star[positions],
@@ -302,7 +350,7 @@ def _threat(the: _Year, position: int, row: int, payoff: Payoffs, cause: str) ->
     s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
     ms.last_threat[row] = year
     ctx.counts.threats += 1
-    ctx.events.add(Event(year, "threat", s, k, cause=cause))
+    ctx.events.add(Event(year, "threat", s, k, cause=cause, detail=_stakes(payoff)))
     if the.u[DRAW_CONCEDE][row] < payoff.p_concede:
         ctx.counts.concessions += 1
         ctx.events.add(Event(year, "concession", s, k, detail=_concede(the, position, row, payoff)))
@@ -311,10 +359,19 @@ def _threat(the: _Year, position: int, row: int, payoff: Payoffs, cause: str) ->
         ctx.events.add(Event(year, "refusal", s, k))
 
 
+def _stakes(payoff: Payoffs) -> str:
+    """What a threat or a notice stakes, for its event: the payoff π of leaving and the chance
+    that the organization concedes, in the words of ``events.csv``."""
+    return f"exit payoff π = {float(payoff.payoff):+.2f} years of dues, concession chance {float(payoff.p_concede):.2f}"
+
+
 # --- notices and walk-outs -------------------------------------------------------------------------------
-def _notice(the: _Year, position: int, row: int, payoff: Payoffs, cause: str, month: int) -> None:
-    """A decision to leave takes its legal route: a lawful notice, a request for consent, a
-    walk-out, or an immediate exit from a non-treaty body. ``month`` 0: the drawn month."""
+def _notice(the: _Year, position: int, row: int, payoff: Payoffs, cause: str, scheduled: bool = False) -> None:
+    """A decision to leave takes its legal route (``payoff.route``, in the month of
+    ``payoff.notice``): a lawful notice, a request for consent, a walk-out, or an immediate exit
+    from a non-treaty body. A lawful notice of the state's own (not ``scheduled`` by the
+    timeline, which replays what happened) is answered by the organization in the same year
+    (:func:`_answer`)."""
     ctx = the.ctx
     world, ms, year = ctx.world, ctx.world.memberships, ctx.year
     s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
@@ -326,13 +383,7 @@ def _notice(the: _Year, position: int, row: int, payoff: Payoffs, cause: str, mo
         if route.outcome == law.CONSENT_REFUSED:
             ms.consent_refused[row] = True
             return
-    notice = int(payoff.notice) if month == 0 else law.month_index(year, month)
-    effective = int(payoff.effective)
-    if month:
-        c = ctx.binding_clause([row])
-        rule = law.MONTHS_AFTER if route.by_amendment else c.rule[0]
-        arg1 = 12 if route.by_amendment else c.arg1[0]
-        effective = int(law.effective_months(np.array([rule]), np.array([arg1]), c.arg2, np.array([notice]))[0])
+    notice, effective = int(payoff.notice), int(payoff.effective)
     ms.substantive[row], ms.procedural[row] = route.substantive, route.procedural
     legal = dict(substantive=route.substantive_name, procedural=route.procedural_name, cause=cause)
     members = the.members.rows(int(ms.org[row]))
@@ -342,11 +393,14 @@ def _notice(the: _Year, position: int, row: int, payoff: Payoffs, cause: str, mo
         ms.status[row], ms.notice_month[row], ms.effective_month[row] = NOTICE, notice, effective
         ms.utility_at_notice[row] = the.value.utility[position]
         ctx.counts.notices += 1
+        ctx.counts.notices_scheduled += int(scheduled)
         ctx.counts.spreading_rows.append(int(row))
         ctx.notices.record(year, int(ms.state[row]), int(ms.org[row]), world.power, members)
         y, m = law.split_month_index(effective)
-        ctx.events.add(Event(year, "notice", s, k, month=law.month_of(notice), detail=f"effective {y}-{m:02d}",
-                             **legal))
+        ctx.events.add(Event(year, "notice", s, k, month=law.month_of(notice),
+                             detail=f"effective {y}-{m:02d}; {_stakes(payoff)}", **legal))
+        if not scheduled and effective > notice and ctx.binding_field(row, "revocable"):
+            _answer(the, position, row, payoff)
     elif route.outcome == law.IMMEDIATE_EXIT:  # a non-treaty body: leave at will, not a withdrawal
         _exit(ctx, row, WITHDRAWN)
         ctx.counts.non_treaty_exits += 1
@@ -379,38 +433,55 @@ def _exit(ctx: StepContext, row: int, status: int, survive: bool | None = None) 
 
 
 # --- pending notices ---------------------------------------------------------------------------------------
-def _rescind(the: _Year, pending: np.ndarray, payoffs: Payoffs) -> None:
-    """Before this year's choices: revocable notices from earlier years (at flows positions
-    ``pending``) are rescinded when the government turned internationalist, ũ turned positive,
-    or the organization, answering the notice like a threat, concedes (§4.6)."""
+def _answer(the: _Year, position: int, row: int, payoff: Payoffs) -> None:
+    """The organization answers a revocable notice once, in the year it is given (MODEL.md §4.6):
+    it offers the concession a threat would win, with the chance a threat would have (the row's
+    p_concede, one uniform of draw 4), and the state takes it and rescinds its notice when the
+    concession is worth at least what leaving would bring it (value ≥ π: staying with the
+    concession is then no worse than leaving). A state that gave notice has weighed leaving
+    (π is usually well above a concession's value), so most notices are kept (US–UPU 2019 is the
+    exception that was bought back)."""
     ctx = the.ctx
-    world, ms, flows, year = ctx.world, ctx.world.memberships, ctx.flows, ctx.year
+    if not (the.u[DRAW_ANSWER][row] < payoff.p_concede and decision.accepts_concession(payoff.concession,
+                                                                                          payoff.payoff)):
+        return
+    ms, world, year = ctx.world.memberships, ctx.world, ctx.year
+    s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
+    ctx.counts.concessions += 1
+    ctx.events.add(Event(year, "concession", s, k, detail=_concede(the, position, row, payoff)))
+    _withdraw_notice(ctx, row, "the organization conceded")
+
+
+def _rescind(the: _Year, pending: np.ndarray) -> None:
+    """Before this year's choices: revocable notices from earlier years (at flows positions
+    ``pending``) are rescinded when the government turned internationalist this year or ũ turned
+    positive (MODEL.md §4.6; the organization's answer came in the notice's own year)."""
+    ctx = the.ctx
+    world, ms, flows = ctx.world, ctx.world.memberships, ctx.flows
     if len(pending) == 0:
         return
     rows = flows.rows[pending]
     state = flows.state[pending]
     turned = ctx.turnovers[state] & ctx.was_nativist[state] & ~world.nativist_government[state]
-    conceded = the.u[DRAW_ANSWER][rows] < payoffs.p_concede
     utility = the.value.utility[pending]
     turned_positive = np.where(ms.utility_at_notice[rows] <= 0, utility, 0.0)  # ũ was ≤ 0 at notice, now > 0
-    undo = law.rescinded(True, turned, turned_positive, conceded)  # pending notices are revocable ones
+    undo = law.rescinded(True, turned, turned_positive, False)  # pending notices are revocable ones
     for i in np.flatnonzero(np.asarray(undo, bool)):
-        row = rows[i]
-        s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
-        if turned[i]:
-            why = "a new internationalist government"
-        elif turned_positive[i] > 0:
-            why = "membership is worth it again"
-        else:  # the organization answered the notice like a threat (US–UPU 2019)
-            why = "the organization conceded"
-            ctx.counts.concessions += 1
-            ctx.events.add(Event(year, "concession", s, k, detail=_concede(the, pending[i], row, payoffs.take(i))))
-        ms.status[row] = MEMBER
-        ms.notice_month[row] = ms.effective_month[row] = -1
-        ms.utility_at_notice[row] = np.nan
-        ms.substantive[row] = ms.procedural[row] = 0
-        ctx.counts.rescissions += 1
-        ctx.events.add(Event(year, "rescission", s, k, detail=why))
+        _withdraw_notice(ctx, int(rows[i]), "a new internationalist government" if turned[i]
+                         else "membership is worth it again")
+
+
+def _withdraw_notice(ctx: StepContext, row: int, why: str) -> None:
+    """A pending notice is rescinded: the row is a member again (dates, ũ at notice and legality
+    cleared) and does not choose again this year."""
+    world, ms = ctx.world, ctx.world.memberships
+    ms.status[row] = MEMBER
+    ms.notice_month[row] = ms.effective_month[row] = -1
+    ms.utility_at_notice[row] = np.nan
+    ms.substantive[row] = ms.procedural[row] = 0
+    ctx.counts.rescissions += 1
+    ctx.events.add(Event(ctx.year, "rescission", world.state_code[ms.state[row]], world.org_code[ms.org[row]],
+                         detail=why))
 
 
 def _mature(ctx: StepContext) -> None:

@@ -31,7 +31,7 @@ def rejoin(ctx: StepContext) -> None:
                 & (world.org_status[ms.org[rows]] != DEAD) & (ms.exit_year[rows] < year)]
     if ctx.strategy is not None and ctx.strategy.demands:  # exit diplomacy returns only on its reform (§4.11)
         rows = rows[~np.isin(rows, list(ctx.strategy.demands))]
-    forced = set()
+    forced = {}  # row -> the scheduled month (0: none given)
     for event in ctx.timeline.at(year, "rejoin"):
         if world.org_status[world.org_index(event.organization)] == DEAD:
             continue  # nobody joins a dead organization
@@ -40,12 +40,14 @@ def rejoin(ctx: StepContext) -> None:
             r = int(ms.append(state=world.state_index(event.state), org=world.org_index(event.organization),
                               status=WITHDRAWN, joined=year + 1)[0])
             rows = np.append(rows, r)
-        forced.add(r)
+        forced[r] = event.month
     if len(rows) == 0:
         return
     back = _wants_back(ctx, rows) if p.rejoining else np.zeros(len(rows), dtype=bool)
     if forced:
         back |= np.isin(rows, list(forced))
+    # a rejoin counts from its scheduled month, else from January of next year ("effective next
+    # year"): tenures since accession start again from it (MODEL.md §4.7)
     for row in rows[back]:
         s, k = world.state_code[ms.state[row]], world.org_code[ms.org[row]]
         if ms.arrears[row] > 0 and not law.may_rejoin(ms.arrears[row]):  # pays its surviving debt first
@@ -62,10 +64,12 @@ def rejoin(ctx: StepContext) -> None:
             counts.returns += 1
             ctx.events.add(Event(year, "return", s, k, detail="resumed its seat without re-accession"))
         else:
-            ms.joined[row] = year + 1
+            month = forced.get(int(row), 0)
+            ms.joined[row], ms.joined_month[row] = (year, month) if month else (year + 1, 1)
             counts.rejoins += 1
-            ctx.events.add(Event(year, "rejoin", s, k,
-                                 detail=f"{'joins' if accession else 'member again'} from {year + 1}"))
+            since = f"{year}-{month:02d}" if month else f"{year + 1}"
+            ctx.events.add(Event(year, "rejoin", s, k, month=month,
+                                 detail=f"{'joins' if accession else 'member again'} from {since}"))
 
 
 def _wants_back(ctx: StepContext, rows: np.ndarray) -> np.ndarray:
@@ -90,13 +94,24 @@ def _wants_back(ctx: StepContext, rows: np.ndarray) -> np.ndarray:
 
 
 def run(ctx: StepContext) -> list[int]:
-    """Zombies and deaths, then the year's foundings; return the founded organizations' indices
-    (the model makes their agents)."""
+    """Zombies, deaths and failures, then the year's foundings; return the founded
+    organizations' indices (the model makes their agents)."""
     world, ms, p, year, counts = ctx.world, ctx.world.memberships, ctx.params, ctx.year, ctx.counts
     members = world.member_counts()
     status, world.low_years, world.dying_years, died = lifecycle.update_status(
         world.org_status, world.quality, world.low_years, world.dying_years, members,
         from_parameters(lifecycle.LifeCycleThresholds, p))
+    # this year's adequacy; organizations a strategy founded this year (phase 5) start fully funded
+    adequacy = np.ones(world.n_orgs)
+    adequacy[:len(ctx.flows.adequacy)] = ctx.flows.adequacy[:world.n_orgs]
+    vitality = lifecycle.vitality(world.quality, adequacy)
+    hazard = lifecycle.failure_hazard(vitality, members, world.issue_area, _alive_by_area(world, status),
+                                      world.area_reference, world.area_reference_size, p.failure_rate,
+                                      p.failure_smallness, p.organization_weight)
+    failed = ((status != DEAD) & (world.founded < year)  # none fails in the year it is founded (phase 5's)
+              & (ctx.streams.uniform(ctx.step, "lifecycle", world.n_orgs, draw=1) < hazard))
+    status = np.where(failed, DEAD, status).astype(world.org_status.dtype)
+    died = died | failed
     world.org_status = status
     if died.any():
         live = np.flatnonzero(ms.status <= INACTIVE)
@@ -107,27 +122,36 @@ def run(ctx: StepContext) -> list[int]:
             ms.ended_by_death[ending] = True
             ms.exit_year[ending] = year
             counts.deaths += 1
-            ctx.events.add(Event(year, "death", organization=world.org_code[k],
-                                 detail=f"{int(members[k])} members, performance {world.quality[k]:.2f}"))
+            detail = f"{int(members[k])} members, performance {world.quality[k]:.2f}"
+            if failed[k]:
+                detail = f"failed: {detail}, {min(1.0, float(adequacy[k])):.0%} of its need collected"
+            ctx.events.add(Event(year, "death", organization=world.org_code[k], detail=detail))
     rng = ctx.streams.generator(ctx.step, "lifecycle")
-    alive = int(np.sum(world.org_status != DEAD))
-    count = int(rng.poisson(lifecycle.expected_foundings(alive, p.founding_rate)))
-    if not count:
+    expected = lifecycle.expected_foundings(_alive_by_area(world, world.org_status), world.area_reference,
+                                            p.founding_rate, p.founding_crowding, p.organization_weight)
+    areas = np.repeat(np.arange(len(ISSUE_AREAS)), rng.poisson(expected))
+    if not len(areas):
         return []
     rules = from_parameters(lifecycle.FoundingRules, p)
-    founded = found(ctx, founding_draws(rng, count, world.n_states, rules, len(ISSUE_AREAS)), rules)
-    counts.foundings += count
+    founded = found(ctx, founding_draws(rng, areas, world.n_states, rules), rules)
+    counts.foundings += len(areas)
     return founded
 
 
-def founding_draws(rng: np.random.Generator, count: int, n_states: int, rules: lifecycle.FoundingRules,
-                   n_areas: int) -> lifecycle.FoundingDraws:
-    """The random numbers of ``count`` foundings (:class:`lifecycle.FoundingDraws`) among
-    ``n_states`` states and ``n_areas`` issue areas, drawn in their fixed order from the life
-    cycle's generator."""
+def _alive_by_area(world: World, status: np.ndarray) -> np.ndarray:
+    """N_a: organizations not dead (zombies included) in each issue area."""
+    return np.bincount(world.issue_area[status != DEAD].astype(np.int64), minlength=len(ISSUE_AREAS))
+
+
+def founding_draws(rng: np.random.Generator, areas: np.ndarray, n_states: int,
+                   rules: lifecycle.FoundingRules) -> lifecycle.FoundingDraws:
+    """The random numbers of a year's foundings, one in each issue area of ``areas`` (indices
+    into :data:`ISSUE_AREAS`), among ``n_states`` states (:class:`lifecycle.FoundingDraws`),
+    drawn in their fixed order from the life cycle's generator."""
+    count = len(areas)
     low, high = rules.size_range
     return lifecycle.FoundingDraws(
-        founder=rng.random(count), area=rng.integers(n_areas, size=count),
+        founder=rng.random(count), area=np.asarray(areas, dtype=np.int64),
         size=rng.integers(low, high + 1, size=count), gumbel=rng.gumbel(size=(count, n_states)),
         rule=rng.random(count), intrinsic_quality=rng.beta(4.0, 2.0, size=count),
         value=rng.normal(0.0, 1.0, size=count))

@@ -543,9 +543,9 @@ def _found(the: _Year, pole: int, kind: int, area_score: np.ndarray, eligible: n
     count = len(areas)
     rules = from_parameters(lifecycle.FoundingRules, ctx.params)
     rng = ctx.streams.generator(ctx.step, "strategies", draw)
-    draws = lifecycle_phase.founding_draws(rng, count, world.n_states, rules, len(ISSUE_AREAS))
-    size = np.full(count, rules.size_range[1]) if kind == CLUB else draws.size  # a club takes all it may
-    draws = dataclasses.replace(draws, area=areas, size=size)
+    draws = lifecycle_phase.founding_draws(rng, areas, world.n_states, rules)
+    if kind == CLUB:  # a club takes all it may
+        draws = dataclasses.replace(draws, size=np.full(count, rules.size_range[1]))
     founded = lifecycle_phase.found(
         ctx, draws, rules, founders=np.full(count, founder), eligible=np.tile(eligible, (count, 1)),
         affinity=np.tile(affinity, (count, 1)), club=kind == CLUB, voting="weighted" if kind == CLUB else None,

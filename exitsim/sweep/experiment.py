@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..loading import Document, Problem, ScenarioError, apply_overrides, read_document, read_text, validate
 from ..outcomes import MODEL_MEASURES, STRATEGY_MEASURES
 from ..parameters import REGISTRY, Parameter, ParameterError, suggest
-from ..scenario import Scenario, default_scenario_path, load_scenario
+from ..scenario import MAX_STEPS, Scenario, default_scenario_path, load_scenario
 from ..transition import RATIO_PARTS
 
 DESIGN_KINDS = ("grid", "latin_hypercube", "sobol", "morris", "ablation")
@@ -117,7 +117,7 @@ class ExperimentSpec(_Strict):
     description: str = Field("", description="The research question the experiment answers.")
     scenario: str | None = Field(None, description="The base scenario file, relative to this file (default: the built-in default scenario).")
     overrides: dict[str, Any] = Field(default_factory=dict, description="Changes to the base scenario, named as --set names them: {PATH: VALUE}.")
-    steps: int | None = Field(None, ge=1, le=1000, description="Years each run lasts (default: the scenario's steps).")
+    steps: int | None = Field(None, ge=1, le=MAX_STEPS, description="Years each run lasts (default: the scenario's steps).")
     factors: dict[str, list[FactorValue] | RangeSpec] = Field(default_factory=dict, description="What varies, named as --set names it (parameters.GROUP.NAME, organization_weight, world_seed, generate.…): a list of values, or a range {low, high} for sampled designs.")
     design: DesignSpec = Field(default_factory=DesignSpec, description="How design points are made.")
     seeds: SeedsSpec = Field(default_factory=SeedsSpec, description="Root seed, replications, common random numbers.")
@@ -348,50 +348,65 @@ def _relocated(problem: Problem, document: Document, where: tuple, overrides: di
 
 
 def _factor(name: str, given: Any, scenario: Scenario, document: Document) -> tuple[Factor | None, list[Problem]]:
-    at = ("factors", name)
-
-    def problem(message: str, *where: Any, key: bool = False) -> list[Problem]:
-        return [document.locate((*at, *where), message, key=key)]
-
-    if name in RESERVED_FACTORS:
-        return None, problem(f"{name!r} cannot be a factor: {RESERVED_FACTORS[name]}", key=True)
     parameter = PARAMETER_PATHS.get(name)
+    unknown = _factor_name_problem(name, parameter)
+    if unknown:
+        return None, [document.locate(("factors", name), unknown, key=True)]
+    if isinstance(given, RangeSpec):
+        return _range_factor(name, parameter, given, scenario, document)
+    return _listed_factor(name, parameter, given, scenario, document)
+
+
+def _factor_name_problem(name: str, parameter: Parameter | None) -> str | None:
+    """Why a name cannot be a factor: one a sweep sets itself, or a parameter not named by its path."""
+    if name in RESERVED_FACTORS:
+        return f"{name!r} cannot be a factor: {RESERVED_FACTORS[name]}"
     if parameter is None and name in REGISTRY:
-        return None, problem(f"unknown factor {name!r}: name a parameter as --set does, "
-                             f"'{parameter_path(REGISTRY[name])}'", key=True)
+        return f"unknown factor {name!r}: name a parameter as --set does, '{parameter_path(REGISTRY[name])}'"
     if parameter is None and name.startswith("parameters."):
         hint = suggest(name, PARAMETER_PATHS) or suggest(name.rsplit(".", 1)[-1], REGISTRY)
         if hint in REGISTRY:
             hint = parameter_path(REGISTRY[hint])
-        return None, problem(f"unknown factor {name!r}: no such parameter"
-                             + (f"; did you mean {hint!r}?" if hint else ""), key=True)
-    column = parameter.name if parameter else name
+        return f"unknown factor {name!r}: no such parameter" + (f"; did you mean {hint!r}?" if hint else "")
+    return None
+
+
+def _range_factor(name: str, parameter: Parameter | None, given: RangeSpec, scenario: Scenario,
+                  document: Document) -> tuple[Factor | None, list[Problem]]:
+    """A factor a sampled design draws from ``{low, high, log}``: a numeric parameter or setting."""
+    at = ("factors", name)
+    if parameter is not None and parameter.kind not in ("float", "int"):
+        return None, [document.locate(at, f"{name} takes {_kind_words(parameter)}, not a range: list its values"
+                                      + (f", e.g. {name}: [true, false]" if parameter.kind == "bool" else ""),
+                                      key=True)]
     found: list[Problem] = []
-    if isinstance(given, RangeSpec):
-        if parameter is not None and parameter.kind not in ("float", "int"):
-            return None, problem(f"{name} takes {_kind_words(parameter)}, not a range: list its values, "
-                                 f"e.g. {name}: [true, false]" if parameter.kind == "bool"
-                                 else f"{name} takes {_kind_words(parameter)}, not a range: list its values", key=True)
-        if given.low >= given.high:
-            found += problem(f"low ({given.low:g}) must be below high ({given.high:g})", "low")
-        if given.log and given.low <= 0:
-            found += problem("a log scale needs a positive low end", "low")
-        for end in ("low", "high"):
-            found += _check_value(name, parameter, getattr(given, end), scenario, document, (*at, end))
-        factor = Factor(name, column, parameter, None, given.low, given.high, given.log)
-    else:
-        if not given:
-            return None, problem(f"{name} has no values: list at least one")
-        for i, value in enumerate(given):
-            found += _check_value(name, parameter, value, scenario, document, (*at, i))
-        if parameter is not None and not found:
-            given = [parameter.check(value) for value in given]
-        elif name == "world_seed" and not found:
-            given = [int(value) for value in given]
-        repeated = [v for i, v in enumerate(given) if v in given[:i]]
-        if repeated:
-            found += problem(f"{name} lists {repeated[0]!r} twice")
-        factor = Factor(name, column, parameter, tuple(given))
+    if given.low >= given.high:
+        found.append(document.locate((*at, "low"), f"low ({given.low:g}) must be below high ({given.high:g})"))
+    if given.log and given.low <= 0:
+        found.append(document.locate((*at, "low"), "a log scale needs a positive low end"))
+    for end in ("low", "high"):
+        found += _check_value(name, parameter, getattr(given, end), scenario, document, (*at, end))
+    factor = Factor(name, parameter.name if parameter else name, parameter, None, given.low, given.high, given.log)
+    return (None if found else factor), found
+
+
+def _listed_factor(name: str, parameter: Parameter | None, given: list, scenario: Scenario,
+                   document: Document) -> tuple[Factor | None, list[Problem]]:
+    """A factor given as a list of values: each a value of the parameter or setting, none twice."""
+    at = ("factors", name)
+    if not given:
+        return None, [document.locate(at, f"{name} has no values: list at least one")]
+    found: list[Problem] = []
+    for i, value in enumerate(given):
+        found += _check_value(name, parameter, value, scenario, document, (*at, i))
+    if parameter is not None and not found:
+        given = [parameter.check(value) for value in given]
+    elif name == "world_seed" and not found:
+        given = [int(value) for value in given]
+    repeated = [v for i, v in enumerate(given) if v in given[:i]]
+    if repeated:
+        found.append(document.locate(at, f"{name} lists {repeated[0]!r} twice"))
+    factor = Factor(name, parameter.name if parameter else name, parameter, tuple(given))
     return (None if found else factor), found
 
 
@@ -435,40 +450,57 @@ def scenario_with(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
 
 
 def _design_problems(spec: ExperimentSpec, factors: list[Factor], document: Document) -> list[Problem]:
+    kind = spec.design.kind
+    if kind in ("grid", "ablation"):
+        problems = _listed_design_problems(spec, factors, document)
+    else:
+        problems = _sampled_design_problems(spec, document)
+    return problems + _switch_problems(spec.design, factors, document)
+
+
+def _listed_design_problems(spec: ExperimentSpec, factors: list[Factor], document: Document) -> list[Problem]:
+    """A grid or an ablation: factors listed by their values (no ranges), and a grid has some."""
+    kind = spec.design.kind
+    problems = [document.locate(("factors", factor.path), f"a {kind} design needs explicit values: write "
+                                                          f"{factor.path}: [a, b, c] instead of a range")
+                for factor in factors if factor.values is None]
+    if kind == "grid" and not spec.factors:
+        problems.append(document.locate(("factors",), "a grid needs at least one factor (or use design kind "
+                                                       "'ablation')", key=True))
+    return problems
+
+
+def _sampled_design_problems(spec: ExperimentSpec, document: Document) -> list[Problem]:
+    """A Latin hypercube, Sobol or Morris design: factors, and a number of samples (a power of 2 for Sobol)."""
     design, kind = spec.design, spec.design.kind
     problems: list[Problem] = []
+    if not spec.factors:
+        problems.append(document.locate(("factors",), f"a {kind} design needs at least one factor", key=True))
+    if design.samples is None:
+        words = {"latin_hypercube": "how many design points", "sobol": "the base sample size N",
+                 "morris": "how many trajectories"}[kind]
+        problems.append(document.locate(("design",), f"a {kind} design needs 'samples': {words}", key=True))
+    elif kind == "sobol" and design.samples & (design.samples - 1):
+        problems.append(document.locate(("design", "samples"), "a Sobol design's base samples must be a power of 2 "
+                                        f"(Saltelli's scheme), e.g. {1 << design.samples.bit_length()}"))
+    return problems
 
-    def at(*where: Any, message: str, key: bool = False) -> None:
-        problems.append(document.locate(where, message, key=key))
 
-    if kind in ("grid", "ablation"):
-        for factor in factors:
-            if factor.values is None:
-                at("factors", factor.path, message=f"a {kind} design needs explicit values: write "
-                                                   f"{factor.path}: [a, b, c] instead of a range")
-        if kind == "grid" and not spec.factors:
-            at("factors", message="a grid needs at least one factor (or use design kind 'ablation')", key=True)
-    else:
-        if not spec.factors:
-            at("factors", message=f"a {kind} design needs at least one factor", key=True)
-        if design.samples is None:
-            words = {"latin_hypercube": "how many design points", "sobol": "the base sample size N",
-                     "morris": "how many trajectories"}[kind]
-            at("design", message=f"a {kind} design needs 'samples': {words}", key=True)
-        elif kind == "sobol" and design.samples & (design.samples - 1):
-            at("design", "samples", message=f"a Sobol design's base samples must be a power of 2 "
-                                            f"(Saltelli's scheme), e.g. {1 << design.samples.bit_length()}")
-    if design.switches is not None and kind != "ablation":
-        at("design", "switches", message="switches are for an ablation design", key=True)
-    if kind == "ablation":
-        switches = [p.name for p in REGISTRY.values() if p.switch]
-        for i, name in enumerate(design.switches or []):
-            if name not in switches:
-                hint = suggest(name, switches)
-                at("design", "switches", i, message=f"{name!r} is not a switch of the registry"
-                   + (f"; did you mean {hint!r}?" if hint else f" (switches: {', '.join(switches)})"))
-            elif any(f.parameter is not None and f.parameter.name == name for f in factors):
-                at("design", "switches", i, message=f"{name} is also a factor: it cannot be both")
+def _switch_problems(design: DesignSpec, factors: list[Factor], document: Document) -> list[Problem]:
+    """Switches only in an ablation, each a switch of the registry and not also a factor."""
+    if design.kind != "ablation":
+        return ([document.locate(("design", "switches"), "switches are for an ablation design", key=True)]
+                if design.switches is not None else [])
+    problems: list[Problem] = []
+    switches = [p.name for p in REGISTRY.values() if p.switch]
+    for i, name in enumerate(design.switches or []):
+        if name not in switches:
+            hint = suggest(name, switches)
+            problems.append(document.locate(("design", "switches", i), f"{name!r} is not a switch of the registry"
+                                            + (f"; did you mean {hint!r}?" if hint
+                                               else f" (switches: {', '.join(switches)})")))
+        elif any(f.parameter is not None and f.parameter.name == name for f in factors):
+            problems.append(document.locate(("design", "switches", i), f"{name} is also a factor: it cannot be both"))
     return problems
 
 

@@ -70,10 +70,31 @@ def test_choice_values_by_hand():
     v_notice, v_threat = decision.choice_values(*args, choice(beta_nativism=1.0, temperature=2.0))
     np.testing.assert_allclose(v_notice, [-0.8])
     np.testing.assert_allclose(v_threat, [-3.05])
-    # payoffs enter clipped to ±5
+    # payoffs enter clipped to ±5: V_n = −8 + 5; the threat's π too: 0·0 + 1·5 − 0.3 → V_t = −8 + 4.7
     v_notice, v_threat = decision.choice_values(np.array([40.0]), 0, 0, 0, 0, np.array([0.0]),
                                                 np.array([0.0]), choice())
-    np.testing.assert_allclose([v_notice[0], v_threat[0]], [-3.0, -3.0])
+    np.testing.assert_allclose([v_notice[0], v_threat[0]], [-3.0, -3.3])
+
+
+def test_threat_payoff_by_hand():
+    # p 0.2, value 1: π −2 → 0.2 − 1.6 − 0.3 = −1.7; π 3 → 0.2 + 2.4 − 0.3 = 2.3
+    np.testing.assert_allclose(decision.threat_payoff(np.array([-2.0, 3.0]), 0.2, 1.0, 0.3), [-1.7, 2.3])
+
+
+def test_a_threat_is_worth_making_only_as_far_as_leaving_is_credible():
+    """The value of threatening falls with the payoff of the exit behind it, below 0 too: a state
+    that would lose by leaving gains nothing by a threat it would have to make good on."""
+    pi = np.array([2.0, 0.0, -1.0, -3.0])
+    p_concede = concede(np.full(4, 0.05), pi)
+    _, v_threat = decision.choice_values(pi, 0, 0, 0, 0, p_concede, discount_value(np.ones(4)), choice())
+    assert np.all(np.diff(v_threat) < 0)
+    assert v_threat[-1] < HAND["baseline_threat"] - 2.0  # π −3: worth less than −2 years of dues
+
+
+def test_a_notice_is_bought_back_only_by_a_concession_worth_leaving_for():
+    # a 1-year concession buys back a notice whose exit brings 0.8 years of dues, not one bringing 2.8
+    np.testing.assert_array_equal(decision.accepts_concession(np.array([1.0, 1.0, 1.2]), np.array([0.8, 2.8, 1.2])),
+                                  [True, False, True])
 
 
 def test_choice_probabilities_are_the_multinomial_logit():
@@ -151,11 +172,15 @@ def test_threat_share_as_exit_cost_rises_is_an_outcome_of_parameters():
       20% discount: a costlier exit hurts the notice more than the threat → the threat share RISES.
     * ζ2 = 2 (a threat is as strong as its exit is credible), credibility cost 0, 50% discount:
       a costlier exit makes the organization call the bluff → the threat share FALLS.
+    * the defaults (ζ2 = 0.3, cost 0.3, 20% discount): a refused threat bears the exit's cost
+      too, a conceded one does not → the threat share rises, slowly.
     """
     switching = np.linspace(0.0, 1.2, 7)
     rising = _threat_share(switching, -0.3, 0.02, 0.2, credibility=0.0, credibility_cost=0.3)
     falling = _threat_share(switching, -0.3, 0.02, 0.5, credibility=2.0, credibility_cost=0.0)
+    defaults = _threat_share(switching, -0.3, 0.02, 0.2, credibility=0.3, credibility_cost=0.3)
     assert np.all(np.diff(rising) > 0)
+    assert np.all(np.diff(defaults) > 0)  # under the registry's ζ2 and credibility cost: rises
     assert np.all(np.diff(falling) < 0)
     # a hand check of one point: ζ2 = 0 → p = logistic(−3 + 0.3) whatever S̃; at S̃ = 0, π = 1.2
     p = 1 / (1 + math.exp(2.7))

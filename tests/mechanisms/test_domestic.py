@@ -14,11 +14,35 @@ def test_relative_decline_by_hand():
 
 
 def test_nativism_update_by_hand():
-    # 0.4 + 0.1 (0.6 − 0.4) + 0.05 · 1 + 0.5 · 0.1 = 0.52; clipped at 1 and 0
+    # level n̄ + κ_d d = 0.6 + 1 · 0.1 = 0.7: 0.4 + 0.1 (0.7 − 0.4) + 0.05 · 1 = 0.48;
+    # 0.95 + 0.1 (0.9 + 0.3 − 0.95) + 0.05 = 1.025, clipped at 1; 0.02 + 0.1 (0 − 0.02) − 0.1 < 0, clipped at 0
     n = domestic.update_nativism(np.array([0.4, 0.95, 0.02]), np.array([0.6, 0.9, 0.0]),
                                  np.array([0.1, 0.3, 0.0]), np.array([1.0, 1.0, -2.0]),
-                                 reversion=0.1, noise_scale=0.05, decline_effect=0.5)
-    np.testing.assert_allclose(n, [0.52, 1.0, 0.0])
+                                 reversion=0.1, noise_scale=0.05, decline_effect=1.0)
+    np.testing.assert_allclose(n, [0.48, 1.0, 0.0])
+
+
+def _settle(n, n_bar, decline, years):
+    """Nativism after ``years`` of a constant relative decline, without noise."""
+    n = np.asarray(n, dtype=float)
+    for _ in range(years):
+        n = domestic.update_nativism(n, n_bar, decline, np.zeros_like(n), reversion=0.1, noise_scale=0.05,
+                                     decline_effect=1.0)
+    return n
+
+
+def test_a_steady_decline_raises_nativism_to_a_bounded_level():
+    # n̄ 0.45 and a 20% loss of share every five years, year after year: the level is 0.45 + 0.2 = 0.65,
+    # approached from 0.45 as 0.65 − 0.2 · 0.9^t (0.65 − 0.2 · 0.9^50 ≈ 0.6490), never 1
+    n = _settle([0.45], [0.45], [0.2], 50)
+    np.testing.assert_allclose(n, [0.65 - 0.2 * 0.9**50])
+    assert _settle([0.45], [0.45], [0.2], 500)[0] < 0.65 + 1e-12
+
+
+def test_without_decline_nativism_reverts_to_its_long_run_level():
+    # from 0.9 to n̄ = 0.3: 0.3 + 0.6 · 0.9^t
+    n = _settle([0.9, 0.1], [0.3, 0.3], [0.0, 0.0], 30)
+    np.testing.assert_allclose(n, [0.3 + 0.6 * 0.9**30, 0.3 - 0.2 * 0.9**30])
 
 
 def turnovers(year, democracy, phase, uniform):

@@ -125,7 +125,8 @@ def test_unknown_rule_codes_are_rejected():
 def test_nato_notice_before_twenty_years_in_force_is_a_violated_walkout():
     nato, founded = clause("NATO"), TEMPLATES["NATO"].founded
     assert (nato.min_tenure_years, nato.tenure_basis, founded) == (20, "treaty_in_force", 1949)
-    tenure_ok = law.tenure_satisfied(nato.min_tenure_years, nato.tenure_basis, 1960, founded, 1955)
+    tenure_ok = law.tenure_satisfied(nato.min_tenure_years, nato.tenure_basis, law.month_index(1960, 5),
+                                     law.month_index(founded, 8), law.month_index(1955, 5))
     assert tenure_ok is False
     route = law.lawful_route(nato.kind, tenure_ok)
     assert route.outcome_name == "walkout"
@@ -139,7 +140,8 @@ def test_nato_notice_before_twenty_years_in_force_is_a_violated_walkout():
 
 def test_nato_notice_after_twenty_years_in_force_is_lawful_and_takes_a_year():
     nato, founded = clause("NATO"), TEMPLATES["NATO"].founded
-    tenure_ok = law.tenure_satisfied(nato.min_tenure_years, nato.tenure_basis, 1975, founded, 1955)
+    tenure_ok = law.tenure_satisfied(nato.min_tenure_years, nato.tenure_basis, law.month_index(1975, 4),
+                                     law.month_index(founded, 8), law.month_index(1955, 5))
     route = law.lawful_route(nato.kind, tenure_ok)
     assert route.outcome_name == "notice"
     assert (route.substantive_name, route.procedural_name) == ("explicit_clause", "followed")
@@ -153,25 +155,40 @@ def test_paris_tenure_runs_from_entry_into_force_for_the_party():
     paris = clause("Paris")
     assert paris.tenure_basis == "party_in_force"
     args = (paris.min_tenure_years, paris.tenure_basis)
-    assert law.tenure_satisfied(*args, 2018, TEMPLATES["Paris"].founded, 2016) is False
-    assert law.tenure_satisfied(*args, 2019, TEMPLATES["Paris"].founded, 2016) is True
+    founded, us = law.month_index(2016, 11), law.month_index(2016, 11)  # in force 4 November 2016
+    assert law.tenure_satisfied(*args, law.month_index(2018, 12), founded, us) is False
+    assert law.tenure_satisfied(*args, law.month_index(2019, 11), founded, us) is True
     # a later party waits for its own three years, though the treaty is older
-    assert law.tenure_satisfied(*args, 2019, TEMPLATES["Paris"].founded, 2017) is False
+    assert law.tenure_satisfied(*args, law.month_index(2019, 11), founded, law.month_index(2017, 1)) is False
     assert law.lawful_route(paris.kind, False).procedural_name == "violated"
     assert law.lawful_route(paris.kind, True).outcome_name == "notice"
+
+
+def test_three_years_from_november_2016_end_in_november_2019_not_before():
+    args = (3, "party_in_force", law.month_index(2016, 11))
+    assert law.first_lawful_month(*args, law.month_index(2016, 11)) == law.month_index(2019, 11)
+    assert law.tenure_satisfied(3, "party_in_force", law.month_index(2019, 10), *args[2:],
+                                law.month_index(2016, 11)) is False
+    assert law.tenure_satisfied(3, "party_in_force", law.month_index(2019, 11), *args[2:],
+                                law.month_index(2016, 11)) is True
+    # Russia, a party from October 2019: three years end in October 2022
+    assert law.first_lawful_month(3, "party_in_force", law.month_index(2016, 11),
+                                  law.month_index(2019, 10)) == law.month_index(2022, 10)
 
 
 def test_fao_tenure_runs_from_accession_not_founding():
     fao = clause("FAO")
     args = (fao.min_tenure_years, fao.tenure_basis)
-    ok = law.tenure_satisfied(*args, np.array([2003, 2004]), TEMPLATES["FAO"].founded, 2000)
+    notices = law.month_index(np.array([2004, 2004]), np.array([5, 6]))
+    ok = law.tenure_satisfied(*args, notices, law.month_index(TEMPLATES["FAO"].founded, 10), law.month_index(2000, 6))
     np.testing.assert_array_equal(ok, [False, True])
 
 
 def test_tenure_is_vectorized_over_bases():
     ok = law.tenure_satisfied(np.array([20, 3, 4]), np.array(["treaty_in_force", "party_in_force",
                                                               "accession"]),
-                              1970, np.array([1949, 1949, 1949]), np.array([1968, 1968, 1968]))
+                              law.month_index(1970, 1), np.full(3, law.month_index(1949, 1)),
+                              np.full(3, law.month_index(1968, 1)))
     np.testing.assert_array_equal(ok, [True, False, False])
 
 

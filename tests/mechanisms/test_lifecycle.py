@@ -1,8 +1,10 @@
 """Rejoining and the life cycle of organizations (MODEL.md §4.12) on hand-computed cases."""
 
+import math
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from exitsim.clauses import load_templates
 from exitsim.codes import ALIVE, DEAD, INACTIVE, ISSUE_AREAS, MEMBER, NOTICE, WITHDRAWN, ZOMBIE
@@ -85,10 +87,55 @@ def test_rejoins_need_a_window_when_withdrawn_but_not_when_inactive():
                                   [True, False, True, True, True, False, False])
 
 
-def test_expected_foundings_are_the_rate_times_the_organizations_alive():
-    assert lifecycle.expected_foundings(100, 0.02) == 2.0
-    assert lifecycle.expected_foundings(0, 0.02) == 0.0
-    assert lifecycle.expected_foundings(100, 0.0) == 0.0
+def test_expected_foundings_fall_as_an_issue_area_fills():
+    # per area: (rate / w) · N · exp(−η (N/N⁰ − 1)), N⁰ at least 1
+    expected = lifecycle.expected_foundings(np.array([8, 10, 4, 0, 3]), np.array([8, 8, 8, 5, 0]), rate=0.02,
+                                            crowding=2.0, weight=1.0)
+    np.testing.assert_allclose(expected, [0.16, 0.2 * math.exp(-0.5), 0.08 * math.exp(1.0), 0.0,
+                                          0.06 * math.exp(-4.0)])
+    # each model organization standing for 8 real ones: an eighth as many foundings
+    np.testing.assert_allclose(lifecycle.expected_foundings([8], [8], 0.02, 2.0, 8.0), [0.02])
+    assert lifecycle.expected_foundings([8], [8], 0.0, 2.0, 1.0)[0] == 0.0
+
+
+def test_weak_small_organizations_in_crowded_areas_fail_more_often():
+    # h = (φ / w) (1 − v) (m⁰/m)^σ max(0, N/N⁰ − 1); v = q · min(1, adequacy)
+    v = lifecycle.vitality(np.array([0.5, 0.9, 0.2, 0.6]), np.array([1.0, 1.0, 0.5, 1.5]))
+    np.testing.assert_allclose(v, [0.5, 0.9, 0.1, 0.6])
+    members, area = np.array([10, 20, 20, 40]), np.array([0, 1, 1, 0])
+    args = (v, members, area, np.array([10, 12]), np.array([8, 8]), np.array([20.0, 20.0]))
+    hazard = lifecycle.failure_hazard(*args, rate=0.5, smallness=1.0, weight=1.0)
+    np.testing.assert_allclose(hazard, [0.5 * 0.5 * 2 * 0.25, 0.5 * 0.1 * 0.5, 0.5 * 0.9 * 0.5, 0.5 * 0.4 * 0.5 * 0.25])
+    assert lifecycle.failure_hazard(*args, rate=0.5, smallness=1.0, weight=4.0)[1] == pytest.approx(0.5 * 0.1 * 0.5 / 4)
+    # σ = 0: size does not matter
+    np.testing.assert_allclose(lifecycle.failure_hazard(*args, 0.5, 0.0, 1.0)[[0, 3]], [0.5 * 0.5 * 0.25, 0.5 * 0.4 * 0.25])
+    # at or below its start density an area carries its organizations: none fails
+    assert not lifecycle.failure_hazard(v, members, area, np.array([8, 5]), np.array([8, 8]), np.array([20.0, 20.0]),
+                                        0.5, 1.0, 1.0).any()
+
+
+def test_the_reference_size_is_the_harmonic_mean_of_each_areas_organizations():
+    # area 0: 10 and 40 members → 2 / (1/10 + 1/40) = 16; area 1: none; area 2: 5
+    sizes = lifecycle.reference_sizes(np.array([10, 40, 5]), np.array([0, 0, 2]), 3)
+    np.testing.assert_allclose(sizes, [16.0, 0.0, 5.0])
+
+
+def test_a_world_settles_a_little_above_its_start_density():
+    """Typical organizations (v = 2/3, of their area's typical size): at the start density the
+    area founds and none fails, so it grows; at 25% above it, failures outnumber foundings, so
+    it shrinks back: it settles between (a little above its start: near-stationary)."""
+    reference = np.array([30])
+
+    def flows(alive):
+        births = lifecycle.expected_foundings([alive], reference, 0.02, 2.0, 1.0)[0]
+        deaths = lifecycle.failure_hazard(np.full(alive, 2 / 3), np.full(alive, 20), np.zeros(alive, int), [alive],
+                                          reference, [20.0], 0.5, 1.0, 1.0).sum()
+        return births, deaths
+
+    births, deaths = flows(30)
+    assert births == pytest.approx(0.6) and deaths == 0.0
+    births, deaths = flows(38)  # 1.27 times the start: 0.76 e^{−0.53} ≈ 0.45 founded, 38 · 0.5/3 · 0.27 ≈ 1.69 fail
+    assert births < deaths
 
 
 def _pool(power, ideal=None, alliances=None, member_state=NO_ROWS, member_org=NO_ROWS, org_issue_area=NO_ROWS,
@@ -102,8 +149,8 @@ def _pool(power, ideal=None, alliances=None, member_state=NO_ROWS, member_org=NO
 
 
 def _plans(rng, count, pool):
-    """``count`` foundings of ``pool`` from draws of ``rng``."""
-    return pool.plan(founding_draws(rng, count, pool.n, pool.rules, len(pool.areas)))
+    """``count`` foundings of ``pool`` from draws of ``rng``, in its areas in turn."""
+    return pool.plan(founding_draws(rng, np.arange(count) % len(pool.areas), pool.n, pool.rules))
 
 
 def _plan(rng, power, **kwargs):

@@ -139,7 +139,7 @@ def test_a_strategy_founds_with_its_founder_among_the_eligible_only():
     eligible = np.zeros((2, n), dtype=bool)
     eligible[:, [2, 3, 4, 5]] = True
     eligible[:, 0] = True   # the founder is always a member: its own mark is ignored
-    draws = founding_draws(np.random.default_rng(1), 2, n, FOUNDING, len(ISSUE_AREAS))
+    draws = founding_draws(np.random.default_rng(1), np.arange(2), n, FOUNDING)
     draws = replace(draws, size=np.array([20, 3]), area=np.array([4, 0]))
     plans = pool.plan(draws, founders=np.array([0, 0]), eligible=eligible)
     assert plans[0]["founder"] == 0 and plans[0]["members"] == [0, 2, 3, 4, 5]   # all four, not 20
@@ -154,6 +154,6 @@ def test_an_invitation_affinity_decides_who_joins():
                                   np.zeros(0, int), np.zeros(0, int), (), load_templates(), FOUNDING)
     affinity = np.zeros((1, n))
     affinity[0, 20:] = 50.0     # far above the Gumbel noise
-    draws = replace(founding_draws(np.random.default_rng(3), 1, n, FOUNDING, len(ISSUE_AREAS)), size=np.array([6]))
+    draws = replace(founding_draws(np.random.default_rng(3), np.arange(1), n, FOUNDING), size=np.array([6]))
     (plan,) = pool.plan(draws, founders=np.array([0]), affinity=affinity)
     assert plan["members"][0] == 0 and all(j >= 20 for j in plan["members"][1:])

@@ -1,0 +1,36 @@
+"""The event feed: plain sentences, newest first, the scenario's calendar, contagion marked."""
+
+from exitsim.dashboard.feed import feed, sentence
+from exitsim.events import Event
+
+EVENTS = [
+    Event(2019, "notice", "USA", "Paris", month=11, cause="preferences", detail="effective 2020-11"),
+    Event(2020, "withdrawal", "USA", "Paris", month=11),
+    Event(2020, "notice", "CAN", "WHO", month=2, cause="contagion", detail="effective 2021-02"),
+    Event(2020, "turnover", "DEU", detail="election: nativist government"),
+]
+
+
+def test_each_kind_reads_as_a_sentence_with_its_detail_and_cause():
+    assert sentence(EVENTS[0]) == "USA gave notice to leave Paris (effective 2020-11; cause: preferences)"
+    assert sentence(EVENTS[1]) == "USA left Paris"
+    assert sentence(EVENTS[3], {"DEU": "Germany"}) == "Germany has a new government (election: nativist government)"
+    assert sentence(Event(2030, "death", organization="F2022-9")) == "F2022-9 ceased to exist"
+
+
+def test_the_feed_is_newest_first_dated_in_the_calendar_with_contagion_marked():
+    items = feed(EVENTS)
+    assert [(i.date, i.kind, i.contagion) for i in items] == [
+        ("2020", "turnover", False), ("February 2020", "notice", True), ("November 2020", "withdrawal", False),
+        ("November 2019", "notice", False)]
+
+
+def test_exits_only_and_the_limit_keep_the_newest_exits():
+    assert [i.text for i in feed(EVENTS, limit=2, exits_only=True)] == [
+        "CAN gave notice to leave WHO (effective 2021-02; cause: contagion)", "USA left Paris"]
+
+
+def test_the_instructors_actions_follow_the_events_of_their_year():
+    items = feed(EVENTS, notes=[(2019, "intervention: USA gives notice to Paris"), (2020, "beta_contagion set to 0")])
+    assert [(i.date, i.kind) for i in items][:2] == [("2020", "instructor"), ("2020", "turnover")]
+    assert [(i.date, i.kind) for i in items][-2:] == [("2019", "instructor"), ("November 2019", "notice")]
