@@ -23,7 +23,7 @@ LOCK_EXTRAS := test,dashboard,cluster,analysis,bench
 # sensitivity indices (analysis) and the dashboard as well as the model.
 TEST_EXTRAS := test,cluster,analysis,dashboard
 
-.PHONY: run test test-fast dashboard golden bench lint lock clean
+.PHONY: run test test-fast dashboard golden bench lint lock clean compare findings
 
 # Create the virtualenv with a real Python 3.12 and install the package (editable) with its
 # test extras (TEST_EXTRAS) at the locked versions. Re-runs whenever pyproject.toml, the lock or this
@@ -60,6 +60,22 @@ test-fast: $(STAMP) $(FRONTEND)
 # the commit that does so says which fix changed them and why.
 golden: $(STAMP)
 	$(VPY) tests/golden.py
+
+# The hegemon's four strategies against a passive rising power, paired (python run.py compare):
+# a table, a reading and a figure in results/compare/, in well under a minute on two cores.
+compare: $(STAMP)
+	$(VPY) run.py compare $(RUN_ARGS)
+
+# The headline experiments afresh — the default scenario, the sensitivity over ν, ω and b, worlds
+# of today's size — then docs/findings.md from them: about an hour on two free cores. Their stores
+# in results/ are replaced. After a stop: python run.py sweep experiments/NAME.yaml --resume for
+# each unfinished one, then python run.py findings.
+FINDINGS := exit_vs_balancing exit_vs_balancing_sensitivity exit_vs_balancing_world
+SWEEP_ARGS ?=
+findings: $(STAMP)
+	rm -rf $(addprefix results/,$(FINDINGS))
+	for name in $(FINDINGS); do $(VPY) run.py sweep experiments/$$name.yaml $(SWEEP_ARGS) || exit 1; done
+	$(VPY) run.py findings
 
 bench: $(STAMP)
 	$(VPY) benchmarks/step.py

@@ -470,8 +470,18 @@ def _slug(text: str) -> str:
 
 
 def write_report(folder: str | Path, out: str | Path | None = None) -> Path:
-    """Write ``report.md`` (and ``figures/``) for a stored sweep, finished or not; return its path."""
+    """Write ``report.md`` (and ``figures/``) for a stored sweep, finished or not; return its path.
+
+    A grid over the great powers' strategies with common random numbers gets the strategy
+    comparison's report (:mod:`exitsim.comparison.report`: paired differences against status
+    quo/passive, the reading, activation, the ratio's decomposition, sensitivity; and ``tables/``).
+    """
     store = _store(folder)
+    from .comparison.report import write_strategy_report
+    from .comparison.results import is_strategy_comparison
+
+    if is_strategy_comparison(store.manifest()):
+        return write_strategy_report(folder, out)
     out = Path(out) if out is not None else store.path
     out.mkdir(parents=True, exist_ok=True)
     text = _Report(store, out).build()

@@ -264,6 +264,10 @@ def build_parser() -> argparse.ArgumentParser:
     from .validation.command import register as register_validation_command
 
     register_validation_command(commands)  # validation: the pieces of docs/validation.md
+
+    from .comparison.command import register as register_comparison_commands
+
+    register_comparison_commands(commands, add_overrides_option)  # compare, findings
     return parser
 
 

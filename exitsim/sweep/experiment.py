@@ -24,9 +24,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..loading import Document, Problem, ScenarioError, apply_overrides, read_document, read_text, validate
-from ..outcomes import MODEL_MEASURES
+from ..outcomes import MODEL_MEASURES, STRATEGY_MEASURES
 from ..parameters import REGISTRY, Parameter, ParameterError, suggest
 from ..scenario import MAX_STEPS, Scenario, default_scenario_path, load_scenario, shipped_scenario_folders
+from ..transition import RATIO_PARTS
 
 DESIGN_KINDS = ("grid", "latin_hypercube", "sobol", "morris", "ablation")
 
@@ -40,9 +41,13 @@ RUN_MEASURES = {
     "cascade_followers": "notices and walk-outs that followed a cascade seed within 2 years, summed",
     "largest_cascade": "size of the largest cascade (0 when there was none)",
     "transition_year": "first year the rising power's power reached the hegemon's (empty when it did not)",
+    "strategy_activation_year": "year the great powers' strategies became active (empty when they did not, or when "
+                                "neither has a strategy)",
+    **RATIO_PARTS,
 }
-#: Yearly measures a sweep can keep: the model's outcomes (MODEL.md §5) but the year itself.
-YEARLY_MEASURES = {name: text for name, text in MODEL_MEASURES.items() if name != "year"}
+#: Yearly measures a sweep can keep: the columns of timeseries.csv (MODEL.md §5), the great
+#: powers' strategies' included, but the year itself.
+YEARLY_MEASURES = {name: text for name, text in (MODEL_MEASURES | STRATEGY_MEASURES).items() if name != "year"}
 DEFAULT_AT_HORIZON = ("withdrawal_rate", "largest_cascade", "transition_year", "hegemon_rising_ratio",
                       "hegemon_leadership_share")
 #: Factor paths a sweep sets itself (or refuses), with what to write instead.
@@ -93,7 +98,7 @@ class KeepSpec(_Strict):
 
     every_year: Literal["all"] | list[str] = Field("all", description="Model outcomes kept for every year (the 'yearly' table): 'all' or a list of names from docs/outputs.md; [] for none.")
     at_horizon: list[str] = Field(list(DEFAULT_AT_HORIZON), description="Outcomes kept once per run at its last year (the 'horizon' table): model outcomes and run measures (withdrawal_rate, cascades, …).")
-    events: bool = Field(False, description="Keep every run's event log and cascades (the 'events' and 'cascades' tables).")
+    events: bool | Literal["strategic"] = Field(False, description="Keep every run's event log and cascades (the 'events' and 'cascades' tables); 'strategic': only the great powers' strategic events (those whose cause is a strategy) and the cascades.")
     states: bool = Field(False, description="Keep each state each year (the 'states' table).")
     memberships: bool = Field(False, description="Keep each membership each year (the 'memberships' table; large).")
     panel: float | None = Field(None, gt=0, le=1, description="Keep the state–organization–year exit panel of the in-silico replication (the 'panel' table; docs/validation.md): every notice and this share of the other member-years at risk (case-control sampling); 1 keeps every row.")

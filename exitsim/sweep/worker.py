@@ -20,9 +20,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..codes import HEGEMON_STRATEGIES, RISING_STRATEGIES
 from .experiment import RUN_MEASURES
 from .seeds import RunSpec, run_seed
 
+#: The causes of the great powers' strategic events (``keep.events: strategic``).
+STRATEGIES = frozenset(HEGEMON_STRATEGIES + RISING_STRATEGIES)
 #: The tables a sweep can write; each is a folder of Parquet parts.
 TABLES = ("yearly", "horizon", "events", "cascades", "states", "memberships", "panel")
 
@@ -39,7 +42,9 @@ class Job:
         steps: Years per run.
         yearly: Outcomes kept every year.
         horizon: Outcomes kept at the horizon.
-        events, states, memberships: Whether those tables are kept.
+        events: Whether the events and cascades are kept (``"strategic"``: only the events
+            whose cause is a great power's strategy, and the cascades).
+        states, memberships: Whether those tables are kept.
         panel: The share of non-events kept in the exit panel (None: no panel).
     """
 
@@ -50,7 +55,7 @@ class Job:
     steps: int
     yearly: tuple[str, ...]
     horizon: tuple[str, ...]
-    events: bool = False
+    events: bool | str = False
     states: bool = False
     memberships: bool = False
     panel: float | None = None
@@ -86,8 +91,10 @@ def _scenario(job: Job, overrides: dict[str, Any]):
 def run_measures(model, frame: pd.DataFrame, cascades: pd.DataFrame) -> dict[str, float]:
     """The measures of a whole run (:data:`~exitsim.sweep.experiment.RUN_MEASURES`)."""
     from ..outputs import transition_year
+    from ..transition import ratio_decomposition
 
     year = transition_year(frame)
+    active = frame["strategy_active"].to_numpy() > 0
     return {
         "withdrawal_rate": model.withdrawal_rate(),
         "notices_total": int(frame["notices"].sum()),
@@ -97,6 +104,8 @@ def run_measures(model, frame: pd.DataFrame, cascades: pd.DataFrame) -> dict[str
         "cascade_followers": int(cascades["size"].sum()) if len(cascades) else 0,
         "largest_cascade": int(cascades["size"].max()) if len(cascades) else 0,
         "transition_year": float(year) if year is not None else np.nan,
+        "strategy_activation_year": float(frame["year"].to_numpy()[active.argmax()]) if active.any() else np.nan,
+        **ratio_decomposition(model),
     }
 
 
@@ -116,7 +125,7 @@ def run_one(spec: RunSpec, job: Job) -> dict[str, pd.DataFrame]:
             panels.append(model.membership_panel())
     else:
         model.run()
-    frame = model.datacollector.get_model_vars_dataframe()
+    frame = model.timeseries()  # the model's outcomes and the strategies' (timeseries.csv's columns)
     tables: dict[str, pd.DataFrame] = {}
     if job.yearly:
         yearly = frame[["year", *job.yearly]].reset_index()
@@ -130,7 +139,10 @@ def run_one(spec: RunSpec, job: Job) -> dict[str, pd.DataFrame]:
         row |= {name: measures[name] if name in RUN_MEASURES else last[name] for name in job.horizon}
         tables["horizon"] = _with_id(pd.DataFrame([row]), spec.run_id)
     if job.events:
-        tables["events"] = _with_id(model.events.to_frame(), spec.run_id)
+        events = model.events.to_frame()
+        if job.events == "strategic":
+            events = events[events["cause"].isin(STRATEGIES)]
+        tables["events"] = _with_id(events, spec.run_id)
         tables["cascades"] = _with_id(cascades, spec.run_id)
     if job.states:
         tables["states"] = _with_id(model.datacollector.get_agent_vars_dataframe(), spec.run_id)
