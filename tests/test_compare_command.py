@@ -31,6 +31,7 @@ def test_compare_writes_its_table_figure_and_record(compared):
     assert "| at the horizon | status quo: mean [95% CI] | exit diplomacy − status quo | inclusive − status quo | " \
            "exclusive − status quo |" in text
     assert "**Relative power.** Against a passive rising power" in text
+    assert "**How large.** Over the 4 years, under the baseline the growth rates alone multiply" in text
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert (record["finished"], record["replications"], record["root_seed"], record["steps"]) == (True, 3, 5, 4)
     assert record["strategies"] == ["status_quo", "exit_diplomacy", "inclusive", "exclusive"]

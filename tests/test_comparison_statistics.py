@@ -53,12 +53,40 @@ def test_pairs_match_on_replication_and_on_the_other_factors():
     assert by_world["difference"].tolist() == pytest.approx([2.0, 3.0])
 
 
+def test_with_worlds_as_clusters_the_difference_is_the_mean_of_the_worlds_means_with_a_t_over_worlds():
+    # world 1: differences 1, 2, 6 (mean 3); world 2: 0, 2 (mean 1; its third pair has no value)
+    frame = with_pairs(pd.DataFrame({
+        "replication": [0, 1, 2] * 4,
+        "world_seed": [1, 1, 1, 2, 2, 2] * 2,
+        "hegemon_strategy": ["status_quo"] * 6 + ["exclusive"] * 6,
+        "y": [10.0, 20.0, 30.0, 5.0, 6.0, 7.0, 11.0, 22.0, 36.0, 5.0, 8.0, np.nan]}))
+    row = paired(frame, ["y"], ["world_seed"], cluster="world_seed").iloc[0]
+    T_975_1 = 12.706204736174698
+    half = T_975_1 * np.std([3.0, 1.0], ddof=1) / math.sqrt(2)
+    assert (row["pairs"], row["matched"], row["clusters"]) == (5, 6, 2)
+    assert row["difference"] == pytest.approx(2.0)  # not the pooled mean of the five, 2.2
+    assert (row["low"], row["high"]) == pytest.approx((2.0 - half, 2.0 + half))
+    pooled = paired(frame, ["y"], ["world_seed"]).iloc[0]
+    assert pooled["difference"] == pytest.approx(2.2) and pooled["clusters"] == 0
+    with pytest.raises(ValueError, match="cluster 'world_seed' must be one of the factors matched on"):
+        paired(frame, ["y"], [], cluster="world_seed")
+    # by world, each level is a single cluster: the cluster is dropped, not used
+    by_world = paired_by_level(frame, "world_seed", ["y"], [], cluster="world_seed")
+    assert by_world["difference"].tolist() == pytest.approx([3.0, 1.0])
+
+
 def test_a_run_without_a_value_drops_out_of_its_pair_only():
     frame = runs([(0, "status_quo", "passive", 2050.0), (1, "status_quo", "passive", np.nan),
                   (2, "status_quo", "passive", 2052.0), (0, "exclusive", "passive", 2051.0),
                   (1, "exclusive", "passive", 2049.0), (2, "exclusive", "passive", 2054.0)])
     row = paired(frame, ["y"], []).iloc[0]
     assert row["pairs"] == 2 and row["difference"] == pytest.approx(1.5)
+    assert row["matched"] == 3  # the report says "2 of 3 pairs"
+    from exitsim.comparison.report import _difference_cell
+
+    assert _difference_cell(row).endswith(" (2 of 3 pairs)")
+    full = paired(frame.fillna(2051.0), ["y"], []).iloc[0]
+    assert "pairs)" not in _difference_cell(full)
     means = pair_means(frame, ["y"]).set_index("pair")
     assert means.loc["status_quo / passive", "n"] == 2 and means.loc["status_quo / passive", "runs"] == 3
 

@@ -226,7 +226,11 @@ def write_findings(results: str | Path = "results", out: str | Path = "docs/find
         lines += ["## On worlds of today's size", "",
                   *[p + "\n" for p in reading(world.differences, world.choice, world.means, world.years,
                                                pairs=False)[1:]],
-                  "### The main table (worlds of today's size)", "", *main_table(world, "passive"),
+                  "### The main table (worlds of today's size)", "",
+                  *([f"Runs on one generated world are not independent of each other: each paired difference is the "
+                     f"mean of the {world.horizon[world.cluster].nunique()} worlds' mean differences, and its interval "
+                     "a Student's t over the worlds.", ""] if world.cluster else []),
+                  *main_table(world, "passive"),
                   *sensitivity_lines(world, links["exit_vs_balancing_world"].get("sensitivity"))]
     else:
         lines += ["## On worlds of today's size", "",

@@ -112,10 +112,14 @@ def compare(scenario=None, overrides: list[str] | None = None, *, replications: 
 
 
 def _answers(comparison) -> list[str]:
-    from .reading import QUESTIONS, answer
+    """The reading's answers, then how large the strategies' effects are beside growth."""
+    from .reading import QUESTIONS, answer, scale
 
     choice = comparison.choice
-    return [text + "\n" for column, what in QUESTIONS if (text := answer(choice, column, what))]
+    answers = [text + "\n" for column, what in QUESTIONS if (text := answer(choice, column, what))]
+    if text := scale(comparison.means, comparison.differences, comparison.years):
+        answers.append(text + "\n")
+    return answers
 
 
 def _record(staging: Path, comparison, scenario, command, replications: int, root: int, elapsed: float) -> None:

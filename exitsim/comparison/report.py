@@ -50,7 +50,10 @@ def _difference_cell(row) -> str:
     if row is None or row["pairs"] == 0:
         return "—"
     text = interval(row)
-    return f"**{text}**" if is_clear(row["low"], row["high"]) else text
+    text = f"**{text}**" if is_clear(row["low"], row["high"]) else text
+    if "matched" in row and row["pairs"] < row["matched"]:  # e.g. runs without a transition have no year
+        text += f" ({int(row['pairs'])} of {int(row['matched'])} pairs)"
+    return text
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -147,7 +150,7 @@ def decomposition_lines(comparison: Comparison) -> list[str]:
         lines += _table(["pair", *names], [[pair, *[f"×{np.exp(by[(pair, c)]['mean']):.4g}" if (pair, c) in by else "—"
                                                     for c in comparison.flows]]
                                            for pair in dict.fromkeys(means["pair"])])
-        flows = paired(comparison.flow_totals, comparison.flows, comparison.others)
+        flows = paired(comparison.flow_totals, comparison.flows, comparison.others, cluster=comparison.cluster)
         lines += ["Each part's paired difference from status quo/passive, in log points (bold where its interval "
                   "excludes zero):", ""]
         by = {(r["pair"], r["outcome"]): r for _, r in flows.iterrows()}
@@ -232,8 +235,13 @@ def header_lines(comparison: Comparison) -> list[str]:
           f"{code['versions'].get('numpy')}, Python {code['versions'].get('python')}.",
         f"* Time: {time['wall']:.0f} s of wall time for the sweep, {time['cpu']:.0f} s of processor time in its "
         f"workers ({time['cpu'] / max(time['runs'], 1):.2f} s a run; wall time depends on the machine's load).",
-        "",
     ]
+    if comparison.cluster:
+        worlds = comparison.horizon[comparison.cluster].nunique()
+        lines.append(f"* Worlds: runs on one generated world (`{comparison.cluster}`) are not independent of each "
+                     f"other, so each paired difference is the mean of the {worlds} worlds' mean differences and its "
+                     "interval a Student's t over the worlds; means per pair are over all runs.")
+    lines.append("")
     if not comparison.baseline_present:
         lines += ["No run of the baseline (status quo/passive) is stored yet: no paired difference can be made.", ""]
     return lines

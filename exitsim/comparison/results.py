@@ -95,6 +95,12 @@ class Comparison:
         return [c for c in self.manifest["design"]["columns"] if c not in STRATEGY_FACTORS]
 
     @cached_property
+    def cluster(self) -> str | None:
+        """``world_seed`` when the store varies the generated world: runs on one world share it,
+        so paired differences are averaged per world and their intervals taken over worlds."""
+        return "world_seed" if "world_seed" in self.others else None
+
+    @cached_property
     def horizon(self) -> pd.DataFrame:
         return with_pairs(load_results(self.store.path, "horizon"), self.fixed)
 
@@ -133,11 +139,11 @@ class Comparison:
 
     @cached_property
     def differences(self) -> pd.DataFrame:
-        return paired(self.horizon, self.outcomes + self.parts, self.others)
+        return paired(self.horizon, self.outcomes + self.parts, self.others, cluster=self.cluster)
 
     @cached_property
     def choice(self) -> pd.DataFrame:
-        return paired_within_response(self.horizon, self.outcomes + self.parts, self.others)
+        return paired_within_response(self.horizon, self.outcomes + self.parts, self.others, self.cluster)
 
     @cached_property
     def sensitivity(self) -> pd.DataFrame:
@@ -145,7 +151,8 @@ class Comparison:
         headline = [name for name in HEADLINE if name in self.horizon]
         parts = []
         for factor in self.others:
-            table = paired_by_level(self.horizon, factor, headline, [o for o in self.others if o != factor])
+            table = paired_by_level(self.horizon, factor, headline, [o for o in self.others if o != factor],
+                                    cluster=self.cluster)
             parts.append(table.rename(columns={factor: "level"}).assign(factor=factor))
         if not parts:
             return pd.DataFrame()
@@ -207,7 +214,7 @@ class Comparison:
                   "actions": self.actions}
         if self.flows:
             tables["flows_means"] = pair_means(self.flow_totals, self.flows)
-            tables["flows_differences"] = paired(self.flow_totals, self.flows, self.others)
+            tables["flows_differences"] = paired(self.flow_totals, self.flows, self.others, cluster=self.cluster)
         written = []
         for name, table in tables.items():
             if table is None or not len(table):

@@ -88,39 +88,59 @@ def _empty_means() -> pd.DataFrame:
 
 
 DIFFERENCE_COLUMNS = ["pair", HEGEMON_FACTOR, RISING_FACTOR, "outcome", "pairs", "baseline", "difference", "low",
-                      "high", "relative"]
+                      "high", "relative", "matched", "clusters"]
 
 
-def paired(frame: pd.DataFrame, outcomes: list[str], others: list[str], baseline: str = BASELINE_PAIR
-           ) -> pd.DataFrame:
+def paired(frame: pd.DataFrame, outcomes: list[str], others: list[str], baseline: str = BASELINE_PAIR,
+           cluster: str | None = None) -> pd.DataFrame:
     """Each pair's paired differences from the baseline pair, matched on replication and on
     the values of the ``others`` factors.
+
+    Args:
+        cluster: One of ``others`` whose levels group the runs (the generated world,
+            ``world_seed``): runs of one world share it, so their differences are not
+            independent. With a cluster, the difference is the mean of each level's mean
+            difference and its interval a Student's t over the levels. Default: none (every
+            matched pair is independent).
 
     Returns:
         One row per non-baseline pair and outcome: ``pairs`` (matched runs with a value on both
         sides), ``baseline`` (the baseline's mean over those runs), ``difference`` (the mean
         paired difference), ``low`` and ``high`` (its 95% interval, Student's t), ``relative``
-        (the difference over the baseline's mean, NaN where that is 0).
+        (the difference over the baseline's mean, NaN where that is 0), ``matched`` (matched
+        runs, with a value or not: a run without a transition has no transition year, so
+        ``pairs`` can be fewer) and ``clusters`` (levels of ``cluster`` with a pair; 0 without).
     """
     keys = ["replication", *others]
+    if cluster is not None and cluster not in others:
+        raise ValueError(f"cluster {cluster!r} must be one of the factors matched on ({', '.join(others) or 'none'})")
     base = frame[frame["pair"] == baseline]
     rows = []
     for (pair, hegemon, rising), group in frame[frame["pair"] != baseline].groupby(
             ["pair", HEGEMON_FACTOR, RISING_FACTOR], sort=False):
         for name in outcomes:
             matched = group[[*keys, name]].merge(base[[*keys, name]], on=keys, suffixes=("", "_baseline"))
+            total = len(matched)
             matched = matched.dropna(subset=[name, f"{name}_baseline"])
-            mean, low, high, n = mean_ci(matched[name] - matched[f"{name}_baseline"])
+            differences = matched[name] - matched[f"{name}_baseline"]
+            n, clusters = len(differences), 0
+            if cluster is None:
+                mean, low, high, _ = mean_ci(differences)
+            else:
+                by_level = differences.groupby(matched[cluster]).mean()
+                mean, low, high, clusters = mean_ci(by_level)
             level = float(matched[f"{name}_baseline"].mean()) if n else math.nan
             rows.append({"pair": pair, HEGEMON_FACTOR: hegemon, RISING_FACTOR: rising, "outcome": name, "pairs": n,
                          "baseline": level, "difference": mean, "low": low, "high": high,
-                         "relative": mean / abs(level) if n and level != 0 else math.nan})
+                         "relative": mean / abs(level) if n and level != 0 else math.nan,
+                         "matched": total, "clusters": clusters})
     if not rows:
         return pd.DataFrame(columns=DIFFERENCE_COLUMNS)
     return ordered(pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS), "outcome")
 
 
-def paired_within_response(frame: pd.DataFrame, outcomes: list[str], others: list[str]) -> pd.DataFrame:
+def paired_within_response(frame: pd.DataFrame, outcomes: list[str], others: list[str],
+                           cluster: str | None = None) -> pd.DataFrame:
     """The hegemon's choice against each response of the rising power: each hegemon strategy
     against ``status_quo`` *under the same rising strategy* (the hegemon cannot choose its
     rival's answer). Rows as :func:`paired`, with ``baseline_pair`` naming each row's baseline."""
@@ -130,7 +150,7 @@ def paired_within_response(frame: pd.DataFrame, outcomes: list[str], others: lis
         if not len(group):
             continue
         baseline = pair_label(BASELINE[HEGEMON_FACTOR], rising)
-        table = paired(group, outcomes, others, baseline)
+        table = paired(group, outcomes, others, baseline, cluster)
         table.insert(3, "baseline_pair", baseline)
         parts.append(table)
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*DIFFERENCE_COLUMNS[:3],
@@ -139,12 +159,14 @@ def paired_within_response(frame: pd.DataFrame, outcomes: list[str], others: lis
 
 
 def paired_by_level(frame: pd.DataFrame, factor: str, outcomes: list[str], others: list[str],
-                    baseline: str = BASELINE_PAIR) -> pd.DataFrame:
+                    baseline: str = BASELINE_PAIR, cluster: str | None = None) -> pd.DataFrame:
     """:func:`paired` at each level of another factor (ν, ω, b, a world): the sensitivity of
-    the differences. ``others`` are the remaining factors to match on (not ``factor``)."""
+    the differences. ``others`` are the remaining factors to match on (not ``factor``);
+    ``cluster`` as in :func:`paired`, ignored when it is ``factor`` itself."""
     parts = []
+    cluster = cluster if cluster in others else None
     for level, group in frame.groupby(factor, sort=True):
-        table = paired(group, outcomes, others, baseline)
+        table = paired(group, outcomes, others, baseline, cluster)
         table.insert(0, factor, level)
         parts.append(table)
     if not parts:
