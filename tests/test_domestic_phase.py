@@ -45,3 +45,17 @@ def test_turnover_count_is_collected():
     frame = model.datacollector.get_model_vars_dataframe()
     assert frame["turnovers"].sum() == 3
     assert frame.loc[frame.year == 2029, "turnovers"].item() == 1
+
+
+
+def test_a_scheduled_government_in_an_election_year_replaces_the_election():
+    """One change of government a year: the timeline's replaces the election of that year (no
+    second turnover, in the events or in the counts); the other elections are untouched."""
+    scenario = two_states().model_dump()
+    scenario["timeline"] = [{"year": 2029, "kind": "government", "state": "DEM", "value": "nativist"}]
+    model = ExitModel(Scenario.model_validate(scenario)).run()
+    turnovers = [(e.year, e.detail.split(":")[0]) for e in model.events if e.kind == "turnover"]
+    assert turnovers == [(2029, "scheduled"), (2033, "election"), (2037, "election")]
+    frame = model.datacollector.get_model_vars_dataframe()
+    counts = frame.set_index("year")["turnovers"]
+    assert counts.sum() == 3 and counts[2029] == counts[2033] == counts[2037] == 1

@@ -3,8 +3,8 @@
 Nativism moves (reverting to its long-run level, with relative decline); democracies hold
 elections and other states change leaders; each turnover draws a new government, nativist with
 probability logistic(slope (n − 0.5)), and opens a window. Then the timeline's government
-changes (turnovers too) and nativism shocks for this year. Draws: one normal and two uniforms
-per state from the phase's stream.
+changes (turnovers too, each replacing its state's natural turnover of the year) and nativism
+shocks for this year. Draws: one normal and two uniforms per state from the phase's stream.
 """
 
 from __future__ import annotations
@@ -29,6 +29,10 @@ def run(ctx: StepContext) -> np.ndarray:
         turned = domestic.turnovers(year, world.democracy, world.election_phase,
                                     ctx.streams.uniform(ctx.step, "domestic", world.n_states, draw=1),
                                     p.election_period, p.autocratic_hazard, p.democracy_threshold)
+        # a government the timeline installs this year is the year's turnover of that state: it
+        # replaces the natural one rather than following it (one change of government, not two)
+        for event in ctx.timeline.at(year, "government"):
+            turned[world.state_index(event.state)] = False
         nativist = domestic.new_government_nativist(
             world.nativism, ctx.streams.uniform(ctx.step, "domestic", world.n_states, draw=2), p.nativist_slope)
         for i in np.flatnonzero(turned):  # a year's few turnovers
