@@ -81,7 +81,7 @@ def test_the_united_states_leads_china_and_the_generated_states_share_the_rest_o
 
 
 def test_the_real_scenarios_use_the_calibrated_intercepts(scenario):
-    profile = load_scenario(ROOT / "scenarios" / "profiles" / "calibrated.yaml").params()
+    profile = load_scenario(ROOT / "scenarios" / "world.yaml").params()  # extends the calibrated profile
     assert (scenario.params().baseline_notice, scenario.params().baseline_threat) == (
         profile.baseline_notice, profile.baseline_threat)
 

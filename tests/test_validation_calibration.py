@@ -64,22 +64,29 @@ def test_rate_interval_by_hand():
     assert rate["high"] - rate["mean"] == pytest.approx(12.7062 * 0.001, rel=1e-4)
 
 
-def test_the_profile_text_is_a_scenario_that_extends_the_world_with_the_fitted_intercepts(tmp_path):
+def test_the_profile_text_gives_the_world_scenario_the_fitted_intercepts(tmp_path):
     fit = calibration.Calibration(-10.123, -9.876, 0.02, 0.03, (0, 1, 0), (0, 0, 1), 54, 9, 6)
-    path = calibration.write_profile(tmp_path / "calibrated.yaml", calibration.profile_text(fit, "abc123", 70))
-    text = path.read_text(encoding="utf-8")
-    scenario = load_scenario(path)  # extends the shipped world.yaml
+    (tmp_path / "profiles").mkdir()
+    path = calibration.write_profile(tmp_path / "profiles" / "calibrated.yaml",
+                                     calibration.profile_text(fit, "abc123", 70))
+    # a copy of the shipped world scenario beside it takes it through its own extends:
+    (tmp_path / "world.yaml").write_text((ROOT / "scenarios" / "world.yaml").read_text(encoding="utf-8"),
+                                         encoding="utf-8")
+    scenario = load_scenario(tmp_path / "world.yaml")
     params = scenario.params()
     assert (params.baseline_notice, params.baseline_threat) == (-10.123, -9.876)
-    assert scenario.generate.states == 193 and "abc123" in text
+    assert scenario.generate.states == 193 and "abc123" in path.read_text(encoding="utf-8")
 
 
-def test_the_shipped_profile_extends_the_world_scenario_and_changes_only_the_intercepts():
-    world, profile = load_scenario(ROOT / "scenarios" / "world.yaml"), load_scenario(
-        ROOT / "scenarios" / "profiles" / "calibrated.yaml")
-    changed = {k for k, v in profile.params().to_dict().items() if world.params().to_dict()[k] != v}
-    assert changed <= {"baseline_notice", "baseline_threat"}
-    assert profile.generate == world.generate and profile.world_seed == world.world_seed
+def test_the_shipped_profile_holds_only_the_intercepts_and_the_world_scenario_takes_them():
+    from ruamel.yaml import YAML
+
+    profile = YAML(typ="safe").load((ROOT / "scenarios" / "profiles" / "calibrated.yaml").read_text(encoding="utf-8"))
+    assert list(profile) == ["parameters"] and list(profile["parameters"]) == ["decisions"]
+    fitted = profile["parameters"]["decisions"]
+    assert sorted(fitted) == ["baseline_notice", "baseline_threat"]
+    world = load_scenario(ROOT / "scenarios" / "world.yaml").params()
+    assert (world.baseline_notice, world.baseline_threat) == (fitted["baseline_notice"], fitted["baseline_threat"])
 
 
 def test_a_section_is_replaced_between_its_markers_and_the_versions_table_follows():

@@ -171,33 +171,30 @@ def rate_interval(totals: pd.DataFrame, column: str) -> dict[str, float]:
 
 
 PROFILE_HEADER = """\
-# The calibrated profile: the world scenario (world.yaml) with the two intercepts of the decision
-# rule fitted to the empirical rates (docs/validation.md, "Calibration"). Everything else keeps
-# world.yaml's values and the registry's defaults; the package defaults are not changed.
+# The calibrated profile: the two intercepts of the decision rule fitted on the world scenario
+# to the empirical rates (docs/validation.md, "Calibration"). Not a scenario by itself: the
+# world scenario takes it (world.yaml: `extends: profiles/calibrated.yaml`), and the real-world
+# scenarios through it (world_2017.yaml, cold_war_1949.yaml: `extends: world.yaml`).
+# Everything else keeps world.yaml's values and the registry's defaults; the package defaults
+# are not changed.
 #
 # Written by `python run.py validation calibrate` — do not edit the numbers by hand; run that
 # command again after any change to the model's dynamics.
 #   fitted on: {commit}   ({date})
-#   from:      {runs} runs of world.yaml ({points} grid points x {replications} replications, {steps} years each)
+#   from:      {runs} runs of world.yaml ({points} grid points x {replications} replications, {steps} years each,
+#              both intercepts set by the grid)
 #   targets:   {notice_target} lawful notices and {threat_target} threats per member-year at risk
-#
-# Scenarios use it with `extends: profiles/calibrated.yaml` (world_2017.yaml, cold_war_1949.yaml);
-# `python run.py run scenarios/profiles/calibrated.yaml` runs the calibrated world itself.
 """
 
 
 def profile_text(fit: Calibration, commit: str, steps: int, notice_target: float = WITHDRAWAL_RATE,
                  threat_target: float = THREAT_RATE) -> str:
-    """The YAML text of ``scenarios/profiles/calibrated.yaml`` for a fit."""
+    """The YAML text of ``scenarios/profiles/calibrated.yaml`` for a fit: the two intercepts,
+    for ``world.yaml`` to extend."""
     header = PROFILE_HEADER.format(commit=commit, date=datetime.now(UTC).strftime("%Y-%m-%d"), runs=fit.runs,
                                    points=fit.points, replications=fit.replications, steps=steps,
                                    notice_target=notice_target, threat_target=threat_target)
-    return (f"# yaml-language-server: $schema=../scenario.schema.json\n{header}\n"
-            "extends: world.yaml\n"
-            "name: world-calibrated\n"
-            "description: >-\n"
-            "  The world scenario with the notice and threat intercepts calibrated to the empirical\n"
-            "  rates (0.0004 withdrawals and 0.00025 threats per member-year at risk).\n\n"
+    return (f"{header}\n"
             "parameters:\n"
             "  decisions:\n"
             f"    baseline_notice: {fit.baseline_notice:.3f}   # β0, bootstrap s.e. {fit.notice_se:.3f}\n"
