@@ -295,8 +295,19 @@ def load_scenario(path: str | Path | None = None, overrides: ScenarioOverrides |
     return _validated(read_document(path, shared=shipped_scenario_folders()), overrides)
 
 
+#: The keys of a file that holds settings only: a profile for scenarios to extend.
+PROFILE_KEYS = frozenset({"parameters", "description"})
+PROFILE_MESSAGE = ("this file sets only parameters: a scenario also needs its states and organizations (write "
+                   "them, generate a world with 'generate:', or 'extends:' a scenario such as default.yaml). A file "
+                   "of parameters alone is a profile for scenarios to extend, as world.yaml extends "
+                   "profiles/calibrated.yaml: run such a scenario instead")
+
+
 def _validated(document: Document, overrides: ScenarioOverrides | None) -> Scenario:
     apply_overrides(document, overrides, Scenario)
+    data = document.data()
+    if isinstance(data, dict) and data and set(data) <= PROFILE_KEYS and not document.problems:
+        raise ScenarioError(problems=[document.locate((), PROFILE_MESSAGE)])
     scenario, problems = validate(document, Scenario, _parameter_hint)
     problems = document.problems + problems
     if scenario is not None:

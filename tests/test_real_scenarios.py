@@ -81,9 +81,13 @@ def test_the_united_states_leads_china_and_the_generated_states_share_the_rest_o
 
 
 def test_the_real_scenarios_use_the_calibrated_intercepts(scenario):
-    profile = load_scenario(ROOT / "scenarios" / "world.yaml").params()  # extends the calibrated profile
+    from ruamel.yaml import YAML
+
+    fitted = YAML(typ="safe").load((ROOT / "scenarios" / "profiles" / "calibrated.yaml").read_text(
+        encoding="utf-8"))["parameters"]["decisions"]
+    assert fitted["baseline_notice"] != -10 and fitted["baseline_threat"] != -9  # not the registry's
     assert (scenario.params().baseline_notice, scenario.params().baseline_threat) == (
-        profile.baseline_notice, profile.baseline_threat)
+        fitted["baseline_notice"], fitted["baseline_threat"])
 
 
 @pytest.mark.parametrize("organization, month, effective", [

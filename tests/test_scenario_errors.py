@@ -321,6 +321,23 @@ def test_every_shipped_scenario_validates(path, capsys):
     assert capsys.readouterr().out.startswith(f"{path}: OK")
 
 
+def test_a_file_of_parameters_alone_is_refused_as_a_profile_at_its_first_key(capsys):
+    """The calibrated profile is not a scenario: running it says so, and what to run instead."""
+    profile = ROOT / "scenarios" / "profiles" / "calibrated.yaml"
+    assert main(["run", str(profile)]) == 2
+    lines = profile.read_text(encoding="utf-8").splitlines()
+    first = next(i for i, line in enumerate(lines, 1) if line.startswith("parameters:"))
+    err = capsys.readouterr().err
+    assert err.startswith(f"{profile}:{first}:1: this file sets only parameters: a scenario also needs its states "
+                          "and organizations (write them, generate a world with 'generate:', or 'extends:' a scenario "
+                          "such as default.yaml). A file of parameters alone is a profile for scenarios to extend, as "
+                          "world.yaml extends profiles/calibrated.yaml: run such a scenario instead\n")
+    assert "Traceback" not in err
+    # a file that extends a scenario and sets parameters is a scenario, not a profile
+    assert parse_scenario("extends: default.yaml\nparameters:\n  decisions:\n    baseline_notice: -9\n",
+                          str(ROOT / "scenarios" / "x.yaml")).params().baseline_notice == -9
+
+
 def test_a_joining_date_takes_a_month(tmp_path):
     path, _ = edited(tmp_path, "members: [USA, GBR, CHN]", "founded: 2016-11\n    members: [USA, {state: GBR, joined: 2019-10}, CHN]")
     from exitsim.scenario import build_world

@@ -4,7 +4,8 @@ The dashboard opens files only inside one folder, ``scenarios/`` (the picker lis
 ``*.yaml`` files; nothing else is ever read). Text from the editor is checked before the
 scenario loader sees it, whatever that loader's own limits are: its size, its aliases and
 nesting (so a pasted "billion laughs" cannot exhaust the server), and every ``extends:`` along
-the chain, which may name only a scenario file of that same folder. Then it is validated by
+the chain, which may name only a scenario file inside that same folder (such as the calibrated
+profile, ``profiles/calibrated.yaml``, that ``world.yaml`` extends). Then it is validated by
 :func:`exitsim.scenario.parse_scenario`, as ``python run.py validate`` would.
 """
 
@@ -73,26 +74,43 @@ def check_text(text: str, name: str, folder: Path) -> list[Problem]:
     problems = _limits(text, name)
     if problems:
         return problems
-    seen = {name}
-    current, current_name = text, name
+    root = folder.resolve()
+    seen = {root / name}
+    current, current_name, here = text, name, root
     while True:
         target, at = _extends(current)
         if target is None:
             return []
         where = (name, at[0], at[1], EXTENDS, source_lines(text)[at[0] - 1]) if current is text else (
             name, None, None, EXTENDS, None)
-        if target not in list_scenarios(folder) or Path(target).name != target:
+        path = _extended(root, here, target)
+        if path is None:
             known = ", ".join(list_scenarios(folder))
             via = "" if current is text else f" ({current_name} extends {target!r})"
             return [Problem(*where[:4], f"extends may name only a scenario file of the scenarios folder "
                                         f"({known}), not {target!r}{via}", where[4])]
-        if target in seen:  # the loader reports the cycle itself, with the chain
+        if path in seen:  # the loader reports the cycle itself, with the chain
             return []
-        seen.add(target)
-        current, current_name = read_scenario(folder, target), target
-        problems = _limits(current, target)
+        seen.add(path)
+        current = path.read_text(encoding="utf-8").removeprefix("\ufeff")
+        current_name, here = path.relative_to(root).as_posix(), path.parent
+        problems = _limits(current, current_name)
         if problems:
             return problems
+
+
+def _extended(root: Path, here: Path, target: str) -> Path | None:
+    """The file ``extends: target`` names from a file in folder ``here`` (``root`` or below it):
+    beside that file, else a scenario of ``root`` itself (as the loader finds the shipped ones),
+    and only a ``.yaml`` regular file inside ``root`` (``profiles/calibrated.yaml`` from
+    ``world.yaml``, ``world.yaml`` from ``profiles/``). None: it names anything else."""
+    if not target.endswith(".yaml"):
+        return None
+    for candidate in (here / target, root / target):
+        path = candidate.resolve()  # links and .. resolved before the check
+        if path.is_file() and path.is_relative_to(root):
+            return path
+    return None
 
 
 def validate_text(text: str, name: str, folder: Path) -> Scenario:

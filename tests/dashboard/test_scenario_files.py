@@ -44,6 +44,26 @@ def test_the_shipped_scenarios_are_listed():
                                          "world.yaml", "world_2017.yaml"]
 
 
+@pytest.mark.parametrize("name", list_scenarios(SCENARIOS))
+def test_every_listed_scenario_passes_the_checks_and_validates(name):
+    """The picker offers only scenarios the dashboard can open: world.yaml extends the calibrated
+    profile below the folder (profiles/calibrated.yaml), and the real-world ones extend world.yaml."""
+    text = read_scenario(SCENARIOS, name)
+    assert check_text(text, name, SCENARIOS) == []
+    assert validate_text(text, name, SCENARIOS).name == name.removesuffix(".yaml")
+
+
+def test_extends_may_name_a_file_below_the_folder_and_back_but_not_out_of_it(folder):
+    (folder / "profiles").mkdir()
+    (folder / "profiles" / "fast.yaml").write_text("steps: 2\n", encoding="utf-8")  # a profile: settings only
+    assert validate_text("extends: profiles/fast.yaml\nname: quick\n" + A_WORLD, "edited.yaml", folder).steps == 2
+    (folder / "profiles" / "sly.yaml").write_text("extends: ../../secret.yaml\n", encoding="utf-8")
+    problems = check_text("extends: profiles/sly.yaml\n", "edited.yaml", folder)
+    assert [p.message for p in problems] == [
+        "extends may name only a scenario file of the scenarios folder (base.yaml, lesson.yaml), "
+        "not '../../secret.yaml' (profiles/sly.yaml extends '../../secret.yaml')"]
+
+
 @pytest.mark.parametrize("name", ["lesson", "lesson.yaml", "scenarios/lesson.yaml"])
 def test_a_scenario_is_named_by_file_name(folder, name):
     assert scenario_path(folder, name) == folder / "lesson.yaml"
