@@ -236,7 +236,7 @@ def markdown(fit: Calibration, notices: dict[str, float], threats: dict[str, flo
         f"{fit.notice_plane[2]:+.3f} β0_T; log threat rate = {fit.threat_plane[0]:.2f} "
         f"{fit.threat_plane[1]:+.3f} β0 + {fit.threat_plane[2]:.3f} β0_T.",
         "",
-        f"The calibrated profile over {notices['runs']} fresh replications (`experiments/calibration_check.yaml`):",
+        f"The calibrated profile over {notices['runs']} fresh runs (`experiments/calibration_check.yaml`):",
         "",
         "| rate per member-year at risk | empirical | calibrated: mean of runs | 95% CI of the mean | "
         "5–95% of single runs | empirical inside the CI |",
