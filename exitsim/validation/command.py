@@ -77,7 +77,7 @@ def _calibrate(args: argparse.Namespace) -> str:
     commit = str(manifest["code"].get("git_commit") or "unknown")[:12]
     calibration.write_profile(PROFILE, calibration.profile_text(fit, commit, manifest["steps"]))
     check = run_experiment("calibration_check", args)
-    totals = load_results(check).groupby("replication")[["notices", "threats", "at_risk"]].sum()
+    totals = load_results(check).groupby("run_id")[["notices", "threats", "at_risk"]].sum()  # per run, any world
     notices = calibration.rate_interval(totals, "notices")
     threats = calibration.rate_interval(totals, "threats")
     seconds = time.perf_counter() - started
