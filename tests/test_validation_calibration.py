@@ -43,6 +43,18 @@ def test_the_bootstrap_standard_errors_grow_with_the_noise_between_replications(
     assert (quiet.runs, quiet.points, quiet.replications) == (48, 6, 8)
 
 
+def test_with_several_worlds_the_bootstrap_resamples_replications_on_each_world():
+    """A grid over worlds: each (world, replication) is a paired unit, run at every point."""
+    one = _grid((2.2, 1.0, 0.0), (1.0, 0.0, 1.0), 4, noise=0.1)
+    worlds = pd.concat([one.assign(world_seed=w) for w in (1, 2, 3)], ignore_index=True)
+    worlds["notices"] *= worlds["world_seed"].map({1: 1.0, 2: 1.3, 3: 0.8})  # worlds differ
+    fit = calibration.calibrate(worlds, bootstrap=50)
+    assert (fit.runs, fit.points, fit.replications) == (72, 6, 12)
+    totals = calibration.run_totals(worlds)
+    assert len(totals) == 72  # one row per run: worlds are not summed together
+    assert fit.notice_se > 0
+
+
 def test_a_point_without_notices_is_refused_with_what_to_do():
     totals = _grid((2.2, 1.0, 0.0), (1.0, 0.0, 1.0))
     totals.loc[totals.point == 0, "notices"] = 0

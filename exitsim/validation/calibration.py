@@ -57,7 +57,7 @@ class Calibration:
         threat_plane: (a, b_N, b_T) of log threat rate on the two intercepts.
         runs: Runs the fit used.
         points: Design points.
-        replications: Replications per point.
+        replications: Paired runs per point (replications, times the worlds where the grid runs several).
     """
 
     baseline_notice: float
@@ -80,7 +80,7 @@ def run_totals(yearly: pd.DataFrame) -> pd.DataFrame:
             factors ``baseline_notice`` and ``baseline_threat`` and the outcomes ``notices``,
             ``threats`` and ``at_risk``.
     """
-    keys = ["point", "replication", NOTICE, THREAT]
+    keys = ["point", "replication", NOTICE, THREAT, *(["world_seed"] if "world_seed" in yearly.columns else [])]
     missing = [c for c in [*keys, "notices", "threats", "at_risk"] if c not in yearly.columns]
     if missing:
         raise ValueError(f"the calibration needs the columns {', '.join(missing)}: keep notices, threats and at_risk "
@@ -132,18 +132,22 @@ def calibrate(totals: pd.DataFrame, notice_target: float = WITHDRAWAL_RATE, thre
     Args:
         totals: :func:`run_totals`' rows.
         notice_target, threat_target: The rates to reach.
-        bootstrap: Bootstrap resamples of whole replications (0: no standard errors).
+        bootstrap: Bootstrap resamples of whole paired units (0: no standard errors): a
+            replication, or a replication on one world where the grid runs several worlds
+            (``world_seed``); each unit is run at every point of the grid.
         seed: Seed of the bootstrap's draws.
     """
     intercepts, notice_plane, threat_plane = solve_intercepts(totals, notice_target, threat_target)
-    replications = np.sort(totals["replication"].unique())
+    unit = ["world_seed", "replication"] if "world_seed" in totals.columns else ["replication"]
+    units = totals[unit].drop_duplicates().sort_values(unit).reset_index(drop=True)
+    totals = totals.merge(units.reset_index(names="_unit"), on=unit)
     rng = np.random.default_rng(seed)
     draws = []
     for _ in range(bootstrap):
-        chosen = rng.choice(replications, size=len(replications), replace=True)
+        chosen = rng.choice(len(units), size=len(units), replace=True)
         counts = pd.Series(chosen).value_counts()
-        resample = totals[totals["replication"].isin(counts.index)].copy()
-        weight = resample["replication"].map(counts).to_numpy()
+        resample = totals[totals["_unit"].isin(counts.index)].copy()
+        weight = resample["_unit"].map(counts).to_numpy()
         resample[["notices", "threats", "at_risk"]] = resample[["notices", "threats", "at_risk"]].mul(weight, axis=0)
         try:
             draws.append(solve_intercepts(resample, notice_target, threat_target)[0])
@@ -152,7 +156,7 @@ def calibrate(totals: pd.DataFrame, notice_target: float = WITHDRAWAL_RATE, thre
     spread = np.std(draws, axis=0, ddof=1) if len(draws) > 1 else np.full(2, np.nan)
     return Calibration(float(intercepts[0]), float(intercepts[1]), float(spread[0]), float(spread[1]),
                        tuple(float(v) for v in notice_plane), tuple(float(v) for v in threat_plane),
-                       len(totals), int(totals[[NOTICE, THREAT]].drop_duplicates().shape[0]), len(replications))
+                       len(totals), int(totals[[NOTICE, THREAT]].drop_duplicates().shape[0]), len(units))
 
 
 def rate_interval(totals: pd.DataFrame, column: str) -> dict[str, float]:
@@ -224,8 +228,11 @@ def markdown(fit: Calibration, notices: dict[str, float], threats: dict[str, flo
     return "\n".join([
         f"Model version: {version}",
         "",
-        f"Grid: β0 ∈ {values.get(NOTICE)}, β0_T ∈ {values.get(THREAT)}, {fit.replications} paired replications "
-        f"of {manifest['steps']} years each ({fit.runs} runs of `{manifest['scenario']['name']}`).",
+        f"Grid: β0 ∈ {values.get(NOTICE)}, β0_T ∈ {values.get(THREAT)}, "
+        + (f"worlds {values['world_seed']} × {manifest['seeds']['replications']} replications = "
+           if "world_seed" in values else "")
+        + f"{fit.replications} paired runs per point of {manifest['steps']} years each ({fit.runs} runs of "
+          f"`{manifest['scenario']['name']}`).",
         "",
         "| intercept | fitted | bootstrap s.e. | was (registry default) |",
         "|---|---|---|---|",
