@@ -6,10 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from exitsim.analysis import mean_ci
 from exitsim.comparison.statistics import (
     action_name,
     actions,
     activation,
+    clustered_mean_ci,
     pair_means,
     paired,
     paired_by_level,
@@ -53,8 +55,8 @@ def test_pairs_match_on_replication_and_on_the_other_factors():
     assert by_world["difference"].tolist() == pytest.approx([2.0, 3.0])
 
 
-def test_with_worlds_as_clusters_the_difference_is_the_mean_of_the_worlds_means_with_a_t_over_worlds():
-    # world 1: differences 1, 2, 6 (mean 3); world 2: 0, 2 (mean 1; its third pair has no value)
+def test_with_worlds_as_clusters_the_interval_is_cluster_robust_and_the_difference_the_pooled_mean():
+    # world 1: differences 1, 2, 6; world 2: 0, 2 (its third pair has no value)
     frame = with_pairs(pd.DataFrame({
         "replication": [0, 1, 2] * 4,
         "world_seed": [1, 1, 1, 2, 2, 2] * 2,
@@ -62,17 +64,43 @@ def test_with_worlds_as_clusters_the_difference_is_the_mean_of_the_worlds_means_
         "y": [10.0, 20.0, 30.0, 5.0, 6.0, 7.0, 11.0, 22.0, 36.0, 5.0, 8.0, np.nan]}))
     row = paired(frame, ["y"], ["world_seed"], cluster="world_seed").iloc[0]
     T_975_1 = 12.706204736174698
-    half = T_975_1 * np.std([3.0, 1.0], ddof=1) / math.sqrt(2)
+    # CR1 by hand: mean 2.2; the worlds' summed deviations are 9 − 3·2.2 = 2.4 and 2 − 2·2.2 = −2.4;
+    # se = √(2/1 · (2.4² + 2.4²)) / 5 = 0.96
     assert (row["pairs"], row["matched"], row["clusters"]) == (5, 6, 2)
-    assert row["difference"] == pytest.approx(2.0)  # not the pooled mean of the five, 2.2
-    assert (row["low"], row["high"]) == pytest.approx((2.0 - half, 2.0 + half))
+    assert row["difference"] == pytest.approx(2.2)
+    assert (row["low"], row["high"]) == pytest.approx((2.2 - T_975_1 * 0.96, 2.2 + T_975_1 * 0.96))
     pooled = paired(frame, ["y"], ["world_seed"]).iloc[0]
     assert pooled["difference"] == pytest.approx(2.2) and pooled["clusters"] == 0
+    assert pooled["high"] - pooled["low"] < row["high"] - row["low"]  # as if 5 independent pairs
     with pytest.raises(ValueError, match="cluster 'world_seed' must be one of the factors matched on"):
         paired(frame, ["y"], [], cluster="world_seed")
-    # by world, each level is a single cluster: the cluster is dropped, not used
+    # by world, each level is one world: the cluster is dropped, not used
     by_world = paired_by_level(frame, "world_seed", ["y"], [], cluster="world_seed")
     assert by_world["difference"].tolist() == pytest.approx([3.0, 1.0])
+    assert by_world["clusters"].tolist() == [0, 0]
+
+
+def test_with_equal_clusters_the_cluster_robust_interval_is_the_t_interval_of_their_means():
+    rng = np.random.default_rng(3)
+    values, groups = rng.normal(size=12), np.repeat([0, 1, 2, 3], 3)
+    mean, low, high, count = clustered_mean_ci(values, groups)
+    means = [values[groups == g].mean() for g in range(4)]
+    expected = mean_ci(means)
+    assert count == 4 and mean == pytest.approx(expected[0])
+    assert (low, high) == pytest.approx(expected[1:3])
+
+
+def test_by_level_of_one_setting_the_replications_stay_clusters_over_the_other_settings():
+    # two settings of ν, two of ω, two replications: replication r's seed recurs at every setting
+    rows = []
+    for nu in (0.4, 0.9):
+        for omega in (1.0, 2.0):
+            for r in (0, 1):
+                base = 10.0 * r + omega
+                rows += [(r, nu, omega, "status_quo", base), (r, nu, omega, "exclusive", base + 1.0 + r + 0.1 * omega)]
+    frame = with_pairs(pd.DataFrame(rows, columns=["replication", "nu", "omega", "hegemon_strategy", "y"]))
+    table = paired_by_level(frame, "nu", ["y"], ["omega"], cluster="replication")
+    assert table["clusters"].tolist() == [2, 2] and table["pairs"].tolist() == [4, 4]
 
 
 def test_a_run_without_a_value_drops_out_of_its_pair_only():

@@ -115,6 +115,12 @@ def test_other_factors_give_a_sensitivity_section(tmp_path):
     sensitivity = pd.read_csv(out / "tables" / "sensitivity.csv")
     assert set(sensitivity["factor"]) == {"absorptive_exponent", "access_spillover"}
     assert set(sensitivity["pairs"]) == {6}  # 3 replications × the other factor's 2 levels
+    assert set(sensitivity.loc[sensitivity["pairs"] > 0, "clusters"]) == {3}  # … but only 3 independent seeds
+    differences = pd.read_csv(out / "tables" / "differences.csv")
+    assert set(differences.loc[differences["pairs"] > 0, "clusters"]) == {3}
+    assert ("* Intervals: replication r has the same seed at every setting of `absorptive_exponent`, "
+            "`access_spillover`, so they are not independent of each other") in report
+    assert "intervals are cluster-robust by replication, whose seed recurs at every setting" in report
     assert len(pd.read_csv(out / "tables" / "settings.csv")) == 4 * 2  # 4 settings × 2 strategies
 
 

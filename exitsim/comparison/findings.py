@@ -23,7 +23,14 @@ from ..analysis import sweep_status
 from ..sweep.store import Store, StoreError
 from . import figures as draw
 from .reading import brief, is_clear, reading, scale
-from .report import activation_lines, decomposition_lines, main_table, sensitivity_counts, sensitivity_lines
+from .report import (
+    activation_lines,
+    cluster_sentence,
+    decomposition_lines,
+    main_table,
+    sensitivity_counts,
+    sensitivity_lines,
+)
 from .results import Comparison, write_text
 
 #: The experiments, by the name of their store, and what each is for.
@@ -227,9 +234,7 @@ def write_findings(results: str | Path = "results", out: str | Path = "docs/find
                   *[p + "\n" for p in reading(world.differences, world.choice, world.means, world.years,
                                                pairs=False)[1:]],
                   "### The main table (worlds of today's size)", "",
-                  *([f"Runs on one generated world are not independent of each other: each paired difference is the "
-                     f"mean of the {world.horizon[world.cluster].nunique()} worlds' mean differences, and its interval "
-                     "a Student's t over the worlds.", ""] if world.cluster else []),
+                  *([cluster_sentence(world)[0].upper() + cluster_sentence(world)[1:], ""] if world.cluster else []),
                   *main_table(world, "passive"),
                   *sensitivity_lines(world, links["exit_vs_balancing_world"].get("sensitivity"))]
     else:

@@ -168,7 +168,8 @@ def sensitivity_lines(comparison: Comparison, figure: str | None) -> list[str]:
         return []
     lines = ["The headline paired differences against status quo/passive at each level of the other factors "
              "(matched on replication and on the remaining factors; pooled over them). A bold entry's interval "
-             "excludes zero.", ""]
+             "excludes zero" + ("; intervals are cluster-robust by replication, whose seed recurs at every setting."
+                                if comparison.cluster == "replication" else "."), ""]
     for factor in comparison.others:
         rows = table[(table["factor"] == factor) & (table["outcome"] == "hegemon_rising_ratio")]
         if not len(rows):
@@ -216,6 +217,16 @@ def sensitivity_counts(comparison: Comparison) -> list[str]:
             + "; ".join(sentences) + ".", ""]
 
 
+def cluster_sentence(comparison: Comparison) -> str:
+    """How the intervals treat runs that are not independent (the comparison's cluster)."""
+    groups = comparison.horizon[comparison.cluster].nunique()
+    what = ("runs on one generated world share it" if comparison.cluster == "world_seed" else
+            "replication r has the same seed at every setting of " + ", ".join(f"`{o}`" for o in comparison.others))
+    return (f"{what}, so they are not independent of each other: every mean and paired difference is over all runs, "
+            f"and its 95% interval is cluster-robust by `{comparison.cluster}` (CR1, Student's t over the {groups} "
+            f"{'worlds' if comparison.cluster == 'world_seed' else 'replications'}).")
+
+
 def header_lines(comparison: Comparison) -> list[str]:
     m = comparison.manifest
     status = sweep_status(comparison.store.path)
@@ -237,10 +248,7 @@ def header_lines(comparison: Comparison) -> list[str]:
         f"workers ({time['cpu'] / max(time['runs'], 1):.2f} s a run; wall time depends on the machine's load).",
     ]
     if comparison.cluster:
-        worlds = comparison.horizon[comparison.cluster].nunique()
-        lines.append(f"* Worlds: runs on one generated world (`{comparison.cluster}`) are not independent of each "
-                     f"other, so each paired difference is the mean of the {worlds} worlds' mean differences and its "
-                     "interval a Student's t over the worlds; means per pair are over all runs.")
+        lines.append(f"* Intervals: {cluster_sentence(comparison)}")
     lines.append("")
     if not comparison.baseline_present:
         lines += ["No run of the baseline (status quo/passive) is stored yet: no paired difference can be made.", ""]

@@ -96,9 +96,12 @@ class Comparison:
 
     @cached_property
     def cluster(self) -> str | None:
-        """``world_seed`` when the store varies the generated world: runs on one world share it,
-        so paired differences are averaged per world and their intervals taken over worlds."""
-        return "world_seed" if "world_seed" in self.others else None
+        """What groups runs that are not independent, for the intervals: ``world_seed`` when the
+        store varies the generated world (runs on one world share it); else ``replication`` when
+        other factors vary (ν, ω, b: replication r's seed recurs at every setting); else none."""
+        if "world_seed" in self.others:
+            return "world_seed"
+        return "replication" if self.others else None
 
     @cached_property
     def horizon(self) -> pd.DataFrame:
@@ -135,7 +138,7 @@ class Comparison:
     # --- the tables -----------------------------------------------------------------------------
     @cached_property
     def means(self) -> pd.DataFrame:
-        return pair_means(self.horizon, self.outcomes + self.parts)
+        return pair_means(self.horizon, self.outcomes + self.parts, self.cluster)
 
     @cached_property
     def differences(self) -> pd.DataFrame:
@@ -213,7 +216,7 @@ class Comparison:
                   "sensitivity": self.sensitivity, "settings": self.settings, "activation": self.activation,
                   "actions": self.actions}
         if self.flows:
-            tables["flows_means"] = pair_means(self.flow_totals, self.flows)
+            tables["flows_means"] = pair_means(self.flow_totals, self.flows, self.cluster)
             tables["flows_differences"] = paired(self.flow_totals, self.flows, self.others, cluster=self.cluster)
         written = []
         for name, table in tables.items():

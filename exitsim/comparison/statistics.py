@@ -65,8 +65,41 @@ def ordered(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return frame.sort_values([*columns, "_rank"], kind="stable").drop(columns="_rank").reset_index(drop=True)
 
 
-def pair_means(frame: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
-    """Mean and 95% interval of each outcome under each pair.
+def clustered_mean_ci(values: Any, groups: Any, level: float = 0.95) -> tuple[float, float, float, int]:
+    """Mean of ``values`` and its ``level`` interval with a cluster-robust standard error: runs
+    in one group (a generated world; a replication whose seed recurs at every setting) are not
+    independent of each other. The standard error is CR1's, √(G/(G−1) Σ_g S_g²)/n with S_g the
+    sum of group g's deviations from the mean, and the quantile Student's t with G − 1 degrees of
+    freedom; with groups of equal size this is the t interval of the groups' means. NaNs dropped.
+
+    Returns:
+        ``(mean, low, high, G)``: G the number of groups with a value (no interval below 2).
+
+    >>> [round(x, 3) for x in clustered_mean_ci([1.0, 2.0, 6.0, 0.0, 2.0], [1, 1, 1, 2, 2])]
+    [2.2, -9.998, 14.398, 2]
+    """
+    x = np.asarray(values, dtype=float)
+    g = np.asarray(groups)
+    keep = ~np.isnan(x)
+    x, g = x[keep], g[keep]
+    if len(x) == 0:
+        return math.nan, math.nan, math.nan, 0
+    mean = float(x.mean())
+    labels, index = np.unique(g, return_inverse=True)
+    count = len(labels)
+    if count < 2:
+        return mean, math.nan, math.nan, count
+    sums = np.bincount(index, weights=x - mean, minlength=count)
+    se = math.sqrt(count / (count - 1) * float(np.sum(sums ** 2))) / len(x)
+    from scipy.stats import t
+
+    half = float(t.ppf(0.5 + level / 2, count - 1)) * se
+    return mean, mean - half, mean + half, count
+
+
+def pair_means(frame: pd.DataFrame, outcomes: list[str], cluster: str | None = None) -> pd.DataFrame:
+    """Mean and 95% interval of each outcome under each pair (clustered by ``cluster``, as in
+    :func:`paired`, where one is given).
 
     Returns:
         One row per pair and outcome: ``pair``, ``hegemon_strategy``, ``rising_strategy``,
@@ -76,7 +109,11 @@ def pair_means(frame: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
     rows = []
     for (pair, hegemon, rising), group in frame.groupby(["pair", HEGEMON_FACTOR, RISING_FACTOR], sort=False):
         for name in outcomes:
-            mean, low, high, n = mean_ci(group[name])
+            if cluster is None:
+                mean, low, high, n = mean_ci(group[name])
+            else:
+                mean, low, high, _ = clustered_mean_ci(group[name], group[cluster])
+                n = int(group[name].notna().sum())
             rows.append({"pair": pair, HEGEMON_FACTOR: hegemon, RISING_FACTOR: rising, "outcome": name,
                          "runs": len(group), "n": n, "mean": mean, "low": low, "high": high})
     return ordered(pd.DataFrame(rows, columns=["pair", HEGEMON_FACTOR, RISING_FACTOR, "outcome", "runs", "n", "mean",
@@ -97,11 +134,11 @@ def paired(frame: pd.DataFrame, outcomes: list[str], others: list[str], baseline
     the values of the ``others`` factors.
 
     Args:
-        cluster: One of ``others`` whose levels group the runs (the generated world,
-            ``world_seed``): runs of one world share it, so their differences are not
-            independent. With a cluster, the difference is the mean of each level's mean
-            difference and its interval a Student's t over the levels. Default: none (every
-            matched pair is independent).
+        cluster: ``replication`` or one of ``others`` whose levels group the runs: the
+            generated world (``world_seed``), whose runs share it, or the replication, whose seed
+            recurs at every level of ``others`` (ν, ω, b). The difference is still the mean over
+            all pairs; its interval is cluster-robust (:func:`clustered_mean_ci`). Default: none
+            (every matched pair is independent).
 
     Returns:
         One row per non-baseline pair and outcome: ``pairs`` (matched runs with a value on both
@@ -112,7 +149,7 @@ def paired(frame: pd.DataFrame, outcomes: list[str], others: list[str], baseline
         ``pairs`` can be fewer) and ``clusters`` (levels of ``cluster`` with a pair; 0 without).
     """
     keys = ["replication", *others]
-    if cluster is not None and cluster not in others:
+    if cluster is not None and cluster not in keys:
         raise ValueError(f"cluster {cluster!r} must be one of the factors matched on ({', '.join(others) or 'none'})")
     base = frame[frame["pair"] == baseline]
     rows = []
@@ -127,8 +164,7 @@ def paired(frame: pd.DataFrame, outcomes: list[str], others: list[str], baseline
             if cluster is None:
                 mean, low, high, _ = mean_ci(differences)
             else:
-                by_level = differences.groupby(matched[cluster]).mean()
-                mean, low, high, clusters = mean_ci(by_level)
+                mean, low, high, clusters = clustered_mean_ci(differences, matched[cluster])
             level = float(matched[f"{name}_baseline"].mean()) if n else math.nan
             rows.append({"pair": pair, HEGEMON_FACTOR: hegemon, RISING_FACTOR: rising, "outcome": name, "pairs": n,
                          "baseline": level, "difference": mean, "low": low, "high": high,
@@ -162,9 +198,9 @@ def paired_by_level(frame: pd.DataFrame, factor: str, outcomes: list[str], other
                     baseline: str = BASELINE_PAIR, cluster: str | None = None) -> pd.DataFrame:
     """:func:`paired` at each level of another factor (ν, ω, b, a world): the sensitivity of
     the differences. ``others`` are the remaining factors to match on (not ``factor``);
-    ``cluster`` as in :func:`paired`, ignored when it is ``factor`` itself."""
+    ``cluster`` as in :func:`paired`, dropped when it is ``factor`` itself (one level, one world)."""
     parts = []
-    cluster = cluster if cluster in others else None
+    cluster = cluster if cluster in ("replication", *others) else None
     for level, group in frame.groupby(factor, sort=True):
         table = paired(group, outcomes, others, baseline, cluster)
         table.insert(0, factor, level)
