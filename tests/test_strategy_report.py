@@ -124,6 +124,27 @@ def test_other_factors_give_a_sensitivity_section(tmp_path):
     assert len(pd.read_csv(out / "tables" / "settings.csv")) == 4 * 2  # 4 settings × 2 strategies
 
 
+def test_a_report_borrows_its_sensitivity_panel_from_the_experiment_it_names(tmp_path):
+    """report.sensitivity: a strategies-only store shows the panel of the store beside it that varies
+    ν and ω too; before that store exists, the report says what to run."""
+    main_text = EXPERIMENT + "report:\n  sensitivity: small_sensitivity\n"
+    (tmp_path / "results").mkdir()
+    plain = sweep(tmp_path, 2, main_text).rename(tmp_path / "results" / "small_strategies")
+    report = write_report(plain).read_text(encoding="utf-8")
+    assert ("## Sensitivity\n\nThe sensitivity panel comes from the experiment `small_sensitivity`, not run yet: "
+            "`python run.py sweep experiments/small_sensitivity.yaml`, then report this one again.") in report
+    other = tmp_path / "other"
+    other.mkdir()
+    sensitivity = sweep(other, 2, EXPERIMENT.replace("name: small_strategies", "name: small_sensitivity").replace(
+        "  parameters.strategies.rising_strategy: [passive, counter_institutions]\n",
+        "  parameters.institutions.absorptive_exponent: [0.4, 0.9]\n"))
+    sensitivity.rename(tmp_path / "results" / "small_sensitivity")
+    report = write_report(plain).read_text(encoding="utf-8")
+    assert "## Sensitivity\n\nFrom the experiment `small_sensitivity` (18 of 18 runs; its own report:" in report
+    assert "The headline paired differences against status quo/passive at each level of the other factors" in report
+    assert (plain / "figures" / "sensitivity.png").is_file()
+
+
 def test_a_store_without_a_strategy_factor_keeps_the_generic_report(tmp_path):
     text = EXPERIMENT.replace("  parameters.strategies.hegemon_strategy: [status_quo, exit_diplomacy, exclusive]\n"
                               "  parameters.strategies.rising_strategy: [passive, counter_institutions]\n",

@@ -227,6 +227,25 @@ def cluster_sentence(comparison: Comparison) -> str:
             f"{'worlds' if comparison.cluster == 'world_seed' else 'replications'}).")
 
 
+def borrowed_sensitivity(comparison: Comparison, name: str, figure: tuple[Path, str]) -> list[str]:
+    """The sensitivity panel of another experiment's store beside this one (``report.sensitivity``
+    in the experiment file), or what to run to have it."""
+    folder = comparison.store.path.parent / name
+    command = f"python run.py sweep experiments/{name}.yaml"
+    if not (folder / "manifest.json").is_file():
+        return [f"The sensitivity panel comes from the experiment `{name}`, not run yet: `{command}`, then "
+                "report this one again.", ""]
+    other = Comparison(Store(folder))
+    if not other.baseline_present or not len(other.sensitivity):
+        return [f"The experiment `{name}` (`{folder}`) has no paired differences by level yet: finish it "
+                f"(`{command} --resume`), then report this one again.", ""]
+    path, link = figure
+    draw.sensitivity_figure(other, path)
+    status = sweep_status(folder)
+    return [f"From the experiment `{name}` ({status.done} of {status.planned} runs; its own report: "
+            f"`python run.py report {folder}`):", "", *sensitivity_lines(other, link)]
+
+
 def header_lines(comparison: Comparison) -> list[str]:
     m = comparison.manifest
     status = sweep_status(comparison.store.path)
@@ -325,6 +344,8 @@ def build(comparison: Comparison, out: Path) -> list[str]:
         path, link = figure("sensitivity")
         draw.sensitivity_figure(comparison, path)
         lines += ["## Sensitivity", "", *sensitivity_lines(comparison, link)]
+    elif other := (comparison.manifest["experiment"].get("resolved") or {}).get("report", {}).get("sensitivity"):
+        lines += ["## Sensitivity", "", *borrowed_sensitivity(comparison, other, figure("sensitivity"))]
     lines += ["## Definitions", "", *definitions_lines(comparison),
               f"Every number is in `{tables_prefix}/`: means.csv (per pair), differences.csv (against status quo/"
               "passive), choice.csv (against status quo under each response), sensitivity.csv and settings.csv (by "

@@ -109,6 +109,7 @@ class ReportSpec(_Strict):
 
     outcomes: list[str] | None = Field(None, description="Horizon outcomes to compare (default: every one kept at the horizon).")
     trajectories: list[str] | None = Field(None, description="Yearly outcomes drawn as trajectories with bands (default: up to four kept every year).")
+    sensitivity: str | None = Field(None, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$", description="A strategy comparison's sensitivity panel from another experiment: the name of its store beside this one (results/<name>/), whose other factors (ν, ω, b, …) vary the same strategies; used when this store varies the strategies alone.")
 
 
 class ExperimentSpec(_Strict):
