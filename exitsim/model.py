@@ -192,9 +192,8 @@ class ExitModel(mesa.Model):
     def withdrawal_rate(self) -> float:
         """Lawful notices (immediate exits included, walk-outs and non-treaty exits not) per
         member-year at risk, pooled over the run (§5)."""
-        frame = self.datacollector.get_model_vars_dataframe()
-        at_risk = frame["at_risk"].sum()
-        return float(frame["notices"].sum() / at_risk) if at_risk else 0.0
+        at_risk = self.datacollector.column("at_risk").sum()
+        return float(self.datacollector.column("notices").sum() / at_risk) if at_risk else 0.0
 
     def run(self, progress: bool = False) -> ExitModel:
         """Run the remaining years (with a progress bar if asked); return the model."""

@@ -345,6 +345,12 @@ class Outcomes:
         frame.index.name = "step"
         return frame
 
+    def column(self, name: str) -> np.ndarray:
+        """One model measure over the recorded years, as :meth:`get_model_vars_dataframe` has it
+        (counts as integers), without building the frame."""
+        values = self.model[name][: self.recorded]
+        return values.astype(int) if name in COUNT_MEASURES else values
+
     def get_model_vars_dataframe(self) -> pd.DataFrame:
         """One row per recorded year, indexed by step (0 = the start)."""
         frame = pd.DataFrame({k: v[: self.recorded].astype(int) if k in COUNT_MEASURES else v[: self.recorded]

@@ -55,12 +55,14 @@ def ratio_decomposition(model) -> dict[str, float]:
     Returns:
         ``{name: log points}`` for each name of :data:`RATIO_PARTS`.
     """
-    frame = model.datacollector.get_model_vars_dataframe()
-    ratio = frame["hegemon_rising_ratio"].to_numpy(float)
+    import pandas as pd
+
+    column = model.datacollector.column  # the recorded years' values, no frame built
+    ratio = column("hegemon_rising_ratio").astype(float)
     if not np.isfinite(ratio).all():
         return dict.fromkeys(RATIO_PARTS, math.nan)
     change = float(np.log(ratio[-1] / ratio[0]))
-    growth = float(frame["ratio_change_growth"].sum())
-    noise = float(frame["ratio_change_noise"].sum())
+    growth = float(pd.Series(column("ratio_change_growth")).sum())  # summed as the frame's column was
+    noise = float(pd.Series(column("ratio_change_noise")).sum())
     return {"ratio_log_change": change, "ratio_from_growth": growth, "ratio_from_noise": noise,
             "ratio_from_institutions": change - growth - noise}
