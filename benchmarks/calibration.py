@@ -1,4 +1,4 @@
-"""The calibration and magnitude figures of MODEL.md §7 and the dynamics of issue 10, printed
+"""The calibration and magnitude figures of MODEL.md §7 and the dynamics behind them, printed
 (the tests assert the bands that are cheap enough to test).
 
     python benchmarks/calibration.py              # 20 seeds a scenario, 2 worker processes
@@ -12,7 +12,7 @@
    against the empirical 0.0004, threats against notices, concessions, the share under notice,
    zombies and deaths; and the world scenario over as many seeds (70 years).
    Both also at the horizon: the bands must hold at the end of a run, not only at its start.
-3. The dynamics a researcher must be able to trust (issue 10), each figure beside its target:
+3. The dynamics a researcher must be able to trust, each figure beside its target:
    nativism's drift and who exits; rescissions and concessions; credible threats and the exit
    cost; foundings, deaths and the number of organizations; followers beyond chance; the
    decomposition of the hegemon/rising ratio's change; what the bipolar scenario shows.
@@ -171,7 +171,7 @@ def exits(records: list[Record], label: str) -> None:
     print(f"  organizations zombie or dead at the end: {r[:, 5].mean():.1f} of {r[:, 6].mean():.0f} ever")
 
 
-# --- 3. the dynamics of issue 10 -------------------------------------------------------------------------
+# --- 3. the dynamics a researcher must trust -------------------------------------------------------------------------
 def nativism(records: dict[Run, Record], scenarios: list[str]) -> None:
     print("\n3.1 Nativism (MODEL.md §4.9): mean nativism at the horizon within 0.1 of its start, over the seeds;"
           " nativist governments exit more than internationalist ones")

@@ -78,7 +78,7 @@ def _significant(x: float) -> str:
     return text.replace("-", "−")
 
 
-#: The outcomes MODEL.md §1's question 1 and issue 14 name, in the order the tables list them.
+#: The order outcomes of MODEL.md §1, question 1, in the order the tables list them.
 ORDER_OUTCOMES: tuple[Outcome, ...] = (
     Outcome("hegemon_rising_ratio", "the hegemon/rising power ratio P_H/P_R", "ratio"),
     Outcome("transition_year", "the transition year", "year"),

@@ -1,4 +1,4 @@
-"""Calibration of the act-hazard intercepts to the empirical rates (MODEL.md §6, issue 17).
+"""Calibration of the act-hazard intercepts to the empirical rates (MODEL.md §6).
 
 Only two numbers are fitted; everything else stays at the values the scenario gives:
 
