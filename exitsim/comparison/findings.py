@@ -230,11 +230,12 @@ def write_findings(results: str | Path = "results", out: str | Path = "docs/find
                   "Not run yet: `python run.py sweep experiments/exit_vs_balancing_sensitivity.yaml`.", ""]
     if "exit_vs_balancing_world" in stores:
         world = stores["exit_vs_balancing_world"]
+        intervals = cluster_sentence(world) if world.cluster else ""
         lines += ["## On worlds of today's size", "",
                   *[p + "\n" for p in reading(world.differences, world.choice, world.means, world.years,
                                                pairs=False)[1:]],
                   "### The main table (worlds of today's size)", "",
-                  *([cluster_sentence(world)[0].upper() + cluster_sentence(world)[1:], ""] if world.cluster else []),
+                  *([intervals[:1].upper() + intervals[1:], ""] if intervals else []),
                   *main_table(world, "passive"),
                   *sensitivity_lines(world, links["exit_vs_balancing_world"].get("sensitivity"))]
     else:
