@@ -221,7 +221,7 @@ def main() -> None:
 
 
 def report_throughput(folder: Path, quick: bool) -> None:
-    figures = throughput(folder, 12 if quick else 32, 1 if quick else 3)
+    figures = throughput(folder, 12 if quick else 64, 1 if quick else 3)
     runs = figures["runs"]
     one, two, bare = figures["sweep 1"], figures["sweep 2"], figures["bare loop"]
     print(f"Throughput: the default scenario, {runs:.0f} runs of 50 years (warm workers; best of "

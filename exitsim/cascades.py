@@ -94,27 +94,46 @@ def cascades(notices: pd.DataFrame | Mapping[str, Sequence], members_at_seed: Se
     phase over the seed's window, 0 where absent) and ``excess`` (size − expected).
     Source: Hello-goodbye (leader-exit contagion); definitions.md (cascade).
     """
-    table = pd.DataFrame(notices).reset_index(drop=True)
-    year = table["year"].to_numpy(dtype=np.int64)
-    who = table["state"].to_numpy(dtype=np.int64)
-    where = table["org"].to_numpy(dtype=np.int64)
-    area = np.asarray(issue_area)[where] if len(where) else np.array([], dtype=np.int64)
-    lead = (table["was_lead"].to_numpy(dtype=bool) if "was_lead" in table
-            else np.zeros(len(table), dtype=bool))
+    columns = cascade_columns(notices, members_at_seed, issue_area, last_year, hegemon, window)
+    return pd.DataFrame(columns) if len(columns["notice"]) else pd.DataFrame([], columns=list(columns))
+
+
+#: The columns of :func:`cascades`, in order.
+CASCADE_COLUMNS = ("notice", "year", "state", "org", "size", "followers", "censored", "expected", "excess")
+
+
+def _column(notices, name: str, dtype, default=None) -> np.ndarray:
+    if name not in notices:
+        return default
+    values = notices[name]
+    return values.to_numpy(dtype=dtype) if isinstance(values, pd.Series) else np.asarray(values, dtype=dtype)
+
+
+def cascade_columns(notices: pd.DataFrame | Mapping[str, Sequence], members_at_seed: Sequence,
+                    issue_area: np.ndarray, last_year: int, hegemon: int,
+                    window: int = CASCADE_YEARS) -> dict[str, np.ndarray]:
+    """:func:`cascades` as a dict of columns (:data:`CASCADE_COLUMNS`, one array each), no
+    frame built: what a sweep's run keeps."""
+    year = _column(notices, "year", np.int64)
+    who = _column(notices, "state", np.int64)
+    where = _column(notices, "org", np.int64)
+    n = len(year)
+    area = np.asarray(issue_area)[where] if n else np.array([], dtype=np.int64)
+    lead = _column(notices, "was_lead", bool, np.zeros(n, dtype=bool))
     is_seed = lead | ((who == hegemon) & (hegemon >= 0))
     seeds = sorted(np.flatnonzero(is_seed), key=lambda i: (year[i], i))
-    attributed = np.full(len(table), -1, dtype=np.int64)
+    attributed = np.full(n, -1, dtype=np.int64)
     for s in seeds:
         members = np.asarray(list(members_at_seed[s]), dtype=np.int64)
         follows = ((year >= year[s] + 1) & (year <= year[s] + window) & (who != who[s])
                    & np.isin(who, members) & ((where == where[s]) | (area == area[s]))
                    & (attributed < 0))
         attributed[follows] = s
-    chance = table["expected"].to_numpy(dtype=np.float64) if "expected" in table else np.zeros(len(table))
-    rows = [{"notice": int(s), "year": int(year[s]), "state": int(who[s]), "org": int(where[s]),
-             "size": int((attributed == s).sum()),
-             "followers": [int(f) for f in np.flatnonzero(attributed == s)],
-             "censored": bool(year[s] + window > last_year), "expected": float(chance[s]),
-             "excess": float((attributed == s).sum() - chance[s])} for s in sorted(seeds)]
-    columns = ["notice", "year", "state", "org", "size", "followers", "censored", "expected", "excess"]
-    return pd.DataFrame(rows, columns=columns)
+    chance = _column(notices, "expected", np.float64, np.zeros(n))
+    order = np.flatnonzero(is_seed)  # record order
+    size = np.bincount(attributed[attributed >= 0], minlength=n)[order] if n else np.zeros(0, dtype=np.int64)
+    followers = np.empty(len(order), dtype=object)
+    followers[:] = [[int(f) for f in np.flatnonzero(attributed == s)] for s in order]
+    return {"notice": order.astype(np.int64), "year": year[order], "state": who[order], "org": where[order],
+            "size": size.astype(np.int64), "followers": followers, "censored": year[order] + window > last_year,
+            "expected": chance[order], "excess": size - chance[order]}

@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from .agents import Organization, State
 from .arguments import checked_arguments
-from .cascades import NoticeLog, cascades
+from .cascades import NoticeLog, cascade_columns
 from .clauses import load_templates
 from .codes import HEGEMON, MEMBERSHIP_STATUS
 from .events import EventLog
@@ -176,18 +176,22 @@ class ExitModel(mesa.Model):
     def cascades(self) -> pd.DataFrame:
         """Contagion cascades of the run so far (§4.8): one row per seed (a notice by k's lead
         state or by the hegemon), with its size and whether its window was cut by the end."""
-        frame = cascades(self.notices.frame(), [r["members"] for r in self.notices.records], self.world.issue_area,
-                         self.year, self.world.role_index(HEGEMON))
+        records = self.notices.records
+        log = {name: [r[name] for r in records] for name in ("year", "state", "org", "was_lead", "expected")}
+        columns = cascade_columns(log, [r["members"] for r in records], self.world.issue_area, self.year,
+                                  self.world.role_index(HEGEMON))
+        if not len(columns["notice"]):
+            return pd.DataFrame([], columns=["year", "state", "organization", "size", "censored", "expected", "excess"])
         codes = np.asarray(self.world.state_code, dtype=object)
         orgs = np.asarray(self.world.org_code, dtype=object)
-        if len(frame):
-            frame["state"] = codes[frame["state"].to_numpy(int)]
-            frame["org"] = orgs[frame["org"].to_numpy(int)]
-        return frame.drop(columns=["followers", "notice"]).rename(columns={"org": "organization"})
+        return pd.DataFrame({"year": columns["year"], "state": codes[columns["state"]],
+                             "organization": orgs[columns["org"]], "size": columns["size"],
+                             "censored": columns["censored"], "expected": columns["expected"],
+                             "excess": columns["excess"]})
 
     def timeseries(self) -> pd.DataFrame:
         """One row per year: the model-level outcomes and the strategies' (``timeseries.csv``)."""
-        return self.datacollector.get_model_vars_dataframe().join(self.datacollector.get_strategy_vars_dataframe())
+        return self.datacollector.get_timeseries_dataframe()
 
     def withdrawal_rate(self) -> float:
         """Lawful notices (immediate exits included, walk-outs and non-treaty exits not) per

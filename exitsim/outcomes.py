@@ -95,7 +95,7 @@ MODEL_MEASURES |= {
 
 #: The great-power strategies' measures (MODEL.md §4.11, §5): name -> description (unit). They are
 #: columns of ``timeseries.csv`` after :data:`MODEL_MEASURES`, kept in a frame of their own
-#: (:meth:`Outcomes.get_strategy_vars_dataframe`; :meth:`~exitsim.model.ExitModel.timeseries` joins them).
+#: (:meth:`Outcomes.get_strategy_vars_dataframe`; :meth:`~exitsim.model.ExitModel.timeseries` has both).
 STRATEGY_MEASURES = {
     "strategy_active": "1 from the year the strategies became active (the hegemon's lead P_H/P_R fell below "
                        "strategy_trigger) when either great power has one, else 0",
@@ -339,9 +339,7 @@ class Outcomes:
     def get_strategy_vars_dataframe(self) -> pd.DataFrame:
         """The strategies' measures, one row per recorded year, indexed by step like
         :meth:`get_model_vars_dataframe`."""
-        counts = ("strategy_active", "strategic_actions", "club_organizations", "counter_institutions")
-        frame = pd.DataFrame({k: v[: self.recorded].astype(int) if k in counts else v[: self.recorded]
-                              for k, v in self.strategy.items()})
+        frame = pd.DataFrame(self._strategy_columns())
         frame.index.name = "step"
         return frame
 
@@ -353,10 +351,30 @@ class Outcomes:
 
     def get_model_vars_dataframe(self) -> pd.DataFrame:
         """One row per recorded year, indexed by step (0 = the start)."""
-        frame = pd.DataFrame({k: v[: self.recorded].astype(int) if k in COUNT_MEASURES else v[: self.recorded]
-                              for k, v in self.model.items()})
+        frame = pd.DataFrame(self._model_columns())
         frame.index.name = "step"
         return frame
+
+    def get_timeseries_dataframe(self) -> pd.DataFrame:
+        """The model's measures and then the strategies' (:meth:`get_model_vars_dataframe` joined
+        with :meth:`get_strategy_vars_dataframe`), built as one frame."""
+        frame = pd.DataFrame(self.timeseries_columns())
+        frame.index.name = "step"
+        return frame
+
+    def timeseries_columns(self) -> dict[str, np.ndarray]:
+        """:meth:`get_timeseries_dataframe`'s columns (views of the recorded years, counts as
+        integers), no frame built."""
+        return self._model_columns() | self._strategy_columns()
+
+    def _model_columns(self) -> dict[str, np.ndarray]:
+        return {k: v[: self.recorded].astype(int) if k in COUNT_MEASURES else v[: self.recorded]
+                for k, v in self.model.items()}
+
+    def _strategy_columns(self) -> dict[str, np.ndarray]:
+        counts = ("strategy_active", "strategic_actions", "club_organizations", "counter_institutions")
+        return {k: v[: self.recorded].astype(int) if k in counts else v[: self.recorded]
+                for k, v in self.strategy.items()}
 
     def get_agent_vars_dataframe(self) -> pd.DataFrame:
         """One row per state and recorded year (long format), or an empty frame if not collected."""

@@ -23,6 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    import numpy as np
     import pandas as pd
     import pyarrow as pa
 
@@ -271,15 +274,17 @@ def versions() -> dict[str, str]:
             "pyarrow": pa.__version__, "python": sys.version.split()[0], "platform": platform.platform()}
 
 
-def transition_year(timeseries: pd.DataFrame) -> int | None:
+def transition_year(timeseries: pd.DataFrame | Mapping[str, np.ndarray]) -> int | None:
     """The first year after the start in which the rising power's power reaches the hegemon's,
     or None: when it never does, and when it was not behind at the start (there is no
-    transition to date then)."""
-    ratio = timeseries["hegemon_rising_ratio"]
-    if not len(ratio) or not ratio.iloc[0] > 1.0:
+    transition to date then). ``timeseries``: a frame or its columns."""
+    import numpy as np
+
+    ratio = np.asarray(timeseries["hegemon_rising_ratio"])
+    if not len(ratio) or not ratio[0] > 1.0:
         return None
-    reached = timeseries.loc[ratio <= 1.0, "year"]
-    return int(reached.iloc[0]) if len(reached) else None
+    reached = np.asarray(timeseries["year"])[ratio <= 1.0]
+    return int(reached[0]) if len(reached) else None
 
 
 def counted(n: int | float, noun: str, plural: str | None = None) -> str:

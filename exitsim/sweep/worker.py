@@ -88,23 +88,24 @@ def _scenario(job: Job, overrides: dict[str, Any]):
     return _SCENARIOS[key]
 
 
-def run_measures(model, frame: pd.DataFrame, cascades: pd.DataFrame) -> dict[str, float]:
-    """The measures of a whole run (:data:`~exitsim.sweep.experiment.RUN_MEASURES`)."""
+def run_measures(model, frame: pd.DataFrame | dict[str, np.ndarray], cascades: pd.DataFrame) -> dict[str, float]:
+    """The measures of a whole run (:data:`~exitsim.sweep.experiment.RUN_MEASURES`) from its
+    timeseries (a frame, or its columns: :meth:`~exitsim.outcomes.Outcomes.timeseries_columns`)."""
     from ..outputs import transition_year
     from ..transition import ratio_decomposition
 
     year = transition_year(frame)
-    active = frame["strategy_active"].to_numpy() > 0
+    active = np.asarray(frame["strategy_active"]) > 0
     return {
         "withdrawal_rate": model.withdrawal_rate(),
-        "notices_total": int(frame["notices"].sum()),
-        "threats_total": int(frame["threats"].sum()),
-        "withdrawals_total": int(frame["withdrawals"].sum()),
+        "notices_total": int(np.asarray(frame["notices"]).sum()),
+        "threats_total": int(np.asarray(frame["threats"]).sum()),
+        "withdrawals_total": int(np.asarray(frame["withdrawals"]).sum()),
         "cascades": len(cascades),
         "cascade_followers": int(cascades["size"].sum()) if len(cascades) else 0,
         "largest_cascade": int(cascades["size"].max()) if len(cascades) else 0,
         "transition_year": float(year) if year is not None else np.nan,
-        "strategy_activation_year": float(frame["year"].to_numpy()[active.argmax()]) if active.any() else np.nan,
+        "strategy_activation_year": float(np.asarray(frame["year"])[active.argmax()]) if active.any() else np.nan,
         **ratio_decomposition(model),
     }
 
@@ -125,18 +126,20 @@ def run_one(spec: RunSpec, job: Job) -> dict[str, pd.DataFrame]:
             panels.append(model.membership_panel())
     else:
         model.run()
-    frame = model.timeseries()  # the model's outcomes and the strategies' (timeseries.csv's columns)
+    # the model's outcomes and the strategies' (timeseries.csv's columns), as arrays: no frame built
+    columns = model.datacollector.timeseries_columns()
+    years = len(columns["year"])
     tables: dict[str, pd.DataFrame] = {}
     if job.yearly:
-        yearly = frame[["year", *job.yearly]].reset_index()
-        tables["yearly"] = _with_id(yearly, spec.run_id)
+        tables["yearly"] = pd.DataFrame({"run_id": [spec.run_id] * years, "step": np.arange(years),
+                                         "year": columns["year"], **{name: columns[name] for name in job.yearly}})
     needs_cascades = job.events or any(name in RUN_MEASURES for name in job.horizon)
     cascades = model.cascades() if needs_cascades else None
     if job.horizon:
-        last = frame.iloc[-1]
-        measures = run_measures(model, frame, cascades) if any(n in RUN_MEASURES for n in job.horizon) else {}
-        row = {"step": int(frame.index[-1]), "year": int(last["year"])}
-        row |= {name: measures[name] if name in RUN_MEASURES else last[name] for name in job.horizon}
+        measures = run_measures(model, columns, cascades) if any(n in RUN_MEASURES for n in job.horizon) else {}
+        row = {"step": years - 1, "year": int(columns["year"][-1])}
+        # a year's measures as floats, as a row of the (all-numeric) timeseries frame has them
+        row |= {name: measures[name] if name in RUN_MEASURES else float(columns[name][-1]) for name in job.horizon}
         tables["horizon"] = _with_id(pd.DataFrame([row]), spec.run_id)
     if job.events:
         events = model.events.to_frame()
