@@ -42,8 +42,14 @@ class NoticeLog:
     def live_seeds(self, year: int, hegemon: int, window: int = CASCADE_YEARS) -> list[int]:
         """The records that are seeds (a lead state's notice or the hegemon's) whose window
         covers ``year`` (their year + 1 … + ``window``), earliest first."""
-        return [i for i, r in enumerate(self.records)
-                if r["year"] < year <= r["year"] + window and (r["was_lead"] or (hegemon >= 0 and r["state"] == hegemon))]
+        live = []
+        for i in range(len(self.records) - 1, -1, -1):  # the records are in the order of their years
+            r = self.records[i]
+            if r["year"] + window < year:
+                break
+            if r["year"] < year and (r["was_lead"] or (hegemon >= 0 and r["state"] == hegemon)):
+                live.append(i)
+        return live[::-1]
 
     def frame(self) -> pd.DataFrame:
         """The log as a table: ``year``, ``state``, ``org``, ``was_lead``, ``members``, ``expected``."""
@@ -61,12 +67,15 @@ def following_rows(seeds: Sequence[Mapping], state: np.ndarray, org: np.ndarray,
     organization. Summing the rows' hazards of notice by this index gives each seed's followers
     expected by chance (MODEL.md §4.8).
     """
-    state, org = np.asarray(state), np.asarray(org)
-    area = np.asarray(issue_area)[org] if len(org) else np.zeros(0, dtype=np.int64)
+    state, org, issue_area = np.asarray(state), np.asarray(org), np.asarray(issue_area)
+    area = issue_area[org] if len(org) else np.zeros(0, dtype=np.int64)
     owner = np.full(len(state), -1, dtype=np.int64)
     for j, seed in enumerate(seeds):  # a year's few live seeds
-        covers = ((owner < 0) & (state != seed["state"]) & np.isin(state, seed["members"])
-                  & ((org == seed["org"]) | (area == np.asarray(issue_area)[seed["org"]])))
+        near = np.flatnonzero((area == issue_area[seed["org"]]) | (org == seed["org"]))  # k or its issue area
+        members = np.asarray(seed["members"], dtype=np.int64)
+        was_member = np.zeros(max(int(members.max(initial=-1)), int(state[near].max(initial=-1))) + 1, dtype=bool)
+        was_member[members] = True
+        covers = near[(owner[near] < 0) & (state[near] != seed["state"]) & was_member[state[near]]]
         owner[covers] = j
     return owner
 
