@@ -38,7 +38,11 @@ years (resident memory and edge-list rows at a few steps); and the memory of a r
 list keeps its size (the world scenario without foundings, 300 years), which stays flat. Last,
 the world scenario's step under each great-power strategy, active from the first year — the
 median step and the mean (a run's time per year), in CPU time — and their ratios to a step under
-``status_quo``/``passive`` (the target: at most 1.10), with the strategic actions over the run.
+``status_quo``/``passive``, with the strategic actions over the run: two runs, two worlds (exit
+diplomacy's world has more exits, cascades and notices to weigh, so its steps cost more whatever
+the strategy phase costs). Then the same world stepped with the strategy acting and with the
+strategies idle, every year of the strategy's run (both steps from a copy of the same state):
+what the strategy adds to a year's step — the target is at most 1.10.
 """
 
 from __future__ import annotations
@@ -248,16 +252,68 @@ def strategy_steps(repeat: int) -> list[dict]:
             for h, r in pairs]
 
 
+def paired_strategy_steps(repeat: int) -> list[dict]:
+    """The same world stepped with and without the strategy, year by year: a run under each
+    strategy (active from the first year, as in :func:`strategy_steps`) is copied at the start
+    of every year; one copy steps with the strategy, the other with the strategies idle
+    (``status_quo``/``passive``: no actions and γ = 0; what earlier actions left — pledges,
+    clubs, reforms — is in both), in turns, in CPU time after a garbage collection; then the run
+    goes on. So both steps start from the same state and the ratio is what acting costs in a
+    year, without the difference of the worlds the strategies make over the years (the other
+    table). Medians over all years of all repeats, and the ratio of the sums."""
+    import copy
+    import gc
+
+    from exitsim import ExitModel, load_scenario
+    from exitsim.codes import HEGEMON_STRATEGIES, RISING_STRATEGIES
+
+    idle_hegemon, idle_rising = HEGEMON_STRATEGIES[0], RISING_STRATEGIES[0]  # status_quo, passive
+
+    scenario = load_scenario(ROOT / "scenarios" / "world.yaml")
+    pairs = [(h, "passive") for h in HEGEMON_STRATEGIES[1:]] + [("status_quo", r) for r in RISING_STRATEGIES[1:]]
+    ExitModel(scenario, steps=10).run()  # warm up
+    rows = []
+    for hegemon, rising in pairs:
+        acting, idle = [], []
+        for _ in range(repeat):
+            model = ExitModel(scenario, parameters={"hegemon_strategy": hegemon, "rising_strategy": rising,
+                                                    "strategy_trigger": 3.0})
+            for year in range(model.n_steps):
+                with_strategy, without = copy.deepcopy(model), copy.deepcopy(model)
+                without.strategy.hegemon_strategy, without.strategy.rising_strategy = idle_hegemon, idle_rising
+                turns = [(with_strategy, acting), (without, idle)]
+                for copy_, times in turns if year % 2 else turns[::-1]:
+                    gc.collect()
+                    t = time.process_time()
+                    copy_.step()
+                    times.append(time.process_time() - t)
+                del with_strategy, without
+                model.step()
+        rows.append({"hegemon": hegemon, "rising": rising, "acting_ms": 1000 * statistics.median(acting),
+                     "idle_ms": 1000 * statistics.median(idle),
+                     "ratio": statistics.median(acting) / statistics.median(idle), "sum_ratio": sum(acting) / sum(idle)})
+    return rows
+
+
 def print_strategy_steps(repeat: int) -> None:
     result = subprocess.run([sys.executable, __file__, "--one", "strategies", "--repeat", str(repeat)],
                             capture_output=True, text=True, check=True)
     rows = json.loads(result.stdout.strip().splitlines()[-1])
     print(f"\nworld scenario, strategies active from the first year ({repeat} repeat{'s' if repeat > 1 else ''}; "
-          "CPU time): a step against status_quo/passive")
+          "CPU time): a run's step against a run under status_quo/passive (two worlds)")
     print(f"{'hegemon':<15} {'rising':<21} {'step ms':>8} {'ratio':>6} {'mean ms':>8} {'ratio':>6} {'actions':>7}")
     for row in rows:
         print(f"{row['hegemon']:<15} {row['rising']:<21} {row['step_ms']:>8.2f} {row['ratio']:>6.2f} "
               f"{row['mean_ms']:>8.2f} {row['mean_ratio']:>6.2f} {row['actions']:>7}", flush=True)
+    result = subprocess.run([sys.executable, __file__, "--one", "paired-strategies", "--repeat", str(repeat)],
+                            capture_output=True, text=True, check=True)
+    rows = json.loads(result.stdout.strip().splitlines()[-1])
+    print(f"\nthe same world's step with the strategy acting and with the strategies idle, every year of those "
+          f"runs ({repeat} repeat{'s' if repeat > 1 else ''}; CPU time; the target: at most 1.10)")
+    print(f"{'hegemon':<15} {'rising':<21} {'acting ms':>9} {'idle ms':>8} {'ratio':>6} {'of sums':>8}")
+    for row in rows:
+        print(f"{row['hegemon']:<15} {row['rising']:<21} {row['acting_ms']:>9.2f} {row['idle_ms']:>8.2f} "
+              f"{row['ratio']:>6.2f} {row['sum_ratio']:>8.2f}", flush=True)
 
 
 def run_row(name: str, repeat: int) -> dict:
@@ -292,6 +348,9 @@ def main() -> None:
         return
     if args.one == "strategies":
         print(json.dumps(strategy_steps(args.repeat or 1)))
+        return
+    if args.one == "paired-strategies":
+        print(json.dumps(paired_strategy_steps(args.repeat or 1)))
         return
     if args.strategies:
         print_strategy_steps(args.repeat or (1 if args.quick else 3))
