@@ -1,6 +1,6 @@
 """Speed and memory of sweeps, printed as tables (a benchmark, not a timed test).
 
-    python benchmarks/sweep.py             # everything (five to ten minutes on 2 cores)
+    python benchmarks/sweep.py             # everything (about ten minutes on 2 cores)
     python benchmarks/sweep.py --quick     # fewer runs: a rough look in about a minute
     python benchmarks/sweep.py --only throughput   # or --only memory
 
@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import subprocess
@@ -103,6 +104,8 @@ def throughput(folder: Path, runs: int, repeats: int) -> dict[str, float]:
     plan = list(plan_runs(make_design(experiment), experiment.scenario_hash, 1, 2, True, experiment.steps))
     job = _job(experiment, folder / "kept-loop")
     figures: dict[str, float] = {"runs": len(plan)}
+    swept: dict[str, float] = {}  # run id -> its least processor time over the rounds, in the 1-worker sweep
+    bare: dict[str, float] = {}   # and in the bare loop
     pools = {}
     for workers in (1, 2):
         started = time.perf_counter()
@@ -118,7 +121,11 @@ def throughput(folder: Path, runs: int, repeats: int) -> dict[str, float]:
                 seconds, parent_cpu = time.perf_counter() - started, time.process_time() - cpu
                 assert summary.complete, summary
                 figures[f"sweep {workers}"] = min(figures.get(f"sweep {workers}", seconds), seconds)
-                worker_cpu = sum(r.get("cpu_seconds", 0.0) for r in _status(out) if r.get("status") == "done")
+                done = [r for r in _status(out) if r.get("status") == "done"]
+                worker_cpu = sum(r.get("cpu_seconds", 0.0) for r in done)
+                if workers == 1:  # each run's processor time (its share of the batch's files included)
+                    for r in done:
+                        swept[r["run"]] = min(swept.get(r["run"], math.inf), r["cpu_seconds"] + parent_cpu / len(done))
                 figures[f"worker cpu {workers}"] = min(figures.get(f"worker cpu {workers}", worker_cpu), worker_cpu)
                 figures[f"parent cpu {workers}"] = min(figures.get(f"parent cpu {workers}", parent_cpu), parent_cpu)
                 if workers == 1:
@@ -126,9 +133,11 @@ def throughput(folder: Path, runs: int, repeats: int) -> dict[str, float]:
                     figures["sweep cpu"] = min(figures.get("sweep cpu", total), total)
             started, cpu = time.perf_counter(), time.process_time()
             for run in plan:
+                one = time.process_time()
                 model = ExitModel(experiment.scenario, seed=run_seed(1, run.seed_key), steps=experiment.steps,
                                   parameters=run.parameters).run()
                 model.datacollector.get_model_vars_dataframe()
+                bare[run.run_id] = min(bare.get(run.run_id, math.inf), time.process_time() - one)
             seconds, used = time.perf_counter() - started, time.process_time() - cpu
             figures["bare loop"] = min(figures.get("bare loop", seconds), seconds)
             figures["bare cpu"] = min(figures.get("bare cpu", used), used)
@@ -141,6 +150,8 @@ def throughput(folder: Path, runs: int, repeats: int) -> dict[str, float]:
     finally:
         for _, close in pools.values():
             close()
+    figures["per-run sweep cpu"] = sum(swept.values())
+    figures["per-run bare cpu"] = sum(bare[run] for run in swept)
     return figures
 
 
@@ -221,11 +232,11 @@ def main() -> None:
 
 
 def report_throughput(folder: Path, quick: bool) -> None:
-    figures = throughput(folder, 12 if quick else 64, 1 if quick else 3)
+    figures = throughput(folder, 12 if quick else 64, 1 if quick else 5)
     runs = figures["runs"]
     one, two, bare = figures["sweep 1"], figures["sweep 2"], figures["bare loop"]
     print(f"Throughput: the default scenario, {runs:.0f} runs of 50 years (warm workers; best of "
-          f"{1 if quick else 3} rounds)")
+          f"{1 if quick else 5} rounds)")
     print(f"  1 worker : {runs / one:6.2f} runs/s  ({one:.1f} s; cold start of the pool {figures['cold start 1']:.1f} s)")
     print(f"  2 workers: {runs / two:6.2f} runs/s  ({two:.1f} s; cold start of the pool {figures['cold start 2']:.1f} s)")
     print(f"  speed-up : {one / two:.2f} × in wall time (target ≥ 1.8)")
@@ -242,6 +253,11 @@ def report_throughput(folder: Path, quick: bool) -> None:
     bare_cpu, sweep_cpu = figures["bare cpu"], figures["sweep cpu"]
     print(f"  in processor time (steadier on a busy machine): bare loop {bare_cpu:.2f} s, the sweep's worker "
           f"and parent {sweep_cpu:.2f} s: {(sweep_cpu - bare_cpu) / bare_cpu:+.1%}")
+    per_run_bare, per_run_sweep = figures["per-run bare cpu"], figures["per-run sweep cpu"]
+    print(f"  run by run (each run's least processor time over the rounds, in the bare loop and in the 1-worker "
+          f"sweep with its share of the batch's files and of the parent; a burst of other work in one round "
+          f"does not count): {per_run_bare:.2f} s against {per_run_sweep:.2f} s: "
+          f"{(per_run_sweep - per_run_bare) / per_run_bare:+.1%}")
     kept_cpu = figures["kept cpu"]
     print(f"  of which computing what the sweep keeps (the same runs' kept tables and run measures in a loop, "
           f"nothing written): {kept_cpu:.2f} s, {(kept_cpu - bare_cpu) / bare_cpu:+.1%}; the runner itself "
