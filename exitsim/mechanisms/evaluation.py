@@ -72,7 +72,7 @@ def exit_terms(benefits: np.ndarray, dues: np.ndarray, compliance: np.ndarray, c
     shrink = np.divide(clipped, net, out=np.ones_like(net), where=net != 0)
     cost = shrink * (dues_ratio - 1.0)
     if np.ndim(gamma) or gamma != 0:  # relative gains weigh only for a great power with a strategy
-        cost = cost + gamma * np.clip(np.asarray(rival_gain, dtype=np.float64) / unit, -ratio_clip, ratio_clip)
+        cost = cost + relative_gains_cost(rival_gain, c_star, gamma, ratio_clip)
     nativist = np.asarray(nativist_government, dtype=np.float64)
     return {
         "performance": shrink * (1.0 - benefit_ratio),
@@ -114,8 +114,20 @@ def membership_utility(benefits: np.ndarray, dues: np.ndarray, compliance: np.nd
                + nativist_cost * np.asarray(nativist_government, dtype=np.float64))
     utility = np.clip(net, -ratio_clip, ratio_clip) - binding * (np.asarray(institutionalization, dtype=np.float64) / 3.0)
     if np.ndim(gamma) or gamma != 0:  # relative gains weigh only for a great power with a strategy
-        utility = utility - gamma * np.clip(np.asarray(rival_gain, dtype=np.float64) / unit, -ratio_clip, ratio_clip)
+        utility = utility - relative_gains_cost(rival_gain, c_star, gamma, ratio_clip)
     return utility
+
+
+def relative_gains_cost(rival_gain: np.ndarray, c_star: np.ndarray, gamma: float | np.ndarray,
+                        ratio_clip: float) -> np.ndarray:
+    """The relative-gains term of −ũ (MODEL.md §4.5): ``γ clip(rival_gain/c*, ±5)``, what a great
+    power with an active strategy counts against a membership for its rival's net gain from the
+    organization (:func:`rival_gain_rows`). Subtracting it from the ũ of
+    :func:`membership_utility` with γ = 0 gives, to the bit, its ũ with γ (the term comes last).
+
+    Example: rival gain 3, c* 2, γ 0.5 → 0.75.
+    """
+    return gamma * np.clip(_ratio(rival_gain, c_star), -ratio_clip, ratio_clip)
 
 
 def rival_gain_rows(net_gain: np.ndarray, state: np.ndarray, org: np.ndarray, rival: int,

@@ -14,6 +14,7 @@ from functools import cached_property
 
 import numpy as np
 
+from .alignment import row_net_gain
 from .grouping import group_sum
 
 #: The institutional flows a state's net gain is the sum of (MODEL.md §4.4), by name: what
@@ -102,6 +103,39 @@ class Flows:
         """Per row: what membership brings this year (what leaving forgoes, MODEL.md §4.5):
         public good + access + non-neutral gain + commitment transfers received."""
         return self._benefits
+
+    @cached_property
+    def _row_net_gain(self) -> np.ndarray:
+        net = row_net_gain(self._benefits, self.dues, self.compliance, self._leader_commitment)
+        net.setflags(write=False)
+        return net
+
+    @cached_property
+    def _positions(self) -> dict[int, np.ndarray]:
+        return {}
+
+    def row_net_gain(self) -> np.ndarray:
+        """Per row: its net institutional gain this year before any voluntary contribution,
+        benefits − dues − compliance − commitment paid (:func:`~exitsim.mechanisms.alignment.row_net_gain`;
+        read by the alignment drift and, row by row, by the great powers' weighing)."""
+        return self._row_net_gain
+
+    def net_gains(self, positions: np.ndarray | None = None) -> np.ndarray:
+        """Each row's net institutional gain this year (or the rows' at ``positions``): benefits −
+        dues − compliance − commitment paid − voluntary contributions paid (MODEL.md §4.4, row
+        by row), indexed from :meth:`row_net_gain`."""
+        at = slice(None) if positions is None else positions
+        net = self._row_net_gain[at]
+        return net if self.voluntary is None else net - self.voluntary[at]
+
+    def positions_of(self, state: int) -> np.ndarray:
+        """The positions (rows in these flows) of one state's rows, found by a scan on first use
+        and kept: phases 4 and 5 read the great powers' rows several times a year. Read-only."""
+        found = self._positions.get(state)
+        if found is None:
+            found = self._positions[state] = np.flatnonzero(self.state == state)
+            found.setflags(write=False)
+        return found
 
 
 def flow_terms(flows: Flows, n_states: int) -> dict[str, np.ndarray]:

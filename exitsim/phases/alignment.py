@@ -16,8 +16,7 @@ from .context import StepContext
 def targets(world: World, flows: Flows) -> tuple[np.ndarray, np.ndarray]:
     """Each state's share of positive net gains from organizations the hegemon / the rising power
     lead (alignment's targets; at the start alignment is set to them)."""
-    net = alignment.row_net_gain(flows.benefits(), flows.dues, flows.compliance, flows.leader_commitment())
-    return alignment.alignment_targets(net, flows.leader[flows.org], (world.role_index(HEGEMON), world.role_index(RISING)),
+    return alignment.alignment_targets(flows.row_net_gain(), flows.leader[flows.org], (world.role_index(HEGEMON), world.role_index(RISING)),
                                        flows.state, world.n_states)
 
 

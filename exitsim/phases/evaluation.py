@@ -12,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..codes import HEGEMON, RISING
-from ..mechanisms import alignment, evaluation
+from ..mechanisms import evaluation
 from ..mechanisms.flows import Flows
+from ..mechanisms.grouping import group_sum
 from ..world import World
 from .context import StepContext
 
@@ -22,13 +23,17 @@ class Evaluation:
     """Each active row's ũ (aligned with ``flows.rows``) and, for the rows that ask (the year's
     few choices), its split into the named reasons to leave (:func:`evaluation.exit_terms`)."""
 
-    def __init__(self, inputs: tuple, gamma: float | np.ndarray, options: tuple):
+    def __init__(self, inputs: tuple, gamma: float | np.ndarray, options: tuple, weighed: np.ndarray | None = None):
+        """``inputs``: the rows' arguments of :func:`evaluation.membership_utility` (the rival's
+        gain last), ``gamma`` γ (scalar or per row), ``options`` its coefficients (``ratio_clip``
+        last); ``weighed``: the positions of the rows with γ > 0 where the caller has them."""
         self._inputs, self._gamma, self._options = inputs, gamma, options
-        if np.ndim(gamma):  # γ > 0 on the great powers' few rows only: the others' ũ without the term
+        if np.ndim(gamma):  # γ > 0 on the great powers' few rows only: every ũ without the term, then theirs less it
             self.utility = evaluation.membership_utility(*inputs, 0.0, *options)
-            weighed = np.flatnonzero(gamma > 0)
-            self.utility[weighed] = evaluation.membership_utility(*(value[weighed] for value in inputs),
-                                                                  gamma[weighed], *options)
+            weighed = np.flatnonzero(gamma > 0) if weighed is None else weighed
+            c_star, rival_gain = inputs[3], inputs[-1]
+            self.utility[weighed] -= evaluation.relative_gains_cost(rival_gain[weighed], c_star[weighed],
+                                                                    gamma[weighed], options[-1])
         else:
             self.utility = evaluation.membership_utility(*inputs, gamma, *options)
 
@@ -49,26 +54,26 @@ def rival_of(world: World, state: np.ndarray) -> np.ndarray:
     return np.where(state == hegemon, rising, np.where(state == rising, hegemon, -1))
 
 
-def rival_gains(world: World, flows: Flows, gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """γ per row and the rival's net gain from the row's organization, for the states with
-    γ_i > 0 (per state ``gamma``): a great power with an active strategy weighs what its rival
+def rival_gains(world: World, flows: Flows, gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows of the states with γ_i > 0 (per state ``gamma``), γ per row and the rival's net
+    gain from the row's organization: a great power with an active strategy weighs what its rival
     gains from each of its organizations (MODEL.md §4.5; definitions.md: the rival's public
     good + access + h + transfers − dues − compliance in k, less any voluntary contribution it
-    paid there). Zeros where γ is 0. Only the great powers' own rows are read."""
+    paid there). Returns the positions of the weighed rows, and γ and the rival's gain per row
+    (zeros elsewhere). Only the rival's rows are read, by the flows' positions and net gains of
+    the year (:meth:`Flows.positions_of`, :meth:`Flows.net_gains`), which phase 5 reads again."""
     row_gamma = np.zeros(len(flows.rows))
     rival_gain = np.zeros(len(flows.rows))
-    for pole in np.flatnonzero(gamma > 0):  # at most the two great powers
+    weighed = []
+    for pole in np.flatnonzero(gamma > 0).tolist():  # at most the two great powers
         rival = int(rival_of(world, np.array([pole]))[0])
-        mine = np.flatnonzero(flows.state == pole)
+        mine = flows.positions_of(pole)
         row_gamma[mine] = gamma[pole]
-        both = np.concatenate([mine, np.flatnonzero(flows.state == rival)])
-        net = alignment.row_net_gain(flows.benefits()[both], flows.dues[both], flows.compliance[both],
-                                     flows.leader_commitment()[both])
-        if flows.voluntary is not None:
-            net = net - flows.voluntary[both]
-        rival_gain[mine] = evaluation.rival_gain_rows(net, flows.state[both], flows.org[both], rival,
-                                                      world.n_orgs)[:len(mine)]
-    return row_gamma, rival_gain
+        weighed.append(mine)
+        if rival >= 0:  # the rival's net gain per organization (:func:`evaluation.rival_gain_rows`)
+            theirs = flows.positions_of(rival)
+            rival_gain[mine] = group_sum(flows.net_gains(theirs), flows.org[theirs], world.n_orgs)[flows.org[mine]]
+    return np.concatenate(weighed), row_gamma, rival_gain
 
 
 def run(ctx: StepContext, gamma: np.ndarray | None = None) -> Evaluation:
@@ -76,9 +81,9 @@ def run(ctx: StepContext, gamma: np.ndarray | None = None) -> Evaluation:
     as no strategy is active)."""
     world, flows, p = ctx.world, ctx.flows, ctx.params
     if gamma is not None and np.any(gamma > 0):
-        row_gamma, rival_gain = rival_gains(world, flows, np.asarray(gamma, dtype=np.float64))
+        weighed, row_gamma, rival_gain = rival_gains(world, flows, np.asarray(gamma, dtype=np.float64))
     else:
-        row_gamma, rival_gain = 0.0, np.zeros(len(flows.rows))
+        weighed, row_gamma, rival_gain = None, 0.0, np.zeros(len(flows.rows))
     inputs = (flows.benefits(), flows.dues + flows.leader_commitment(), flows.compliance, flows.c_star, flows.distance,
               world.institutionalization[flows.org], world.nativist_government[flows.state], rival_gain)
-    return Evaluation(inputs, row_gamma, (p.preference_cost, p.nativist_cost, p.ratio_clip))
+    return Evaluation(inputs, row_gamma, (p.preference_cost, p.nativist_cost, p.ratio_clip), weighed)

@@ -57,7 +57,7 @@ from ..codes import (
     WITHDRAWN,
 )
 from ..events import Event
-from ..mechanisms import alignment, decision, law, lifecycle, strategies
+from ..mechanisms import decision, law, lifecycle, strategies
 from ..mechanisms.coefficients import from_parameters
 from ..mechanisms.flows import Flows
 from ..mechanisms.grouping import group_sum
@@ -115,28 +115,25 @@ def run(ctx: StepContext, value: Evaluation) -> np.ndarray:
 def net_gains(flows: Flows, positions: np.ndarray | None = None) -> np.ndarray:
     """Each active row's net institutional gain this year (or the rows' at flows ``positions``):
     benefits − dues − compliance − commitment paid − voluntary contributions paid (MODEL.md §4.4,
-    row by row)."""
-    at = slice(None) if positions is None else positions
-    net = alignment.row_net_gain(flows.benefits()[at], flows.dues[at], flows.compliance[at],
-                                 flows.leader_commitment()[at])
-    return net if flows.voluntary is None else net - flows.voluntary[at]
+    row by row; :meth:`Flows.net_gains`, indexed from the year's net gain of every row)."""
+    return flows.net_gains(positions)
 
 
 def relative_gains(world: World, flows: Flows, hegemon: int, rising: int, positions: np.ndarray,
-                   net: np.ndarray | None = None, rival_positions: np.ndarray | None = None) -> np.ndarray:
+                   net: np.ndarray | None = None) -> np.ndarray:
     """Exit diplomacy's relative-gains balance (:func:`strategies.relative_gains_balance`) of the
     active rows at flows ``positions`` (the hegemon's): the rival's net gain from the row's
     organization, plus the drifting allies' (the hegemon's alliance partners more aligned with
     the rival, :func:`strategies.drifting`), minus the row's own, in years of its dues. ``net``:
-    every row's net gain if the caller has it (else computed for the rows needed only);
-    ``rival_positions``: the rising power's flows positions if the caller has them."""
+    every row's net gain if the caller has it (else the year's net gains of the rows needed,
+    :meth:`Flows.net_gains`; the rising power's rows by :meth:`Flows.positions_of`)."""
     allied = np.zeros(world.n_states, dtype=bool)
     pairs = world.alliances
     allied[pairs[:, 1][pairs[:, 0] == hegemon]] = True
     allied[pairs[:, 0][pairs[:, 1] == hegemon]] = True
     drifting = strategies.drifting(allied, world.align_hegemon, world.align_rising)
     m = len(flows.need)
-    others = np.flatnonzero(flows.state == rising) if rival_positions is None else rival_positions
+    others = flows.positions_of(rising)
     if drifting.any():
         others = np.concatenate([others, np.flatnonzero(drifting[flows.state])])
     needed = np.concatenate([positions, others])
@@ -183,7 +180,7 @@ def amendment_rights(world: World, flows: Flows, org: int, params, year: int) ->
 def rival_gains_by_area(world: World, flows: Flows, rising: int) -> np.ndarray:
     """Per issue area, the rival's net gain from its organizations there (exclusive: clubs go
     where it gains most)."""
-    mine = np.flatnonzero(flows.state == rising)
+    mine = flows.positions_of(rising)
     return group_sum(net_gains(flows, mine), world.issue_area[flows.org[mine]], len(ISSUE_AREAS))
 
 
@@ -203,7 +200,7 @@ def gap_pledges(world: World, flows: Flows, utility: np.ndarray, hegemon_status:
     the need less the dues collected)."""
     ms = world.memberships
     gone = (hegemon_status == WITHDRAWN) | (hegemon_status == INACTIVE)
-    mine = np.flatnonzero(flows.state == rising)
+    mine = flows.positions_of(rising)
     mine = mine[(ms.status[flows.rows[mine]] == MEMBER) & (utility[mine] > 0)]
     mine = mine[gone[flows.org[mine]]]
     voluntary = 0.0 if flows.voluntary is None else group_sum(flows.voluntary, flows.org, len(flows.need))
@@ -221,7 +218,6 @@ class _Year:
         self.hegemon, self.rising = hegemon, rising
         self.c = from_parameters(strategies.StrategyCoefficients, ctx.params)
         self.taken: list[int] = []
-        self._positions: dict[int, np.ndarray] = {}
         self._rows: dict[int, np.ndarray] = {}
 
     @cached_property
@@ -236,10 +232,9 @@ class _Year:
         return ctx.streams.uniform(ctx.step, "strategies", ctx.world.n_orgs, draw=DRAW_ADMISSION)
 
     def positions(self, state: int) -> np.ndarray:
-        """The flows positions (active rows) of one of the great powers (found once a year)."""
-        if state not in self._positions:
-            self._positions[state] = np.flatnonzero(self.ctx.flows.state == state)
-        return self._positions[state]
+        """The flows positions (active rows) of one of the great powers (found once a year, with
+        phase 4: :meth:`Flows.positions_of`)."""
+        return self.ctx.flows.positions_of(state)
 
     def left(self, pole: int) -> int:
         """How many actions the pole's strategy may still take this year."""
@@ -306,7 +301,7 @@ def _exit_diplomacy(the: _Year) -> None:
     mine = mine[keep & ~np.isin(rows, the.taken)] if the.taken else mine[keep]
     if not len(mine) or not the.left(HEGEMON_POLE):
         return
-    balance = relative_gains(world, flows, the.hegemon, the.rising, mine, rival_positions=the.positions(the.rising))
+    balance = relative_gains(world, flows, the.hegemon, the.rising, mine)
     worst = mine[strategies.ranked(balance, np.ones(len(mine), dtype=bool), 4 * the.left(HEGEMON_POLE))]
     if not len(worst):
         return
