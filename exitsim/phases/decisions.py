@@ -87,7 +87,11 @@ class _Year:
     def __init__(self, ctx: StepContext, value: Evaluation, draws: dict | None = None):
         self.ctx, self.value = ctx, value
         self.u = _Draws(ctx) if draws is None else draws
-        self.choice = from_parameters(decision.ChoiceCoefficients, ctx.params)
+
+    @cached_property
+    def choice(self) -> decision.ChoiceCoefficients:
+        """The coefficients of the choice (read on first use: a strategy's deliberation never chooses by them)."""
+        return from_parameters(decision.ChoiceCoefficients, self.ctx.params)
 
     @cached_property
     def members(self) -> GroupIndex:

@@ -297,8 +297,8 @@ def _exit_diplomacy(the: _Year) -> None:
     ctx, world, ms, flows, p = the.ctx, the.ctx.world, the.ctx.world.memberships, the.ctx.flows, the.ctx.params
     mine = the.positions(the.hegemon)
     rows = flows.rows[mine]
-    keep = (ms.status[rows] == MEMBER) & ~the.state.reformed[flows.org[mine]]
-    mine = mine[keep & ~np.isin(rows, the.taken)] if the.taken else mine[keep]
+    # members of organizations not reformed (which leaves out the rows of the demands just granted)
+    mine = mine[(ms.status[rows] == MEMBER) & ~the.state.reformed[flows.org[mine]]]
     if not len(mine) or not the.left(HEGEMON_POLE):
         return
     balance = relative_gains(world, flows, the.hegemon, the.rising, mine)
@@ -382,42 +382,60 @@ def _leave(the: _Year, position: int, payoff, share: float) -> None:
 
 
 def _answer_demands(the: _Year) -> None:
-    """Each pending demand is answered once a year after the notice; when the reform is granted
-    the hegemon rescinds its notice, rejoins (from next year) or resumes its seat."""
+    """Each pending demand is answered once a year after the notice (granted when the year's
+    uniform of draw 4 is below its probability); a demand lapses when the organization died or
+    the hegemon is back by itself. The pending rows are screened at once; for each reform granted
+    (in the order of the demands) the hegemon rescinds its notice, rejoins (from next year) or
+    resumes its seat. A grant changes only its own row and organization, so no screen of another
+    demand."""
+    demands = the.state.demands
+    if not demands:
+        return
+    world, ms, year = the.ctx.world, the.ctx.world.memberships, the.ctx.year
+    rows = np.fromiter(demands, dtype=np.int64, count=len(demands))
+    lapsed = (world.org_status[ms.org[rows]] == DEAD) | (ms.status[rows] == MEMBER) | ms.ended_by_death[rows]
+    due = ~lapsed & (np.fromiter((d.since for d in demands.values()), dtype=np.int64, count=len(rows)) < year)
+    granted = np.zeros(len(rows), dtype=bool)
+    if due.any():
+        probability = np.fromiter((d.probability for d in demands.values()), dtype=np.float64, count=len(rows))
+        granted[due] = the.deliberation.uniform(DRAW_ANSWER)[rows[due]] < probability[due]
+    for row in rows[lapsed].tolist():
+        del demands[row]  # the organization died, or the hegemon is back by itself
+    for row in rows[granted].tolist():
+        _grant_demand(the, row, demands.pop(row))
+
+
+def _grant_demand(the: _Year, row: int, demand: ReformDemand) -> None:
+    """The organization grants a pending demand: the reform, and the hegemon's row (taken from
+    phase 6) is a member again — its notice rescinded, or rejoined from next year, or its seat
+    resumed (after any surviving debt is paid)."""
     ctx, world, ms, year = the.ctx, the.ctx.world, the.ctx.world.memberships, the.ctx.year
-    for row, demand in list(the.state.demands.items()):  # a handful of rows
-        org = int(ms.org[row])
-        if world.org_status[org] == DEAD or ms.status[row] == MEMBER or ms.ended_by_death[row]:
-            del the.state.demands[row]  # the organization died, or the hegemon is back by itself
-            continue
-        if demand.since >= year or the.deliberation.uniform(DRAW_ANSWER)[row] >= demand.probability:
-            continue
-        del the.state.demands[row]
-        _reform(the, org, demand.share)
-        the.taken.append(row)
-        status = ms.status[row]
-        if status == NOTICE:
-            ms.status[row] = MEMBER
-            ms.notice_month[row] = ms.effective_month[row] = -1
-            ms.utility_at_notice[row] = np.nan
-            ms.substantive[row] = ms.procedural[row] = 0
-            ctx.counts.rescissions += 1
-            the.log("rescission", the.hegemon, org, "exit_diplomacy", "reform granted")
-            continue
-        if ms.arrears[row] > 0 and not law.may_rejoin(ms.arrears[row]):  # a surviving debt is paid first
-            world.power[the.hegemon] -= law.debt_payment(ms.arrears[row], world.power[the.hegemon],
-                                                         ctx.params.debt_payment_limit)
-            ms.arrears[row] = 0.0
+    org = int(ms.org[row])
+    _reform(the, org, demand.share)
+    the.taken.append(row)
+    status = ms.status[row]
+    if status == NOTICE:
         ms.status[row] = MEMBER
+        ms.notice_month[row] = ms.effective_month[row] = -1
+        ms.utility_at_notice[row] = np.nan
         ms.substantive[row] = ms.procedural[row] = 0
-        ms.dues[row] = 0.0  # a new member: exempt from the rise cap
-        if status == INACTIVE:
-            ctx.counts.returns += 1
-            the.log("return", the.hegemon, org, "exit_diplomacy", "reform granted: resumes its seat")
-        else:
-            ms.joined[row] = year + 1
-            ctx.counts.rejoins += 1
-            the.log("rejoin", the.hegemon, org, "exit_diplomacy", f"reform granted: member again from {year + 1}")
+        ctx.counts.rescissions += 1
+        the.log("rescission", the.hegemon, org, "exit_diplomacy", "reform granted")
+        return
+    if ms.arrears[row] > 0 and not law.may_rejoin(ms.arrears[row]):  # a surviving debt is paid first
+        world.power[the.hegemon] -= law.debt_payment(ms.arrears[row], world.power[the.hegemon],
+                                                     ctx.params.debt_payment_limit)
+        ms.arrears[row] = 0.0
+    ms.status[row] = MEMBER
+    ms.substantive[row] = ms.procedural[row] = 0
+    ms.dues[row] = 0.0  # a new member: exempt from the rise cap
+    if status == INACTIVE:
+        ctx.counts.returns += 1
+        the.log("return", the.hegemon, org, "exit_diplomacy", "reform granted: resumes its seat")
+    else:
+        ms.joined[row] = year + 1
+        ctx.counts.rejoins += 1
+        the.log("rejoin", the.hegemon, org, "exit_diplomacy", f"reform granted: member again from {year + 1}")
 
 
 # --- inclusive institution-building -----------------------------------------------------------------
