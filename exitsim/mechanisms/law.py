@@ -214,25 +214,26 @@ def effective_months(rule_codes, arg1, arg2, notice_months, negotiated=None) -> 
     """
     rule, a1, a2, notice = np.broadcast_arrays(*(np.asarray(a, dtype=np.int64)
                                                  for a in (rule_codes, arg1, arg2, notice_months)))
-    unknown = (rule < 0) | (rule >= len(RULE_NAMES))
-    if np.any(unknown):
+    if rule.size and (rule.min() < 0 or rule.max() >= len(RULE_NAMES)):
+        unknown = (rule < 0) | (rule >= len(RULE_NAMES))
         raise ValueError(f"unknown effective rule code(s) {np.unique(rule[unknown]).tolist()}; "
                          f"expected 0–{len(RULE_NAMES) - 1} ({', '.join(RULE_NAMES)})")
     year, month = notice // 12, notice % 12 + 1
     effect = notice + a1  # months_after:N, and negotiated_or_months:N without a negotiated date
     # each other rule computed only where it is used (a year's notices use two or three rules)
-    if (used := rule == IMMEDIATE).any():
-        effect = np.where(used, notice, effect)
-    if (used := rule == END_OF_YEAR_AFTER).any():
-        effect = np.where(used, 12 * (year + a1) + 11, effect)
-    if (used := rule == CUTOFF).any():
+    used = np.bincount(rule.ravel(), minlength=len(RULE_NAMES))  # notices under each rule
+    if used[IMMEDIATE]:
+        effect = np.where(rule == IMMEDIATE, notice, effect)
+    if used[END_OF_YEAR_AFTER]:
+        effect = np.where(rule == END_OF_YEAR_AFTER, 12 * (year + a1) + 11, effect)
+    if used[CUTOFF]:
         cutoff_year = np.where(month < a1, year, year + 1) + (a2 < a1)
-        effect = np.where(used, 12 * cutoff_year + a2 - 1, effect)
-    if (used := rule == FISCAL_YEAR_END).any():
-        effect = np.where(used, 12 * np.where(month <= a1, year, year + 1) + 11, effect)
-    if negotiated is not None and (used := rule == NEGOTIATED_OR_MONTHS).any():
+        effect = np.where(rule == CUTOFF, 12 * cutoff_year + a2 - 1, effect)
+    if used[FISCAL_YEAR_END]:
+        effect = np.where(rule == FISCAL_YEAR_END, 12 * np.where(month <= a1, year, year + 1) + 11, effect)
+    if negotiated is not None and used[NEGOTIATED_OR_MONTHS]:
         date = np.asarray(negotiated, dtype=np.int64)
-        effect = np.where(used & (date >= 0), np.maximum(date, notice), effect)
+        effect = np.where((rule == NEGOTIATED_OR_MONTHS) & (date >= 0), np.maximum(date, notice), effect)
     return np.array(effect, dtype=np.int64)
 
 
@@ -315,7 +316,7 @@ def _codes(values, names: tuple[str, ...], what: str) -> np.ndarray:
             raise ValueError(f"unknown {what} {bad}; expected one of: {', '.join(names)}")
         return np.array([names.index(v) for v in flat], dtype=np.int64).reshape(array.shape)
     codes = array.astype(np.int64)
-    if np.any((codes < 0) | (codes >= len(names))):
+    if codes.size and (codes.min() < 0 or codes.max() >= len(names)):
         raise ValueError(f"{what} codes must be 0–{len(names) - 1} ({', '.join(names)})")
     return codes
 
@@ -475,8 +476,9 @@ def lawful_route(kind, tenure_ok, consent=None, amendment_right=False) -> Route:
     answer = CONSENT_NOT_ASKED if consent is None else np.where(np.asarray(consent, dtype=bool), CONSENT_GIVEN,
                                                                  CONSENT_DENIED)
     # one lookup in the table of every case (:func:`route_table`), not a pass per rule
-    cell = ((k * 2 + tenure) * 2 + amended) * 3 + answer
-    return Route(*(_scalar_or_array(np.asarray(field.ravel()[cell]), scalar) for field in route_table()))
+    table = route_table()
+    cell = np.ravel_multi_index((k, tenure, amended, answer), table.outcome.shape)
+    return Route(*(_scalar_or_array(np.asarray(field.ravel()[cell]), scalar) for field in table))
 
 
 #: The answer to a request for consent, the last axis of :func:`route_table`.
