@@ -20,6 +20,7 @@ Example(horizon=5.0, temperature=1.0)
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
 
 
@@ -37,4 +38,11 @@ def parameter_name(field: dataclasses.Field) -> str:
 def from_parameters[T](cls: type[T], params: Any) -> T:
     """An instance of the coefficient dataclass ``cls`` with every field read from ``params``
     (resolved :class:`~exitsim.parameters.Params`, or anything with those attributes)."""
-    return cls(**{field.name: getattr(params, parameter_name(field)) for field in dataclasses.fields(cls)})
+    return cls(**{field: getattr(params, name) for field, name in _fields_and_parameters(cls)})
+
+
+@functools.cache
+def _fields_and_parameters(cls: type) -> tuple[tuple[str, str], ...]:
+    """Each field of a coefficient dataclass and the parameter it reads, found once per class
+    (the phases build their coefficients every year)."""
+    return tuple((field.name, parameter_name(field)) for field in dataclasses.fields(cls))

@@ -26,7 +26,7 @@ FLOW_NAMES = ("public_goods", "access", "leadership", "dues", "commitments", "co
 class Flows:
     """One year's institutional flows (all in units of power a year).
 
-    Per paying membership row (aligned with ``rows``, the active rows of living organizations):
+    Per paying membership row (aligned with ``rows``, the active rows of living organizations, ascending):
     ``state``, ``org``, ``c_star`` (uncapped assessment, the unit of decisions), ``assessed``
     (the dues assessed by water-filling), ``dues`` (what was paid: assessed less any withheld),
     ``public_good``, ``access``, ``transfer`` (commitment received), ``compliance``,
@@ -127,6 +127,15 @@ class Flows:
         at = slice(None) if positions is None else positions
         net = self._row_net_gain[at]
         return net if self.voluntary is None else net - self.voluntary[at]
+
+    def positions_at(self, rows: np.ndarray) -> np.ndarray:
+        """The positions of the edge-list ``rows`` that are in these flows (the others left out),
+        by a binary search: ``rows`` of the flows ascend (the active rows in edge-list order)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        at = np.searchsorted(self.rows, rows)
+        found = at < len(self.rows)
+        at, rows = at[found], rows[found]
+        return at[self.rows[at] == rows]
 
     def positions_of(self, state: int) -> np.ndarray:
         """The positions (rows in these flows) of one state's rows, found by a scan on first use

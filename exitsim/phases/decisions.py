@@ -116,7 +116,7 @@ def run(ctx: StepContext, value: Evaluation, taken: np.ndarray | None = None) ->
     member = status == MEMBER
     ctx.counts.at_risk = int(np.count_nonzero(member & (ctx.binding_kind(flows.rows) != law.NON_TREATY)))
     if taken is not None and len(taken):
-        member &= ~_marked(len(ms), taken)[flows.rows]
+        member[flows.positions_at(taken)] = False
 
     scheduled = {}  # the timeline's choices for this year: row -> (choice, month)
     for event in ctx.timeline.at(year, "notice", "threat"):

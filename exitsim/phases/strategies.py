@@ -57,7 +57,7 @@ from ..codes import (
     WITHDRAWN,
 )
 from ..events import Event
-from ..mechanisms import decision, law, lifecycle, strategies
+from ..mechanisms import decision, domestic, law, lifecycle, strategies
 from ..mechanisms.coefficients import from_parameters
 from ..mechanisms.flows import Flows
 from ..mechanisms.grouping import group_sum
@@ -302,7 +302,7 @@ def _exit_diplomacy(the: _Year) -> None:
     if not len(mine) or not the.left(HEGEMON_POLE):
         return
     balance = relative_gains(world, flows, the.hegemon, the.rising, mine)
-    worst = mine[strategies.ranked(balance, np.ones(len(mine), dtype=bool), 4 * the.left(HEGEMON_POLE))]
+    worst = mine[strategies.ranked(balance, True, 4 * the.left(HEGEMON_POLE))]
     if not len(worst):
         return
     rows = flows.rows[worst]
@@ -311,9 +311,8 @@ def _exit_diplomacy(the: _Year) -> None:
     reform = decision.concession_value(ratio, p.reform_cap_cut, p.planning_horizon, p.ratio_clip)
     threat = decision.threat_payoff(payoffs.payoff, payoffs.p_concede, reform, p.credibility_cost)
     allowed = ctx.year - ms.last_threat[rows] >= p.threat_interval
-    window = np.full(len(worst), bool(ctx.window_open()[the.hegemon]))
-    pretext = np.zeros(len(worst), dtype=bool)
-    moves = strategies.strategic_choice(payoffs.payoff, threat, allowed, window, pretext, p.beta_utility,
+    window = bool(domestic.window_open(world.last_turnover[the.hegemon], ctx.year))  # the hegemon's, for every row
+    moves = strategies.strategic_choice(payoffs.payoff, threat, allowed, window, False, p.beta_utility,
                                         p.beta_window, p.beta_pretext, p.payoff_clip)
     if (moves == decision.STAY).any():  # a pretext only tips a move that does not pay by itself
         pretext = the.deliberation.pretext(worst)
@@ -338,16 +337,21 @@ def _contribution_share(the: _Year, positions: np.ndarray) -> np.ndarray:
     return np.where(collected > 0, paid / np.where(collected > 0, collected, 1.0), 0.0)
 
 
-def _reform_terms(the: _Year, org: int, share: float) -> str:
-    cap = float(strategies.reformed_cap(the.ctx.world.cap[org], share, the.c.reform_cap_cut))
+def _reformed_cap(the: _Year, org: int, share: float) -> float:
+    """The cap the reform gives ``org`` (:func:`strategies.reformed_cap` of its cap now)."""
+    return float(strategies.reformed_cap(the.ctx.world.cap[org], share, the.c.reform_cap_cut))
+
+
+def _reform_terms(cap: float) -> str:
     return f"a cap of {cap:.3g} on any member's share and weighted voting"
 
 
 def _reform(the: _Year, org: int, share: float) -> None:
     """The organization grants the reform: a lower cap and weighted voting (need unchanged)."""
     world = the.ctx.world
-    terms = _reform_terms(the, org, share)
-    world.cap[org] = strategies.reformed_cap(world.cap[org], share, the.c.reform_cap_cut)
+    cap = _reformed_cap(the, org, share)
+    terms = _reform_terms(cap)
+    world.cap[org] = cap
     world.weighted_voting[org] = True
     the.state.reformed[org] = True  # the demand is met: no longer a target
     the.log("reform", the.hegemon, org, "exit_diplomacy", f"granted: {terms}")
@@ -360,7 +364,7 @@ def _demand_reform(the: _Year, row: int, payoff, share: float) -> None:
     org = int(ms.org[row])
     ms.last_threat[row] = ctx.year
     ctx.counts.threats += 1
-    the.log("threat", the.hegemon, org, "exit_diplomacy", f"demands reform: {_reform_terms(the, org, share)}")
+    the.log("threat", the.hegemon, org, "exit_diplomacy", f"demands reform: {_reform_terms(_reformed_cap(the, org, share))}")
     if the.deliberation.uniform(DRAW_CONCEDE)[row] < float(payoff.p_concede):
         ctx.counts.concessions += 1
         _reform(the, org, share)
@@ -378,7 +382,7 @@ def _leave(the: _Year, position: int, payoff, share: float) -> None:
         org = int(ms.org[row])
         the.state.demands[row] = ReformDemand(row, float(payoff.p_concede), share, the.ctx.year)
         the.log("reform", the.hegemon, org, "exit_diplomacy",
-                f"demanded as the price of return: {_reform_terms(the, org, share)}")
+                f"demanded as the price of return: {_reform_terms(_reformed_cap(the, org, share))}")
 
 
 def _answer_demands(the: _Year) -> None:
@@ -576,6 +580,8 @@ def _founders_pledges(the: _Year) -> None:
     year, while it is a member and the organization lives."""
     world, state = the.ctx.world, the.state
     founded = np.flatnonzero(state.founded_by != 0)
+    if not len(founded):  # no club or counter-institution yet
+        return
     for pole, founder, kind in ((HEGEMON_POLE, the.hegemon, CLUB), (RISING_POLE, the.rising, COUNTER_INSTITUTION)):
         theirs = founded[state.founded_by[founded] == kind]
         if not len(theirs):
