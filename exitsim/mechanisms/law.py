@@ -212,8 +212,10 @@ def effective_months(rule_codes, arg1, arg2, notice_months, negotiated=None) -> 
     Returns:
         Month indices (int64) of the effective dates, the broadcast shape of the inputs.
     """
-    rule, a1, a2, notice = np.broadcast_arrays(*(np.asarray(a, dtype=np.int64)
-                                                 for a in (rule_codes, arg1, arg2, notice_months)))
+    arrays = [np.asarray(a, dtype=np.int64) for a in (rule_codes, arg1, arg2, notice_months)]
+    if len({a.shape for a in arrays}) > 1:  # (a year's notices come as arrays of one shape)
+        arrays = np.broadcast_arrays(*arrays)
+    rule, a1, a2, notice = arrays
     if rule.size and (rule.min() < 0 or rule.max() >= len(RULE_NAMES)):
         unknown = (rule < 0) | (rule >= len(RULE_NAMES))
         raise ValueError(f"unknown effective rule code(s) {np.unique(rule[unknown]).tolist()}; "
@@ -476,9 +478,8 @@ def lawful_route(kind, tenure_ok, consent=None, amendment_right=False) -> Route:
     answer = CONSENT_NOT_ASKED if consent is None else np.where(np.asarray(consent, dtype=bool), CONSENT_GIVEN,
                                                                  CONSENT_DENIED)
     # one lookup in the table of every case (:func:`route_table`), not a pass per rule
-    table = route_table()
-    cell = np.ravel_multi_index((k, tenure, amended, answer), table.outcome.shape)
-    return Route(*(_scalar_or_array(np.asarray(field.ravel()[cell]), scalar) for field in table))
+    cell = np.ravel_multi_index((k, tenure, amended, answer), route_table().outcome.shape)
+    return Route(*(_scalar_or_array(field[cell], scalar) for field in _flat_route_table()))
 
 
 #: The answer to a request for consent, the last axis of :func:`route_table`.
@@ -497,6 +498,13 @@ def route_table() -> Route:
     for field in route:
         field.setflags(write=False)
     return route
+
+
+@functools.cache
+def _flat_route_table() -> Route:
+    """:func:`route_table` with each field raveled: looked up by the cell of a case
+    (``np.ravel_multi_index`` over the table's shape)."""
+    return Route(*(field.ravel() for field in route_table()))
 
 
 def route_rules(k: np.ndarray, tenure: np.ndarray, amended: np.ndarray, asked: np.ndarray,
