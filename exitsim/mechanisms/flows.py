@@ -15,7 +15,7 @@ from functools import cached_property
 import numpy as np
 
 from .alignment import row_net_gain
-from .grouping import group_sum
+from .grouping import GroupIndex, group_sum
 
 #: The institutional flows a state's net gain is the sum of (MODEL.md §4.4), by name: what
 #: :func:`flow_terms` returns and what the decomposition of power changes reports, in this order.
@@ -127,6 +127,12 @@ class Flows:
         at = slice(None) if positions is None else positions
         net = self._row_net_gain[at]
         return net if self.voluntary is None else net - self.voluntary[at]
+
+    @cached_property
+    def members(self) -> GroupIndex:
+        """The member states of each organization this year (``members.rows(k)``), indexed on
+        first use: the notices of phases 5 and 6 record them for the cascades."""
+        return GroupIndex(self.org, self.state, len(self.need))
 
     def positions_at(self, rows: np.ndarray) -> np.ndarray:
         """The positions of the edge-list ``rows`` that are in these flows (the others left out),

@@ -93,11 +93,11 @@ class _Year:
         """The coefficients of the choice (read on first use: a strategy's deliberation never chooses by them)."""
         return from_parameters(decision.ChoiceCoefficients, self.ctx.params)
 
-    @cached_property
+    @property
     def members(self) -> GroupIndex:
-        """The members of each organization at the start of the year (made when a notice needs it)."""
-        flows = self.ctx.flows
-        return GroupIndex(flows.org, flows.state, len(flows.need))
+        """The members of each organization at the start of the year (the flows' index, made when
+        a notice needs it, a strategy's or the phase's: :attr:`Flows.members`)."""
+        return self.ctx.flows.members
 
 
 def run(ctx: StepContext, value: Evaluation, taken: np.ndarray | None = None) -> None:
@@ -529,12 +529,6 @@ class Deliberation:
 
     def __init__(self, ctx: StepContext, value: Evaluation):
         self._the = _Year(ctx, value, _OrganizationDraws(ctx))
-        self._the.members = self  # a strategy's one or two notices: each organization's members by a scan
-
-    def rows(self, org: int) -> np.ndarray:
-        """The states that are members of ``org`` this year (what a notice records for the cascades)."""
-        flows = self._the.ctx.flows
-        return flows.state[flows.org == org]
 
     def uniform(self, draw: int):
         """The strategies' uniforms of draw id ``draw``, read by edge-list row (``[rows]``)."""

@@ -83,8 +83,7 @@ def gamma(ctx: StepContext) -> np.ndarray | None:
     world = ctx.world
     weights = np.zeros(world.n_states)
     for role, strategy, idle in ((HEGEMON, state.hegemon_strategy, STATUS_QUO), (RISING, state.rising_strategy, PASSIVE)):
-        index = world.role_index(role)
-        if index >= 0 and strategy != idle:
+        if strategy != idle and (index := world.role_index(role)) >= 0:
             weights[index] = ctx.params.relative_gains_weight
     return weights if weights.any() else None
 
