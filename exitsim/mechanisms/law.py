@@ -80,7 +80,7 @@ CLAUSE_DEFAULTS = {"kind": "implied", "effective": IMPLIED_RULE, "min_tenure_yea
 # --- the calendar -----------------------------------------------------------------------------
 def _plain(value):
     """A numpy result as a Python scalar when it is 0-dimensional, else the array."""
-    return value.item() if np.ndim(value) == 0 else value
+    return value.item() if value.ndim == 0 else value
 
 
 def month_index(year, month):
