@@ -24,9 +24,10 @@ class Evaluation:
     few choices), its split into the named reasons to leave (:func:`evaluation.exit_terms`)."""
 
     def __init__(self, inputs: tuple, gamma: float | np.ndarray, options: tuple, weighed: np.ndarray | None = None):
-        """``inputs``: the rows' arguments of :func:`evaluation.membership_utility` (the rival's
-        gain last), ``gamma`` γ (scalar or per row), ``options`` its coefficients (``ratio_clip``
-        last); ``weighed``: the positions of the rows with γ > 0 where the caller has them."""
+        """``inputs``: the rows' arguments of :func:`evaluation.membership_utility` (c* fourth,
+        the rival's gain last), ``gamma`` γ (scalar or per row), ``options`` its coefficients
+        (``ratio_clip`` last); ``weighed``: the positions of the rows with γ > 0 where the caller
+        has them."""
         self._inputs, self._gamma, self._options = inputs, gamma, options
         if np.ndim(gamma):  # γ > 0 on the great powers' few rows only: every ũ without the term, then theirs less it
             self.utility = evaluation.membership_utility(*inputs, 0.0, *options)
