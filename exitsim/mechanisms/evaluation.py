@@ -141,9 +141,18 @@ def rival_gain_rows(net_gain: np.ndarray, state: np.ndarray, org: np.ndarray, ri
     net_gain = np.asarray(net_gain, dtype=np.float64)
     if rival < 0:
         return np.zeros(len(net_gain))
-    of_rival = state == rival
-    per_org = group_sum(np.where(of_rival, net_gain, 0.0), org, n_orgs)
+    of_rival = np.asarray(state) == rival
+    org = np.asarray(org)
+    per_org = rival_gain_by_organization(net_gain[of_rival], org[of_rival], n_orgs)
     return np.where(of_rival, 0.0, per_org[org])
+
+
+def rival_gain_by_organization(rival_net_gain: np.ndarray, rival_org: np.ndarray, n_orgs: int) -> np.ndarray:
+    """Per organization, the rival's net gain from it (0 where it is no member), from the net
+    gains of the rival's rows and their organizations (one row per organization): what
+    :func:`rival_gain_rows` reads at each row's organization, for a caller that has the rival's
+    rows apart."""
+    return group_sum(np.asarray(rival_net_gain, dtype=np.float64), rival_org, n_orgs)
 
 
 def switching_cost(contested_or_violated: np.ndarray, democracy: np.ndarray, arrears: np.ndarray,

@@ -14,7 +14,6 @@ import numpy as np
 from ..codes import HEGEMON, RISING
 from ..mechanisms import evaluation
 from ..mechanisms.flows import Flows
-from ..mechanisms.grouping import group_sum
 from ..world import World
 from .context import StepContext
 
@@ -71,9 +70,10 @@ def rival_gains(world: World, flows: Flows, gamma: np.ndarray) -> tuple[np.ndarr
         mine = flows.positions_of(pole)
         row_gamma[mine] = gamma[pole]
         weighed.append(mine)
-        if rival >= 0:  # the rival's net gain per organization (:func:`evaluation.rival_gain_rows`)
+        if rival >= 0:  # the rival's net gain per organization, read at the great power's rows
             theirs = flows.positions_of(rival)
-            rival_gain[mine] = group_sum(flows.net_gains(theirs), flows.org[theirs], world.n_orgs)[flows.org[mine]]
+            per_org = evaluation.rival_gain_by_organization(flows.net_gains(theirs), flows.org[theirs], world.n_orgs)
+            rival_gain[mine] = per_org[flows.org[mine]]
     return np.concatenate(weighed), row_gamma, rival_gain
 
 

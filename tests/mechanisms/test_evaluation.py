@@ -68,6 +68,9 @@ def test_rival_gain_rows():
     gain = evaluation.rival_gain_rows(net, state, org, 1, 3)
     np.testing.assert_allclose(gain, [2.0, 0.0, 4.0, 0.0])
     np.testing.assert_allclose(evaluation.rival_gain_rows(net, state, org, -1, 3), np.zeros(4))
+    # the rival's rows apart: its gain per organization (organization 2 has none of its rows)
+    np.testing.assert_allclose(evaluation.rival_gain_by_organization(net[state == 1], org[state == 1], 3),
+                               [2.0, 4.0, 0.0])
 
 
 def test_switching_cost_by_hand():
