@@ -104,7 +104,7 @@ def cascades(notices: pd.DataFrame | Mapping[str, Sequence], members_at_seed: Se
     Source: Hello-goodbye (leader-exit contagion); definitions.md (cascade).
     """
     columns = cascade_columns(notices, members_at_seed, issue_area, last_year, hegemon, window)
-    return pd.DataFrame(columns) if len(columns["notice"]) else pd.DataFrame([], columns=list(columns))
+    return pd.DataFrame(columns) if len(columns["notice"]) else pd.DataFrame([], columns=list(CASCADE_COLUMNS))
 
 
 #: The columns of :func:`cascades`, in order.

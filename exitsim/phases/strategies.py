@@ -111,13 +111,6 @@ def run(ctx: StepContext, value: Evaluation) -> np.ndarray:
 
 
 # --- what the strategies weigh (read by their actions and by the loop-by-loop reference) ------------
-def net_gains(flows: Flows, positions: np.ndarray | None = None) -> np.ndarray:
-    """Each active row's net institutional gain this year (or the rows' at flows ``positions``):
-    benefits − dues − compliance − commitment paid − voluntary contributions paid (MODEL.md §4.4,
-    row by row; :meth:`Flows.net_gains`, indexed from the year's net gain of every row)."""
-    return flows.net_gains(positions)
-
-
 def relative_gains(world: World, flows: Flows, hegemon: int, rising: int, positions: np.ndarray,
                    net: np.ndarray | None = None) -> np.ndarray:
     """Exit diplomacy's relative-gains balance (:func:`strategies.relative_gains_balance`) of the
@@ -136,7 +129,7 @@ def relative_gains(world: World, flows: Flows, hegemon: int, rising: int, positi
     if drifting.any():
         others = np.concatenate([others, np.flatnonzero(drifting[flows.state])])
     needed = np.concatenate([positions, others])
-    gains = net_gains(flows, needed) if net is None else net[needed]
+    gains = flows.net_gains(needed) if net is None else net[needed]
     own, theirs = gains[:len(positions)], gains[len(positions):]
     rival = group_sum(theirs, flows.org[others], m)   # the rival's and the drifting allies' together
     return strategies.relative_gains_balance(own, rival[flows.org[positions]], 0.0, flows.c_star[positions])
@@ -180,7 +173,7 @@ def rival_gains_by_area(world: World, flows: Flows, rising: int) -> np.ndarray:
     """Per issue area, the rival's net gain from its organizations there (exclusive: clubs go
     where it gains most)."""
     mine = flows.positions_of(rising)
-    return group_sum(net_gains(flows, mine), world.issue_area[flows.org[mine]], len(ISSUE_AREAS))
+    return group_sum(flows.net_gains(mine), world.issue_area[flows.org[mine]], len(ISSUE_AREAS))
 
 
 def led_output_by_area(world: World, flows: Flows, hegemon: int) -> np.ndarray:
