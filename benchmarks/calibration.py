@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from exitsim import ExitModel, Scenario, load_scenario  # noqa: E402
-from exitsim.codes import DEAD, MEMBER  # noqa: E402
+from exitsim.codes import DEAD, MEMBER, NOTICE  # noqa: E402
 from exitsim.mechanisms import law  # noqa: E402
 from exitsim.mechanisms.decision import Candidates  # noqa: E402
 from exitsim.mechanisms.flows import FLOW_NAMES  # noqa: E402
@@ -72,6 +72,7 @@ class Record:
     organization_weight: float = 1.0
     expected: dict = field(default_factory=dict)  # cost -> (Σ p_threat, Σ p_notice) over every choice
     above_5_percent: float = 0.0  # share of states whose net institutional gain exceeds 5% of power in the last year
+    notice_paths: list = field(default_factory=list)  # per lawful notice: (still pending after its year, nativist, met a turn)
 
 
 def simulate(run: Run) -> Record:
@@ -81,6 +82,8 @@ def simulate(run: Run) -> Record:
     world = model.world
     counts = {"nativist": [0, 0], "internationalist": [0, 0]}  # [exits, member-years at risk]
     expected = {cost: np.zeros(2) for cost in run.propensities}
+    governments = []  # each year's nativist_government, after its turnovers
+    pending = []  # each lawful notice: (its year's index, state, effective year or None if settled in its year, nativist)
     for _ in range(model.n_steps):
         for cost in run.propensities:
             expected[cost] += _propensities(model, cost)
@@ -92,13 +95,32 @@ def simulate(run: Run) -> Record:
         nativist = world.nativist_government  # governments of this year's decisions (phase 1 comes first)
         for government, flag in (("nativist", True), ("internationalist", False)):
             counts[government][1] += int(np.sum(nativist[ms.state[rows]] == flag))
+        governments.append(nativist.copy())
         for event in list(model.events)[before:]:
             if event.kind in ("notice", "walkout"):
                 counts["nativist" if nativist[world.state_index(event.state)] else "internationalist"][0] += 1
+            if event.kind == "notice":
+                row, now = world.row_of(event.state, event.organization), world.memberships
+                effect = int(law.year_of(now.effective_month[row])) if now.status[row] == NOTICE else event.year
+                pending.append((len(governments) - 1, world.state_index(event.state),
+                                effect - event.year if effect > event.year else None,
+                                bool(nativist[world.state_index(event.state)])))
+    paths = [_notice_path(governments, *notice) for notice in pending]
     return Record(run, model.datacollector.get_model_vars_dataframe(), model.events.to_frame(), model.cascades(),
                   counts, model.withdrawal_rate(), world.n_orgs, model.params.organization_weight,
                   {cost: tuple(sums) for cost, sums in expected.items()},
-                  float(np.mean(model.flows.net / world.power > 0.05)))
+                  float(np.mean(model.flows.net / world.power > 0.05)), paths)
+
+
+def _notice_path(governments: list, year: int, state: int, years_to_effect: int | None, nativist: bool) -> tuple:
+    """Whether a notice was still pending after its own year, whether a nativist government gave
+    it, and whether its government turned from nativist to internationalist in a later year up
+    to the year of effect (or the run's end): the one change of government that rescinds (§4.6)."""
+    if years_to_effect is None:
+        return False, nativist, False
+    last = min(year + years_to_effect, len(governments) - 1)
+    turned = any(governments[y - 1][state] and not governments[y][state] for y in range(year + 1, last + 1))
+    return True, nativist, turned
 
 
 def _propensities(model: ExitModel, cost: float) -> np.ndarray:
@@ -221,13 +243,31 @@ def rescissions(records: dict[Run, Record], scenarios: list[str]) -> None:
         total = sum(reasons.values())
         government = reasons.get("a new internationalist government", 0)
         share = total / notices if notices else 0.0
-        print(f"  {scenario:<26} {total} of {notices} notices rescinded ({share:.1%}): "
+        low, high = _wilson(total, notices)
+        print(f"  {scenario:<26} {total} of {notices} notices rescinded ({share:.2%}; 95% interval {low:.1%}–{high:.1%}): "
               f"{verdict(0.05 <= share <= 0.25)}; after a change of government {government} "
               f"({government / total if total else 0:.0%}): {verdict(government > total / 2)}; "
               + ", ".join(f"{reason} {n}" for reason, n in sorted(reasons.items()) if reason != "a new internationalist government"))
+        paths = np.array([path for r in runs for path in r.notice_paths], dtype=bool).reshape(-1, 3)
+        later, by_nativist = paths[:, 0], paths[:, 0] & paths[:, 1]
+        print(f"  {'':<26} where they come from: {later.mean():.0%} of notices still pending after their own year "
+              f"(the rest took effect in it or were bought back in it); {by_nativist.sum() / max(later.sum(), 1):.0%} "
+              f"of those given by nativist governments, of which {paths[by_nativist, 2].mean() if by_nativist.any() else 0:.0%}"
+              f" met a change to an internationalist government before taking effect")
         print(f"  {'':<26} concessions won: {to_notices / notices if notices else 0:.1%} of notices, "
               f"{to_threats / threats if threats else 0:.1%} of threats: "
               f"{verdict(to_notices / max(notices, 1) <= to_threats / max(threats, 1))}")
+
+
+def _wilson(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval of a binomial share (95% by default). Example: 15 of 303 →
+    about 3.0% to 8.0%."""
+    if trials == 0:
+        return 0.0, 1.0
+    share = successes / trials
+    centre = (share + z * z / (2 * trials)) / (1 + z * z / trials)
+    half = z * np.sqrt(share * (1 - share) / trials + z * z / (4 * trials * trials)) / (1 + z * z / trials)
+    return float(centre - half), float(centre + half)
 
 
 def threats(records: dict[Run, Record], scenarios: list[str], default: str, costs: list[float]) -> None:
