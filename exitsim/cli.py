@@ -196,13 +196,17 @@ def _whole(low: int, high: int | None = None):
     return check
 
 
-def add_overrides_option(parser: argparse.ArgumentParser) -> None:
-    """``--set PATH=VALUE`` (repeatable), for every command that reads a scenario."""
+def add_overrides_option(parser: argparse.ArgumentParser, experiment: bool = False) -> None:
+    """``--set PATH=VALUE`` (repeatable), for every command that reads a scenario (or, with
+    ``experiment``, an experiment file)."""
     parser.add_argument(
         "--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
-        help="change one value of the scenario, e.g. --set steps=30, --set parameters.decisions.beta_contagion=0, "
-             "--set states.USA.nativism=0.8 (states and organizations by code); the value is read as YAML; "
-             "repeatable")
+        help=("change one value of the experiment file, e.g. --set seeds.replications=2, --set steps=10, "
+              "--set overrides.parameters.decisions.beta_contagion=0 (the base scenario's values go under "
+              "overrides.); the value is read as YAML; repeatable") if experiment else
+             ("change one value of the scenario, e.g. --set steps=30, --set parameters.decisions.beta_contagion=0, "
+              "--set states.USA.nativism=0.8 (states and organizations by code); the value is read as YAML; "
+              "repeatable"))
 
 
 def build_parser() -> argparse.ArgumentParser:

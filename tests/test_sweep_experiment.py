@@ -121,6 +121,18 @@ def test_set_overrides_apply_to_the_experiment_and_are_checked(tmp_path):
         (None, None, "", "unknown key 'replicatons'; did you mean 'replications'?")]
 
 
+def test_a_scenario_key_in_an_experiment_is_sent_under_overrides(tmp_path):
+    hint = ("unknown key 'parameters': it is a scenario's key, and an experiment changes its base scenario under "
+            "'overrides' (overrides.parameters… in the file, --set overrides.parameters… on the command line)")
+    assert problems(BASE + "parameters:\n  decisions:\n    beta_window: 0.0\n", tmp_path) == [
+        (11, 1, "parameters", hint)]
+    assert problems(BASE, tmp_path, ["parameters.decisions.beta_window=0"]) == [(None, None, "parameters", hint)]
+    assert problems(BASE, tmp_path, ["stepz=4"]) == [(None, None, "", "unknown key 'stepz'; did you mean 'steps'?")]
+    path = tmp_path / "exp.yaml"
+    assert load_experiment(path, ["overrides.parameters.decisions.beta_window=0"]).scenario.parameters.decisions \
+        .beta_window == 0
+
+
 def test_a_grid_refuses_ranges_and_a_sampled_design_needs_samples(tmp_path):
     text = BASE.replace("[0.0, 3.2]", "{low: 0.0, high: 3.2}")
     assert problems(text, tmp_path) == [

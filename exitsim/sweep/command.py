@@ -100,7 +100,7 @@ def register(commands, add_overrides_option) -> None:
                     "manifest, design, status log and Parquet tables. A failing run is recorded and the others "
                     "go on; --resume continues a stopped sweep. See docs/sweeps.md.")
     sweep.add_argument("experiment", help="experiment file (experiments/*.yaml)")
-    add_overrides_option(sweep)
+    add_overrides_option(sweep, experiment=True)
     where = sweep.add_mutually_exclusive_group()
     where.add_argument("--workers", type=_positive, metavar="N",
                        help="local worker processes (default: one per core)")

@@ -281,10 +281,21 @@ def _flatten_factors(document: Document) -> None:
     document._nodes = None  # the index of nodes by path is made afresh
 
 
+def _scenario_key(parent: tuple, key: str, keys: list[str]) -> str | None:
+    """A scenario's key written at the top of an experiment file (or ``--set`` there): say where it
+    goes. Example: ``parameters`` → "… under 'overrides' (overrides.parameters…)"."""
+    from ..scenario import Scenario
+
+    if parent or key not in Scenario.model_fields or key in keys:
+        return None
+    return (f"unknown key {key!r}: it is a scenario's key, and an experiment changes its base scenario under "
+            f"'overrides' (overrides.{key}… in the file, --set overrides.{key}… on the command line)")
+
+
 def _resolved(document: Document, path: Path, overrides: Any) -> Experiment:
     apply_overrides(document, overrides, ExperimentSpec)
     _flatten_factors(document)
-    spec, problems = validate(document, ExperimentSpec, None)
+    spec, problems = validate(document, ExperimentSpec, _scenario_key)
     problems = document.problems + problems
     if spec is None or problems:
         raise ScenarioError(problems=document.sort(problems))
