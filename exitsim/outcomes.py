@@ -42,8 +42,8 @@ MODEL_MEASURES = {
     "hierarchy": "Σ_i L_i², L_i state i's share of output led (leaderless organizations count in the denominator)",
     "polycentricity": "number of states leading at least 5% of output",
     "layering": "mean number of living same-area organizations per state and issue area (pairs with at least one)",
-    "public_goods": "total output Σ_k G_k of living organizations (power units a year)",
-    "need": "total need Σ_k N_k of living organizations (power units a year)",
+    "public_goods": "total output Σ_k G_k of the organizations not dead, zombies included (power units a year)",
+    "need": "total need Σ_k N_k of the organizations not dead, zombies included (power units a year)",
     "shortfall_share": "Σ shortfall / Σ need",
     "budget_share_hegemon": "hegemon's share of all dues paid",
     "budget_share_rising": "rising power's share of all dues paid",
@@ -72,7 +72,7 @@ MODEL_MEASURES = {
     "organizations_alive": "organizations alive (not zombie, not dead)",
     "organizations_zombie": "zombie organizations",
     "organizations_dead": "dead organizations",
-    "memberships_active": "memberships counted this year (members and members under notice)",
+    "memberships_active": "memberships counted this year: members and members under notice when the year's dues are levied, those that leave during the year included (the rows of memberships.csv)",
 }
 
 #: The parts of the year's change of ln(P_hegemon / P_rising), each the hegemon's part of its

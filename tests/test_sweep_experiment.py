@@ -403,3 +403,18 @@ def test_an_experiment_extends_another_and_changes_what_differs(tmp_path):
         load_experiment(child)
     assert [(p.line, p.col, p.message) for p in caught.value.problems] == [
         (1, 10, "cannot read 'bse.yaml': no such file (more.yaml → bse.yaml)")]
+
+
+def test_the_sizes_docs_sweeps_gives_the_shipped_experiments_are_their_designs():
+    """The table of shipped experiments in docs/sweeps.md: "N points × R" (or "N × R", "N points")
+    is each design's number of points and its replications."""
+    import re
+
+    table = (ROOT / "docs" / "sweeps.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `experiments/([a-z_0-9]+)\.yaml` \| [A-Za-z ]+, (\d+)(?: points)?(?: × (\d+))? \|",
+                      table, flags=re.M)
+    assert len(rows) >= 10
+    for name, points, replications in rows:
+        experiment = load_experiment(ROOT / "experiments" / f"{name}.yaml")
+        assert (len(make_design(experiment)), experiment.spec.seeds.replications) == \
+            (int(points), int(replications or 1)), name
