@@ -1,7 +1,10 @@
 """Executors a sweep can run on: any ``concurrent.futures.Executor``.
 
 * :func:`local_executor`: a pool of local processes, one per core by default, each with one
-  numeric thread (``OMP_NUM_THREADS=1`` and friends: the runs are the parallelism).
+  numeric thread (``OMP_NUM_THREADS=1`` and friends: the runs are the parallelism), each
+  watching the sweep's process: if it is killed (``kill -9``: no chance to stop its pool), its
+  workers write nothing more and exit, instead of finishing their batches into a store that a
+  resume may already be cleaning.
 * :func:`dask_local`: a Dask ``LocalCluster`` on this machine (extra ``cluster``).
 * :func:`dask_scheduler`: a running Dask cluster joined by its scheduler's address, e.g. one
   started on SLURM with dask-jobqueue (docs/sweeps.md).
@@ -14,6 +17,9 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import select
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 
@@ -42,6 +48,60 @@ def one_numeric_thread() -> Iterator[None]:
                 os.environ[name] = value
 
 
+_parent_gone = threading.Event()  # set in a local worker once the sweep's process has died
+_busy = threading.Event()  # set while a local worker makes a batch
+
+
+def parent_gone() -> bool:
+    """In a local worker: whether the process that started its pool has died (then nothing more
+    must be written). Always False elsewhere (in the parent, on Dask)."""
+    return _parent_gone.is_set()
+
+
+@contextlib.contextmanager
+def busy() -> Iterator[None]:
+    """A worker's batch: an orphaned worker exits only between batches, never while writing."""
+    _busy.set()
+    try:
+        yield
+    finally:
+        _busy.clear()
+
+
+def _wait_for_exit(pid: int) -> None:
+    """Block until process ``pid`` has ended (a pidfd where Linux has one, else a poll a second)."""
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):  # pragma: no cover - not Linux ≥ 5.3
+        fd = None
+    if fd is not None:
+        select.select([fd], [], [])
+        os.close(fd)
+        return
+    while True:  # pragma: no cover
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        except PermissionError:
+            pass
+        time.sleep(1.0)
+
+
+def _orphan_watch(parent: int) -> None:
+    _wait_for_exit(parent)
+    _parent_gone.set()
+    while _busy.is_set():  # let the batch notice and stop without writing
+        time.sleep(0.05)
+    os._exit(0)
+
+
+def _local_worker(parent: int) -> None:
+    """A local worker's initializer: one numeric thread, and a watch on the sweep's process."""
+    _one_numeric_thread()
+    threading.Thread(target=_orphan_watch, args=(parent,), name="orphan-watch", daemon=True).start()
+
+
 def cores() -> int:
     """The cores this process may use."""
     try:
@@ -54,13 +114,14 @@ def local_executor(workers: int | None = None) -> tuple[Executor, Callable[[], N
     """A pool of ``workers`` local processes (default: one per core).
 
     Workers are started by a fork server where the platform has one (a clean process, not a
-    copy of a parent with threads), else spawned; each has one numeric thread.
+    copy of a parent with threads), else spawned; each has one numeric thread and exits, writing
+    nothing more, if this process dies (:func:`parent_gone`).
     """
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     with one_numeric_thread():
         executor = ProcessPoolExecutor(max_workers=workers or cores(), mp_context=context,
-                                       initializer=_one_numeric_thread)
+                                       initializer=_local_worker, initargs=(os.getpid(),))
     return executor, lambda: executor.shutdown(wait=True, cancel_futures=True)
 
 

@@ -200,6 +200,14 @@ def run_batch(batch: Batch) -> dict[str, Any]:
         for it, its share of writing the batch's files included (wall time well above processor
         time means the machine was busy with other work).
     """
+    from .executors import busy
+
+    with busy():
+        return _run_batch(batch)
+
+
+def _run_batch(batch: Batch) -> dict[str, Any]:
+    from .executors import parent_gone
     from .store import write_part
 
     job = batch.job
@@ -208,6 +216,8 @@ def run_batch(batch: Batch) -> dict[str, Any]:
     rows: dict[str, list[pd.DataFrame]] = defaultdict(list)
     done, failed = [], []
     for spec in batch.runs:
+        if parent_gone():  # the sweep was killed: its store is no longer this batch's to write
+            return {"batch": batch.name, "part": part, "worker": worker, "done": [], "failed": [], "files": []}
         started, cpu = time.perf_counter(), time.process_time()
         try:
             tables = run_one(spec, job)
@@ -218,6 +228,8 @@ def run_batch(batch: Batch) -> dict[str, Any]:
         for table, frame in tables.items():
             rows[table].append(frame)
         done.append((spec.run_id, time.perf_counter() - started, time.process_time() - cpu))
+    if parent_gone():
+        return {"batch": batch.name, "part": part, "worker": worker, "done": [], "failed": [], "files": []}
     started, cpu = time.perf_counter(), time.process_time()
     files = []
     for table, frames in rows.items():
