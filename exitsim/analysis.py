@@ -70,13 +70,26 @@ def load_results(folder: str | Path, table: str = "yearly") -> pd.DataFrame:
     store = _store(folder)
     if table not in ("yearly", "horizon", "states", "memberships", "cascades", "events", "panel"):
         raise ValueError(f"unknown table {table!r}: yearly, horizon, events, cascades, states, memberships or panel")
+    _require_kept(store, table)
     return _joined(store, store.read(table))
 
 
 def load_events(folder: str | Path) -> pd.DataFrame:
     """Every stored run's events (``keep.events``), joined to the design like :func:`load_results`."""
     store = _store(folder)
+    _require_kept(store, "events")
     return _joined(store, store.read("events"))
+
+
+def _require_kept(store: Store, table: str) -> None:
+    """A table the sweep was not asked to keep is an error, not an empty frame that reads as
+    "nothing happened". Example: events of a sweep with ``keep.events: false``."""
+    keep = store.manifest().get("keep", {})
+    key = "events" if table == "cascades" else table  # keep.events keeps the cascades too
+    if key in ("events", "states", "memberships", "panel") and keep.get(key) in (False, None):
+        raise StoreError(f"the sweep in {store.path} did not keep its {table} (keep.{key} is "
+                         f"{'false' if keep.get(key) is False else 'not set'} in its experiment file): set it and "
+                         "run the sweep again to have them")
 
 
 def load_failures(folder: str | Path) -> pd.DataFrame:

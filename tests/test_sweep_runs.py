@@ -236,6 +236,17 @@ def test_load_results_of_an_unfinished_sweep_has_only_the_runs_done(reference, t
     assert "**3 done**" in text and "the sweep is not finished" in text
 
 
+def test_a_table_the_sweep_did_not_keep_is_an_error_not_an_empty_frame(reference):
+    _, out = reference  # keeps events (and so cascades) and states, not memberships nor the panel
+    assert len(load_results(out, "cascades")) > 0 and len(load_results(out, "states")) > 0
+    with pytest.raises(StoreError) as caught:
+        load_results(out, "memberships")
+    assert str(caught.value) == (f"the sweep in {out} did not keep its memberships (keep.memberships is false in "
+                                 "its experiment file): set it and run the sweep again to have them")
+    with pytest.raises(StoreError, match=r"did not keep its panel \(keep.panel is not set"):
+        load_results(out, "panel")
+
+
 def test_the_report_compares_levels_pairs_and_draws_trajectories(reference, tmp_path):
     _, out = reference
     assert main(["report", str(out), "--out", str(tmp_path)]) == 0
