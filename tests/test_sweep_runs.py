@@ -133,6 +133,17 @@ def test_an_existing_folder_is_refused_without_resume(reference, tmp_path, capsy
     assert [p.name for p in other.iterdir()] == ["mine.txt"]
 
 
+def test_resume_where_no_sweep_was_says_it_starts_one(reference, tmp_path, capsys):
+    path, out = reference
+    fresh = tmp_path / "fresh"
+    assert main(["sweep", str(path), "--out", str(fresh), "--resume", "--workers", "1"]) == 0
+    err = capsys.readouterr().err
+    assert f"Nothing to resume in {fresh} (no sweep there yet): starting the sweep." in err
+    assert_same_tables(out, fresh)
+    assert main(["sweep", str(path), "--out", str(fresh), "--resume", "--workers", "1"]) == 0
+    assert "Nothing to resume" not in capsys.readouterr().err
+
+
 def test_resuming_another_experiment_is_refused(reference, tmp_path, capsys):
     path, out = reference
     other = write_experiment(tmp_path, EXPERIMENT.replace("replications: 2", "replications: 3"))

@@ -186,6 +186,8 @@ def sweep(experiment: Experiment | str | Path, executor: Executor | None = None,
     if not resume and store.exists():  # refused before anything (even the lock file) is written there
         _prepare(store, experiment, manifest, resume, allow_code_change)
     with store.lock():
+        if resume and progress and not store.is_store():  # --resume where no sweep was: say it starts afresh
+            print(f"Nothing to resume in {out} (no sweep there yet): starting the sweep.", file=sys.stderr)
         allowed = _prepare(store, experiment, manifest, resume, allow_code_change)
         if not (out / "runs.parquet").is_file():
             _write_design(store, design, planned)
