@@ -147,10 +147,14 @@ def test_resume_where_no_sweep_was_says_it_starts_one(reference, tmp_path, capsy
 def test_resuming_another_experiment_is_refused(reference, tmp_path, capsys):
     path, out = reference
     other = write_experiment(tmp_path, EXPERIMENT.replace("replications: 2", "replications: 3"))
-    with pytest.raises(StoreError, match="holds the results of another experiment"):
+    with pytest.raises(StoreError, match=r"holds the results of another experiment .*; this one \('small'\) differs in "
+                                         r"seeds.replications \(2 in the folder, 3 here\)\. Choose another --out"):
         exitsim.sweep(other, out=out, resume=True)
-    assert main(["sweep", str(path), "--out", str(out), "--resume", "--set", "seeds.root=5", "--quiet"]) == 2
-    assert "cannot resume: " in capsys.readouterr().err
+    assert main(["sweep", str(path), "--out", str(out), "--resume", "--set", "seeds.root=5",
+                 "--set", "overrides.parameters.decisions.beta_pretext=0.25", "--quiet"]) == 2
+    assert ("differs in overrides.parameters.decisions.beta_pretext (null in the folder, 0.25 here), seeds.root (21 in "
+            "the folder, 5 here), the base scenario's parameters.decisions.beta_pretext (0.7 in the folder, 0.25 here). "
+            in capsys.readouterr().err)
 
 
 def test_resuming_a_store_made_by_other_code_is_refused_unless_allowed(reference, tmp_path):

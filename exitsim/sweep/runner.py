@@ -11,6 +11,7 @@ goes on; the summary lists the failures.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import math
 import sys
 import time
@@ -135,16 +136,36 @@ def _prepare(store: Store, experiment: Experiment, manifest: dict[str, Any], res
     old = store.manifest()
     if old.get("experiment", {}).get("hash") != experiment.hash:
         name = old.get("experiment", {}).get("name")
+        changed = _differences(old, manifest)
         raise StoreError(f"cannot resume: {store.path} holds the results of another experiment ({name!r}, "
                          f"from {old.get('experiment', {}).get('file')}); this one ({experiment.name!r}) differs in "
-                         "its settings, factors, seeds or base scenario. Choose another --out, or remove the "
-                         "folder to start again")
+                         + (f"{changed}. " if changed else "its settings, factors, seeds or base scenario. ")
+                         + "Choose another --out, or remove the folder to start again")
     differences = code_differences(old.get("code", {}), manifest["code"])
     if differences and not allow_code_change:
         raise StoreError(f"cannot resume: {store.path} was made by other code ({'; '.join(differences)}), so its "
                          "results may differ from what this code makes. Pass --allow-code-change to resume "
                          "anyway (the status log records it), or start a new sweep with another --out")
     return differences
+
+
+def _differences(old: dict[str, Any], new: dict[str, Any], most: int = 5) -> str:
+    """What differs between two manifests' resolved experiment and base scenario, in words.
+    Example: "seeds.replications (2 in the folder, 35 here)"."""
+    def flat(value: Any, prefix: str = "") -> dict[str, Any]:
+        if isinstance(value, dict):
+            return {k: v for key, item in value.items() for k, v in flat(item, f"{prefix}{key}.").items()}
+        return {prefix[:-1]: value}
+
+    pairs = []
+    for part, label in (("experiment", ""), ("scenario", "the base scenario's ")):
+        before, after = (flat(m.get(part, {}).get("resolved") or {}) for m in (old, new))
+        pairs += [(f"{label}{key}", before.get(key), after.get(key)) for key in sorted(set(before) | set(after))
+                  if before.get(key) != after.get(key)]
+    words = [f"{key} ({json.dumps(a)} in the folder, {json.dumps(b)} here)" for key, a, b in pairs[:most]]
+    if len(pairs) > most:
+        words.append(f"{len(pairs) - most} more")
+    return ", ".join(words)
 
 
 def sweep(experiment: Experiment | str | Path, executor: Executor | None = None, out: str | Path | None = None,
