@@ -98,12 +98,16 @@ def _simulate(model, writer, progress: bool) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    """Check scenario files: every problem of every file, or one line per clean file."""
+    """Check scenario files (and experiment files): every problem of every file, or one line per
+    clean file."""
     from .scenario import ScenarioError, load_scenario
 
     failed = 0
     for file in args.files:
         try:
+            if _is_experiment(file):
+                print(f"{file}: OK ({_experiment_line(file, args.overrides)})")
+                continue
             scenario = load_scenario(file, overrides=args.overrides)
         except ScenarioError as error:
             failed += 1
@@ -113,6 +117,33 @@ def _validate(args: argparse.Namespace) -> int:
     if failed and len(args.files) > 1:
         print(f"{failed} of {len(args.files)} files have problems.", file=sys.stderr)
     return 2 if failed else 0
+
+
+def _is_experiment(file: str) -> bool:
+    """Whether a file reads as an experiment file: a mapping with a key only experiments have
+    (factors, design, seeds, keep, overrides, scenario …). A file that does not parse is left to
+    the scenario reader, which locates the problem."""
+    from ruamel.yaml import YAML
+
+    from .scenario import Scenario
+    from .sweep.experiment import ExperimentSpec
+
+    try:
+        data = YAML(typ="safe").load(Path(file).read_text(encoding="utf-8"))
+    except Exception:  # the scenario reader reports it, located
+        return False
+    return isinstance(data, dict) and bool(set(data) & (set(ExperimentSpec.model_fields) - set(Scenario.model_fields)))
+
+
+def _experiment_line(file: str, overrides: list[str]) -> str:
+    """``experiment 'quick': 4 points × 3 replications = 12 runs of 20 years`` for a valid file."""
+    from .sweep.designs import make_design
+    from .sweep.experiment import load_experiment
+
+    experiment = load_experiment(file, overrides)
+    points, replications = len(make_design(experiment)), experiment.spec.seeds.replications
+    return (f"experiment {experiment.name!r}: {points} point{'s' if points != 1 else ''} × {replications} "
+            f"replication{'s' if replications != 1 else ''} = {points * replications} runs of {experiment.steps} years")
 
 
 def _count(error) -> str:
@@ -233,10 +264,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     run.set_defaults(handler=_run)
     validate = commands.add_parser(
-        "validate", help="check scenario files and list every problem",
-        description="Check scenario files: every problem of every file, each with its file, line and column. "
+        "validate", help="check scenario files (or experiment files) and list every problem",
+        description="Check scenario files, and experiment files (experiments/*.yaml, recognized by their factors, "
+                    "design, seeds … keys): every problem of every file, each with its file, line and column. "
                     "Exit code 0 when all are fine, 2 otherwise.")
-    validate.add_argument("files", nargs="+", metavar="FILE", help="scenario file(s)")
+    validate.add_argument("files", nargs="+", metavar="FILE", help="scenario or experiment file(s)")
     add_overrides_option(validate)
     validate.set_defaults(handler=_validate)
     new = commands.add_parser("new", help="start a scenario from a commented copy of the default",

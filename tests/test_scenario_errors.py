@@ -356,3 +356,17 @@ def test_a_joining_date_that_is_no_year_or_month_is_located(tmp_path, date):
     assert (file, line, where) == (f, 17, "organizations.0.members.1.joined")
     assert "2016-11" in message and date in message
 
+
+
+def test_validate_checks_an_experiment_file_as_an_experiment(tmp_path, capsys):
+    quick = ROOT / "experiments" / "quick.yaml"
+    assert main(["validate", str(quick)]) == 0
+    assert capsys.readouterr().out == f"{quick}: OK (experiment 'quick': 4 points × 3 replications = 12 runs of 20 years)\n"
+    assert main(["validate", str(quick), "--set", "seeds.replications=5"]) == 0
+    assert "4 points × 5 replications = 20 runs" in capsys.readouterr().out
+    bad = write(tmp_path, quick.read_text(encoding="utf-8").replace("scenario: ../scenarios/default.yaml",
+                                                                      f"scenario: {ROOT / 'scenarios' / 'default.yaml'}")
+                + "design:\n  kind: sobel\n", "exp.yaml")
+    assert main(["validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "design.kind: 'sobel' is not one of the allowed values" in err and f"{bad}: 1 problem to fix" in err
