@@ -207,6 +207,10 @@ def sensitivity_indices(kind: str, units: np.ndarray, y: np.ndarray, columns: li
 
 # --- the report -------------------------------------------------------------------------------------
 
+#: Below this many base samples a Sobol design's indices are flagged as rough in the report.
+FEW_SOBOL_SAMPLES = 64
+
+
 def _number(x: Any) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "—"
@@ -418,6 +422,12 @@ class _Report:
         if self.kind == "sobol":
             self.lines += ["First-order (S1) and total (ST) indices with their 95% confidence half-widths "
                            "(Saltelli's estimators, SALib), of each outcome's mean over replications.", ""]
+            samples = design.get("samples")
+            if samples is not None and samples < FEW_SOBOL_SAMPLES:
+                self.lines += [f"**Few samples:** with N = {samples} base samples these estimates are rough — an "
+                               "index can fall outside 0–1 and the half-widths are wide; read them as a trial of "
+                               f"the design, and take N ≥ {FEW_SOBOL_SAMPLES} (a power of 2) for figures to report.",
+                               ""]
         else:
             self.lines += ["μ* (mean absolute elementary effect, in the outcome's units per unit of the factor's "
                            "range), its 95% confidence half-width and σ (Morris; SALib), of each outcome's mean over "

@@ -67,6 +67,7 @@ keep: {every_year: [notices], at_horizon: [notices_total, hegemon_rising_ratio]}
     assert np.allclose(design["leak"], 0.2 * units["leak"])
     text = write_report(out).read_text()
     assert "## Sobol sensitivity indices" in text and "| beta_window |" in text and "| leak |" in text
+    assert "**Few samples:** with N = 4 base samples these estimates are rough" in text
 
 
 def test_an_ablation_reports_each_switch_against_every_mechanism_on(tmp_path):

@@ -134,6 +134,10 @@ def test_units_write_levels_and_changes_as_the_reading_does():
     assert outcome("budget_share_hegemon").change(-0.0131) == "−1.3 points"
     assert outcome("hegemon_rising_ratio").change(0.0000348) == "+0.0000348"
     assert outcome("polycentricity").change(0.0) == "0"
+    # an interval's low end below zero is written with the minus sign every other cell uses
+    assert [outcome(c).value(v) for c, v in (("withdrawals_total", -5.3125), ("shortfall_share", -0.0042),
+                                             ("transition_year", -1.25), ("withdrawals_total", 24.64))] == \
+        ["−5.31", "−0.4%", "−1.2", "24.64"]
 
 
 def test_the_brief_gives_each_strategy_its_difference_or_no_clear_difference():

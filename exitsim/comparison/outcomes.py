@@ -30,12 +30,14 @@ class Outcome:
         if x is None or math.isnan(x):
             return "—"
         if self.unit == "share":
-            return f"{100 * x:.1f}%"
-        if self.unit == "year":
-            return f"{x:.1f}"
-        if self.unit == "count":
-            return f"{x:.2f}".rstrip("0").rstrip(".") if abs(x) < 100 else f"{x:.0f}"
-        return _significant(x)
+            text = f"{100 * x:.1f}%"
+        elif self.unit == "year":
+            text = f"{x:.1f}"
+        elif self.unit == "count":
+            text = f"{x:.2f}".rstrip("0").rstrip(".") if abs(x) < 100 else f"{x:.0f}"
+        else:
+            return _significant(x)
+        return text.replace("-", "−")  # the minus sign every other cell writes (an interval's low end of a count)
 
     def change(self, d: float, unit: bool = True) -> str:
         """A difference, signed, in the outcome's unit (``+2.1 points``, ``−0.0043``; without
