@@ -1038,8 +1038,12 @@ def _value_message(error: dict, annotation: Any, info: FieldInfo | None) -> str:
 
 
 def _not_an_allowed_value(value: Any, annotation: Any, context: dict) -> str:
-    values = [v for t, _ in _options(annotation) if get_origin(t) is Literal for v in get_args(t)]
-    allowed = ", ".join(map(str, values)) if values else context.get("expected", "")
+    options = [t for t, _ in _options(annotation)]
+    values = [v for t in options if get_origin(t) is Literal for v in get_args(t)]
+    if bool in options:  # a switch that also takes a word (keep.events: true, false or strategic)
+        values = [True, False, *values]
+    allowed = ", ".join("true" if v is True else "false" if v is False else str(v) for v in values) if values \
+        else context.get("expected", "")
     hint = suggest(value, [str(v) for v in values]) if isinstance(value, str) else None
     return f"{describe(value)} is not one of the allowed values: {allowed}" + (f"; did you mean {hint!r}?" if hint else "")
 

@@ -418,3 +418,9 @@ def test_the_sizes_docs_sweeps_gives_the_shipped_experiments_are_their_designs()
         experiment = load_experiment(ROOT / "experiments" / f"{name}.yaml")
         assert (len(make_design(experiment)), experiment.spec.seeds.replications) == \
             (int(points), int(replications or 1)), name
+
+
+def test_a_switch_that_also_takes_a_word_lists_true_and_false_among_its_values(tmp_path):
+    assert problems(BASE + "keep:\n  events: strategical\n", tmp_path) == [
+        (12, 11, "keep.events", "'strategical' is not one of the allowed values: true, false, strategic; "
+                                "did you mean 'strategic'?")]
