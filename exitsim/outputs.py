@@ -85,7 +85,7 @@ EVENT_COLUMNS = {
     "substantive": "substantive legality of an exit: explicit_clause, implied_right, consent, contested or non_treaty",
     "procedural": "procedural legality of an exit: followed or violated; empty for a contested walk-out (with no right to leave there is no procedure to follow or violate) and for events that are not exits",
     "cause": "the largest positive term of the decision (performance, cost, preferences, contagion, window, pretext), else unclear; for a great power's strategic action, the strategy (exit_diplomacy, inclusive, exclusive, gap_filling, counter_institutions)",
-    "detail": "free text",
+    "detail": "free text; a notice's gives its effective date, its exit payoff π (years of dues) and the concession chance p_concede with which the organization offers a threat's concession in the notice's year (taken, and the notice rescinded, only when worth at least π: most offers are declined and leave no event)",
 }
 
 #: cascades.csv: column -> description.
@@ -354,11 +354,13 @@ def _cascade_line(cascades: pd.DataFrame) -> str:
         return "* Contagion: no lead state or hegemon left an organization."
     largest = cascades.sort_values(["size", "year"], ascending=[False, True]).iloc[0]
     followers, chance = int(cascades["size"].sum()), float(cascades["expected"].sum())
-    return (f"* Contagion: {counted(len(cascades), 'exit')} by a lead state or the hegemon, followed within two years "
+    line = (f"* Contagion: {counted(len(cascades), 'exit')} by a lead state or the hegemon, followed within two years "
             f"by {counted(followers, 'other')} where {chance:.1f} would have left by chance (the same members' hazard "
-            f"without contagion): {round(followers - chance, 1) + 0.0:+.1f} beyond chance; the largest cascade followed "
-            f"{largest.state}'s exit from {largest.organization} in {int(largest.year)} "
-            f"({counted(largest['size'], 'follower')}, {float(largest['expected']):.1f} by chance).")
+            f"without contagion): {round(followers - chance, 1) + 0.0:+.1f} beyond chance")
+    if followers == 0:  # no cascade to single out
+        return line + "."
+    return (line + f"; the largest cascade followed {largest.state}'s exit from {largest.organization} in "
+            f"{int(largest.year)} ({counted(largest['size'], 'follower')}, {float(largest['expected']):.1f} by chance).")
 
 
 def ratio_factors(timeseries: pd.DataFrame) -> dict[str, float]:

@@ -52,3 +52,16 @@ def test_the_classroom_rate_is_the_model_s_own_and_every_figure_has_its_year():
     assert non_treaty == 1 and "and 1 exit from a non-treaty body" in summary  # UNHRC 2018
     assert "withdrawals (1 from a non-treaty body)" in summary
     assert " 1 notices" not in summary and " 1 walk-outs" not in summary and " 1 followers" not in summary
+
+
+def test_the_contagion_line_names_a_largest_cascade_only_when_one_was_followed():
+    from exitsim.outputs import _cascade_line
+
+    none_followed = pd.DataFrame({"year": [2030, 2031], "state": ["USA", "GBR"], "organization": ["O1", "O2"],
+                                  "size": [0, 0], "expected": [0.25, 0.5]})
+    assert _cascade_line(none_followed) == (
+        "* Contagion: 2 exits by a lead state or the hegemon, followed within two years by 0 others where 0.8 would "
+        "have left by chance (the same members' hazard without contagion): -0.8 beyond chance.")
+    followed = none_followed.assign(size=[0, 3])
+    assert _cascade_line(followed).endswith(
+        "+2.2 beyond chance; the largest cascade followed GBR's exit from O2 in 2031 (3 followers, 0.5 by chance).")
