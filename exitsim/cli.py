@@ -125,14 +125,16 @@ def _is_experiment(file: str) -> bool:
     the scenario reader, which locates the problem."""
     from ruamel.yaml import YAML
 
-    from .scenario import Scenario
-    from .sweep.experiment import ExperimentSpec
-
     try:
         data = YAML(typ="safe").load(Path(file).read_text(encoding="utf-8"))
     except Exception:  # the scenario reader reports it, located
         return False
-    return isinstance(data, dict) and bool(set(data) & (set(ExperimentSpec.model_fields) - set(Scenario.model_fields)))
+    return isinstance(data, dict) and bool(set(data) & EXPERIMENT_KEYS)
+
+
+#: The keys only an experiment file has (its schema's keys less a scenario's), named here so that
+#: checking a scenario loads none of the sweep's libraries.
+EXPERIMENT_KEYS = frozenset({"scenario", "overrides", "factors", "design", "seeds", "keep", "batch_size", "report"})
 
 
 def _experiment_line(file: str, overrides: list[str]) -> str:

@@ -370,3 +370,11 @@ def test_validate_checks_an_experiment_file_as_an_experiment(tmp_path, capsys):
     assert main(["validate", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "design.kind: 'sobel' is not one of the allowed values" in err and f"{bad}: 1 problem to fix" in err
+
+
+def test_the_keys_that_make_a_file_an_experiment_are_the_experiments_own():
+    from exitsim.cli import EXPERIMENT_KEYS
+    from exitsim.scenario import Scenario
+    from exitsim.sweep.experiment import ExperimentSpec
+
+    assert EXPERIMENT_KEYS == set(ExperimentSpec.model_fields) - set(Scenario.model_fields)
