@@ -75,6 +75,34 @@ def check_output_folder(folder: str | Path, names: Iterable[str]) -> None:
             if path.is_dir():
                 raise OutputFolderError(f"{path} is a folder, where the run writes a file of that name: "
                                         "move it away or choose another folder")
+        foreign = _foreign_files(folder, (*names, RECORD_NAME))
+        if foreign:
+            raise OutputFolderError(
+                f"{folder} holds {', '.join(foreign)}, which no earlier run wrote there (no run.json of a run "
+                "lists them), and a run would replace or remove them: move them away or choose another folder "
+                "(nothing was written)")
+
+
+def _foreign_files(folder: Path, names: Iterable[str]) -> list[str]:
+    """The files of ``folder`` named like a run's that no run wrote: the folder's ``run.json``
+    does not list them. A run replaces or removes the files of these names, so it must not meet
+    someone's own ``summary.md``. A swap left half-done (its run.json staged, the old one already
+    gone) is a run's folder whose files the next run completes the swap over."""
+    present = [name for name in dict.fromkeys(names) if (folder / name).is_file() or (folder / name).is_symlink()]
+    if not present or _record(folder / STAGING_NAME / RECORD_NAME) is not None:
+        return []
+    record = _record(folder / RECORD_NAME)
+    own = {*record["files"], RECORD_NAME} if record is not None else set()
+    return [name for name in present if name not in own]
+
+
+def _record(path: Path) -> dict | None:
+    """A run's ``run.json`` (a mapping with its list of ``files``), or None for anything else."""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) and isinstance(record.get("files"), list) else None
 
 
 class OutputFolder:
@@ -186,11 +214,7 @@ def _swap_in(staging: Path, folder: Path, names: tuple[str, ...]) -> None:
 
 def _finished_record(staging: Path) -> dict | None:
     """The staged ``run.json`` if the staged run is complete (it is written last), else None."""
-    try:
-        record = json.loads((staging / RECORD_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return record if isinstance(record, dict) and isinstance(record.get("files"), list) else None
+    return _record(staging / RECORD_NAME)
 
 
 class _Lock:

@@ -31,8 +31,9 @@ def test_a_committed_run_replaces_its_own_files_and_leaves_others(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "notes.txt").write_text("mine")
-    for name in ("a.csv", "c.parquet", "run.json"):
+    for name in ("a.csv", "c.parquet"):
         (out / name).write_text("old")
+    (out / "run.json").write_text(json.dumps({"finished": True, "files": ["a.csv", "c.parquet", "run.json"]}))
     with OutputFolder(out, NAMES) as folder:
         stage(folder, {"a.csv": "new a", "b.csv": "new b"})
         assert listing(out)["a.csv"] == "old"  # nothing seen before the commit
@@ -47,10 +48,12 @@ def test_a_run_that_does_not_commit_leaves_the_folder_as_it_was(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "a.csv").write_text("old")
+    (out / "run.json").write_text(json.dumps({"finished": True, "files": ["a.csv", "run.json"]}))
+    before = listing(out)
     with pytest.raises(KeyboardInterrupt), OutputFolder(out, NAMES) as folder:
         stage(folder, {"a.csv": "new"})
         raise KeyboardInterrupt
-    assert listing(out) == {"a.csv": "old"}
+    assert listing(out) == before
 
 
 def test_the_folders_the_run_made_are_removed_when_nothing_was_written(tmp_path):
@@ -88,9 +91,11 @@ def test_a_killed_run_staging_is_removed_by_the_next(tmp_path):
     (out / STAGING_NAME / "a.csv").write_text("half")
     (out / ".a.csv.partial").write_text("from the earlier file layout")
     (out / "b.csv").write_text("previous")
+    record = json.dumps({"finished": True, "files": ["b.csv", "run.json"]})
+    (out / "run.json").write_text(record)
     with OutputFolder(out, NAMES):
         assert listing(out / STAGING_NAME) == {}
-    assert listing(out) == {"b.csv": "previous"}
+    assert listing(out) == {"b.csv": "previous", "run.json": record}
 
 
 def test_a_run_killed_in_the_middle_of_its_swap_is_completed_by_the_next(tmp_path):
@@ -217,3 +222,40 @@ def test_a_swap_that_fails_half_way_is_kept_and_completed_by_the_next_run(tmp_pa
     with OutputFolder(out, NAMES):
         pass
     assert listing(out) == {"a.csv": "new a", "b.csv": "new b", "run.json": listing(out)["run.json"]}
+
+
+@pytest.mark.parametrize("record", [None, "not a run's record", {"finished": True, "files": ["a.csv", "run.json"]}])
+def test_files_named_like_a_runs_that_no_run_wrote_are_refused_and_kept(tmp_path, record):
+    """Someone's own b.csv (or run.json) in the folder: no run.json of a run lists it, and a run
+    would replace or remove it, so the run is refused before anything is written."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.csv").write_text("a run's")
+    (out / "b.csv").write_text("mine")
+    if record is not None:
+        (out / "run.json").write_text(record if isinstance(record, str) else json.dumps(record))
+    before = listing(out)
+    foreign = "a.csv, b.csv, run.json" if isinstance(record, str) else "a.csv, b.csv" if record is None else "b.csv"
+    with pytest.raises(OutputFolderError) as caught, OutputFolder(out, NAMES):
+        pass
+    assert str(caught.value) == (f"{out} holds {foreign}, which no earlier run wrote there (no run.json of a run "
+                                 "lists them), and a run would replace or remove them: move them away or choose "
+                                 "another folder (nothing was written)")
+    assert listing(out) == before and not (out / STAGING_NAME).exists()
+
+
+def test_a_student_s_own_files_survive_a_run_into_their_folder(tmp_path, capsys):
+    """The run command refuses a folder holding someone's states.csv and summary.md (exit 2)."""
+    from exitsim.cli import main
+
+    out = tmp_path / "mydata"
+    out.mkdir()
+    (out / "states.csv").write_text("my own data")
+    (out / "summary.md").write_text("my notes")
+    assert main(["run", "--steps", "2", "--out", str(out), "--quiet", "--format", "parquet"]) == 2
+    assert "holds states.csv, summary.md, which no earlier run wrote there" in capsys.readouterr().err
+    assert listing(out) == {"states.csv": "my own data", "summary.md": "my notes"}
+    (out / "states.csv").unlink()
+    (out / "summary.md").unlink()
+    assert main(["run", "--steps", "2", "--out", str(out), "--quiet"]) == 0
+    assert main(["run", "--steps", "2", "--out", str(out), "--quiet", "--format", "parquet"]) == 0  # its own files
