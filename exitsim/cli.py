@@ -202,8 +202,20 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    import json
+
     from .reference import write_json_schema
 
+    target = Path(args.out)
+    if target.is_file():  # overwrite an earlier schema, never another file
+        try:
+            earlier = json.loads(target.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            earlier = None
+        if not (isinstance(earlier, dict) and "$schema" in earlier):
+            print(f"{target} exists and is not a JSON Schema: choose another --out (it was left as it was).",
+                  file=sys.stderr)
+            return 2
     path = write_json_schema(args.out)
     print(f"Wrote {path}.")
     return 0
@@ -351,6 +363,8 @@ def _explained(error: Exception) -> int | None:
         print(f"{error}\nThe timeline has problems to fix; nothing was run or written.", file=sys.stderr)
     elif isinstance(error, OutputFolderError):
         print(f"Cannot write the results: {error}.", file=sys.stderr)
+    elif isinstance(error, OSError) and error.filename is not None:  # a path the user gave cannot be used
+        print(f"Cannot use {error.filename}: {error.strerror or error} — choose another path.", file=sys.stderr)
     else:
         return None
     return 2

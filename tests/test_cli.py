@@ -208,3 +208,30 @@ def test_the_membership_table_is_the_panel():
     assert set(table.column("status").to_pylist()) <= {"member", "notice"}
     np.testing.assert_array_equal(table.column("dues").to_numpy(), flows.dues)
     assert table.column("leads").to_pylist() == [bool(flows.leader[k] == i) for i, k in zip(flows.state, flows.org, strict=True)]
+
+
+def test_a_path_that_cannot_be_used_is_a_message_not_a_traceback(tmp_path, capsys):
+    """new, schema, sweep and report given a file where a folder goes, or a folder where a file
+    goes: one line that names the path (exit 2); schema never writes over a file that is not a
+    schema."""
+    a_file = tmp_path / "afile.txt"
+    a_file.write_text("mine")
+    scenario = tmp_path / "c.yaml"
+    scenario.write_text("name: mine\n")
+    experiment = tmp_path / "e.yaml"
+    experiment.write_text(f"scenario: {ROOT / 'scenarios' / 'default.yaml'}\nsteps: 2\n"
+                          "factors:\n  parameters.decisions.beta_window: [0.0]\n")
+    assert main(["schema", "--out", str(scenario)]) == 2
+    assert capsys.readouterr().err == (f"{scenario} exists and is not a JSON Schema: choose another --out (it was "
+                                       "left as it was).\n")
+    assert scenario.read_text() == "name: mine\n"
+    store = tmp_path / "store"
+    assert main(["sweep", str(experiment), "--out", str(store), "--quiet", "--workers", "1"]) == 0
+    for argv in (["schema", "--out", str(tmp_path)], ["new", "w3", "--folder", str(a_file)],
+                 ["sweep", str(experiment), "--out", str(a_file), "--quiet"], ["report", str(store), "--out", str(a_file)]):
+        code = main(argv)
+        err = capsys.readouterr().err
+        assert code == 2 and "Traceback" not in err and str(a_file if "schema" not in argv else tmp_path) in err, argv
+    assert a_file.read_text() == "mine"
+    schema = tmp_path / "s.json"
+    assert main(["schema", "--out", str(schema)]) == 0 and main(["schema", "--out", str(schema)]) == 0  # its own
