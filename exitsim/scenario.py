@@ -370,6 +370,7 @@ def run_checks(scenario: Scenario, states: list[StateSpec], organizations: list[
         known = event.state in codes and event.organization in members  # else cross_check says so
         if known and not membership_ok(event, is_member):
             problems.append((("timeline", t, "state"), not_a_member(event)))
+    problems += _dates_after_the_start(scenario)
     if not organizations:
         where = ("generate", "organizations") if scenario.generate is not None else ("organizations",)
         problems.append((where, "a scenario needs at least 1 organization for its states to belong to (listed "
@@ -393,6 +394,31 @@ def run_checks(scenario: Scenario, states: list[StateSpec], organizations: list[
                          f"generated organizations would have fewer than {smallest} members: {why}; "
                          + (f"raise generate.min_members to {smallest}" if scenario.generate.min_members < smallest
                             else f"the world has only {states} states")))
+    return problems
+
+
+def _dates_after_the_start(scenario: Scenario) -> list[Problem]:
+    """A founding or a joining after the run's first year (start_year + 1): the file lists the
+    world as it is at its start (a later founding or accession cannot be scheduled), and such a
+    date would count a tenure from the future. Example: Paris with ``joined: 2030`` in a run from
+    2016. A date in the first year is accepted (a council term that begins in January)."""
+    start, first = scenario.start_year, scenario.start_year + 1
+    problems: list[Problem] = []
+    if scenario.generate is not None and scenario.generate.organizations and scenario.generate.founded_from > start:
+        problems.append((("generate", "founded_from"), f"generated organizations would be founded from "
+                         f"{scenario.generate.founded_from}, after the start year {start}: make it {start} or earlier"))
+    for k, o in enumerate(scenario.organizations):
+        founded = year_and_month(o.founded, (start, 1))[0]
+        if founded > first:
+            problems.append((("organizations", k, "founded"), f"{o.code} is founded in {founded}, after the run's "
+                             f"first year {first}: a scenario lists the organizations that exist at its start"))
+        for j, member in enumerate(o.members):
+            joined = None if isinstance(member, str) else member.joined
+            if joined is not None and year_and_month(joined, (start, 1))[0] > first:
+                problems.append((("organizations", k, "members", j, "joined"),
+                                 f"{member.state} joined {o.code} in {year_and_month(joined, (start, 1))[0]}, after "
+                                 f"the run's first year {first}: list the members at the start (a later accession "
+                                 "is not a member yet)"))
     return problems
 
 

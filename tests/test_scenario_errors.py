@@ -378,3 +378,22 @@ def test_the_keys_that_make_a_file_an_experiment_are_the_experiments_own():
     from exitsim.sweep.experiment import ExperimentSpec
 
     assert EXPERIMENT_KEYS == set(ExperimentSpec.model_fields) - set(Scenario.model_fields)
+
+
+def test_a_founding_or_joining_after_the_runs_first_year_is_located(tmp_path):
+    """TINY starts in 2025: 2026 (the run's first year) is accepted, 2027 is not."""
+    path, f = edited(tmp_path, "    members: [USA, GBR, CHN]\n",
+                     "    founded: 2027\n    members: [{state: USA, joined: 2026-03}, {state: GBR, joined: 2031}, CHN]\n")
+    assert problems(path) == [
+        (f, 17, 14, "organizations.0.founded", "WHO is founded in 2027, after the run's first year 2026: a scenario "
+                                               "lists the organizations that exist at its start"),
+        (f, 18, 67, "organizations.0.members.1.joined", "GBR joined WHO in 2031, after the run's first year 2026: list "
+                                                        "the members at the start (a later accession is not a member "
+                                                        "yet)")]
+    assert load_scenario(write(tmp_path, TINY.replace("    members: [USA, GBR, CHN]\n",
+                                                      "    founded: 2026-01\n    members: [USA, GBR, CHN]\n")))
+    from scenario_texts import SMALL
+
+    assert problems(write(tmp_path, SMALL, "small.yaml"), ["generate.founded_from=2030"]) == [
+        ("--set generate.founded_from=2030", None, None, "", "generated organizations would be founded from 2030, after the "
+                                                    "start year 2025: make it 2025 or earlier")]
