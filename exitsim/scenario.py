@@ -127,7 +127,7 @@ class ClauseSpec(Spec):
 
 class MemberSpec(Spec):
     state: Code = Field(description="The member state's code.")
-    joined: YearOrMonth | None = Field(None, description="When it joined, or the treaty entered into force for it: a year (2001) or a year and month (2016-11); minimum tenures count from it (default: the organization's founding date).")
+    joined: YearOrMonth | None = Field(None, description="When it joined, or the treaty entered into force for it: a year (2001) or a year and month (2016-11), no later than the run's first year (start_year + 1); minimum tenures count from it (default: the organization's founding date).")
 
 
 class StateSpec(Spec):
@@ -190,7 +190,7 @@ class OrganizationSpec(Spec):
     voting: Literal[VOTING_RULES] = Field("one_state_one_vote", description="one_state_one_vote or weighted.")
     budget_rate: float | None = Field(None, ge=0, le=0.01, description="Budget rate b_k (default: the budget_rate parameter).")
     cap: float | None = Field(None, gt=0, le=1, description="Ceiling on a member's share of the budget (none if omitted).")
-    founded: YearOrMonth | None = Field(None, description="When the treaty entered into force: a year (1949) or a year and month (1949-08) (default: the start year).")
+    founded: YearOrMonth | None = Field(None, description="When the treaty entered into force: a year (1949) or a year and month (1949-08), no later than the run's first year (start_year + 1) (default: the start year).")
     quality: Fraction | None = Field(None, description="Performance q at the start (default: intrinsic quality).")
     intrinsic_quality: Fraction = Field(0.67, description="Intrinsic quality q̄ (mean of Beta(4, 2)).")
     value: float = Field(0.0, ge=-5, le=5, description="Value in standard deviations: θ_k = θ·exp(σ_θ·value).")
