@@ -509,9 +509,18 @@ def _member_problems(k: int, organization: OrganizationSpec, known: dict[str, St
 def _reservation_problems(k: int, organization: OrganizationSpec) -> list[Problem]:
     """Reservations held by states that are not members."""
     members = organization.member_codes()
-    return [(("organizations", k, "reservations", j, "state"),
-             f"{reservation.state!r} holds a reservation but is not a member of {organization.code}")
-            for j, reservation in enumerate(organization.reservations) if reservation.state not in members]
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for j, reservation in enumerate(organization.reservations):
+        if reservation.state not in members:
+            problems.append((("organizations", k, "reservations", j, "state"),
+                             f"{reservation.state!r} holds a reservation but is not a member of {organization.code}"))
+        elif reservation.state in seen:
+            problems.append((("organizations", k, "reservations", j, "state"),
+                             f"{reservation.state} already holds a reservation to {organization.code} (listed above): "
+                             "one per member, so merge the two"))
+        seen.add(reservation.state)
+    return problems
 
 
 def _alliance_problems(explicit_states: list[StateSpec], known: dict[str, StateSpec]) -> list[Problem]:
@@ -550,7 +559,23 @@ def _timeline_problems(scenario: Scenario, known: dict[str, StateSpec], organiza
     """Events naming an unknown state or organization, or falling outside the run."""
     problems: list[Problem] = []
     last = scenario.start_year + scenario.steps
+    choices: dict[tuple, int] = {}  # (state, organization, year) -> the first notice or threat's entry
+    governments: dict[tuple, int] = {}  # (state, year) -> the first government change's entry
     for t, event in enumerate(scenario.timeline):
+        if event.kind in ("notice", "threat"):
+            first = choices.setdefault((event.state, event.organization, event.year), t)
+            if first != t:
+                earlier = scenario.timeline[first]
+                problems.append((("timeline", t, "kind"),
+                                 f"{event.state} already has a {earlier.kind} to {event.organization} in {event.year} "
+                                 f"(timeline.{first}): one notice or threat per state, organization "
+                                 "and year, so keep one"))
+        elif event.kind == "government":
+            first = governments.setdefault((event.state, event.year), t)
+            if first != t:
+                problems.append((("timeline", t, "kind"),
+                                 f"{event.state} already has a change of government in {event.year} "
+                                 f"(timeline.{first}): one a year, so keep one"))
         if event.state not in known:
             problems.append((("timeline", t, "state"), f"{event.state!r} is not a state of the scenario"))
         if event.organization and event.organization not in organizations:

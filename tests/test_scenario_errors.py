@@ -397,3 +397,28 @@ def test_a_founding_or_joining_after_the_runs_first_year_is_located(tmp_path):
     assert problems(write(tmp_path, SMALL, "small.yaml"), ["generate.founded_from=2030"]) == [
         ("--set generate.founded_from=2030", None, None, "", "generated organizations would be founded from 2030, after the "
                                                     "start year 2025: make it 2025 or earlier")]
+
+
+def test_two_choices_for_one_membership_and_year_and_two_government_changes_a_year_are_located(tmp_path):
+    """A second notice or threat to the same organization in the same year was dropped silently
+    (the last one listed won); so was a second government change of the year."""
+    extra = ("  - {year: 2030, kind: threat, state: USA, organization: WHO, month: 5}\n"
+             "  - {year: 2031, kind: threat, state: USA, organization: WHO}\n"
+             "  - {year: 2030, kind: government, state: GBR, value: nativist}\n"
+             "  - {year: 2030, kind: government, state: GBR, value: internationalist}\n")
+    path = write(tmp_path, TINY + extra)
+    assert problems(path) == [
+        (str(path), 27, 24, "timeline.1.kind", "USA already has a notice to WHO in 2030 (timeline.0): one notice or "
+                                               "threat per state, organization and year, so keep one"),
+        (str(path), 30, 24, "timeline.4.kind", "GBR already has a change of government in 2030 (timeline.3): one a "
+                                               "year, so keep one")]
+
+
+def test_a_second_reservation_of_one_member_is_located(tmp_path):
+    text = TINY.replace("      effective: months_after:12\n", "      effective: months_after:12\n    reservations:\n"
+                        "      - {state: USA, clause: {kind: explicit, effective: months_after:6}}\n"
+                        "      - {state: USA, clause: {kind: explicit, effective: immediate}}\n")
+    path = write(tmp_path, text)
+    assert problems(path) == [
+        (str(path), 23, 17, "organizations.0.reservations.1.state", "USA already holds a reservation to WHO (listed "
+                                                                     "above): one per member, so merge the two")]
