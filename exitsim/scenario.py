@@ -371,6 +371,7 @@ def run_checks(scenario: Scenario, states: list[StateSpec], organizations: list[
         if known and not membership_ok(event, is_member):
             problems.append((("timeline", t, "state"), not_a_member(event)))
     problems += _dates_after_the_start(scenario)
+    problems += _strategies_without_their_powers(scenario, states)
     if not organizations:
         where = ("generate", "organizations") if scenario.generate is not None else ("organizations",)
         problems.append((where, "a scenario needs at least 1 organization for its states to belong to (listed "
@@ -394,6 +395,25 @@ def run_checks(scenario: Scenario, states: list[StateSpec], organizations: list[
                          f"generated organizations would have fewer than {smallest} members: {why}; "
                          + (f"raise generate.min_members to {smallest}" if scenario.generate.min_members < smallest
                             else f"the world has only {states} states")))
+    return problems
+
+
+def _strategies_without_their_powers(scenario: Scenario, states: list[StateSpec]) -> list[Problem]:
+    """A great power's strategy in a world without a hegemon or a rising power: it can never
+    become active (its trigger is the hegemon/rising ratio), and the run would say so only as
+    "never active"."""
+    params = scenario.params()
+    roles = {s.role for s in states}
+    missing = [name for name, role in (("hegemon", "hegemon"), ("rising power", "rising")) if role not in roles]
+    if not missing:
+        return []
+    problems: list[Problem] = []
+    for key, idle in (("hegemon_strategy", "status_quo"), ("rising_strategy", "passive")):
+        chosen = getattr(params, key)
+        if chosen != idle:
+            problems.append((("parameters", "strategies", key),
+                             f"{chosen} is a great power's strategy, but this world has no {' and no '.join(missing)}: "
+                             f"give states role: hegemon and role: rising, or leave {key} at {idle}"))
     return problems
 
 

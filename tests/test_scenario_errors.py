@@ -422,3 +422,16 @@ def test_a_second_reservation_of_one_member_is_located(tmp_path):
     assert problems(path) == [
         (str(path), 23, 17, "organizations.0.reservations.1.state", "USA already holds a reservation to WHO (listed "
                                                                      "above): one per member, so merge the two")]
+
+
+def test_a_strategy_in_a_world_without_a_rising_power_is_refused(tmp_path):
+    path = write(tmp_path, TINY.replace("    role: rising\n", ""))
+    assert load_scenario(path)  # no strategy: a world without a rising power is fine
+    assert problems(path, ["parameters.strategies.hegemon_strategy=exit_diplomacy",
+                           "parameters.strategies.rising_strategy=gap_filling"]) == [
+        ("--set parameters.strategies.hegemon_strategy=exit_diplomacy", None, None, "",
+         "exit_diplomacy is a great power's strategy, but this world has no rising power: give states role: hegemon "
+         "and role: rising, or leave hegemon_strategy at status_quo"),
+        ("--set parameters.strategies.rising_strategy=gap_filling", None, None, "",
+         "gap_filling is a great power's strategy, but this world has no rising power: give states role: hegemon "
+         "and role: rising, or leave rising_strategy at passive")]
