@@ -615,12 +615,32 @@ class Document:
             at = node.key_at
         else:
             at = node.at
+        if known == path and not key:
+            message += _typographic_minus_hint(node.value)
         return _problem(at, path, message, self.sources)
 
     def sort(self, problems: list[Problem]) -> list[Problem]:
         """Problems in reading order: by file (the named one first), line and column."""
         order = {name: i for i, name in enumerate(self.files)}
         return sorted(problems, key=lambda p: (order.get(p.file, len(order)), p.line or 0, p.col or 0))
+
+
+_MINUSES = "\u2212\u2013\u2014"  # −, – and —, as word processors and docs typeset a minus sign
+
+
+def _typographic_minus_hint(value: Any) -> str:
+    """A number written with a typeset minus sign (``−0.2``, copied from a document) reads as
+    text: say how to write it. Empty for anything else."""
+    if not isinstance(value, str) or not any(c in value for c in _MINUSES):
+        return ""
+    plain = value.strip()
+    for c in _MINUSES:
+        plain = plain.replace(c, "-")
+    try:
+        float(plain)
+    except ValueError:
+        return ""
+    return f" (write the minus sign with the keyboard's hyphen-minus: {plain}, not {value.strip()})"
 
 
 def read_document(path: Path, name: str | None = None, text: str | None = None,

@@ -435,3 +435,13 @@ def test_a_strategy_in_a_world_without_a_rising_power_is_refused(tmp_path):
         ("--set parameters.strategies.rising_strategy=gap_filling", None, None, "",
          "gap_filling is a great power's strategy, but this world has no rising power: give states role: hegemon "
          "and role: rising, or leave rising_strategy at passive")]
+
+
+@pytest.mark.parametrize("minus", ["\u2212", "\u2013"])
+def test_a_number_with_a_typeset_minus_sign_is_told_how_to_write_it(tmp_path, minus):
+    path, f = edited(tmp_path, "    power: 3\n", f"    power: 3\n    ideal_point: {minus}0.5\n")
+    assert problems(path) == [
+        (f, 10, 18, "states.1.ideal_point", f"expected a number or a list, got '{minus}0.5' (write the minus sign "
+                                            f"with the keyboard's hyphen-minus: -0.5, not {minus}0.5)")]
+    path, f = edited(tmp_path, "    nativism: 0.4\n", "    nativism: '0.4'\n")  # text that is no signed number: no hint
+    assert problems(path)[0][4] == "expected a number, got '0.4'"
