@@ -28,6 +28,7 @@ def _run(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario, overrides=args.overrides)
     out = args.out if args.out is not None else Path("results") / scenario.name
+    earlier = _earlier_scenario(out)
     model = folder = None
     try:
         with OutputFolder(out, OUTPUT_FILES) as folder:  # checked and locked before the world is built
@@ -60,6 +61,10 @@ def _run(args: argparse.Namespace) -> int:
         else:
             print(f"Could not write the results: {error}; {_untouched(folder)}.", file=sys.stderr)
         return 1
+    if earlier is not None and earlier != model.config.model_dump(mode="json"):
+        print(f"Note: {folder.path}/ held the results of another scenario named {scenario.name!r} (a copy, an "
+              "extends, or the same file edited since); they were replaced. Give a scenario its own name: or "
+              "--out to keep both.", file=sys.stderr)
     if not args.quiet:
         print((folder.path / "summary.md").read_text(encoding="utf-8"))
         print(f"Wrote {', '.join(written)} to {folder.path}/ in {elapsed:.2f} s.")
@@ -67,6 +72,17 @@ def _run(args: argparse.Namespace) -> int:
             print(f"(The membership panel was not written: {n_memberships:,} memberships; pass --memberships "
                   "to write it.)")
     return 0
+
+
+def _earlier_scenario(out: str | Path) -> dict | None:
+    """The resolved scenario of the run whose results are in ``out`` (its run.json), if any."""
+    import json
+
+    try:
+        record = json.loads((Path(out) / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record.get("scenario") if isinstance(record, dict) else None
 
 
 def _untouched(folder) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from scenario_texts import SMALL
+from scenario_texts import SMALL, TINY, write
 
 from exitsim import ExitModel, Scenario, cli
 from exitsim.cli import main
@@ -235,3 +235,16 @@ def test_a_path_that_cannot_be_used_is_a_message_not_a_traceback(tmp_path, capsy
     assert a_file.read_text() == "mine"
     schema = tmp_path / "s.json"
     assert main(["schema", "--out", str(schema)]) == 0 and main(["schema", "--out", str(schema)]) == 0  # its own
+
+
+def test_replacing_the_results_of_another_scenario_of_the_same_name_says_so(tmp_path, capsys):
+    out = tmp_path / "out"
+    first = write(tmp_path, TINY, "first.yaml")
+    copy = write(tmp_path, TINY.replace("    nativism: 0.4\n", "    nativism: 0.5\n"), "copy.yaml")
+    assert main(["run", str(first), "--out", str(out), "--quiet"]) == 0
+    assert main(["run", str(first), "--out", str(out), "--quiet", "--seed", "3"]) == 0  # the same scenario again
+    assert "Note:" not in capsys.readouterr().err
+    assert main(["run", str(copy), "--out", str(out), "--quiet"]) == 0
+    assert capsys.readouterr().err == (f"Note: {out}/ held the results of another scenario named 'tiny' (a copy, an "
+                                       "extends, or the same file edited since); they were replaced. Give a scenario "
+                                       "its own name: or --out to keep both.\n")
