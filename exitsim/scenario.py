@@ -12,6 +12,8 @@ into an overflow or a NaN in a run.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import math
 import os
 from importlib import resources
@@ -499,11 +501,16 @@ def _codes_used_twice(entries: list[StateSpec] | list[OrganizationSpec], offset:
                       noun: str) -> list[Problem]:
     """An explicit entry (from ``offset`` on) whose code an earlier entry has."""
     problems: list[Problem] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for i, entry in enumerate(entries):
         if entry.code in seen and i >= offset:
-            problems.append(((section, i - offset, "code"), f"{noun} code {entry.code!r} is used twice"))
-        seen.add(entry.code)
+            if seen[entry.code] < offset:  # a generated entry's code
+                problems.append(((section, i - offset, "code"),
+                                 f"{noun} code {entry.code!r} is a generated {noun}'s (the generated {noun}s are "
+                                 f"{entries[0].code}…{entries[offset - 1].code}): give this one another code"))
+            else:
+                problems.append(((section, i - offset, "code"), f"{noun} code {entry.code!r} is used twice"))
+        seen.setdefault(entry.code, i)
     return problems
 
 
@@ -564,14 +571,21 @@ def _great_powers_named_twice(states: list[StateSpec], offset: int) -> list[Prob
         for i in holders[1:]:
             path = ("states", i - offset, "role") if i >= offset else ("generate", "hegemon")
             name = "hegemon" if role == "hegemon" else "rising power"
-            problems.append((path, f"at most one state can be the {name}; {states[holders[0]].code} already is"))
+            generated = holders[0] < offset <= i
+            problems.append((path, f"at most one state can be the {name}; {states[holders[0]].code} already is"
+                             + (" (a generated state: set generate.hegemon: false to name the hegemon and the "
+                                "rising power yourself)" if generated else "")))
     return problems
 
 
 def _ideal_point_dimension_problems(states: list[StateSpec], explicit_states: list[StateSpec]) -> list[Problem]:
     """Explicit ideal points with another number of dimensions than the first state's."""
-    dims = len(states[0].point()) if states else 1
-    return [(("states", i, "ideal_point"), f"all ideal points must have the same number of dimensions ({dims} here)")
+    if not states:
+        return []
+    counts = Counter(len(s.point()) for s in states)
+    dims = max(counts, key=lambda d: (counts[d], -d))  # the most common number (the first state may be the odd one)
+    return [(("states", i, "ideal_point"), f"all ideal points must have the same number of dimensions: this one has "
+             f"{len(s.point())}, {counts[dims]} of the {len(states)} states have {dims}")
             for i, s in enumerate(explicit_states) if len(s.point()) != dims]
 
 

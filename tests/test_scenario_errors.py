@@ -1,6 +1,7 @@
 """Scenario files are the students' interface: every mistake is reported at once, each with its
 file, line and column (1-based), the path of the field and a message in plain words."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -445,3 +446,22 @@ def test_a_number_with_a_typeset_minus_sign_is_told_how_to_write_it(tmp_path, mi
                                             f"with the keyboard's hyphen-minus: -0.5, not {minus}0.5)")]
     path, f = edited(tmp_path, "    nativism: 0.4\n", "    nativism: '0.4'\n")  # text that is no signed number: no hint
     assert problems(path)[0][4] == "expected a number, got '0.4'"
+
+
+def test_an_odd_ideal_point_is_the_one_located_even_when_it_is_the_first(tmp_path):
+    path, f = edited(tmp_path, "    role: hegemon\n", "    role: hegemon\n    ideal_point: [1.0, 0.5]\n")
+    assert problems(path) == [
+        (f, 7, 18, "states.0.ideal_point", "all ideal points must have the same number of dimensions: this one has 2, "
+                                           "2 of the 3 states have 1")]
+
+
+def test_an_explicit_state_that_clashes_with_the_generated_ones_is_told_why(tmp_path):
+    from scenario_texts import SMALL
+
+    path = write(tmp_path, SMALL + "states:\n  - {code: S01, power: 1}\n  - {code: BIG, power: 50, role: hegemon}\n")
+    code, role = (p[3:] for p in problems(path))
+    assert code == ("states.0.code", "state code 'S01' is a generated state's (the generated states are S01…S12): "
+                                     "give this one another code")
+    assert role[0] == "states.1.role" and re.fullmatch(
+        r"at most one state can be the hegemon; S\d\d already is \(a generated state: set generate.hegemon: false to "
+        r"name the hegemon and the rising power yourself\)", role[1])
