@@ -12,10 +12,9 @@ into an overflow or a NaN in a run.
 
 from __future__ import annotations
 
-from collections import Counter
-
 import math
 import os
+from collections import Counter
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
