@@ -347,9 +347,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         argv = sys.argv[1:] if argv is None else list(argv)
         parser = build_parser()
-        if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+        commands = _commands(parser)
+        if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help") \
+                or argv[0] not in commands and argv[0].endswith((".yaml", ".yml")):  # run.py scenarios/x.yaml
             argv = ["run", *argv]
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:  # said by the command's own parser, with its usage and a suggestion
+            from .loading import suggest
+
+            command = commands.get(args.command, parser)
+            options = [o for action in command._actions for o in action.option_strings]
+            hints = [f"{e} (did you mean {suggest(e.split('=')[0], options)}?)" if suggest(e.split("=")[0], options)
+                     else e for e in extra]
+            command.error(f"unrecognized arguments: {' '.join(hints)}")
         if args.command is None:
             parser.print_help()
             return 2
@@ -365,6 +375,14 @@ def main(argv: list[str] | None = None) -> int:
         if code is None:
             raise
         return code
+
+
+def _commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The command line's subcommands by name, each with its own parser."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
 
 
 def _explained(error: Exception) -> int | None:

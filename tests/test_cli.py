@@ -248,3 +248,15 @@ def test_replacing_the_results_of_another_scenario_of_the_same_name_says_so(tmp_
     assert capsys.readouterr().err == (f"Note: {out}/ held the results of another scenario named 'tiny' (a copy, an "
                                        "extends, or the same file edited since); they were replaced. Give a scenario "
                                        "its own name: or --out to keep both.\n")
+
+
+def test_a_scenario_file_alone_runs_it_and_a_misspelt_option_is_told_its_name(tmp_path, capsys):
+    scenario = write(tmp_path, TINY, "tiny.yaml")
+    assert main([str(scenario), "--steps", "2", "--out", str(tmp_path / "out"), "--quiet"]) == 0  # no `run`
+    assert (tmp_path / "out" / "run.json").is_file()
+    with pytest.raises(SystemExit) as stopped:
+        main(["run", str(scenario), "--sed", "7"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: run.py run ") and err.endswith(
+        "run.py run: error: unrecognized arguments: --sed (did you mean --seed?) 7\n")
