@@ -593,6 +593,8 @@ class Document:
     sources: dict[str, list[str]]  # the lines of every file read, by the name shown to the user
     files: list[str]  # the files read, the named one first
     problems: list[Problem] = field(default_factory=list)  # problems with overrides
+    #: lists an extending file replaced whole: (path, the extending file, the file extended)
+    replaced_lists: list[tuple[KeyPath, str, str]] = field(default_factory=list)
     _nodes: dict[KeyPath, Node] | None = field(default=None, repr=False)  # every node by path, once needed
 
     def data(self) -> dict[str, Any]:
@@ -618,6 +620,20 @@ class Document:
         if known == path and not key:
             message += _typographic_minus_hint(node.value)
         return _problem(at, path, message, self.sources)
+
+    def replaced_list_notes(self, problems: list[Problem]) -> list[Problem]:
+        """When problems are located in an extended file, a note at each list the extending file
+        replaced whole: the problems may come from what that list dropped (``extends`` merges
+        mappings and replaces lists)."""
+        notes = []
+        for path, child, base in self.replaced_lists:
+            if any(p.file == base for p in problems):
+                label = ".".join(map(str, path))
+                notes.append(self.locate(path, f"this list replaces the whole {label} list of {base} (extends merges "
+                                               "mappings but replaces lists), so what it leaves out is gone: the "
+                                               f"problems found in {base} may come from that; list every entry you "
+                                               "need here", key=True))
+        return notes
 
     def sort(self, problems: list[Problem]) -> list[Problem]:
         """Problems in reading order: by file (the named one first), line and column."""
@@ -660,12 +676,14 @@ def read_document(path: Path, name: str | None = None, text: str | None = None,
     sources: dict[str, list[str]] = {}
     files: list[str] = []
     roots = [_real(Path(folder)) for folder in shared]
-    root = _read_chain(path, name, text, Path(name).name, sources, files, [], roots)
-    return Document(root, sources, files)
+    lists: list[tuple[KeyPath, str, str]] = []
+    root = _read_chain(path, name, text, Path(name).name, sources, files, [], roots, lists)
+    return Document(root, sources, files, replaced_lists=lists)
 
 
 def _read_chain(path: Path, name: str, text: str | None, shown: str, sources: dict[str, list[str]],
-                files: list[str], chain: list[tuple[Path, str]], shared: list[Path]) -> Node:
+                files: list[str], chain: list[tuple[Path, str]], shared: list[Path],
+                lists: list[tuple[KeyPath, str, str]]) -> Node:
     """Read one file of an ``extends`` chain and, first, the files it extends; ``chain`` lists the
     files that led here, as (resolved path, name as written)."""
     text = read_text(path, name) if text is None else text
@@ -692,14 +710,17 @@ def _read_chain(path: Path, name: str, text: str | None, shown: str, sources: di
     near = _real(path.parent / written) == target
     target_name = os.path.normpath(os.path.join(os.path.dirname(name), written)) if near else str(target)
     try:
-        parent = _read_chain(target, target_name, None, written, sources, files, chain, shared)
+        parent = _read_chain(target, target_name, None, written, sources, files, chain, shared, lists)
     except ScenarioError as error:
         first = error.problems[0]
         if len(error.problems) == 1 and first.file == target_name and first.line is None:
             raise ScenarioError(problems=[_with(here, f"cannot read {written!r}: {first.message} ({links})")]) \
                 from None
         raise
-    return merge(parent, root)
+    replaced: list[KeyPath] = []
+    merged = merge(parent, root, replaced)
+    lists.extend((where, name, target_name) for where in replaced)
+    return merged
 
 
 def _extended_file(path: Path, written: str, shared: list[Path]) -> tuple[Path, str]:
@@ -733,13 +754,17 @@ def _with(problem: Problem, message: str) -> Problem:
     return Problem(problem.file, problem.line, problem.col, problem.path, message, problem.source)
 
 
-def merge(base: Node, child: Node) -> Node:
-    """Deep merge: mappings merge key by key, anything else (lists too) is replaced by the child's."""
+def merge(base: Node, child: Node, replaced: list[KeyPath] | None = None, path: KeyPath = ()) -> Node:
+    """Deep merge: mappings merge key by key, anything else (lists too) is replaced by the child's.
+    ``replaced`` (if given) receives the path of every list of the base a list of the child
+    replaced whole."""
     if not (isinstance(base.value, dict) and isinstance(child.value, dict)):
+        if replaced is not None and isinstance(base.value, list) and isinstance(child.value, list):
+            replaced.append(path)
         return child
     value = dict(base.value)
     for key, node in child.value.items():
-        value[key] = merge(base.value[key], node) if key in base.value else node
+        value[key] = merge(base.value[key], node, replaced, (*path, key)) if key in base.value else node
     return Node(value, child.at, child.key_at, child.block)
 
 

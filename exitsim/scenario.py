@@ -314,7 +314,7 @@ def _validated(document: Document, overrides: ScenarioOverrides | None) -> Scena
     if scenario is not None:
         problems += [document.locate(path, message) for path, message in _checks_across_fields(scenario)]
     if problems:
-        raise ScenarioError(problems=document.sort(problems))
+        raise ScenarioError(problems=document.sort(document.replaced_list_notes(problems) + problems))
     return scenario
 
 

@@ -465,3 +465,17 @@ def test_an_explicit_state_that_clashes_with_the_generated_ones_is_told_why(tmp_
     assert role[0] == "states.1.role" and re.fullmatch(
         r"at most one state can be the hegemon; S\d\d already is \(a generated state: set generate.hegemon: false to "
         r"name the hegemon and the rising power yourself\)", role[1])
+
+
+def test_a_list_an_extending_file_replaces_is_named_when_the_base_file_has_problems(tmp_path):
+    write(tmp_path, TINY, "base.yaml")
+    child = write(tmp_path, "extends: base.yaml\nstates:\n  - {code: USA, power: 10, role: hegemon}\n"
+                            "  - {code: CHN, power: 6, role: rising}\n", "child.yaml")
+    found = problems(child)
+    base = str(tmp_path / "base.yaml")
+    assert found[0] == (str(child), 2, 1, "states", (
+        f"this list replaces the whole states list of {base} (extends merges mappings but replaces lists), so what "
+        f"it leaves out is gone: the problems found in {base} may come from that; list every entry you need here"))
+    assert (base, 17, 20, "organizations.0.members.1", "'GBR' is not a state of the scenario") in found
+    fine = write(tmp_path, "extends: base.yaml\nsteps: 5\n", "fine.yaml")
+    assert load_scenario(fine).steps == 5
