@@ -394,8 +394,10 @@ def run_checks(scenario: Scenario, states: list[StateSpec], organizations: list[
         states = scenario.generate.states + len(scenario.states)
         problems.append((("generate", "min_members"),
                          f"generated organizations would have fewer than {smallest} members: {why}; "
-                         + (f"raise generate.min_members to {smallest}" if scenario.generate.min_members < smallest
-                            else f"the world has only {states} states")))
+                         + (f"raise generate.min_members to {smallest}"
+                            if scenario.generate.min_members < smallest <= states
+                            else f"the world has only {states} states, so lower parameters.life_cycle.death_members "
+                                 f"to at most {states}")))
     return problems
 
 

@@ -86,7 +86,8 @@ def test_a_generated_world_with_too_few_states_for_its_organizations_says_so():
     assert problems(text) == [
         (2, 1, "generate.min_members",
          "generated organizations would have fewer than 3 members: an organization with fewer than 3 members (the "
-         "death_members parameter) dies in the first year; the world has only 2 states")]
+         "death_members parameter) dies in the first year; the world has only 2 states, so lower "
+         "parameters.life_cycle.death_members to at most 2")]
 
 
 @pytest.mark.parametrize(("text", "where"), [
