@@ -373,7 +373,7 @@ def run_checks(scenario: Scenario, states: list[StateSpec], organizations: list[
             problems.append((("timeline", t, "state"), not_a_member(event)))
     problems += _dates_after_the_start(scenario)
     problems += _strategies_without_their_powers(scenario, states)
-    if not organizations:
+    if not organizations and len(states) >= 2:  # without states, the states' problem says it all
         where = ("generate", "organizations") if scenario.generate is not None else ("organizations",)
         problems.append((where, "a scenario needs at least 1 organization for its states to belong to (listed "
                                 "under organizations, or generated with generate.organizations); it has none"))
@@ -480,7 +480,7 @@ def cross_check(scenario: Scenario, states: list[StateSpec] | None = None,
     organizations = explicit_orgs if organizations is None else organizations
     offset_s, offset_o = len(states) - len(explicit_states), len(organizations) - len(explicit_orgs)
     known = {s.code: s for s in states}
-    problems = _too_few_states(states)
+    problems = _too_few_states(scenario, states)
     problems += _codes_used_twice(states, offset_s, "states", "state")
     problems += _codes_used_twice(organizations, offset_o, "organizations", "organization")
     for k, o in enumerate(explicit_orgs):
@@ -492,10 +492,14 @@ def cross_check(scenario: Scenario, states: list[StateSpec] | None = None,
     return problems
 
 
-def _too_few_states(states: list[StateSpec]) -> list[Problem]:
-    if len(states) < 2:
-        return [(("states",), f"a scenario needs at least 2 states, it has {len(states)}")]
-    return []
+def _too_few_states(scenario: Scenario, states: list[StateSpec]) -> list[Problem]:
+    if len(states) >= 2:
+        return []
+    if scenario.generate is not None and not scenario.generate.states and not scenario.states:
+        return [(("generate",), f"a scenario needs at least 2 states, it has {len(states)}: this generate block "
+                                "makes none, so give it states (e.g. states: 60) or list states under states")]
+    return [(("states",), f"a scenario needs at least 2 states, it has {len(states)}: list them under states, or "
+                          "generate them (generate: with states: 60)")]
 
 
 def _codes_used_twice(entries: list[StateSpec] | list[OrganizationSpec], offset: int, section: str,

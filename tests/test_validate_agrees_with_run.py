@@ -116,3 +116,15 @@ def test_the_model_says_the_same_of_a_generated_value_out_of_range():
     with pytest.raises(ScenarioError, match=r"^generate.growth_mean: cannot generate this world: a generated "
                                             r"state's growth would be 0\.\d+, but it must be less than"):
         ExitModel(scenario)
+
+
+@pytest.mark.parametrize(("text", "where", "message"), [
+    ("steps: 3\ngenerate:\n  organizations: 4\n", (2, 1, "generate"),
+     "a scenario needs at least 2 states, it has 0: this generate block makes none, so give it states (e.g. states: "
+     "60) or list states under states"),
+    ("steps: 3\norganizations: []\n", (1, 1, "states"),
+     "a scenario needs at least 2 states, it has 0: list them under states, or generate them (generate: with "
+     "states: 60)"),
+])
+def test_a_world_without_states_is_one_problem_that_says_where_states_come_from(text, where, message):
+    assert problems(text) == [(*where, message)]  # not also "no organizations": without states there can be none
