@@ -519,9 +519,15 @@ def _codes_used_twice(entries: list[StateSpec] | list[OrganizationSpec], offset:
     return problems
 
 
-def _not_a_state(code: str, known: dict[str, StateSpec]) -> str:
-    hint = suggest(code, known)
-    return f"{code!r} is not a state of the scenario" + (f" (did you mean {hint!r}?)" if hint else "")
+def _not_a_state(code: str, known: dict[str, StateSpec] | set[str]) -> str:
+    return f"{code!r} is not a state of the scenario" + _code_hint(code, known)
+
+
+def _code_hint(code: str, known: dict | set) -> str:
+    """`` (did you mean 'USA'?)`` for a code written in the wrong case or misspelt, else ""."""
+    same = [k for k in known if str(k).casefold() == str(code).casefold()]
+    hint = same[0] if same else suggest(code, known)
+    return f" (did you mean {hint!r}?)" if hint else ""
 
 
 def _member_problems(k: int, organization: OrganizationSpec, known: dict[str, StateSpec]) -> list[Problem]:
@@ -616,10 +622,11 @@ def _timeline_problems(scenario: Scenario, known: dict[str, StateSpec], organiza
                                  f"{event.state} already has a change of government in {event.year} "
                                  f"(timeline.{first}): one a year, so keep one"))
         if event.state not in known:
-            problems.append((("timeline", t, "state"), f"{event.state!r} is not a state of the scenario"))
+            problems.append((("timeline", t, "state"), _not_a_state(event.state, known)))
         if event.organization and event.organization not in organizations:
             problems.append((("timeline", t, "organization"),
-                             f"{event.organization!r} is not an organization of the scenario"))
+                             f"{event.organization!r} is not an organization of the scenario"
+                             + _code_hint(event.organization, organizations)))
         if not scenario.start_year < event.year <= last:
             problems.append((("timeline", t, "year"),
                              f"{event.year} is outside the run: events fall in {scenario.start_year + 1}–{last} "

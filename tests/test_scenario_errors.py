@@ -479,3 +479,10 @@ def test_a_list_an_extending_file_replaces_is_named_when_the_base_file_has_probl
     assert (base, 17, 20, "organizations.0.members.1", "'GBR' is not a state of the scenario") in found
     fine = write(tmp_path, "extends: base.yaml\nsteps: 5\n", "fine.yaml")
     assert load_scenario(fine).steps == 5
+
+
+def test_a_timeline_code_in_the_wrong_case_or_misspelt_gets_a_suggestion(tmp_path):
+    path, f = edited(tmp_path, "    state: USA\n    organization: WHO\n", "    state: usa\n    organization: WH0\n")
+    assert [p[3:] for p in problems(path)] == [
+        ("timeline.0.state", "'usa' is not a state of the scenario (did you mean 'USA'?)"),
+        ("timeline.0.organization", "'WH0' is not an organization of the scenario (did you mean 'WHO'?)")]
