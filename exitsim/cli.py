@@ -29,6 +29,12 @@ def _run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, overrides=args.overrides)
     out = args.out if args.out is not None else Path("results") / scenario.name
     earlier = _earlier_scenario(out)
+    if args.steps is not None:
+        last = scenario.start_year + args.steps
+        later = [e for e in scenario.timeline if e.year > last]
+        if later:
+            print(f"Note: with --steps {args.steps} the run ends in {last}; {len(later)} of the timeline's events "
+                  f"come later ({later[0].year}–{max(e.year for e in later)}) and are left out.", file=sys.stderr)
     model = folder = None
     try:
         with OutputFolder(out, OUTPUT_FILES) as folder:  # checked and locked before the world is built
@@ -61,7 +67,7 @@ def _run(args: argparse.Namespace) -> int:
         else:
             print(f"Could not write the results: {error}; {_untouched(folder)}.", file=sys.stderr)
         return 1
-    if earlier is not None and earlier != model.config.model_dump(mode="json"):
+    if earlier is not None and _another_scenario(earlier, model.config.model_dump(mode="json")):
         print(f"Note: {folder.path}/ held the results of another scenario named {scenario.name!r} (a copy, an "
               "extends, or the same file edited since); they were replaced. Give a scenario its own name: or "
               "--out to keep both.", file=sys.stderr)
@@ -83,6 +89,20 @@ def _earlier_scenario(out: str | Path) -> dict | None:
     except (OSError, ValueError):
         return None
     return record.get("scenario") if isinstance(record, dict) else None
+
+
+def _another_scenario(a: dict, b: dict) -> bool:
+    """Whether two resolved scenarios differ beyond what the command line changes for one run:
+    --seed, --world-seed, and --steps (with the timeline events it leaves out)."""
+    def proper(resolved: dict, last: int) -> dict:
+        kept = {k: v for k, v in resolved.items() if k not in ("steps", "seed", "world_seed", "timeline")}
+        return kept | {"timeline": [e for e in resolved.get("timeline") or [] if e.get("year", 0) <= last]}
+
+    try:
+        last = min(a["start_year"] + a["steps"], b["start_year"] + b["steps"])
+    except (KeyError, TypeError):
+        return a != b
+    return proper(a, last) != proper(b, last)
 
 
 def _untouched(folder) -> str:

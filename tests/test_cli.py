@@ -242,7 +242,7 @@ def test_replacing_the_results_of_another_scenario_of_the_same_name_says_so(tmp_
     first = write(tmp_path, TINY, "first.yaml")
     copy = write(tmp_path, TINY.replace("    nativism: 0.4\n", "    nativism: 0.5\n"), "copy.yaml")
     assert main(["run", str(first), "--out", str(out), "--quiet"]) == 0
-    assert main(["run", str(first), "--out", str(out), "--quiet", "--seed", "3"]) == 0  # the same scenario again
+    assert main(["run", str(first), "--out", str(out), "--quiet", "--seed", "3", "--steps", "6"]) == 0  # the same again
     assert "Note:" not in capsys.readouterr().err
     assert main(["run", str(copy), "--out", str(out), "--quiet"]) == 0
     assert capsys.readouterr().err == (f"Note: {out}/ held the results of another scenario named 'tiny' (a copy, an "
@@ -254,9 +254,19 @@ def test_a_scenario_file_alone_runs_it_and_a_misspelt_option_is_told_its_name(tm
     scenario = write(tmp_path, TINY, "tiny.yaml")
     assert main([str(scenario), "--steps", "2", "--out", str(tmp_path / "out"), "--quiet"]) == 0  # no `run`
     assert (tmp_path / "out" / "run.json").is_file()
+    capsys.readouterr()
     with pytest.raises(SystemExit) as stopped:
         main(["run", str(scenario), "--sed", "7"])
     assert stopped.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith("usage: run.py run ") and err.endswith(
         "run.py run: error: unrecognized arguments: --sed (did you mean --seed?) 7\n")
+
+
+def test_steps_that_end_the_run_before_timeline_events_say_they_are_left_out(tmp_path, capsys):
+    scenario = write(tmp_path, TINY, "tiny.yaml")  # one notice, in 2030
+    assert main(["run", str(scenario), "--steps", "3", "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    assert capsys.readouterr().err == ("Note: with --steps 3 the run ends in 2028; 1 of the timeline's events come "
+                                       "later (2030–2030) and are left out.\n")
+    assert main(["run", str(scenario), "--steps", "5", "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
