@@ -545,6 +545,14 @@ def _syntax_problem(error: MarkedYAMLError, name: str, sources: dict[str, list[s
         if "\t" in indent:
             col = indent.index("\t") + 1
         message = "tabs cannot indent YAML: use spaces"
+    elif line is not None and (opened := _unclosed_quote(lines, line - 1)) is not None \
+            and _closing_line(lines, opened) == line:
+        # the parser stumbles where the quoted text it read on and on finally ends: point at its start
+        line, col = opened
+        text = lines[line - 1]
+        message = (f"not valid YAML: the quoted text that starts here is not closed on its line, so YAML reads on "
+                   f"to the next quote, at line {mark.line + 1}: close it")
+        return Problem(name, line, col, "", message, text)
     else:
         message = f"not valid YAML: {_hint(problem)}"
         context = error.context_mark
@@ -552,6 +560,35 @@ def _syntax_problem(error: MarkedYAMLError, name: str, sources: dict[str, list[s
             what = next((name for needle, name in _CONTEXTS if needle in error.context), "it")
             message += f" ({what} starts at line {context.line + 1}, column {context.column + 1})"
     return Problem(name, line, col, "", message, text if line is not None else None)
+
+
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s#:"'][^:#"']*:\s+)?(["'])""")
+
+
+def _unclosed_quote(lines: list[str], before: int) -> tuple[int, int] | None:
+    """(line, column) of the first quoted value among ``lines[:before]`` that its line does not
+    close (a value that starts with a quote: ``name: "my world``), or None."""
+    for number, text in enumerate(lines[:before], 1):
+        found = _QUOTED_VALUE.match(text)
+        if found is None:
+            continue
+        quote, rest = found.group(1), text[found.end():]
+        closed = re.search(r'(?<!\\)"', rest) if quote == '"' else "'" in rest.replace("''", "")
+        if not closed:
+            return number, found.start(1) + 1
+    return None
+
+
+def _closing_line(lines: list[str], opened: tuple[int, int]) -> int | None:
+    """The line of the quote that closes the quoted text opened at ``opened`` (line, column)."""
+    line, col = opened
+    quote = lines[line - 1][col - 1]
+    rest = lines[line - 1][col:]
+    for number in range(line, len(lines) + 1):
+        text = rest if number == line else lines[number - 1]
+        if (re.search(r'(?<!\\)"', text) if quote == '"' else re.search(r"'(?!')", text.replace("''", "  "))):
+            return number
+    return None
 
 
 def _duplicate_keys(text: str, name: str, sources: dict[str, list[str]]) -> list[Problem]:

@@ -486,3 +486,14 @@ def test_a_timeline_code_in_the_wrong_case_or_misspelt_gets_a_suggestion(tmp_pat
     assert [p[3:] for p in problems(path)] == [
         ("timeline.0.state", "'usa' is not a state of the scenario (did you mean 'USA'?)"),
         ("timeline.0.organization", "'WH0' is not an organization of the scenario (did you mean 'WHO'?)")]
+
+
+def test_an_unclosed_quote_is_pointed_at_where_it_opens_not_where_yaml_stumbles(tmp_path):
+    path, f = edited(tmp_path, "name: tiny\n", 'name: "tiny\n')
+    path.write_text(path.read_text().replace("steps: 10\n", 'steps: 10\ndescription: "a test"\n'))
+    assert problems(path) == [
+        (f, 1, 7, "", "not valid YAML: the quoted text that starts here is not closed on its line, so YAML reads on "
+                      "to the next quote, at line 3: close it")]
+    # a quoted text that rightly goes on over lines, and a later error of another kind: that error
+    multi = write(tmp_path, 'name: x\ndescription: "a long\n  text"\nsteps: 10\nstates: [USA, CHN\n', "m.yaml")
+    assert problems(multi)[0][1:3] == (6, 1) and "is not closed with ']'" in problems(multi)[0][4]
