@@ -31,6 +31,7 @@ from .codes import GOVERNMENTS
 
 TIMELINE_KINDS = ("government", "nativism_shock", "withhold_dues", "power_shock", "threat", "notice", "rejoin")
 NEEDS_ORGANIZATION = {"withhold_dues", "threat", "notice", "rejoin"}
+TAKES_NO_VALUE = {"threat", "notice", "rejoin"}
 NEEDS_MEMBERSHIP = ("notice", "threat", "withhold_dues")
 """Kinds that act on a membership the state holds at the start of the run."""
 MAX_POWER_SHOCK = 100.0
@@ -59,6 +60,11 @@ class ScheduledEvent:
             raise TimelineError(f"unknown timeline event kind {self.kind!r}; expected one of: {', '.join(TIMELINE_KINDS)}")
         if self.kind in NEEDS_ORGANIZATION and not self.organization:
             raise TimelineError(f"{where}: needs an organization")
+        if self.kind not in NEEDS_ORGANIZATION and self.organization:
+            raise TimelineError(f"{where}: organization is not used by a {self.kind} (it concerns the whole "
+                                "country): remove it")
+        if self.kind in TAKES_NO_VALUE and self.value is not None:
+            raise TimelineError(f"{where}: value is not used by a {self.kind}: remove it")
         if not 0 <= self.month <= 12:
             raise TimelineError(f"{where}: month must be 1–12 (or 0: drawn), got {self.month}")
         number = None if self.value is None or isinstance(self.value, str) else float(self.value)

@@ -497,3 +497,12 @@ def test_an_unclosed_quote_is_pointed_at_where_it_opens_not_where_yaml_stumbles(
     # a quoted text that rightly goes on over lines, and a later error of another kind: that error
     multi = write(tmp_path, 'name: x\ndescription: "a long\n  text"\nsteps: 10\nstates: [USA, CHN\n', "m.yaml")
     assert problems(multi)[0][1:3] == (6, 1) and "is not closed with ']'" in problems(multi)[0][4]
+
+
+def test_a_timeline_field_its_kind_does_not_use_is_located_not_ignored(tmp_path):
+    path, f = edited(tmp_path, "    month: 3\n", "    month: 3\n    value: 0.5\n"
+                     "  - {year: 2031, kind: government, state: GBR, organization: WHO, value: nativist}\n")
+    assert [p[3:] for p in problems(path)] == [
+        ("timeline.0.value", "value is not used by a notice: remove it"),
+        ("timeline.1.organization", "organization is not used by a government (it concerns the whole country): "
+                                    "remove it")]
