@@ -590,14 +590,21 @@ def _great_powers_named_twice(states: list[StateSpec], offset: int) -> list[Prob
 
 
 def _ideal_point_dimension_problems(states: list[StateSpec], explicit_states: list[StateSpec]) -> list[Problem]:
-    """Explicit ideal points with another number of dimensions than the first state's."""
-    if not states:
+    """Explicit ideal points with another number of dimensions than the rule: the generated
+    states' (``generate.dimensions``) when some are generated, else the most common among the
+    listed ones (the first state may be the odd one)."""
+    generated = states[: len(states) - len(explicit_states)]
+    if generated:
+        dims = len(generated[0].point())
+        why = f"the generated states have {dims} (generate.dimensions)"
+    elif states:
+        counts = Counter(len(s.point()) for s in states)
+        dims = max(counts, key=lambda d: (counts[d], -d))
+        why = f"{counts[dims]} of the {len(states)} states have {dims}"
+    else:
         return []
-    counts = Counter(len(s.point()) for s in states)
-    dims = max(counts, key=lambda d: (counts[d], -d))  # the most common number (the first state may be the odd one)
     return [(("states", i, "ideal_point"), f"all ideal points must have the same number of dimensions: this one has "
-             f"{len(s.point())}, {counts[dims]} of the {len(states)} states have {dims}")
-            for i, s in enumerate(explicit_states) if len(s.point()) != dims]
+             f"{len(s.point())}, {why}") for i, s in enumerate(explicit_states) if len(s.point()) != dims]
 
 
 def _timeline_problems(scenario: Scenario, known: dict[str, StateSpec], organizations: set[str]) -> list[Problem]:

@@ -506,3 +506,14 @@ def test_a_timeline_field_its_kind_does_not_use_is_located_not_ignored(tmp_path)
         ("timeline.0.value", "value is not used by a notice: remove it"),
         ("timeline.1.organization", "organization is not used by a government (it concerns the whole country): "
                                     "remove it")]
+
+
+def test_listed_ideal_points_are_held_to_the_generated_states_dimensions(tmp_path):
+    """More listed 2-D states than generated 1-D ones: the listed ones are the odd ones (the run
+    could not build the world), whatever the majority."""
+    listed = "".join(f"  - {{code: X{i}, power: 1, ideal_point: [0.{i}, 0.5]}}\n" for i in range(4))
+    path = write(tmp_path, "steps: 3\ngenerate: {states: 3, organizations: 2, memberships_per_state: 1, "
+                           "min_memberships: 1, hegemon: false}\nstates:\n" + listed, "mixed.yaml")
+    assert [p[3:] for p in problems(path)] == [
+        (f"states.{i}.ideal_point", "all ideal points must have the same number of dimensions: this one has 2, "
+                                    "the generated states have 1 (generate.dimensions)") for i in range(4)]
