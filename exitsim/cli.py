@@ -26,6 +26,10 @@ def _run(args: argparse.Namespace) -> int:
     from .output_folder import OutputFolder
     from .scenario import load_scenario
 
+    if args.scenario is not None and _is_experiment(args.scenario):
+        print(f"{args.scenario} is an experiment file, not a scenario: run it with `python run.py sweep "
+              f"{args.scenario}` (docs/sweeps.md).", file=sys.stderr)
+        return 2
     scenario = load_scenario(args.scenario, overrides=args.overrides)
     out = args.out if args.out is not None else Path("results") / scenario.name
     earlier = _earlier_scenario(out)
@@ -165,12 +169,19 @@ def _is_experiment(file: str) -> bool:
         data = YAML(typ="safe").load(Path(file).read_text(encoding="utf-8"))
     except Exception:  # the scenario reader reports it, located
         return False
-    return isinstance(data, dict) and bool(set(data) & EXPERIMENT_KEYS)
+    if not isinstance(data, dict):
+        return False
+    keys = set(data)
+    return bool(keys & EXPERIMENT_MARKS) and not keys & SCENARIO_MARKS
 
 
 #: The keys only an experiment file has (its schema's keys less a scenario's), named here so that
 #: checking a scenario loads none of the sweep's libraries.
 EXPERIMENT_KEYS = frozenset({"scenario", "overrides", "factors", "design", "seeds", "keep", "batch_size", "report"})
+#: Those that mark a file as an experiment: not ``seeds`` or ``report``, a scenario's ``seed`` or
+#: a stray key mistyped; and keys that mark it as a scenario whatever else it holds.
+EXPERIMENT_MARKS = frozenset({"scenario", "overrides", "factors", "design", "keep", "batch_size"})
+SCENARIO_MARKS = frozenset({"generate", "states", "organizations", "timeline", "start_year", "parameters"})
 
 
 def _experiment_line(file: str, overrides: list[str]) -> str:

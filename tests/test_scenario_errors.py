@@ -517,3 +517,17 @@ def test_listed_ideal_points_are_held_to_the_generated_states_dimensions(tmp_pat
     assert [p[3:] for p in problems(path)] == [
         (f"states.{i}.ideal_point", "all ideal points must have the same number of dimensions: this one has 2, "
                                     "the generated states have 1 (generate.dimensions)") for i in range(4)]
+
+
+def test_a_scenario_with_an_experiments_key_mistyped_is_still_read_as_a_scenario(tmp_path, capsys):
+    path = write(tmp_path, TINY.replace("steps: 10\n", "steps: 10\nseeds: 42\n"), "typo.yaml")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:3:1: seeds: unknown key 'seeds'; did you mean 'seed'?" in err and f"{path}: 1 problem to fix" in err
+
+
+def test_running_an_experiment_file_says_to_sweep_it(capsys):
+    quick = ROOT / "experiments" / "quick.yaml"
+    assert main(["run", str(quick)]) == 2
+    assert capsys.readouterr().err == (f"{quick} is an experiment file, not a scenario: run it with `python run.py "
+                                       f"sweep {quick}` (docs/sweeps.md).\n")
