@@ -3,7 +3,9 @@
 A run never writes its files where a reader could see them half-done. :class:`OutputFolder`
 
 1. checks the folder before the first year (:func:`check_output_folder`): it must be a folder
-   or creatable as one, writable, and free of folders named like the run's files;
+   or creatable as one, writable, and free of folders named like the run's files; and, once
+   locked, it must not hold another command's results or files named like the run's that no
+   run wrote there (which the swap would replace or remove);
 2. locks it (``.exitsim.lock`` inside, an ``flock`` the system drops when the process dies),
    so a second run into the same folder is refused at once instead of mixing its files in;
 3. gives the run a staging folder inside it (``.exitsim-staging``), where every file is written;
@@ -75,21 +77,31 @@ def check_output_folder(folder: str | Path, names: Iterable[str]) -> None:
             if path.is_dir():
                 raise OutputFolderError(f"{path} is a folder, where the run writes a file of that name: "
                                         "move it away or choose another folder")
-        foreign = _foreign_files(folder, (*names, RECORD_NAME))
-        if foreign:
-            raise OutputFolderError(
-                f"{folder} holds {', '.join(foreign)}, which no earlier run wrote there (no run.json of a run "
-                "lists them), and a run would replace or remove them: move them away or choose another folder "
-                "(nothing was written)")
+
+
+def _check_ownership(folder: Path, names: tuple[str, ...]) -> None:
+    """Refuse a folder whose files this run would replace or remove but did not write: another
+    command's results (a compare's in a run's folder, or the reverse), or files named like a
+    run's that no run wrote (someone's own ``summary.md``). Checked under the lock."""
+    record = _record(folder / RECORD_NAME)
+    if record is not None and not set(record["files"]) <= set(names):
+        others = sorted(set(record["files"]) - set(names))
+        raise OutputFolderError(f"{folder} holds the results of another command (its run.json lists "
+                                f"{', '.join(others)}): choose another folder (nothing was written)")
+    foreign = _foreign_files(folder, names)
+    if foreign:
+        raise OutputFolderError(
+            f"{folder} holds {', '.join(foreign)}, which no earlier run wrote there (no run.json of a run "
+            "lists them), and a run would replace or remove them: move them away or choose another folder "
+            "(nothing was written)")
 
 
 def _foreign_files(folder: Path, names: Iterable[str]) -> list[str]:
     """The files of ``folder`` named like a run's that no run wrote: the folder's ``run.json``
     does not list them. A run replaces or removes the files of these names, so it must not meet
-    someone's own ``summary.md``. A swap left half-done (its run.json staged, the old one already
-    gone) is a run's folder whose files the next run completes the swap over."""
+    someone's own ``summary.md``. (A swap left half-done is completed before this is asked.)"""
     present = [name for name in dict.fromkeys(names) if (folder / name).is_file() or (folder / name).is_symlink()]
-    if not present or _record(folder / STAGING_NAME / RECORD_NAME) is not None:
+    if not present:
         return []
     record = _record(folder / RECORD_NAME)
     own = {*record["files"], RECORD_NAME} if record is not None else set()
@@ -138,7 +150,8 @@ class OutputFolder:
             self.path.mkdir(parents=True, exist_ok=True)
             self._lock = _Lock.acquire(self.path / LOCK_NAME)
             try:
-                self._clear_stale()
+                self._clear_stale()  # a swap left half-done is completed first
+                _check_ownership(self.path, self.names)
                 self.staging.mkdir()
             except BaseException:
                 self._release()

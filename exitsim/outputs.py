@@ -183,7 +183,9 @@ def outputs_markdown() -> str:
               "last, so a folder with a `run.json` holds the files of that one run (those in its `files` list) "
               "and `\"finished\": true` says it ran to its end. An earlier run's files that this run did not "
               "write (`memberships.csv` after `--no-memberships`, `states.csv` after `--format parquet`) are "
-              "removed; other files in the folder are left alone.", "",
+              "removed; other files in the folder are left alone. A folder that holds another command's results "
+              "(a `compare` folder) or files named like a run's that no run wrote there (no `run.json` lists them) "
+              "is refused, and nothing is written.", "",
               "While a run lasts it holds a lock on the folder (`.exitsim.lock`), and a second run into the "
               "same folder stops at once with a message saying which run holds it. A run stopped with Ctrl-C "
               "leaves the folder as it was; a run killed outright leaves its staging folder, which the next "

@@ -259,3 +259,18 @@ def test_a_student_s_own_files_survive_a_run_into_their_folder(tmp_path, capsys)
     (out / "summary.md").unlink()
     assert main(["run", "--steps", "2", "--out", str(out), "--quiet"]) == 0
     assert main(["run", "--steps", "2", "--out", str(out), "--quiet", "--format", "parquet"]) == 0  # its own files
+
+
+def test_a_folder_holding_another_commands_results_is_refused(tmp_path):
+    """A compare's folder (its run.json lists compare.md) is not a run's to write into, nor the
+    reverse: their files would mix and one run.json would describe the other's."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "compare.md").write_text("a comparison")
+    (out / "run.json").write_text(json.dumps({"finished": True, "files": ["compare.md", "run.json"]}))
+    before = listing(out)
+    with pytest.raises(OutputFolderError) as caught, OutputFolder(out, NAMES):
+        pass
+    assert str(caught.value) == (f"{out} holds the results of another command (its run.json lists compare.md): "
+                                 "choose another folder (nothing was written)")
+    assert listing(out) == before
