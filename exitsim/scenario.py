@@ -391,13 +391,13 @@ def run_checks(scenario: Scenario, states: list[StateSpec], organizations: list[
                              "or lower parameters.life_cycle.death_members"))
     generated = organizations[: len(organizations) - len(explicit)]
     if any(len(o.members) < smallest for o in generated):
-        states = scenario.generate.states + len(scenario.states)
+        states = scenario.generate.states  # generated organizations take their members from the generated states
         problems.append((("generate", "min_members"),
                          f"generated organizations would have fewer than {smallest} members: {why}; "
                          + (f"raise generate.min_members to {smallest}"
                             if scenario.generate.min_members < smallest <= states
-                            else f"the world has only {states} states, so lower parameters.life_cycle.death_members "
-                                 f"to at most {states}")))
+                            else f"only {states} states are generated, so raise generate.states to {smallest} or "
+                                 f"lower parameters.life_cycle.death_members to at most {states}")))
     return problems
 
 

@@ -86,8 +86,8 @@ def test_a_generated_world_with_too_few_states_for_its_organizations_says_so():
     assert problems(text) == [
         (2, 1, "generate.min_members",
          "generated organizations would have fewer than 3 members: an organization with fewer than 3 members (the "
-         "death_members parameter) dies in the first year; the world has only 2 states, so lower "
-         "parameters.life_cycle.death_members to at most 2")]
+         "death_members parameter) dies in the first year; only 2 states are generated, so raise generate.states "
+         "to 3 or lower parameters.life_cycle.death_members to at most 2")]
 
 
 @pytest.mark.parametrize(("text", "where"), [
@@ -128,3 +128,14 @@ def test_the_model_says_the_same_of_a_generated_value_out_of_range():
 ])
 def test_a_world_without_states_is_one_problem_that_says_where_states_come_from(text, where, message):
     assert problems(text) == [(*where, message)]  # not also "no organizations": without states there can be none
+
+
+def test_too_few_generated_states_counts_only_the_generated_ones():
+    """Listed states do not join generated organizations: 2 generated states cannot fill them,
+    however many are listed."""
+    text = ("steps: 3\ngenerate:\n  states: 2\n  organizations: 2\n  hegemon: false\nstates:\n"
+            + "".join(f"  - {{code: L{i}, power: 1}}\n" for i in range(3)))
+    assert [p[3] for p in problems(text)] == [
+        "generated organizations would have fewer than 3 members: an organization with fewer than 3 members (the "
+        "death_members parameter) dies in the first year; only 2 states are generated, so raise generate.states to 3 "
+        "or lower parameters.life_cycle.death_members to at most 2"]
