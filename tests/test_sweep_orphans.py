@@ -8,6 +8,8 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 SCRIPT = textwrap.dedent("""\
@@ -40,6 +42,7 @@ def _alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads a process's state in /proc")
 def test_the_workers_of_a_killed_sweep_write_nothing_more_and_exit(tmp_path):
     script, written = tmp_path / "sweep.py", tmp_path / "part.parquet"
     script.write_text(SCRIPT)

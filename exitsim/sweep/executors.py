@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import multiprocessing.connection
 import os
-import select
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -68,38 +68,25 @@ def busy() -> Iterator[None]:
         _busy.clear()
 
 
-def _wait_for_exit(pid: int) -> None:
-    """Block until process ``pid`` has ended (a pidfd where Linux has one, else a poll a second)."""
-    try:
-        fd = os.pidfd_open(pid)
-    except (AttributeError, OSError):  # pragma: no cover - not Linux ≥ 5.3
-        fd = None
-    if fd is not None:
-        select.select([fd], [], [])
-        os.close(fd)
+def _orphan_watch() -> None:
+    """Wait until the sweep's process has died, then let a batch under way notice (it writes
+    nothing more) and exit. The process's sentinel is the end of a pipe the sweep's process holds
+    open (for spawned and fork-server workers alike, on every platform): it turns readable when
+    that process dies, however it died."""
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:  # pragma: no cover - not a pool's worker
         return
-    while True:  # pragma: no cover
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        except PermissionError:
-            pass
-        time.sleep(1.0)
-
-
-def _orphan_watch(parent: int) -> None:
-    _wait_for_exit(parent)
+    multiprocessing.connection.wait([parent.sentinel])
     _parent_gone.set()
     while _busy.is_set():  # let the batch notice and stop without writing
         time.sleep(0.05)
     os._exit(0)
 
 
-def _local_worker(parent: int) -> None:
+def _local_worker() -> None:
     """A local worker's initializer: one numeric thread, and a watch on the sweep's process."""
     _one_numeric_thread()
-    threading.Thread(target=_orphan_watch, args=(parent,), name="orphan-watch", daemon=True).start()
+    threading.Thread(target=_orphan_watch, name="orphan-watch", daemon=True).start()
 
 
 def cores() -> int:
@@ -121,7 +108,7 @@ def local_executor(workers: int | None = None) -> tuple[Executor, Callable[[], N
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     with one_numeric_thread():
         executor = ProcessPoolExecutor(max_workers=workers or cores(), mp_context=context,
-                                       initializer=_local_worker, initargs=(os.getpid(),))
+                                       initializer=_local_worker)
     return executor, lambda: executor.shutdown(wait=True, cancel_futures=True)
 
 
