@@ -663,7 +663,7 @@ class Document:
         replaced whole: the problems may come from what that list dropped (``extends`` merges
         mappings and replaces lists)."""
         notes = []
-        for path, child, base in self.replaced_lists:
+        for path, _child, base in self.replaced_lists:
             if any(p.file == base for p in problems):
                 label = ".".join(map(str, path))
                 notes.append(self.locate(path, f"this list replaces the whole {label} list of {base} (extends merges "

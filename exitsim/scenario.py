@@ -401,23 +401,34 @@ def run_checks(scenario: Scenario, states: list[StateSpec], organizations: list[
     return problems
 
 
+#: The strategy parameters and the value that leaves each great power deciding like any state.
+IDLE_STRATEGIES = {"hegemon_strategy": "status_quo", "rising_strategy": "passive"}
+
+
+def missing_great_powers(scenario: Scenario, states: list[StateSpec] | None = None) -> list[str]:
+    """Which of the hegemon and the rising power a scenario's world lacks ("hegemon", "rising
+    power"): without both, no great-power strategy can become active (its trigger is their ratio).
+    ``states``: all of them, generated first (default: generated from the scenario)."""
+    if states is None:
+        states = all_specs(scenario)[0]
+    roles = {s.role for s in states}
+    return [name for name, role in (("hegemon", "hegemon"), ("rising power", "rising")) if role not in roles]
+
+
+def strategy_without_powers(chosen: str, key: str, missing: list[str]) -> str:
+    """The message for a great power's strategy in a world that lacks ``missing``."""
+    return (f"{chosen} is a great power's strategy, but this world has no {' and no '.join(missing)}: give states "
+            f"role: hegemon and role: rising, or leave {key} at {IDLE_STRATEGIES[key]}")
+
+
 def _strategies_without_their_powers(scenario: Scenario, states: list[StateSpec]) -> list[Problem]:
     """A great power's strategy in a world without a hegemon or a rising power: it can never
-    become active (its trigger is the hegemon/rising ratio), and the run would say so only as
-    "never active"."""
+    become active, and the run would say so only as "never active"."""
     params = scenario.params()
-    roles = {s.role for s in states}
-    missing = [name for name, role in (("hegemon", "hegemon"), ("rising power", "rising")) if role not in roles]
-    if not missing:
-        return []
-    problems: list[Problem] = []
-    for key, idle in (("hegemon_strategy", "status_quo"), ("rising_strategy", "passive")):
-        chosen = getattr(params, key)
-        if chosen != idle:
-            problems.append((("parameters", "strategies", key),
-                             f"{chosen} is a great power's strategy, but this world has no {' and no '.join(missing)}: "
-                             f"give states role: hegemon and role: rising, or leave {key} at {idle}"))
-    return problems
+    chosen = {key: getattr(params, key) for key, idle in IDLE_STRATEGIES.items() if getattr(params, key) != idle}
+    missing = missing_great_powers(scenario, states) if chosen else []
+    return [(("parameters", "strategies", key), strategy_without_powers(value, key, missing))
+            for key, value in chosen.items() if missing]
 
 
 def _dates_after_the_start(scenario: Scenario) -> list[Problem]:

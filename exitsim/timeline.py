@@ -60,11 +60,6 @@ class ScheduledEvent:
             raise TimelineError(f"unknown timeline event kind {self.kind!r}; expected one of: {', '.join(TIMELINE_KINDS)}")
         if self.kind in NEEDS_ORGANIZATION and not self.organization:
             raise TimelineError(f"{where}: needs an organization")
-        if self.kind not in NEEDS_ORGANIZATION and self.organization:
-            raise TimelineError(f"{where}: organization is not used by a {self.kind} (it concerns the whole "
-                                "country): remove it")
-        if self.kind in TAKES_NO_VALUE and self.value is not None:
-            raise TimelineError(f"{where}: value is not used by a {self.kind}: remove it")
         if not 0 <= self.month <= 12:
             raise TimelineError(f"{where}: month must be 1–12 (or 0: drawn), got {self.month}")
         number = None if self.value is None or isinstance(self.value, str) else float(self.value)
@@ -77,6 +72,11 @@ class ScheduledEvent:
             raise TimelineError(f"{where}: value must be a share between 0 and 1, got {self.value!r}")
         if self.kind == "nativism_shock" and not (number is not None and -1 <= number <= 1):
             raise TimelineError(f"{where}: value must be a change between −1 and 1, got {self.value!r}")
+        if self.kind not in NEEDS_ORGANIZATION and self.organization:
+            raise TimelineError(f"{where}: organization is not used by a {self.kind} (it concerns the whole "
+                                "country): remove it")
+        if self.kind in TAKES_NO_VALUE and self.value is not None:
+            raise TimelineError(f"{where}: value is not used by a {self.kind}: remove it")
 
 
 def _check_types(event: ScheduledEvent) -> None:

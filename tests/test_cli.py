@@ -270,3 +270,14 @@ def test_steps_that_end_the_run_before_timeline_events_say_they_are_left_out(tmp
                                        "later (2030–2030) and are left out.\n")
     assert main(["run", str(scenario), "--steps", "5", "--out", str(tmp_path / "out"), "--quiet"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_compare_on_a_world_without_great_powers_is_refused_before_running(tmp_path, capsys):
+    world = tmp_path / "nr.yaml"
+    world.write_text("name: nr\nsteps: 5\ngenerate: {states: 8, organizations: 4, hegemon: false}\n")
+    assert main(["compare", str(world), "--replications", "2", "--out", str(tmp_path / "cmp")]) == 2
+    assert capsys.readouterr().err == (
+        f"{world}: compare weighs the hegemon's strategies against a rising power, but this world has no hegemon and "
+        "no rising power: give states role: hegemon and role: rising\n"
+        "The scenario has 1 problem to fix; nothing was run or written.\n")
+    assert not (tmp_path / "cmp").exists()

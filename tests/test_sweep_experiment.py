@@ -424,3 +424,21 @@ def test_a_switch_that_also_takes_a_word_lists_true_and_false_among_its_values(t
     assert problems(BASE + "keep:\n  events: strategical\n", tmp_path) == [
         (12, 11, "keep.events", "'strategical' is not one of the allowed values: true, false, strategic; "
                                 "did you mean 'strategic'?")]
+
+
+def test_a_strategy_factor_in_a_world_without_great_powers_is_located(tmp_path):
+    world = tmp_path / "nr.yaml"
+    world.write_text("name: nr\nsteps: 5\ngenerate: {states: 8, organizations: 4, hegemon: false}\n")
+    text = (f"scenario: {world.as_posix()}\nsteps: 2\nfactors:\n"
+            "  parameters.strategies.hegemon_strategy: [status_quo, exit_diplomacy]\n")
+    assert problems(text, tmp_path) == [
+        (4, 3, "factors.parameters.strategies.hegemon_strategy",
+         "exit_diplomacy is a great power's strategy, but this world has no hegemon and no rising power: give states "
+         "role: hegemon and role: rising, or leave hegemon_strategy at status_quo")]
+    assert len(load_experiment_text(text.replace(", exit_diplomacy", ""), tmp_path).factors) == 1  # idle: fine
+
+
+def load_experiment_text(text: str, tmp_path: Path):
+    path = tmp_path / "exp_ok.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_experiment(path)

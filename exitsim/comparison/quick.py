@@ -72,8 +72,9 @@ def compare(scenario=None, overrides: list[str] | None = None, *, replications: 
         ScenarioError: the scenario or an override has problems (every one, located).
         OutputFolderError: the output folder cannot take the files.
     """
+    from ..loading import ScenarioError
     from ..output_folder import OutputFolder
-    from ..scenario import load_scenario
+    from ..scenario import load_scenario, missing_great_powers
     from ..sweep.runner import sweep
     from ..sweep.store import Store
     from .figures import comparison_figure
@@ -81,6 +82,13 @@ def compare(scenario=None, overrides: list[str] | None = None, *, replications: 
     from .results import Comparison, write_text
 
     loaded = load_scenario(scenario, overrides=overrides)
+    missing = missing_great_powers(loaded)
+    if missing:  # the hegemon's strategies would never act: every difference would be nothing, or NaN
+        from ..loading import Problem
+
+        raise ScenarioError(problems=[Problem(str(scenario or "the default scenario"), None, None, "", (
+            f"compare weighs the hegemon's strategies against a rising power, but this world has no "
+            f"{' and no '.join(missing)}: give states role: hegemon and role: rising"))])
     out = Path(out) if out is not None else Path("results") / "compare"
     started = time.perf_counter()
     with OutputFolder(out, COMPARE_FILES) as folder:

@@ -367,7 +367,23 @@ def _factor(name: str, given: Any, scenario: Scenario, document: Document) -> tu
         return None, [document.locate(("factors", name), unknown, key=True)]
     if isinstance(given, RangeSpec):
         return _range_factor(name, parameter, given, scenario, document)
-    return _listed_factor(name, parameter, given, scenario, document)
+    factor, found = _listed_factor(name, parameter, given, scenario, document)
+    strategy = _strategy_problems(parameter, factor, scenario, document) if factor is not None else []
+    return (None, found + strategy) if strategy else (factor, found)
+
+
+def _strategy_problems(parameter: Parameter | None, factor: Factor, scenario: Scenario,
+                       document: Document) -> list[Problem]:
+    """A great power's strategy among a factor's values, in a world without a hegemon or a rising
+    power: no such strategy could ever become active there."""
+    from ..scenario import IDLE_STRATEGIES, missing_great_powers, strategy_without_powers
+
+    if parameter is None or parameter.name not in IDLE_STRATEGIES:
+        return []
+    active = [v for v in factor.values or () if v != IDLE_STRATEGIES[parameter.name]]
+    missing = missing_great_powers(scenario) if active else []
+    return [document.locate(("factors", factor.path), strategy_without_powers(active[0], parameter.name, missing),
+                            key=True)] if missing else []
 
 
 def _factor_name_problem(name: str, parameter: Parameter | None) -> str | None:
