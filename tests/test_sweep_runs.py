@@ -288,3 +288,13 @@ def test_executor_options_are_mutually_exclusive(capsys):
         main(["sweep", "experiments/quick.yaml", "--workers", "2", "--dask-local", "2"])
     assert stopped.value.code == 2
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_what_differs_between_two_experiments_is_named_to_the_list_entry():
+    def manifest(power, factors):
+        return {"experiment": {"resolved": {"factors": factors, "overrides": {}}},
+                "scenario": {"resolved": {"states": [{"code": "A", "power": 3.0}, {"code": "B", "power": power}]}}}
+
+    assert runner._differences(manifest(1.0, {"x": [1, 2]}), manifest(4.0, {"x": [1, 2, 3]})) == (
+        "factors.x.2 (null in the folder, 3 here), the base scenario's states.1.power (1.0 in the folder, 4.0 here)")
+    assert runner._differences(manifest(1.0, {}), manifest(1.0, {})) == ""

@@ -152,9 +152,10 @@ def _prepare(store: Store, experiment: Experiment, manifest: dict[str, Any], res
 def _differences(old: dict[str, Any], new: dict[str, Any], most: int = 5) -> str:
     """What differs between two manifests' resolved experiment and base scenario, in words.
     Example: "seeds.replications (2 in the folder, 35 here)"."""
-    def flat(value: Any, prefix: str = "") -> dict[str, Any]:
-        if isinstance(value, dict):
-            return {k: v for key, item in value.items() for k, v in flat(item, f"{prefix}{key}.").items()}
+    def flat(value: Any, prefix: str = "") -> dict[str, Any]:  # lists by index: one state's power, not all states
+        if isinstance(value, dict | list):  # an empty one adds nothing (a missing key reads as null)
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            return {k: v for key, item in items for k, v in flat(item, f"{prefix}{key}.").items()}
         return {prefix[:-1]: value}
 
     pairs = []
@@ -207,9 +208,10 @@ def sweep(experiment: Experiment | str | Path, executor: Executor | None = None,
     if not resume and store.exists():  # refused before anything (even the lock file) is written there
         _prepare(store, experiment, manifest, resume, allow_code_change)
     with store.lock():
-        if resume and progress and not store.is_store():  # --resume where no sweep was: say it starts afresh
-            print(f"Nothing to resume in {out} (no sweep there yet): starting the sweep.", file=sys.stderr)
+        fresh = resume and not store.is_store()
         allowed = _prepare(store, experiment, manifest, resume, allow_code_change)
+        if fresh:  # --resume where no sweep was (a forgotten --out?): say it starts afresh, even when quiet
+            print(f"Nothing to resume in {out} (no sweep there yet): starting the sweep.", file=sys.stderr)
         if not (out / "runs.parquet").is_file():
             _write_design(store, design, planned)
         done_before, _ = store.run_states()
