@@ -32,7 +32,8 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     scenario = load_scenario(args.scenario, overrides=args.overrides)
     out = args.out if args.out is not None else Path("results") / scenario.name
-    earlier = _earlier_scenario(out)
+    source = _scenario_source(args.scenario, args.overrides)
+    earlier = _earlier_source(out)
     if args.steps is not None:
         last = scenario.start_year + args.steps
         later = [e for e in scenario.timeline if e.year > last]
@@ -55,7 +56,8 @@ def _run(args: argparse.Namespace) -> int:
             with writer or nullcontext():
                 _simulate(model, writer, progress=not args.quiet)
             elapsed = time.perf_counter() - started
-            written = write_run(model, folder.staging, file_format, writer.files if writer else [], sys.argv, elapsed)
+            written = write_run(model, folder.staging, file_format, writer.files if writer else [], sys.argv, elapsed,
+                                source)
             folder.commit()
     except KeyboardInterrupt:
         if folder is not None and folder.committed:
@@ -71,10 +73,10 @@ def _run(args: argparse.Namespace) -> int:
         else:
             print(f"Could not write the results: {error}; {_untouched(folder)}.", file=sys.stderr)
         return 1
-    if earlier is not None and _another_scenario(earlier, model.config.model_dump(mode="json")):
-        print(f"Note: {folder.path}/ held the results of another scenario named {scenario.name!r} (a copy, an "
-              "extends, or the same file edited since); they were replaced. Give a scenario its own name: or "
-              "--out to keep both.", file=sys.stderr)
+    if earlier is not None and earlier != source:
+        print(f"Note: {folder.path}/ held the results of another scenario named {scenario.name!r} (another file, "
+              "the same file edited since, or other --set values); they were replaced. Give a scenario its own "
+              "name: or --out to keep both.", file=sys.stderr)
     if not args.quiet:
         print((folder.path / "summary.md").read_text(encoding="utf-8"))
         print(f"Wrote {', '.join(written)} to {folder.path}/ in {elapsed:.2f} s.")
@@ -84,29 +86,31 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _earlier_scenario(out: str | Path) -> dict | None:
-    """The resolved scenario of the run whose results are in ``out`` (its run.json), if any."""
+def _scenario_source(scenario: str | None, overrides: list[str]) -> dict:
+    """Where a run's scenario comes from: its file (resolved; "default" for the built-in one), the
+    SHA-256 of its text and the --set overrides. Two runs of one file differ in none of them, even
+    when a newer exitsim resolves other parameter defaults."""
+    import hashlib
+
+    if scenario is None:
+        return {"file": "default", "sha256": None, "overrides": list(overrides)}
+    path = Path(scenario)
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:  # a name the loader found elsewhere (a shipped scenario)
+        digest = None
+    return {"file": str(path.resolve()), "sha256": digest, "overrides": list(overrides)}
+
+
+def _earlier_source(out: str | Path) -> dict | None:
+    """``scenario_source`` of the run whose results are in ``out`` (its run.json), if it says."""
     import json
 
     try:
         record = json.loads((Path(out) / "run.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return record.get("scenario") if isinstance(record, dict) else None
-
-
-def _another_scenario(a: dict, b: dict) -> bool:
-    """Whether two resolved scenarios differ beyond what the command line changes for one run:
-    --seed, --world-seed, and --steps (with the timeline events it leaves out)."""
-    def proper(resolved: dict, last: int) -> dict:
-        kept = {k: v for k, v in resolved.items() if k not in ("steps", "seed", "world_seed", "timeline")}
-        return kept | {"timeline": [e for e in resolved.get("timeline") or [] if e.get("year", 0) <= last]}
-
-    try:
-        last = min(a["start_year"] + a["steps"], b["start_year"] + b["steps"])
-    except (KeyError, TypeError):
-        return a != b
-    return proper(a, last) != proper(b, last)
+    return record.get("scenario_source") if isinstance(record, dict) else None
 
 
 def _untouched(folder) -> str:

@@ -109,7 +109,8 @@ FILE_DESCRIPTIONS = {
     "figure.png": "power shares, the hegemon/rising ratio, leadership, exits and threats, organizations, output per need",
     "summary.md": "the run's story in a few lines",
     "run.json": "the resolved scenario and parameters, seeds, versions, git commit (and whether the working tree had "
-                "uncommitted changes: git_dirty) and command: all it takes to reproduce the run; `\"finished\": true` "
+                "uncommitted changes: git_dirty), command and scenario_source (the scenario file, its SHA-256 and the "
+                "--set values): all it takes to reproduce the run; `\"finished\": true` "
                 "and the list of the run's `files`",
 }
 
@@ -531,7 +532,7 @@ def summary_text(model, timeseries: pd.DataFrame, events: pd.DataFrame, cascades
 
 
 def write_run(model, folder: Path, file_format: str, membership_files: list[str], command: list[str],
-              elapsed_seconds: float) -> list[str]:
+              elapsed_seconds: float, source: dict | None = None) -> list[str]:
     """Write every output of a finished run into ``folder`` (the run's staging folder), ``run.json``
     last; return the names of the files the run wrote.
 
@@ -543,6 +544,9 @@ def write_run(model, folder: Path, file_format: str, membership_files: list[str]
             when it is not written).
         command: The command line, for ``run.json``.
         elapsed_seconds: The run's time, for ``run.json``.
+        source: Where the scenario came from (``{"file", "sha256", "overrides"}``), for
+            ``run.json``'s ``scenario_source``: the next run into the folder tells by it whether
+            it replaces the results of another scenario.
     """
     from .tables import write_csv, write_parquet
 
@@ -578,6 +582,7 @@ def write_run(model, folder: Path, file_format: str, membership_files: list[str]
         "command": command,
         "elapsed_seconds": round(elapsed_seconds, 3),
         "files": sorted(written),
+        **({"scenario_source": source} if source is not None else {}),
     }
     partial = folder / ".run.json.partial"  # whole or absent: its presence marks the staged run complete
     partial.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

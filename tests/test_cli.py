@@ -1,5 +1,6 @@
 """The command line: `python run.py` and `python run.py run ...`."""
 
+import hashlib
 import json
 import os
 import subprocess
@@ -245,9 +246,12 @@ def test_replacing_the_results_of_another_scenario_of_the_same_name_says_so(tmp_
     assert main(["run", str(first), "--out", str(out), "--quiet", "--seed", "3", "--steps", "6"]) == 0  # the same again
     assert "Note:" not in capsys.readouterr().err
     assert main(["run", str(copy), "--out", str(out), "--quiet"]) == 0
-    assert capsys.readouterr().err == (f"Note: {out}/ held the results of another scenario named 'tiny' (a copy, an "
-                                       "extends, or the same file edited since); they were replaced. Give a scenario "
-                                       "its own name: or --out to keep both.\n")
+    assert capsys.readouterr().err == (f"Note: {out}/ held the results of another scenario named 'tiny' (another "
+                                       "file, the same file edited since, or other --set values); they were "
+                                       "replaced. Give a scenario its own name: or --out to keep both.\n")
+    record = json.loads((out / "run.json").read_text())["scenario_source"]
+    assert record == {"file": str(copy.resolve()), "sha256": hashlib.sha256(copy.read_bytes()).hexdigest(),
+                      "overrides": []}
 
 
 def test_a_scenario_file_alone_runs_it_and_a_misspelt_option_is_told_its_name(tmp_path, capsys):
