@@ -10,6 +10,7 @@ so no two tabs share a model.
 from __future__ import annotations
 
 import html
+import math
 import os
 import time
 from pathlib import Path
@@ -203,6 +204,8 @@ def ParameterControl(session: Session, parameter: Parameter, changed, value):
     error = solara.use_reactive("")
 
     def set_value(new) -> None:
+        if new == getattr(session.model.params, parameter.name):  # a redraw, not a change: no note, no effect
+            return
         try:
             session.set_parameter(parameter.name, new)
             error.value = ""
@@ -242,7 +245,19 @@ def _parameter_input(parameter: Parameter, label: str, value, set_value) -> None
     elif parameter.default and (high - low) > 200 * abs(parameter.default):
         solara.InputFloat(label, value=float(value), on_value=set_value)
     else:
-        solara.SliderFloat(label, value=float(value), min=low, max=high, step=(high - low) / 100, on_value=set_value)
+        solara.SliderFloat(label, value=float(value), min=low, max=high, step=slider_step(parameter),
+                           on_value=set_value)
+
+
+def slider_step(parameter: Parameter) -> float:
+    """A float slider's step: about a hundredth of the range, made finer (by tens) until the
+    default lies on a step — else the slider would round it (1.5 to 2) and change the model by
+    being shown. Example: strategy_trigger over 0–100 with default 1.5 → 0.1."""
+    low, high, default = float(parameter.low), float(parameter.high), float(parameter.default)
+    step = 10.0 ** math.floor(math.log10((high - low) / 100))
+    while step > 1e-6 and abs(round((default - low) / step) * step - (default - low)) > 1e-9 * max(1.0, abs(default)):
+        step /= 10
+    return step
 
 
 @solara.component

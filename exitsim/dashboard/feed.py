@@ -24,6 +24,13 @@ _VERBS = {
     "turnover": "{s} has a new government",
     "consent": "{o}'s members answered {s}'s request to leave",
     "shock": "{s} was hit by a shock",
+    # the great powers' strategies (the cause names the strategy, the detail what was done)
+    "strategy": "{s}'s strategy is now active",
+    "reform": "{o} reformed its rules for {s}",
+    "admission": "{s}'s admission to {o} was put to the members",
+    "amendment": "{s} had {o}'s rules amended",
+    "assessment": "{s} had {o}'s dues assessed anew",
+    "contribution": "{s} stepped in to fund {o}",
 }
 #: Kinds an instructor watches for: exits and the threats and answers around them.
 EXIT_KINDS = frozenset(("notice", "threat", "concession", "refusal", "withdrawal", "walkout", "rescission"))
@@ -52,8 +59,9 @@ def sentence(event: Event, state_names: Mapping[str, str] | None = None,
     'USA gave notice to leave Paris (effective 2020-11; cause: contagion)'
     """
     state_names, org_names = state_names or {}, org_names or {}
-    text = _VERBS[event.kind].format(s=state_names.get(event.state, event.state),
-                                     o=org_names.get(event.organization, event.organization))
+    verb = _VERBS.get(event.kind, "{s}: " + event.kind + " ({o})")  # a kind added later still reads, never raises
+    text = verb.format(s=state_names.get(event.state, event.state),
+                       o=org_names.get(event.organization, event.organization))
     extra = [part for part in (event.detail, f"cause: {event.cause}" if event.cause else "") if part]
     return f"{text} ({'; '.join(extra)})" if extra else text
 
@@ -61,14 +69,16 @@ def sentence(event: Event, state_names: Mapping[str, str] | None = None,
 def feed(events: Iterable[Event], limit: int = 200, exits_only: bool = False,
          state_names: Mapping[str, str] | None = None, org_names: Mapping[str, str] | None = None,
          notes: Iterable[tuple[int, str]] = ()) -> list[FeedItem]:
-    """The newest ``limit`` events (only exits, threats and their answers if ``exits_only``), newest first.
+    """The newest ``limit`` events (only exits, threats and their answers if ``exits_only``), newest first,
+    by year and month (an event without a month comes first in its year, so last in the feed's year).
 
     ``notes`` are the instructor's own actions as (year, sentence); each comes after the events
     of its year (it was done once that year had been simulated), with kind ``"instructor"``.
     """
-    chosen = [(e.year, 0, FeedItem(date_of(e), sentence(e, state_names, org_names), e.kind, e.cause == "contagion"))
+    chosen = [(e.year, 0, e.month, FeedItem(date_of(e), sentence(e, state_names, org_names), e.kind,
+                                            e.cause == "contagion"))
               for e in events if not exits_only or e.kind in EXIT_KINDS]
-    chosen += [(year, 1, FeedItem(str(year), text, "instructor", False)) for year, text in notes]
-    chosen.sort(key=lambda entry: entry[:2])  # stable: events keep the order they were recorded in
-    items = [item for _, _, item in reversed(chosen)]
+    chosen += [(year, 1, 13, FeedItem(str(year), text, "instructor", False)) for year, text in notes]
+    chosen.sort(key=lambda entry: entry[:3])  # by month within a year; stable: a month's events in recorded order
+    items = [item for *_, item in reversed(chosen)]
     return items[:limit] if limit else items

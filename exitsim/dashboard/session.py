@@ -151,6 +151,8 @@ class Session:
         with self.lock:
             self.settings[name] = value
             self.model.params = self.model.params.replace(**{name: value})
+            if name in ("hegemon_strategy", "rising_strategy"):  # the run keeps its strategies in its state
+                setattr(self.model.strategy, name, value)
             self.notes.append((self.model.year, f"{name} set to {value:g}" if isinstance(value, float | int)
                                and not isinstance(value, bool) else f"{name} set to {value}"))
             self.version += 1

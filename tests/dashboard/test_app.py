@@ -12,6 +12,7 @@ import pytest
 import solara
 
 from exitsim.dashboard.app import Dashboard
+from exitsim.parameters import REGISTRY
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
@@ -225,3 +226,17 @@ def test_a_great_power_strategy_is_chosen_from_the_registrys_choices(dashboard):
     select.v_model = "exit_diplomacy"
     dashboard.click("Step")
     assert "hegemon_strategy set to exit_diplomacy" in dashboard.text()
+
+
+def test_every_float_slider_can_show_its_default_without_rounding_it():
+    """A slider over 0–100 in steps of 1 showed strategy_trigger's 1.5 as 2, and changed the
+    model by being shown."""
+    from exitsim.dashboard.app import control_groups, slider_step
+
+    sliders = [p for group in control_groups().values() for p in group if p.kind == "float"]
+    assert {p.name for p in sliders} >= {"strategy_trigger", "founder_contribution", "beta_contagion"}
+    for p in sliders:
+        step = slider_step(p)
+        assert round((p.default - p.low) / step) * step == pytest.approx(p.default - p.low, abs=1e-9), p.name
+        assert (p.high - p.low) / step <= 10_000, p.name
+    assert slider_step(REGISTRY["strategy_trigger"]) == pytest.approx(0.1)

@@ -20,17 +20,27 @@ def test_each_kind_reads_as_a_sentence_with_its_detail_and_cause():
 
 def test_the_feed_is_newest_first_dated_in_the_calendar_with_contagion_marked():
     items = feed(EVENTS)
-    assert [(i.date, i.kind, i.contagion) for i in items] == [
-        ("2020", "turnover", False), ("February 2020", "notice", True), ("November 2020", "withdrawal", False),
+    assert [(i.date, i.kind, i.contagion) for i in items] == [  # by month within a year: the turnover opens it
+        ("November 2020", "withdrawal", False), ("February 2020", "notice", True), ("2020", "turnover", False),
         ("November 2019", "notice", False)]
 
 
 def test_exits_only_and_the_limit_keep_the_newest_exits():
     assert [i.text for i in feed(EVENTS, limit=2, exits_only=True)] == [
-        "CAN gave notice to leave WHO (effective 2021-02; cause: contagion)", "USA left Paris"]
+        "USA left Paris", "CAN gave notice to leave WHO (effective 2021-02; cause: contagion)"]
 
 
 def test_the_instructors_actions_follow_the_events_of_their_year():
     items = feed(EVENTS, notes=[(2019, "intervention: USA gives notice to Paris"), (2020, "beta_contagion set to 0")])
-    assert [(i.date, i.kind) for i in items][:2] == [("2020", "instructor"), ("2020", "turnover")]
+    assert [(i.date, i.kind) for i in items][:2] == [("2020", "instructor"), ("November 2020", "withdrawal")]
     assert [(i.date, i.kind) for i in items][-2:] == [("2019", "instructor"), ("November 2019", "notice")]
+
+
+def test_every_kind_of_event_reads_as_a_sentence_the_strategies_too():
+    from exitsim.events import EVENT_KINDS
+
+    for kind in EVENT_KINDS:
+        text = sentence(Event(2030, kind, "USA", "WHO", cause="exit_diplomacy", detail="d"))
+        assert text.endswith("(d; cause: exit_diplomacy)") and ("USA" in text or "WHO" in text), kind
+    assert sentence(Event(2030, "strategy", "USA", cause="exit_diplomacy", detail="active")) == (
+        "USA's strategy is now active (active; cause: exit_diplomacy)")

@@ -193,3 +193,20 @@ def test_the_strategies_get_their_controls_once_the_registry_has_them(monkeypatc
     groups = control_groups()
     assert groups["Great-power strategies"] == [strategy]
     assert list(groups)[:-1] == list(CONTROL_GROUPS)
+
+
+def test_a_strategy_chosen_mid_run_acts_from_the_next_year_and_its_events_read_in_the_feed(session):
+    """Choosing exit diplomacy mid-run changed the parameters but not the run's strategies (the
+    feed said it was set, nothing happened), and at Reset its events broke the feed."""
+    from exitsim.dashboard.feed import feed
+
+    session.step()
+    session.set_parameter("hegemon_strategy", "exit_diplomacy")
+    while not session.finished and not any(e.cause == "exit_diplomacy" for e in session.model.events):
+        session.step()
+    strategic = [e for e in session.model.events if e.cause == "exit_diplomacy"]
+    assert strategic and strategic[0].kind == "strategy" and strategic[0].year > session.scenario.start_year + 1
+    assert {i.text for i in feed(strategic)} >= {"USA's strategy is now active (" + strategic[0].detail
+                                                 + "; cause: exit_diplomacy)"}
+    session.reset()  # and from the start of a run
+    assert session.model.strategy.hegemon_strategy == "exit_diplomacy"
