@@ -20,6 +20,7 @@ import solara.lab
 
 from ..loading import ScenarioError
 from ..parameters import Parameter, ParameterError
+from ..strict import MAX_SEED
 from ..timeline import TimelineError
 from .about import ABOUT
 from .feed import EXIT_KINDS, feed
@@ -170,7 +171,7 @@ def RunControls(session: Session, playing, speed, reset, changed, message, name:
         try:
             session.set_seed(int(text) if text else None)
         except ValueError:
-            message.value = f"The seed must be a whole number ≥ 0, not {text!r}."
+            message.value = f"The seed must be a whole number from 0 to {MAX_SEED}, not {text!r}."
             return
         message.value = "The new seed applies when you press Reset."
 

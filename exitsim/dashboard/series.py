@@ -2,7 +2,7 @@
 
 1. The great powers' shares of world power (the power transition);
 2. memberships counted each year, and the share of them under notice;
-3. notices, threats and withdrawals each year;
+3. notices, threats, withdrawals and the other exits (walk-outs, non-treaty) each year;
 4. the order: each great power's share of institutional output led, and hierarchy (Σ L²).
 
 The horizontal axis spans the whole run from the start, so the lines grow across a still frame.
@@ -20,19 +20,23 @@ from matplotlib.figure import Figure
 
 from ..outcomes import Outcomes
 
+#: Exits that are not treaty withdrawals (the withdrawals line leaves them out): a line of their sum.
+OTHER_EXITS = "walkouts_contested+walkouts_violated+non_treaty_exits"
+
 PANELS = {
     "Great powers' share of world power": (("hegemon_power_share", "hegemon", "#c0392b"),
                                            ("rising_power_share", "rising power", "#2471a3")),
     "Memberships": (("memberships_active", "active memberships", "#566573"),),
     "Exits and threats a year": (("notices", "notices", "#f39c12"), ("threats", "threats", "#8e44ad"),
-                                 ("withdrawals", "withdrawals", "#e74c3c")),
+                                 ("withdrawals", "withdrawals", "#e74c3c"),
+                                 (OTHER_EXITS, "walk-outs and non-treaty exits", "#7b241c")),
     "The order: output led": (("hegemon_leadership_share", "hegemon", "#c0392b"),
                               ("rising_leadership_share", "rising power", "#2471a3"),
                               ("hierarchy", "hierarchy (Σ L²)", "#17202a")),
 }
 
 
-COUNTS = ("notices", "threats", "withdrawals")
+COUNTS = ("notices", "threats", "withdrawals", OTHER_EXITS)
 
 
 def legend() -> list[tuple[str, str, str]]:
@@ -47,8 +51,9 @@ def legend() -> list[tuple[str, str, str]]:
 
 
 def recorded(outcomes: Outcomes, name: str) -> np.ndarray:
-    """The values of a model measure for the years recorded so far (the start included)."""
-    return outcomes.model[name][: outcomes.recorded]
+    """The values of a model measure for the years recorded so far (the start included); a
+    ``+``-joined name is the sum of its measures (:data:`OTHER_EXITS`)."""
+    return sum(outcomes.model[part][: outcomes.recorded] for part in name.split("+"))
 
 
 class SeriesFigure:

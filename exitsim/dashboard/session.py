@@ -14,6 +14,7 @@ from pathlib import Path
 from ..loading import ScenarioError
 from ..model import ExitModel
 from ..parameters import REGISTRY, Parameter, ParameterError, parameters_in_group
+from ..strict import MAX_SEED
 from ..timeline import ScheduledEvent, TimelineError
 from ..world import DEAD, INACTIVE, MEMBER, WITHDRAWN
 from .scenario_files import list_scenarios, read_scenario, scenario_path, validate_text
@@ -135,8 +136,8 @@ class Session:
 
     def set_seed(self, seed: int | None) -> None:
         """The dynamics seed of the next Reset (None: the scenario's own)."""
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
-            raise ValueError(f"the seed must be a whole number ≥ 0, got {seed!r}")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED):
+            raise ValueError(f"the seed must be a whole number from 0 to {MAX_SEED}, got {seed!r}")
         self.seed = seed
 
     def set_parameter(self, name: str, value) -> None:

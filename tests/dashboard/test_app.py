@@ -93,7 +93,9 @@ def test_reset_goes_back_to_the_start(dashboard):
 def test_the_seed_applies_on_reset_and_a_bad_one_is_refused(dashboard):
     seed = dashboard.one(v.TextField, label="Seed (applies on Reset)")
     seed.v_model = "seven"
-    assert "The seed must be a whole number ≥ 0, not 'seven'." in dashboard.text()
+    assert "The seed must be a whole number from 0 to 9223372036854775807, not 'seven'." in dashboard.text()
+    seed.v_model = "1" * 20  # too large for a seed: refused here, not a traceback page at Reset
+    assert f"The seed must be a whole number from 0 to 9223372036854775807, not '{'1' * 20}'." in dashboard.text()
     seed.v_model = "11"
     dashboard.click("Step")
     dashboard.click("Reset")

@@ -210,3 +210,17 @@ def test_a_strategy_chosen_mid_run_acts_from_the_next_year_and_its_events_read_i
                                                  + "; cause: exit_diplomacy)"}
     session.reset()  # and from the start of a run
     assert session.model.strategy.hegemon_strategy == "exit_diplomacy"
+
+
+def test_the_exits_panel_counts_walkouts_and_non_treaty_exits_beside_withdrawals(session):
+    """classroom's 2018: the USA left UNESCO (a treaty withdrawal) and the UNHRC (a non-treaty
+    exit); the withdrawals line alone showed one exit."""
+    from exitsim.dashboard.series import OTHER_EXITS, PANELS, recorded
+
+    assert OTHER_EXITS in [name for name, _, _ in PANELS["Exits and threats a year"]]
+    for _ in range(3):
+        session.step()
+    outcomes = session.model.outcomes
+    year = list(recorded(outcomes, "year")).index(2018)
+    parts = [recorded(outcomes, part)[year] for part in ("walkouts_contested", "walkouts_violated", "non_treaty_exits")]
+    assert recorded(outcomes, OTHER_EXITS)[year] == sum(parts) >= 1
