@@ -242,12 +242,13 @@ def _parameter_input(parameter: Parameter, label: str, value, set_value) -> None
     elif parameter.kind == "bool":
         solara.Checkbox(label=label, value=bool(value), on_value=set_value)
     elif parameter.kind == "int":
-        solara.SliderInt(label, value=int(value), min=int(low), max=int(high), on_value=set_value)
+        solara.SliderInt(label, value=int(value), min=int(low), max=int(high), on_value=set_value,
+                         thumb_label="always")  # the value in force, always in sight
     elif parameter.default and (high - low) > 200 * abs(parameter.default):
         solara.InputFloat(label, value=float(value), on_value=set_value)
     else:
         solara.SliderFloat(label, value=float(value), min=low, max=high, step=slider_step(parameter),
-                           on_value=set_value)
+                           on_value=set_value, thumb_label="always")
 
 
 def slider_step(parameter: Parameter) -> float:

@@ -176,6 +176,7 @@ def test_two_pages_hold_independent_models():
 
 def test_a_parameter_control_changes_the_running_model(dashboard):
     slider = dashboard.one(v.Slider, label="beta_contagion (β_c)")
+    assert slider.thumb_label == "always"  # the value in force is in sight, not only while dragging
     slider.v_model = 0.0
     assert "beta_contagion set to 0" in dashboard.text()
 
