@@ -402,14 +402,16 @@ def Inspector(session: Session, focus, version: int):
     with session.lock:
         i = world.state_index(focus.value)
         table = memberships_of(session.model, focus.value)
-        facts = (f"**{world.state_name[i]}** ({focus.value}): power share {world.power[i] / world.power.sum():.1%}, "
+        name = world.state_name[i] + (f" ({focus.value})" if world.state_name[i] != focus.value else "")
+        facts = (f"**{name}**: power share {world.power[i] / world.power.sum():.1%}, "
                  f"{'nativist' if world.nativist_government[i] else 'internationalist'} government, "
                  f"nativism {world.nativism[i]:.2f}, democracy {world.democracy[i]:.2f}, "
                  f"reputation {world.reputation[i]:.2f}.")
     solara.Markdown(facts)
     solara.Markdown("ũ: what membership is worth this year, in years of the state's own dues (below 0: it would "
-                    "rather leave). S̃: what leaving now would cost, in years of dues.")
-    solara.DataFrame(table, items_per_page=25)
+                    "rather leave). S̃: what leaving now would cost, in years of dues. Dues paid: power units a "
+                    "year. — : not a paying member this year.")
+    solara.DataFrame(table.astype(object).where(table.notna(), "—"), items_per_page=25)
 
 
 @solara.component
