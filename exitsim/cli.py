@@ -432,7 +432,8 @@ def _explained(error: Exception) -> int | None:
         print(f"{error}\nThe timeline has problems to fix; nothing was run or written.", file=sys.stderr)
     elif isinstance(error, OutputFolderError):
         print(f"Cannot write the results: {error}.", file=sys.stderr)
-    elif isinstance(error, OSError) and error.filename is not None:  # a path the user gave cannot be used
+    elif isinstance(error, FileExistsError | IsADirectoryError | NotADirectoryError | PermissionError) \
+            and error.filename is not None:  # a path given cannot be used there (not a full disk: that is no fix)
         print(f"Cannot use {error.filename}: {error.strerror or error} — choose another path.", file=sys.stderr)
     else:
         return None
