@@ -84,7 +84,7 @@ EVENT_COLUMNS = {
     "month": "month of a legal date (1–12), 0 when the event has none",
     "substantive": "substantive legality of an exit: explicit_clause, implied_right, consent, contested or non_treaty",
     "procedural": "procedural legality of an exit: followed or violated; empty for a contested walk-out (with no right to leave there is no procedure to follow or violate) and for events that are not exits",
-    "cause": "the largest positive term of the decision (performance, cost, preferences, contagion, window, pretext), else unclear; for a great power's strategic action, the strategy (exit_diplomacy, inclusive, exclusive, gap_filling, counter_institutions)",
+    "cause": "the largest positive term of the decision (performance, cost, preferences, contagion, window, pretext), else unclear; scheduled for a threat or notice the timeline set (or a dashboard intervention); for a great power's strategic action, the strategy (exit_diplomacy, inclusive, exclusive, gap_filling, counter_institutions)",
     "detail": "free text; a notice's gives its effective date, its exit payoff π (years of dues) and the concession chance p_concede with which the organization offers a threat's concession in the notice's year (taken, and the notice rescinded, only when worth at least π: most offers are declined and leave no event)",
 }
 

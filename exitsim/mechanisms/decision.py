@@ -34,6 +34,8 @@ CHOICES = ("stay", "threat", "notice")
 #: The causes a notice is attributed to (MODEL.md §5), and the fallback.
 CAUSES = ("performance", "cost", "preferences", "contagion", "window", "pretext")
 UNCLEAR = "unclear"
+SCHEDULED = "scheduled"
+"""The cause of a threat or notice the timeline set (or a dashboard intervention): not the model's choice."""
 
 
 @dataclass(frozen=True)

@@ -145,6 +145,8 @@ def run(ctx: StepContext, value: Evaluation, taken: np.ndarray | None = None) ->
     for i in np.flatnonzero(candidates.scheduled):  # scheduled choices override the draw
         choice[i] = scheduled[int(candidates.row[i])][0]
     causes = _causes(the, candidates, payoffs, choice)
+    for i in np.flatnonzero(candidates.scheduled):  # the timeline's (or an instructor's) choice, not the model's
+        causes[int(i)] = decision.SCHEDULED
     for i in np.flatnonzero(choice == decision.THREAT):
         _threat(the, candidates.position[i], candidates.row[i], payoffs.take(i), causes[i])
     for i in np.flatnonzero(choice == decision.NOTICE):
