@@ -60,6 +60,8 @@ def sentence(event: Event, state_names: Mapping[str, str] | None = None,
     """
     state_names, org_names = state_names or {}, org_names or {}
     verb = _VERBS.get(event.kind, "{s}: " + event.kind + " ({o})")  # a kind added later still reads, never raises
+    if event.kind == "rejoin" and event.detail.startswith("joins"):  # a first accession, not a return
+        verb = "{s} joined {o}"
     text = verb.format(s=state_names.get(event.state, event.state),
                        o=org_names.get(event.organization, event.organization))
     extra = [part for part in (event.detail, f"cause: {event.cause}" if event.cause else "") if part]

@@ -44,3 +44,10 @@ def test_every_kind_of_event_reads_as_a_sentence_the_strategies_too():
         assert text.endswith("(d; cause: exit_diplomacy)") and ("USA" in text or "WHO" in text), kind
     assert sentence(Event(2030, "strategy", "USA", cause="exit_diplomacy", detail="active")) == (
         "USA's strategy is now active (active; cause: exit_diplomacy)")
+
+
+def test_a_first_accession_reads_joined_and_a_return_rejoined():
+    assert sentence(Event(2019, "rejoin", "RUS", "Paris", month=10, detail="joins from 2019-10")) == (
+        "RUS joined Paris (joins from 2019-10)")
+    assert sentence(Event(2021, "rejoin", "USA", "Paris", month=2, detail="member again from 2021-02")) == (
+        "USA rejoined Paris (member again from 2021-02)")
