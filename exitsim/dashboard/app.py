@@ -60,6 +60,9 @@ CSS = """
 .exitsim-legend { font-size: 0.8rem; line-height: 1.6; }
 .exitsim-legend-item { margin-right: 0.9em; white-space: nowrap; }
 .exitsim-editor textarea { font-family: monospace !important; font-size: 0.85rem; line-height: 1.3; }
+.exitsim-controls { flex-wrap: wrap; row-gap: 6px; }
+.exitsim-controls .v-btn { min-width: 0 !important; }
+.exitsim-projector .v-input__slider { min-width: 9rem; }
 """
 
 
@@ -179,7 +182,7 @@ def RunControls(session: Session, playing, speed, reset, changed, message, name:
     seed = session.seed if session.seed is not None else session.scenario.seed
     solara.InputText("Seed (applies on Reset)", value=str(seed), on_value=set_seed, continuous_update=True).key(
         f"seed-{session.name}")  # afresh for each scenario
-    with solara.Row():
+    with solara.Row(classes=["exitsim-controls"]):  # the buttons wrap rather than spill out of a narrow column
         if playing.value:
             solara.Button("Pause", icon_name="mdi-pause", on_click=lambda: playing.set(False), color="warning")
         else:

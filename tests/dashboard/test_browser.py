@@ -122,3 +122,16 @@ def test_a_parameter_shows_its_registry_description_and_range_on_hover(dashboard
     expect(dashboard.page.locator(".v-tooltip__content")).to_contain_text(
         "A notice exposes co-members in same-issue organizations the leaver belongs to by this share. "
         "Range 0–1 (share); default 0.3.")
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
+def test_projector_mode_keeps_every_run_control_inside_its_column_on_small_screens(dashboard, size):
+    """At a projector's 1280×800 the Reset button was cut off, at 1024×768 hidden."""
+    dashboard.page.set_viewport_size({"width": size[0], "height": size[1]})
+    dashboard.page.get_by_text("Projector mode (large type)").click()
+    controls = dashboard.page.locator(".exitsim-controls")
+    box = controls.bounding_box()
+    for name in ("Play", "Step", "Reset"):
+        button = dashboard.page.get_by_role("button", name=name).bounding_box()
+        assert button["x"] >= box["x"] - 1 and button["x"] + button["width"] <= box["x"] + box["width"] + 1, name
+        assert button["x"] + button["width"] <= size[0], name
