@@ -39,7 +39,8 @@ def _run(args: argparse.Namespace) -> int:
         later = [e for e in scenario.timeline if e.year > last]
         if later:
             print(f"Note: with --steps {args.steps} the run ends in {last}; {len(later)} of the timeline's events "
-                  f"come later ({later[0].year}–{max(e.year for e in later)}) and are left out.", file=sys.stderr)
+                  f"come later ({min(e.year for e in later)}–{max(e.year for e in later)}) and are left out.",
+                  file=sys.stderr)
     model = folder = None
     try:
         with OutputFolder(out, OUTPUT_FILES) as folder:  # checked and locked before the world is built
@@ -164,9 +165,9 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _is_experiment(file: str) -> bool:
-    """Whether a file reads as an experiment file: a mapping with a key only experiments have
-    (factors, design, seeds, keep, overrides, scenario …). A file that does not parse is left to
-    the scenario reader, which locates the problem."""
+    """Whether a file reads as an experiment file: a mapping with a key that marks experiments
+    (:data:`EXPERIMENT_MARKS`) and none that marks scenarios (:data:`SCENARIO_MARKS`). A file that
+    does not parse is left to the scenario reader, which locates the problem."""
     from ruamel.yaml import YAML
 
     try:
@@ -392,9 +393,9 @@ def main(argv: list[str] | None = None) -> int:
 
             command = commands.get(args.command, parser)
             options = [o for action in command._actions for o in action.option_strings]
-            hints = [f"{e} (did you mean {suggest(e.split('=')[0], options)}?)" if suggest(e.split("=")[0], options)
-                     else e for e in extra]
-            command.error(f"unrecognized arguments: {' '.join(hints)}")
+            meant = [suggest(e.split("=")[0], options) for e in extra]
+            command.error("unrecognized arguments: "
+                          + " ".join(f"{e} (did you mean {m}?)" if m else e for e, m in zip(extra, meant, strict=True)))
         if args.command is None:
             parser.print_help()
             return 2
