@@ -371,7 +371,7 @@ def run_checks(scenario: Scenario, states: list[StateSpec], organizations: list[
         known = event.state in codes and event.organization in members  # else cross_check says so
         if known and not membership_ok(event, is_member):
             problems.append((("timeline", t, "state"), not_a_member(event)))
-    problems += _dates_after_the_start(scenario)
+    problems += _dates_after_the_start(scenario) + _generated_organizations(scenario)
     problems += _strategies_without_their_powers(scenario, states)
     if not organizations and len(states) >= 2:  # without states, the states' problem says it all
         where = ("generate", "organizations") if scenario.generate is not None else ("organizations",)
@@ -431,6 +431,23 @@ def _strategies_without_their_powers(scenario: Scenario, states: list[StateSpec]
             for key, value in chosen.items() if missing]
 
 
+def _generated_organizations(scenario: Scenario) -> list[Problem]:
+    """Settings the generated organizations cannot honour, said rather than quietly capped: more
+    members than the generated states (their members come from them), a founding after the start."""
+    generate, start = scenario.generate, scenario.start_year
+    if generate is None or not generate.organizations:
+        return []
+    problems: list[Problem] = []
+    if "min_members" in generate.model_fields_set and 0 < generate.states < generate.min_members:
+        problems.append((("generate", "min_members"), f"generated organizations cannot have {generate.min_members} "
+                         f"members: only {generate.states} states are generated (their members come from them); make "
+                         f"it {generate.states} or less, or generate more states"))
+    if generate.founded_from > start:
+        problems.append((("generate", "founded_from"), f"generated organizations would be founded from "
+                         f"{generate.founded_from}, after the start year {start}: make it {start} or earlier"))
+    return problems
+
+
 def _dates_after_the_start(scenario: Scenario) -> list[Problem]:
     """A founding or a joining after the run's first year (start_year + 1): the file lists the
     world as it is at its start (a later founding or accession cannot be scheduled), and such a
@@ -438,9 +455,6 @@ def _dates_after_the_start(scenario: Scenario) -> list[Problem]:
     2016. A date in the first year is accepted (a council term that begins in January)."""
     start, first = scenario.start_year, scenario.start_year + 1
     problems: list[Problem] = []
-    if scenario.generate is not None and scenario.generate.organizations and scenario.generate.founded_from > start:
-        problems.append((("generate", "founded_from"), f"generated organizations would be founded from "
-                         f"{scenario.generate.founded_from}, after the start year {start}: make it {start} or earlier"))
     for k, o in enumerate(scenario.organizations):
         founded = year_and_month(o.founded, (start, 1))[0]
         if founded > first:

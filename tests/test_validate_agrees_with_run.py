@@ -139,3 +139,10 @@ def test_too_few_generated_states_counts_only_the_generated_ones():
         "generated organizations would have fewer than 3 members: an organization with fewer than 3 members (the "
         "death_members parameter) dies in the first year; only 2 states are generated, so raise generate.states to 3 "
         "or lower parameters.life_cycle.death_members to at most 2"]
+
+
+def test_more_members_than_generated_states_is_said_not_capped():
+    text = "steps: 3\ngenerate: {states: 3, organizations: 2, min_members: 10, hegemon: false}\n"
+    assert problems(text) == [
+        (2, 54, "generate.min_members", "generated organizations cannot have 10 members: only 3 states are generated "
+                                        "(their members come from them); make it 3 or less, or generate more states")]
