@@ -160,7 +160,9 @@ def test_the_command_line_reports_every_problem_with_exit_code_2(tmp_path, capsy
     assert main(["sweep", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert f"{path}:10:17: seeds.replications: 0 is out of range: it must be between 1 and 100000" in err
-    assert "The experiment has 1 problem to fix; nothing was run or written." in err
+    assert (f"{path}:7:46: factors.parameters.decisions.beta_contagion.1: 12.5 is not a value of beta_contagion: "
+            "expected at most 10") in err  # in the same pass as the form's problem
+    assert "The experiment has 2 problems to fix; nothing was run or written." in err
     assert "Traceback" not in err and not (tmp_path / "out").exists()
 
 
@@ -442,3 +444,15 @@ def load_experiment_text(text: str, tmp_path: Path):
     path = tmp_path / "exp_ok.yaml"
     path.write_text(text, encoding="utf-8")
     return load_experiment(path)
+
+
+def test_a_misspelt_key_and_misspelt_factors_are_reported_in_one_pass(tmp_path):
+    text = BASE.replace("beta_contagion: [0.0, 3.2]", "beta_contagon: [0.0, 3.2]\n  beta_window: [0.0, 0.7]\n"
+                        "  parameters.decisions.baseline_notice: [99]").replace("replications: 2", "replication: 2")
+    assert [(p[2], p[3]) for p in problems(text, tmp_path)] == [
+        ("factors.parameters.decisions.beta_contagon", "unknown factor 'parameters.decisions.beta_contagon': no such "
+                                                       "parameter; did you mean 'parameters.decisions.beta_contagion'?"),
+        ("factors.beta_window", "unknown factor 'beta_window': name a parameter as --set does, "
+                                "'parameters.decisions.beta_window'"),
+        ("factors.parameters.decisions.baseline_notice.0", "99 is not a value of baseline_notice: expected at most 5"),
+        ("seeds.replication", "unknown key 'replication'; did you mean 'replications'?")]

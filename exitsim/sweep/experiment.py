@@ -297,8 +297,8 @@ def _resolved(document: Document, path: Path, overrides: Any) -> Experiment:
     _flatten_factors(document)
     spec, problems = validate(document, ExperimentSpec, _scenario_key)
     problems = document.problems + problems
-    if spec is None or problems:
-        raise ScenarioError(problems=document.sort(problems))
+    if spec is None or problems:  # with them, what the factors name, as far as it needs no base scenario
+        raise ScenarioError(problems=document.sort(problems + _factor_problems_without_scenario(document, problems)))
     scenario, scenario_texts, scenario_problems = _base_scenario(spec, document, path)
     problems += scenario_problems
     factors: list[Factor] = []
@@ -386,6 +386,25 @@ def _strategy_problems(parameter: Parameter | None, factor: Factor, scenario: Sc
                             key=True)] if missing else []
 
 
+def _factor_problems_without_scenario(document: Document, known: list[Problem]) -> list[Problem]:
+    """A file whose form is wrong still has its factors' names and parameters' values checked (the
+    registry needs no base scenario), so one pass reports a misspelt factor beside a misspelt key."""
+    factors = document.data().get("factors") if isinstance(document.data(), dict) else None
+    if not isinstance(factors, dict):
+        return []
+    taken = {p.path for p in known}
+    found: list[Problem] = []
+    for name, given in factors.items():
+        parameter = PARAMETER_PATHS.get(name)
+        unknown = _factor_name_problem(name, parameter)
+        if unknown:
+            found.append(document.locate(("factors", name), unknown, key=True))
+        elif parameter is not None and isinstance(given, list):
+            for i, value in enumerate(given):
+                found += _registry_value_problems(parameter, value, document, ("factors", name, i))
+    return [p for p in found if p.path not in taken]
+
+
 def _factor_name_problem(name: str, parameter: Parameter | None) -> str | None:
     """Why a name cannot be a factor: one a sweep sets itself, or a parameter not named by its path."""
     if name in RESERVED_FACTORS:
@@ -439,6 +458,15 @@ def _listed_factor(name: str, parameter: Parameter | None, given: list, scenario
     return (None if found else factor), found
 
 
+def _registry_value_problems(parameter: Parameter, value: Any, document: Document, where: tuple) -> list[Problem]:
+    """A factor's value the registry refuses, located at it."""
+    try:
+        parameter.check(value)
+    except ParameterError as error:
+        return [document.locate(where, f"{value!r} is not a value of {parameter.name}: expected {error.expected}")]
+    return []
+
+
 def _kind_words(parameter: Parameter) -> str:
     return {"bool": "true or false", "int": "whole numbers", "float": "numbers"}.get(parameter.kind, "set values")
 
@@ -447,11 +475,7 @@ def _check_value(name: str, parameter: Parameter | None, value: Any, scenario: S
                  where: tuple) -> list[Problem]:
     """A factor's value checked by the registry (a parameter) or by the scenario schema (anything else)."""
     if parameter is not None:
-        try:
-            parameter.check(value)
-        except ParameterError as error:
-            return [document.locate(where, f"{value!r} is not a value of {parameter.name}: expected {error.expected}")]
-        return []
+        return _registry_value_problems(parameter, value, document, where)
     if name == "world_seed":
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0 or value != int(value):
             return [document.locate(where, f"world_seed = {value!r}: expected a whole number ≥ 0")]
