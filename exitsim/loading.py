@@ -570,11 +570,7 @@ def _unclosed_quote(lines: list[str], before: int) -> tuple[int, int] | None:
     close (a value that starts with a quote: ``name: "my world``), or None."""
     for number, text in enumerate(lines[:before], 1):
         found = _QUOTED_VALUE.match(text)
-        if found is None:
-            continue
-        quote, rest = found.group(1), text[found.end():]
-        closed = re.search(r'(?<!\\)"', rest) if quote == '"' else "'" in rest.replace("''", "")
-        if not closed:
+        if found is not None and _closing_line(lines, (number, found.start(1) + 1)) != number:
             return number, found.start(1) + 1
     return None
 
@@ -630,8 +626,8 @@ class Document:
     sources: dict[str, list[str]]  # the lines of every file read, by the name shown to the user
     files: list[str]  # the files read, the named one first
     problems: list[Problem] = field(default_factory=list)  # problems with overrides
-    #: lists an extending file replaced whole: (path, the extending file, the file extended)
-    replaced_lists: list[tuple[KeyPath, str, str]] = field(default_factory=list)
+    #: lists an extending file replaced whole: (path, the file extended)
+    replaced_lists: list[tuple[KeyPath, str]] = field(default_factory=list)
     _nodes: dict[KeyPath, Node] | None = field(default=None, repr=False)  # every node by path, once needed
 
     def data(self) -> dict[str, Any]:
@@ -663,7 +659,7 @@ class Document:
         replaced whole: the problems may come from what that list dropped (``extends`` merges
         mappings and replaces lists)."""
         notes = []
-        for path, _child, base in self.replaced_lists:
+        for path, base in self.replaced_lists:
             if any(p.file == base for p in problems):
                 label = ".".join(map(str, path))
                 notes.append(self.locate(path, f"this list replaces the whole {label} list of {base} (extends merges "
@@ -713,14 +709,14 @@ def read_document(path: Path, name: str | None = None, text: str | None = None,
     sources: dict[str, list[str]] = {}
     files: list[str] = []
     roots = [_real(Path(folder)) for folder in shared]
-    lists: list[tuple[KeyPath, str, str]] = []
+    lists: list[tuple[KeyPath, str]] = []
     root = _read_chain(path, name, text, Path(name).name, sources, files, [], roots, lists)
     return Document(root, sources, files, replaced_lists=lists)
 
 
 def _read_chain(path: Path, name: str, text: str | None, shown: str, sources: dict[str, list[str]],
                 files: list[str], chain: list[tuple[Path, str]], shared: list[Path],
-                lists: list[tuple[KeyPath, str, str]]) -> Node:
+                lists: list[tuple[KeyPath, str]]) -> Node:
     """Read one file of an ``extends`` chain and, first, the files it extends; ``chain`` lists the
     files that led here, as (resolved path, name as written)."""
     text = read_text(path, name) if text is None else text
@@ -756,7 +752,7 @@ def _read_chain(path: Path, name: str, text: str | None, shown: str, sources: di
         raise
     replaced: list[KeyPath] = []
     merged = merge(parent, root, replaced)
-    lists.extend((where, name, target_name) for where in replaced)
+    lists.extend((where, target_name) for where in replaced)
     return merged
 
 

@@ -88,7 +88,7 @@ def _check_ownership(folder: Path, names: tuple[str, ...]) -> None:
         others = sorted(set(record["files"]) - set(names))
         raise OutputFolderError(f"{folder} holds the results of another command (its run.json lists "
                                 f"{', '.join(others)}): choose another folder (nothing was written)")
-    foreign = _foreign_files(folder, names)
+    foreign = _foreign_files(folder, names, record)
     if foreign:
         raise OutputFolderError(
             f"{folder} holds {', '.join(foreign)}, which no earlier run wrote there (no run.json of a run "
@@ -96,14 +96,12 @@ def _check_ownership(folder: Path, names: tuple[str, ...]) -> None:
             "(nothing was written)")
 
 
-def _foreign_files(folder: Path, names: Iterable[str]) -> list[str]:
+def _foreign_files(folder: Path, names: Iterable[str], record: dict | None) -> list[str]:
     """The files of ``folder`` named like a run's that no run wrote: the folder's ``run.json``
-    does not list them. A run replaces or removes the files of these names, so it must not meet
-    someone's own ``summary.md``. (A swap left half-done is completed before this is asked.)"""
+    (``record``, None if it has none) does not list them. A run replaces or removes the files of
+    these names, so it must not meet someone's own ``summary.md``. (A swap left half-done is
+    completed before this is asked.)"""
     present = [name for name in dict.fromkeys(names) if (folder / name).is_file() or (folder / name).is_symlink()]
-    if not present:
-        return []
-    record = _record(folder / RECORD_NAME)
     own = {*record["files"], RECORD_NAME} if record is not None else set()
     return [name for name in present if name not in own]
 

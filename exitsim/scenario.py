@@ -461,10 +461,11 @@ def _dates_after_the_start(scenario: Scenario) -> list[Problem]:
             problems.append((("organizations", k, "founded"), f"{o.code} is founded in {founded}, after the run's "
                              f"first year {first}: a scenario lists the organizations that exist at its start"))
         for j, member in enumerate(o.members):
-            joined = None if isinstance(member, str) else member.joined
-            if joined is not None and year_and_month(joined, (start, 1))[0] > first:
+            joined = None if isinstance(member, str) or member.joined is None else year_and_month(member.joined,
+                                                                                                   (start, 1))[0]
+            if joined is not None and joined > first:
                 problems.append((("organizations", k, "members", j, "joined"),
-                                 f"{member.state} joined {o.code} in {year_and_month(joined, (start, 1))[0]}, after "
+                                 f"{member.state} joined {o.code} in {joined}, after "
                                  f"the run's first year {first}: list the members at the start (a later accession "
                                  "is not a member yet)"))
     return problems

@@ -72,7 +72,7 @@ def compare(scenario=None, overrides: list[str] | None = None, *, replications: 
         ScenarioError: the scenario or an override has problems (every one, located).
         OutputFolderError: the output folder cannot take the files.
     """
-    from ..loading import ScenarioError
+    from ..loading import Problem, ScenarioError
     from ..output_folder import OutputFolder
     from ..scenario import load_scenario, missing_great_powers
     from ..sweep.runner import sweep
@@ -84,8 +84,6 @@ def compare(scenario=None, overrides: list[str] | None = None, *, replications: 
     loaded = load_scenario(scenario, overrides=overrides)
     missing = missing_great_powers(loaded)
     if missing:  # the hegemon's strategies would never act: every difference would be nothing, or NaN
-        from ..loading import Problem
-
         raise ScenarioError(problems=[Problem(str(scenario or "the default scenario"), None, None, "", (
             f"compare weighs the hegemon's strategies against a rising power, but this world has no "
             f"{' and no '.join(missing)}: give states role: hegemon and role: rising"))])
